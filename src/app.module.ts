@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { commandHandlers, queryHandlers, services } from './application/application.providers';
+import { AppConfig } from './application/ports/app-config';
+import { Notifier } from './application/ports/notifier.port';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { loggerOptions } from './infrastructure/logging';
+import { Lifecycle } from './interface/lifecycle';
+import { PageController } from './interface/http/page.controller';
+import { RoomsController } from './interface/http/rooms.controller';
+import { SessionCookie } from './interface/http/session-cookie';
+import { UsersController } from './interface/http/users.controller';
+import { IdentityService } from './interface/identity.service';
+import { ChatGateway } from './interface/ws/chat.gateway';
+import { SocketIoNotifier } from './interface/ws/socket-io.notifier';
+
+/** Composition root: the ports get their adapters here and nowhere else. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config)],
+      controllers: [RoomsController, UsersController, PageController],
+      providers: [
+        ...services,
+        ...commandHandlers,
+        ...queryHandlers,
+        SocketIoNotifier,
+        { provide: Notifier, useExisting: SocketIoNotifier },
+        IdentityService,
+        SessionCookie,
+        ChatGateway,
+        Lifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { JoinRoomHandler } from './commands/join-room.command';
+import { LeaveRoomHandler } from './commands/leave-room.command';
+import { CloseConnectionHandler, OpenConnectionHandler, PresenceKeeper } from './commands/presence.commands';
+import { RoomRulesProvider } from './commands/room-rules';
+import { SendMessageHandler } from './commands/send-message.command';
+import { SendPrivateMessageHandler } from './commands/send-private-message.command';
+import { StartGuestSessionHandler } from './commands/start-guest-session.command';
+import { CommandExecutor } from './handle-command';
+import { ProjectionRunner } from './projection-runner';
+import {
+  GetRoomHandler,
+  GetRoomHistoryHandler,
+  GetRoomMessagesHandler,
+  GetRoomsHandler,
+  GetUserRoomsHandler,
+} from './queries/rooms.queries';
+import { GetReadinessHandler } from './queries/readiness.query';
+import { GetActiveUsersHandler, GetOnlineUsersHandler, ResolveSessionHandler } from './queries/users.queries';
+import { RoomsReadModel } from './read-models/rooms.read-model';
+import { UsersReadModel } from './read-models/users.read-model';
+
+export const commandHandlers = [
+  JoinRoomHandler,
+  LeaveRoomHandler,
+  SendMessageHandler,
+  SendPrivateMessageHandler,
+  StartGuestSessionHandler,
+  OpenConnectionHandler,
+  CloseConnectionHandler,
+];
+
+export const queryHandlers = [
+  GetRoomsHandler,
+  GetRoomHandler,
+  GetRoomMessagesHandler,
+  GetRoomHistoryHandler,
+  GetUserRoomsHandler,
+  GetOnlineUsersHandler,
+  GetActiveUsersHandler,
+  ResolveSessionHandler,
+  GetReadinessHandler,
+];
+
+export const services = [CommandExecutor, ProjectionRunner, PresenceKeeper, RoomRulesProvider, RoomsReadModel, UsersReadModel];

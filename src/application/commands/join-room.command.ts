@@ -1,0 +1,35 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { roomDecider, roomStream } from '../../domain/room/room.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { RoomRulesProvider } from './room-rules';
+
+export class JoinRoomCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly room: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(JoinRoomCommand)
+export class JoinRoomHandler implements ICommandHandler<JoinRoomCommand, { joined: boolean }> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    rules: RoomRulesProvider,
+  ) {
+    this.decider = roomDecider(rules.rules);
+  }
+
+  async execute({ actor, room, context }: JoinRoomCommand): Promise<{ joined: boolean }> {
+    const events = await this.executor.execute(
+      roomStream(room),
+      this.decider,
+      { type: 'JoinRoom', data: { room, userId: actor.userId, username: actor.username } },
+      context,
+    );
+    return { joined: events.length > 0 };
+  }
+}

@@ -1,0 +1,37 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { LeaveReason } from '../../domain/room/room.events';
+import { roomDecider, roomStream } from '../../domain/room/room.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { RoomRulesProvider } from './room-rules';
+
+export class LeaveRoomCommand {
+  constructor(
+    readonly actor: Pick<Actor, 'userId'>,
+    readonly room: string,
+    readonly context: CommandContext,
+    readonly reason: LeaveReason = 'left',
+  ) {}
+}
+
+@CommandHandler(LeaveRoomCommand)
+export class LeaveRoomHandler implements ICommandHandler<LeaveRoomCommand, { left: boolean }> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    rules: RoomRulesProvider,
+  ) {
+    this.decider = roomDecider(rules.rules);
+  }
+
+  async execute({ actor, room, context, reason }: LeaveRoomCommand): Promise<{ left: boolean }> {
+    const events = await this.executor.execute(
+      roomStream(room),
+      this.decider,
+      { type: 'LeaveRoom', data: { room, userId: actor.userId, reason } },
+      context,
+    );
+    return { left: events.length > 0 };
+  }
+}

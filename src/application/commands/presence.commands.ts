@@ -1,0 +1,129 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { presenceDecider, presenceStream } from '../../domain/presence/presence.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { AppConfig } from '../ports/app-config';
+import { IdGenerator } from '../ports/id-generator.port';
+import { RoomsReadModel } from '../read-models/rooms.read-model';
+import { UsersReadModel } from '../read-models/users.read-model';
+import { LeaveRoomCommand } from './leave-room.command';
+
+export class OpenConnectionCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly connectionId: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export class CloseConnectionCommand {
+  constructor(
+    readonly userId: string,
+    readonly connectionId: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/**
+ * When a user's last connection closes, waits a grace period (a page reload reconnects within
+ * it), then takes them out of their rooms, announced, and marks them offline.
+ */
+@Injectable()
+export class PresenceKeeper implements OnApplicationShutdown {
+  private readonly logger = new Logger(PresenceKeeper.name);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly commandBus: CommandBus,
+    private readonly users: UsersReadModel,
+    private readonly rooms: RoomsReadModel,
+    private readonly ids: IdGenerator,
+    private readonly config: AppConfig,
+  ) {}
+
+  async open(actor: Actor, connectionId: string, context: CommandContext): Promise<void> {
+    this.cancel(actor.userId);
+    await this.executor.execute(
+      presenceStream(actor.userId),
+      presenceDecider,
+      { type: 'OpenConnection', data: { userId: actor.userId, username: actor.username, connectionId, node: this.config.nodeId } },
+      context,
+    );
+  }
+
+  async close(userId: string, connectionId: string, context: CommandContext): Promise<void> {
+    await this.executor.execute(presenceStream(userId), presenceDecider, { type: 'CloseConnection', data: { userId, connectionId } }, context);
+    if (this.users.connectionCount(userId) === 0) this.scheduleExpiry(userId);
+  }
+
+  /** Closes connections the log holds open for nodes that are gone, e.g. this one before a restart. */
+  async reap(isAlive: (node: string) => boolean): Promise<void> {
+    const context = { correlationId: this.ids.id() };
+    for (const connection of this.users.openConnections()) {
+      if (isAlive(connection.node)) continue;
+      await this.executor.execute(
+        presenceStream(connection.userId),
+        presenceDecider,
+        { type: 'CloseConnection', data: { userId: connection.userId, connectionId: connection.connectionId } },
+        context,
+      );
+    }
+    for (const user of this.users.onlineUsers()) {
+      if (user.connections.size === 0) this.scheduleExpiry(user.userId);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private cancel(userId: string): void {
+    const timer = this.timers.get(userId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(userId);
+  }
+
+  private scheduleExpiry(userId: string): void {
+    if (this.stopped) return;
+    this.cancel(userId);
+    const timer = setTimeout(() => {
+      this.timers.delete(userId);
+      this.expire(userId).catch((error: unknown) => this.logger.error({ err: error, userId }, 'presence expiry failed'));
+    }, this.config.presenceGraceMs);
+    timer.unref();
+    this.timers.set(userId, timer);
+  }
+
+  private async expire(userId: string): Promise<void> {
+    if (this.stopped || this.users.connectionCount(userId) > 0) return;
+    const context = { correlationId: this.ids.id() };
+    for (const room of this.rooms.roomsOf(userId)) {
+      await this.commandBus.execute(new LeaveRoomCommand({ userId }, room, context, 'disconnected'));
+    }
+    await this.executor.execute(presenceStream(userId), presenceDecider, { type: 'GoOffline', data: { userId } }, context);
+  }
+}
+
+@CommandHandler(OpenConnectionCommand)
+export class OpenConnectionHandler implements ICommandHandler<OpenConnectionCommand, void> {
+  constructor(private readonly presence: PresenceKeeper) {}
+
+  execute({ actor, connectionId, context }: OpenConnectionCommand): Promise<void> {
+    return this.presence.open(actor, connectionId, context);
+  }
+}
+
+@CommandHandler(CloseConnectionCommand)
+export class CloseConnectionHandler implements ICommandHandler<CloseConnectionCommand, void> {
+  constructor(private readonly presence: PresenceKeeper) {}
+
+  execute({ userId, connectionId, context }: CloseConnectionCommand): Promise<void> {
+    return this.presence.close(userId, connectionId, context);
+  }
+}

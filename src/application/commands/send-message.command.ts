@@ -1,0 +1,49 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { roomDecider, roomStream } from '../../domain/room/room.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { IdGenerator } from '../ports/id-generator.port';
+import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
+import { RoomRulesProvider } from './room-rules';
+
+export class SendMessageCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly room: string,
+    readonly text: string,
+    readonly clientId: string | undefined,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** Returns the stored message; a resend with a known clientId returns the original one. */
+@CommandHandler(SendMessageCommand)
+export class SendMessageHandler implements ICommandHandler<SendMessageCommand, MessageView> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly ids: IdGenerator,
+    private readonly rooms: RoomsReadModel,
+    rules: RoomRulesProvider,
+  ) {
+    this.decider = roomDecider(rules.rules);
+  }
+
+  async execute({ actor, room, text, clientId, context }: SendMessageCommand): Promise<MessageView> {
+    const messageId = this.ids.id();
+    const data = { room, userId: actor.userId, username: actor.username, messageId, text };
+    await this.executor.execute(
+      roomStream(room),
+      this.decider,
+      { type: 'SendMessage', data: clientId === undefined ? data : { ...data, clientId } },
+      context,
+    );
+    const sent =
+      clientId === undefined
+        ? this.rooms.message(room, messageId)
+        : this.rooms.sentWithClientId(room, actor.userId, clientId);
+    if (sent === undefined) throw new Error(`Message ${messageId} is missing from the read model`);
+    return sent;
+  }
+}

@@ -1,0 +1,54 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { AppConfig } from '../ports/app-config';
+import { IdGenerator } from '../ports/id-generator.port';
+import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
+
+export class SendPrivateMessageCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly target: string,
+    readonly text: string,
+    readonly clientId: string | undefined,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(SendPrivateMessageCommand)
+export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMessageCommand, PrivateMessageView> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly ids: IdGenerator,
+    private readonly users: UsersReadModel,
+    config: AppConfig,
+  ) {
+    this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
+  }
+
+  async execute({ actor, target, text, clientId, context }: SendPrivateMessageCommand): Promise<PrivateMessageView> {
+    const messageId = this.ids.id();
+    const recipient = this.users.onlineUserNamed(target);
+    const data = {
+      sessionId: actor.userId,
+      messageId,
+      text,
+      target: recipient === undefined ? { userId: null, name: target } : { userId: recipient.userId, username: recipient.username, name: target },
+    };
+    await this.executor.execute(
+      sessionStream(actor.userId),
+      this.decider,
+      { type: 'SendPrivateMessage', data: clientId === undefined ? data : { ...data, clientId } },
+      context,
+    );
+    const sent =
+      clientId === undefined
+        ? this.users.privateMessage(actor.userId, messageId)
+        : this.users.privateSentWithClientId(actor.userId, clientId);
+    if (sent === undefined) throw new Error(`Private message ${messageId} is missing from the read model`);
+    return sent;
+  }
+}

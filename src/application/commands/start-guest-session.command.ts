@@ -1,0 +1,52 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { DomainError } from '../../domain/shared/domain-error';
+import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
+import { guestName, usernameDecider, usernameStream } from '../../domain/username/username.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { AppConfig } from '../ports/app-config';
+import { IdGenerator } from '../ports/id-generator.port';
+import { UsersReadModel } from '../read-models/users.read-model';
+
+export class StartGuestSessionCommand {
+  constructor(readonly context: CommandContext) {}
+}
+
+const NAME_ATTEMPTS = 20;
+
+/** A new identity with a generated guest name that no one else has ever had. */
+@CommandHandler(StartGuestSessionCommand)
+export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessionCommand, Actor> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly ids: IdGenerator,
+    private readonly users: UsersReadModel,
+    config: AppConfig,
+  ) {
+    this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
+  }
+
+  async execute({ context }: StartGuestSessionCommand): Promise<Actor> {
+    const userId = this.ids.id();
+    const username = await this.claimGuestName(userId, context);
+    await this.executor.execute(sessionStream(userId), this.decider, { type: 'StartSession', data: { sessionId: userId, username } }, context);
+    return { userId, username };
+  }
+
+  private async claimGuestName(userId: string, context: CommandContext): Promise<string> {
+    for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+      // Four digits while they are plentiful, more once a name collides.
+      const username = guestName(this.ids.digits(attempt < 5 ? 4 : 6 + Math.floor(attempt / 5)));
+      if (this.users.isNameClaimed(username)) continue;
+      try {
+        await this.executor.execute(usernameStream(username), usernameDecider, { type: 'ClaimUsername', data: { username, userId } }, context);
+        return username;
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'name_taken')) throw error;
+      }
+    }
+    throw new Error('Could not find a free guest name');
+  }
+}

@@ -1,0 +1,9 @@
+import type { CommandContext } from './handle-command';
+
+/** Who is acting, as the transport authenticated them. */
+export interface Actor {
+  readonly userId: string;
+  readonly username: string;
+}
+
+export type { CommandContext };

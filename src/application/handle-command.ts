@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import type { Decider } from '../domain/shared/decider';
+import type { DomainEvent } from '../domain/events';
+import { AppConfig } from './ports/app-config';
+import { Clock } from './ports/clock.port';
+import { ConcurrencyError, EventStore, type NewEvent, type RecordedEvent } from './ports/event-store.port';
+import { IdGenerator } from './ports/id-generator.port';
+import { ProjectionRunner } from './projection-runner';
+
+export interface CommandContext {
+  readonly correlationId: string;
+}
+
+type Loaded = { state: unknown; version: number };
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one write path: load the aggregate, decide, append with the expected version, and wait
+ * until the read models have seen the result. Aggregate states are cached per stream, so a command
+ * costs one append, not a replay; another node's append shows up as a version conflict, after
+ * which the stream is caught up and the command decided again.
+ */
+@Injectable()
+export class CommandExecutor {
+  private readonly cache = new Map<string, Loaded>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly config: AppConfig,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  execute<S, C extends { type: string }, E extends DomainEvent>(
+    streamId: string,
+    decider: Decider<S, C, E>,
+    command: C,
+    context: CommandContext,
+  ): Promise<RecordedEvent<E>[]> {
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.decideAndAppend(streamId, decider, command, context),
+      () => this.decideAndAppend(streamId, decider, command, context),
+    );
+    this.queues.set(streamId, run);
+    this.inFlight.add(run);
+    void run.then(
+      () => this.settle(streamId, run),
+      () => this.settle(streamId, run),
+    );
+    return run;
+  }
+
+  /** Resolves once every command accepted so far has finished. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private settle(streamId: string, run: Promise<unknown>): void {
+    this.inFlight.delete(run);
+    if (this.queues.get(streamId) === run) this.queues.delete(streamId);
+  }
+
+  private async decideAndAppend<S, C extends { type: string }, E extends DomainEvent>(
+    streamId: string,
+    decider: Decider<S, C, E>,
+    command: C,
+    context: CommandContext,
+  ): Promise<RecordedEvent<E>[]> {
+    const causationId = this.ids.id();
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(streamId, decider, attempt > 1);
+      const decided = decider.decide(command, loaded.state as S);
+      if (decided.length === 0) return [];
+      const occurredAt = this.clock.now().toISOString();
+      const events = decided.map(
+        (event): NewEvent => ({
+          ...event,
+          metadata: { eventId: this.ids.id(), occurredAt, correlationId: context.correlationId, causationId, node: this.config.nodeId },
+        }),
+      );
+      try {
+        const result = await this.store.append(streamId, events, loaded.version);
+        this.cache.set(streamId, {
+          state: decided.reduce(decider.evolve, loaded.state as S),
+          version: result.nextVersion,
+        });
+        const recorded = result.events as RecordedEvent<E>[];
+        await this.projections.waitFor(recorded[recorded.length - 1]?.position ?? 0);
+        return recorded;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The cached state, caught up from the store when not cached yet or after a conflict. */
+  private async load<S, C, E extends DomainEvent>(
+    streamId: string,
+    decider: Decider<S, C, E>,
+    stale: boolean,
+  ): Promise<Loaded> {
+    const cached = this.cache.get(streamId);
+    if (cached !== undefined && !stale) return cached;
+    const base = cached ?? { state: decider.initialState(), version: 0 };
+    const newer = await this.store.readStream(streamId, base.version + 1);
+    if (newer.length === 0) return base;
+    const caughtUp = {
+      state: (newer as unknown as E[]).reduce(decider.evolve, base.state as S),
+      version: newer[newer.length - 1]!.version,
+    };
+    this.cache.set(streamId, caughtUp);
+    return caughtUp;
+  }
+}

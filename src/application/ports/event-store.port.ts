@@ -1,0 +1,70 @@
+import type { DomainEvent } from '../../domain/events';
+
+export interface EventMetadata {
+  readonly eventId: string;
+  /** ISO 8601 UTC */
+  readonly occurredAt: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  /** The node that appended the event; only that node pushes it to clients. */
+  readonly node: string;
+}
+
+export type NewEvent<E extends DomainEvent = DomainEvent> = E & { readonly metadata: EventMetadata };
+
+/** An event as stored: its stream, its version in that stream, and its global position. */
+export type RecordedEvent<E extends DomainEvent = DomainEvent> = E & {
+  readonly streamId: string;
+  readonly version: number;
+  readonly position: number;
+  readonly metadata: EventMetadata;
+};
+
+/** The version the stream must be at (0: must not exist yet), or 'any'. */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendResult {
+  readonly nextVersion: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface Subscription {
+  close(): void;
+}
+
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, expected ${expected}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/** The storage is unreachable or refused the write; nothing was stored. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * The append-only log every fact lives in. Streams hold one aggregate each; positions order all
+ * events of all streams and only grow.
+ */
+export abstract class EventStore {
+  /** Appends atomically, or fails with ConcurrencyError when the stream is not at `expectedVersion`. */
+  abstract append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
+  /** Events of one stream with version ≥ `fromVersion`, in order. */
+  abstract readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
+  /** Up to `limit` events with position > `fromPosition`, in position order. */
+  abstract readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]>;
+  /** Every event with position > `fromPosition`, in order, exactly once: the stored ones, then live. */
+  abstract subscribe(fromPosition: number, handler: (event: RecordedEvent) => void): Subscription;
+  /** The position of the newest event, 0 when the log is empty. */
+  abstract headPosition(): Promise<number>;
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { RoomsReadModel, type HistoryPage } from '../read-models/rooms.read-model';
+
+/** Messages a socket gets on join: the newest ones, or every one after `since`. */
+export const RECENT_HISTORY = 50;
+export const SINCE_CAP = 500;
+
+export class GetRoomsQuery {}
+
+@QueryHandler(GetRoomsQuery)
+export class GetRoomsHandler implements IQueryHandler<GetRoomsQuery> {
+  constructor(private readonly rooms: RoomsReadModel) {}
+
+  execute(): Promise<{ name: string; members: number }[]> {
+    return Promise.resolve(this.rooms.list());
+  }
+}
+
+export class GetRoomQuery {
+  constructor(readonly room: string) {}
+}
+
+@QueryHandler(GetRoomQuery)
+export class GetRoomHandler implements IQueryHandler<GetRoomQuery> {
+  constructor(private readonly rooms: RoomsReadModel) {}
+
+  execute({ room }: GetRoomQuery): Promise<{ name: string; members: string[] } | null> {
+    return Promise.resolve(this.rooms.has(room) ? { name: room, members: this.rooms.members(room) } : null);
+  }
+}
+
+export class GetRoomMessagesQuery {
+  constructor(
+    readonly room: string,
+    readonly before: string | undefined,
+    readonly limit: number,
+  ) {}
+}
+
+@QueryHandler(GetRoomMessagesQuery)
+export class GetRoomMessagesHandler implements IQueryHandler<GetRoomMessagesQuery> {
+  constructor(private readonly rooms: RoomsReadModel) {}
+
+  execute({ room, before, limit }: GetRoomMessagesQuery): Promise<HistoryPage | 'unknown_room' | 'unknown_message'> {
+    if (!this.rooms.has(room)) return Promise.resolve('unknown_room');
+    return Promise.resolve(this.rooms.page(room, before, limit));
+  }
+}
+
+export class GetRoomHistoryQuery {
+  constructor(
+    readonly room: string,
+    readonly since: number | undefined,
+  ) {}
+}
+
+@QueryHandler(GetRoomHistoryQuery)
+export class GetRoomHistoryHandler implements IQueryHandler<GetRoomHistoryQuery> {
+  constructor(private readonly rooms: RoomsReadModel) {}
+
+  execute({ room, since }: GetRoomHistoryQuery): Promise<HistoryPage> {
+    return Promise.resolve(since === undefined ? this.rooms.recent(room, RECENT_HISTORY) : this.rooms.since(room, since, SINCE_CAP));
+  }
+}
+
+export class GetUserRoomsQuery {
+  constructor(readonly userId: string) {}
+}
+
+@QueryHandler(GetUserRoomsQuery)
+export class GetUserRoomsHandler implements IQueryHandler<GetUserRoomsQuery> {
+  constructor(private readonly rooms: RoomsReadModel) {}
+
+  execute({ userId }: GetUserRoomsQuery): Promise<string[]> {
+    return Promise.resolve(this.rooms.roomsOf(userId));
+  }
+}

@@ -1,0 +1,49 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { Actor } from '../context';
+import { TokenSigner } from '../ports/token-signer.port';
+import { RoomsReadModel } from '../read-models/rooms.read-model';
+import { UsersReadModel } from '../read-models/users.read-model';
+
+export class GetOnlineUsersQuery {}
+
+@QueryHandler(GetOnlineUsersQuery)
+export class GetOnlineUsersHandler implements IQueryHandler<GetOnlineUsersQuery> {
+  constructor(
+    private readonly users: UsersReadModel,
+    private readonly rooms: RoomsReadModel,
+  ) {}
+
+  execute(): Promise<{ username: string; rooms: string[] }[]> {
+    return Promise.resolve(this.users.onlineUsers().map((user) => ({ username: user.username, rooms: this.rooms.roomsOf(user.userId) })));
+  }
+}
+
+export class GetActiveUsersQuery {}
+
+@QueryHandler(GetActiveUsersQuery)
+export class GetActiveUsersHandler implements IQueryHandler<GetActiveUsersQuery> {
+  constructor(private readonly users: UsersReadModel) {}
+
+  execute(): Promise<string[]> {
+    return Promise.resolve(this.users.activeUsers());
+  }
+}
+
+/** The identity a session token stands for, or null when the token is forged or unknown. */
+export class ResolveSessionQuery {
+  constructor(readonly token: string) {}
+}
+
+@QueryHandler(ResolveSessionQuery)
+export class ResolveSessionHandler implements IQueryHandler<ResolveSessionQuery> {
+  constructor(
+    private readonly users: UsersReadModel,
+    private readonly signer: TokenSigner,
+  ) {}
+
+  execute({ token }: ResolveSessionQuery): Promise<Actor | null> {
+    const userId = this.signer.verify(token);
+    const username = userId === null ? undefined : this.users.usernameOf(userId);
+    return Promise.resolve(userId === null || username === undefined ? null : { userId, username });
+  }
+}

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { normaliseUsername } from '../../domain/username/username.decider';
+import type { PrivateMessageSent } from '../../domain/session/session.events';
+import type { RecordedEvent } from '../ports/event-store.port';
+import type { Projection } from './projection';
+
+export interface PrivateMessageView {
+  readonly id: string;
+  readonly msg: string;
+  readonly from: string;
+  readonly to: string;
+  readonly fromUserId: string;
+  readonly toUserId: string;
+  readonly timestamp: string;
+  readonly clientId?: string;
+}
+
+export interface OnlineUser {
+  readonly userId: string;
+  readonly username: string;
+  /** connection id → node */
+  readonly connections: Map<string, string>;
+}
+
+export const toPrivateMessageView = ({ data, metadata }: RecordedEvent<PrivateMessageSent>): PrivateMessageView => ({
+  id: data.messageId,
+  msg: data.text,
+  from: data.from,
+  to: data.to,
+  fromUserId: data.fromUserId,
+  toUserId: data.toUserId,
+  timestamp: metadata.occurredAt,
+  ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
+});
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+/** Sessions, claimed names, who is online, and private conversations. */
+@Injectable()
+export class UsersReadModel implements Projection {
+  private readonly sessions = new Map<string, string>();
+  private readonly claimed = new Map<string, string>();
+  private readonly online = new Map<string, OnlineUser>();
+  private readonly onlineByName = new Map<string, string>();
+  private readonly connections = new Map<string, { userId: string; node: string }>();
+  private readonly connectionsByUser = new Map<string, Map<string, string>>();
+  private readonly conversations = new Map<string, PrivateMessageView[]>();
+  private readonly privateByClientKey = new Map<string, PrivateMessageView>();
+  private readonly privateById = new Map<string, PrivateMessageView>();
+  private activeUsersCache: string[] | undefined;
+
+  apply(event: RecordedEvent): void {
+    switch (event.type) {
+      case 'SessionStarted':
+        this.sessions.set(event.data.sessionId, event.data.username);
+        return;
+      case 'UsernameClaimed':
+        this.claimed.set(normaliseUsername(event.data.username), event.data.userId);
+        return;
+      case 'ConnectionOpened':
+        this.connections.set(event.data.connectionId, { userId: event.data.userId, node: event.data.node });
+        this.userConnections(event.data.userId).set(event.data.connectionId, event.data.node);
+        return;
+      case 'UserWentOnline': {
+        const connections = this.userConnections(event.data.userId);
+        this.online.set(event.data.userId, { userId: event.data.userId, username: event.data.username, connections });
+        this.onlineByName.set(event.data.username, event.data.userId);
+        this.activeUsersCache = undefined;
+        return;
+      }
+      case 'ConnectionClosed': {
+        this.connections.delete(event.data.connectionId);
+        const connections = this.connectionsByUser.get(event.data.userId);
+        connections?.delete(event.data.connectionId);
+        if (connections?.size === 0 && !this.online.has(event.data.userId)) this.connectionsByUser.delete(event.data.userId);
+        return;
+      }
+      case 'UserWentOffline':
+        this.online.delete(event.data.userId);
+        if (this.connectionsByUser.get(event.data.userId)?.size === 0) this.connectionsByUser.delete(event.data.userId);
+        if (this.onlineByName.get(event.data.username) === event.data.userId) this.onlineByName.delete(event.data.username);
+        this.activeUsersCache = undefined;
+        return;
+      case 'PrivateMessageSent': {
+        const view = toPrivateMessageView(event);
+        const key = pairKey(view.fromUserId, view.toUserId);
+        let conversation = this.conversations.get(key);
+        if (conversation === undefined) this.conversations.set(key, (conversation = []));
+        conversation.push(view);
+        this.privateById.set(view.id, view);
+        if (view.clientId !== undefined) this.privateByClientKey.set(`${view.fromUserId}\u0000${view.clientId}`, view);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  usernameOf(sessionId: string): string | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  isNameClaimed(username: string): boolean {
+    return this.claimed.has(normaliseUsername(username));
+  }
+
+  /** De-duplicated online usernames, in the order they came online. */
+  activeUsers(): string[] {
+    return (this.activeUsersCache ??= [...this.online.values()].map((user) => user.username));
+  }
+
+  onlineUsers(): OnlineUser[] {
+    return [...this.online.values()];
+  }
+
+  isOnline(userId: string): boolean {
+    return this.online.has(userId);
+  }
+
+  onlineUserNamed(username: string): OnlineUser | undefined {
+    const userId = this.onlineByName.get(username);
+    return userId === undefined ? undefined : this.online.get(userId);
+  }
+
+  /** Connections recorded as open, with the node that holds each. */
+  openConnections(): { connectionId: string; userId: string; node: string }[] {
+    return [...this.connections].map(([connectionId, c]) => ({ connectionId, ...c }));
+  }
+
+  connectionCount(userId: string): number {
+    return this.connectionsByUser.get(userId)?.size ?? 0;
+  }
+
+  private userConnections(userId: string): Map<string, string> {
+    let connections = this.connectionsByUser.get(userId);
+    if (connections === undefined) this.connectionsByUser.set(userId, (connections = new Map()));
+    return connections;
+  }
+
+  privateMessage(fromUserId: string, id: string): PrivateMessageView | undefined {
+    const view = this.privateById.get(id);
+    return view?.fromUserId === fromUserId ? view : undefined;
+  }
+
+  privateSentWithClientId(fromUserId: string, clientId: string): PrivateMessageView | undefined {
+    return this.privateByClientKey.get(`${fromUserId}\u0000${clientId}`);
+  }
+
+  conversation(userId: string, otherUserId: string): readonly PrivateMessageView[] {
+    return this.conversations.get(pairKey(userId, otherUserId)) ?? [];
+  }
+
+  snapshot(): unknown {
+    return {
+      sessions: [...this.sessions].sort(),
+      claimed: [...this.claimed].sort(),
+      online: [...this.online.values()].map((u) => ({ ...u, connections: [...u.connections].sort() })),
+      connections: [...this.connections].sort(),
+      conversations: [...this.conversations].sort(),
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AppConfig, type EventStoreConfig } from '../application/ports/app-config';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '../domain/shared/message-text';
+
+export const DEFAULT_ROOMS = ['General', 'Zero to Knowing', 'Code with Josh', 'The Nerd Nook'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A configuration value is wrong; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const integer = (env: Env, name: string, fallback: number, min: number, max: number): number => {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+};
+
+const rooms = (env: Env): string[] => {
+  const raw = env.CHAT_ROOMS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_ROOMS;
+  const names = raw.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '' || name.length > 64)) {
+    throw new ConfigError('CHAT_ROOMS', 'expected comma-separated room names of 1 to 64 characters');
+  }
+  if (new Set(names).size !== names.length) throw new ConfigError('CHAT_ROOMS', 'room names must be unique');
+  return names;
+};
+
+const eventStore = (env: Env, dataDir: string): EventStoreConfig => {
+  const raw = env.EVENT_STORE?.trim() || 'sqlite';
+  if (raw === 'sqlite') return { kind: 'sqlite', file: join(dataDir, 'events.sqlite') };
+  if (raw === 'memory') return { kind: 'memory' };
+  if (/^postgres(ql)?:\/\//.test(raw)) return { kind: 'postgres', url: raw };
+  throw new ConfigError('EVENT_STORE', `expected "sqlite", "memory" or a postgres:// URL, got "${raw}"`);
+};
+
+const corsOrigins = (env: Env): '*' | string[] => {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (raw === undefined || raw === '' || raw === '*') return '*';
+  const origins = raw.split(',').map((origin) => origin.trim());
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://chat.example.com`);
+  }
+  return origins;
+};
+
+/** Reads and validates the whole configuration, or throws a ConfigError naming the variable. */
+export const loadConfig = (env: Env = process.env): AppConfig => {
+  const secret = env.SECRET_KEY;
+  if (secret !== undefined && secret.length > 0 && secret.length < 16) {
+    throw new ConfigError('SECRET_KEY', 'must be at least 16 characters');
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const dataDir = resolve(env.DATA_DIR?.trim() || './data');
+  return new AppConfig(
+    integer(env, 'PORT', 5000, 0, 65535),
+    host,
+    secret || randomBytes(32).toString('hex'),
+    !secret,
+    corsOrigins(env),
+    rooms(env),
+    dataDir,
+    eventStore(env, dataDir),
+    logLevel,
+    integer(env, 'MAX_MESSAGE_LENGTH', DEFAULT_MAX_MESSAGE_LENGTH, 1, 100_000),
+    integer(env, 'PRESENCE_GRACE_MS', 3000, 0, 600_000),
+    env.NODE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    env.NODE_ENV === 'development',
+  );
+};

@@ -1,0 +1,75 @@
+import {
+  EventStore,
+  type AppendResult,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+  type Subscription,
+} from '../../application/ports/event-store.port';
+
+const CATCH_UP_BATCH = 5000;
+
+/**
+ * An event store that lives in this process (memory, or a SQLite file this process writes).
+ * Appends are synchronous, so subscribers are told about them before `append` resolves: a command
+ * that returns has already been projected.
+ */
+export abstract class LocalEventStore extends EventStore {
+  private readonly subscribers = new Set<(events: readonly RecordedEvent[]) => void>();
+
+  protected abstract appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[];
+  protected abstract readStreamSync(streamId: string, fromVersion: number): RecordedEvent[];
+  protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
+  protected abstract headPositionSync(): number;
+
+  append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    let recorded: RecordedEvent[];
+    try {
+      recorded = this.appendSync(streamId, events, expectedVersion);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    for (const subscriber of this.subscribers) subscriber(recorded);
+    const last = recorded[recorded.length - 1];
+    return Promise.resolve({ nextVersion: last?.version ?? 0, events: recorded });
+  }
+
+  readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+    return this.attempt(() => this.readStreamSync(streamId, fromVersion));
+  }
+
+  readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.attempt(() => this.readAllSync(fromPosition, limit));
+  }
+
+  headPosition(): Promise<number> {
+    return this.attempt(() => this.headPositionSync());
+  }
+
+  subscribe(fromPosition: number, handler: (event: RecordedEvent) => void): Subscription {
+    let position = fromPosition;
+    for (let batch = this.readAllSync(position, CATCH_UP_BATCH); batch.length > 0; batch = this.readAllSync(position, CATCH_UP_BATCH)) {
+      for (const event of batch) {
+        handler(event);
+        position = event.position;
+      }
+    }
+    const subscriber = (events: readonly RecordedEvent[]): void => {
+      for (const event of events) {
+        if (event.position <= position) continue;
+        position = event.position;
+        handler(event);
+      }
+    };
+    this.subscribers.add(subscriber);
+    return { close: () => this.subscribers.delete(subscriber) };
+  }
+
+  private attempt<T>(read: () => T): Promise<T> {
+    try {
+      return Promise.resolve(read());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}

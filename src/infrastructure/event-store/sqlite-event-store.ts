@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  ConcurrencyError,
+  StoreUnavailableError,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+} from '../../application/ports/event-store.port';
+import { LocalEventStore } from './local-event-store';
+
+type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position  INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_id TEXT    NOT NULL,
+    version   INTEGER NOT NULL,
+    type      TEXT    NOT NULL,
+    data      TEXT    NOT NULL,
+    metadata  TEXT    NOT NULL,
+    UNIQUE (stream_id, version)
+  );
+`;
+
+const toRecorded = (row: Row): RecordedEvent =>
+  ({
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as unknown,
+    streamId: row.stream_id,
+    version: row.version,
+    position: row.position,
+  }) as RecordedEvent;
+
+/** Storage failures a client can be told about; anything else is a bug and stays as it is. */
+const isStorageFailure = (error: unknown): boolean =>
+  error instanceof Database.SqliteError && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(error.code);
+
+/** The embedded default: one SQLite file in WAL mode. */
+export class SqliteEventStore extends LocalEventStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly appendTx;
+
+  constructor(readonly file: string) {
+    super();
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    this.statements = {
+      version: this.db.prepare<[string], { version: number | null }>('SELECT max(version) AS version FROM events WHERE stream_id = ?'),
+      insert: this.db.prepare<[string, number, string, string, string]>(
+        'INSERT INTO events (stream_id, version, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
+      ),
+      readStream: this.db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version'),
+      readAll: this.db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
+    };
+    this.appendTx = this.db.transaction((streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion) => {
+      const current = this.statements.version.get(streamId)?.version ?? 0;
+      if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
+      return events.map((event, i): RecordedEvent => {
+        const version = current + i + 1;
+        const info = this.statements.insert.run(streamId, version, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+        return { ...event, streamId, version, position: Number(info.lastInsertRowid) };
+      });
+    });
+  }
+
+  protected appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[] {
+    try {
+      return this.appendTx.immediate(streamId, events, expectedVersion);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ConcurrencyError(streamId, expectedVersion, this.statements.version.get(streamId)?.version ?? 0);
+      }
+      if (isStorageFailure(error)) throw new StoreUnavailableError(`Event store write failed: ${(error as Error).message}`, { cause: error });
+      throw error;
+    }
+  }
+
+  protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {
+    return this.statements.readStream.all(streamId, fromVersion).map(toRecorded);
+  }
+
+  protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {
+    return this.statements.readAll.all(fromPosition, limit).map(toRecorded);
+  }
+
+  protected headPositionSync(): number {
+    return this.statements.head.get()?.position ?? 0;
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,33 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { Logger } from 'nestjs-pino';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../application/ports/app-config';
+import { PUBLIC_DIR } from './http/page.controller';
+
+/** Socket.IO with the configured CORS origins and a bounded message size. */
+class ChatIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplication,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const origin = this.config.corsOrigins === '*' ? true : this.config.corsOrigins;
+    return super.createIOServer(port, { ...(options as ServerOptions), cors: { origin, credentials: true }, maxHttpBufferSize: 1_000_000 });
+  }
+}
+
+/** Everything main.ts and the specs both need on top of the module graph. */
+export const configureApp = (app: NestExpressApplication): void => {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new ChatIoAdapter(app, config));
+  app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, credentials: true });
+  app.disable('x-powered-by');
+  app.useStaticAssets(PUBLIC_DIR, { index: false });
+  app.enableShutdownHooks();
+};

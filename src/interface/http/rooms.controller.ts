@@ -1,0 +1,51 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { GetRoomMessagesQuery, GetRoomQuery, GetRoomsQuery } from '../../application/queries/rooms.queries';
+import type { HistoryPage } from '../../application/read-models/rooms.read-model';
+import { messagePayload } from '../ws/client-payloads';
+import { badRequest, notFound } from './http-errors';
+
+const MAX_PAGE = 100;
+const DEFAULT_PAGE = 50;
+
+@Controller('api/rooms')
+export class RoomsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get()
+  async list(): Promise<{ rooms: { name: string; members: number }[] }> {
+    return { rooms: await this.queryBus.execute(new GetRoomsQuery()) };
+  }
+
+  @Get(':room')
+  async room(@Param('room') room: string): Promise<{ name: string; members: string[] }> {
+    const found = await this.queryBus.execute<GetRoomQuery, { name: string; members: string[] } | null>(new GetRoomQuery(room));
+    if (found === null) throw notFound('unknown_room', `Unknown room: ${room}`);
+    return found;
+  }
+
+  /** Newest first; pass the last id as `before` for the next, older page. */
+  @Get(':room/messages')
+  async messages(@Param('room') room: string, @Query() query: Record<string, unknown>): Promise<unknown> {
+    const limit = parseLimit(query.limit);
+    const before = query.before;
+    if (before !== undefined && (typeof before !== 'string' || before.length === 0 || before.length > 100)) {
+      throw badRequest('before', 'before must be a message id');
+    }
+    const page = await this.queryBus.execute<GetRoomMessagesQuery, HistoryPage | 'unknown_room' | 'unknown_message'>(
+      new GetRoomMessagesQuery(room, before, limit),
+    );
+    if (page === 'unknown_room') throw notFound('unknown_room', `Unknown room: ${room}`);
+    if (page === 'unknown_message') throw badRequest('before', `No message ${String(before)} in ${room}`);
+    return { room, messages: page.messages.map(messagePayload), hasMore: page.hasMore };
+  }
+}
+
+const parseLimit = (raw: unknown): number => {
+  if (raw === undefined) return DEFAULT_PAGE;
+  if (typeof raw !== 'string' || !/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE) {
+    throw badRequest('limit', `limit must be a whole number from 1 to ${MAX_PAGE}`);
+  }
+  return Number(raw);
+};
+

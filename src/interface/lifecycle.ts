@@ -1,0 +1,31 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PresenceKeeper } from '../application/commands/presence.commands';
+import { CommandExecutor } from '../application/handle-command';
+import { AppConfig } from '../application/ports/app-config';
+import { ProjectionRunner } from '../application/projection-runner';
+
+/**
+ * Start: rebuild the read models from the log, then close the connections a previous run of this
+ * server left open. Stop: let in-flight commands finish before the store closes.
+ */
+@Injectable()
+export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Lifecycle');
+
+  constructor(
+    private readonly projections: ProjectionRunner,
+    private readonly presence: PresenceKeeper,
+    private readonly executor: CommandExecutor,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projections.start();
+    await this.presence.reap((node) => node === this.config.nodeId);
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    await this.executor.drain();
+    this.logger.log({ signal }, 'commands drained');
+  }
+}

@@ -1,0 +1,175 @@
+import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  Ack,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { JoinRoomCommand } from '../../application/commands/join-room.command';
+import { LeaveRoomCommand } from '../../application/commands/leave-room.command';
+import { CloseConnectionCommand, OpenConnectionCommand } from '../../application/commands/presence.commands';
+import { SendMessageCommand } from '../../application/commands/send-message.command';
+import { SendPrivateMessageCommand } from '../../application/commands/send-private-message.command';
+import type { Actor, CommandContext } from '../../application/context';
+import { IdGenerator } from '../../application/ports/id-generator.port';
+import { GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
+import { GetActiveUsersQuery } from '../../application/queries/users.queries';
+import type { HistoryPage, MessageView } from '../../application/read-models/rooms.read-model';
+import type { PrivateMessageView } from '../../application/read-models/users.read-model';
+import { toClientError } from '../client-error';
+import { IdentityService, type Identity } from '../identity.service';
+import { tokenFromCookieHeader } from '../session-token';
+import { messagePayload, privateMessagePayload, socketRoom, userRoom } from './client-payloads';
+import { JoinDto, LeaveDto, MessageDto, PrivateMessageDto } from './dto/chat.dto';
+import { SocketIoNotifier } from './socket-io.notifier';
+import { validatePayload } from './validate-payload';
+
+type Ack = ((response: unknown) => void) | undefined;
+type Reply = { result: Record<string, unknown>; log?: Record<string, unknown> };
+type ChatSocket = Socket & { data: { identity: Identity } };
+
+/** Socket.IO events in, commands and queries out. Pushes go through the Notifier. */
+@WebSocketGateway()
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ChatGateway.name);
+  private stopping = false;
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+    private readonly identities: IdentityService,
+    private readonly notifier: SocketIoNotifier,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.notifier.attach(server);
+    server.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const token = typeof auth?.token === 'string' ? auth.token : tokenFromCookieHeader(socket.handshake.headers.cookie);
+      this.identities.identify(token).then(
+        (identity) => {
+          (socket as ChatSocket).data.identity = identity;
+          next();
+        },
+        (error: unknown) => {
+          this.logger.error({ err: error, socketId: socket.id }, 'identification failed');
+          next(new Error('unavailable'));
+        },
+      );
+    });
+  }
+
+  async handleConnection(socket: ChatSocket): Promise<void> {
+    const started = performance.now();
+    const { actor, token, resumed } = socket.data.identity;
+    const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(actor.userId));
+    await socket.join([userRoom(actor.userId), ...rooms.map(socketRoom)]);
+    socket.emit('session', { username: actor.username, token, resumed });
+    try {
+      await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.context()));
+      socket.emit('active_users', { users: await this.queryBus.execute<GetActiveUsersQuery, string[]>(new GetActiveUsersQuery()) });
+      this.logger.log({ event: 'connect', ...this.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
+    } catch (error) {
+      this.logger.error({ event: 'connect', ...this.who(socket), err: error, ms: elapsed(started) }, 'connect failed');
+      socket.disconnect(true);
+    }
+  }
+
+  async handleDisconnect(socket: ChatSocket): Promise<void> {
+    if (this.stopping || socket.data.identity === undefined) return;
+    const started = performance.now();
+    try {
+      await this.commandBus.execute(new CloseConnectionCommand(socket.data.identity.actor.userId, socket.id, this.context()));
+      this.logger.log({ event: 'disconnect', ...this.who(socket), outcome: 'ok', ms: elapsed(started) }, 'disconnect');
+    } catch (error) {
+      this.logger.error({ event: 'disconnect', ...this.who(socket), err: error }, 'disconnect failed');
+    }
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  @SubscribeMessage('join')
+  join(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
+    return this.handle(socket, 'join', ack, async (actor, context) => {
+      const { room, since } = validatePayload(JoinDto, body);
+      const { joined } = await this.commandBus.execute<JoinRoomCommand, { joined: boolean }>(new JoinRoomCommand(actor, room, context));
+      await socket.join(socketRoom(room));
+      const history = await this.queryBus.execute<GetRoomHistoryQuery, HistoryPage>(new GetRoomHistoryQuery(room, since));
+      socket.emit('history', { room, messages: history.messages.map(messagePayload), hasMore: history.hasMore });
+      return { result: { room, joined }, log: { room, joined } };
+    });
+  }
+
+  @SubscribeMessage('leave')
+  leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
+    return this.handle(socket, 'leave', ack, async (actor, context) => {
+      const { room } = validatePayload(LeaveDto, body);
+      await this.commandBus.execute(new LeaveRoomCommand(actor, room, context));
+      return { result: { room }, log: { room } };
+    });
+  }
+
+  @SubscribeMessage('message')
+  message(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
+    return this.handle(socket, 'message', ack, async (actor, context) => {
+      const dto = validatePayload(MessageDto, body);
+      if (dto.type === 'private') return this.sendPrivate(actor, dto.target ?? '', dto.msg, dto.clientId, context);
+      const room = dto.room ?? 'General';
+      const sent = await this.commandBus.execute<SendMessageCommand, MessageView>(new SendMessageCommand(actor, room, dto.msg, dto.clientId, context));
+      return { result: { message: messagePayload(sent) }, log: { room, messageId: sent.id, seq: sent.seq } };
+    });
+  }
+
+  @SubscribeMessage('private_message')
+  privateMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
+    return this.handle(socket, 'private_message', ack, (actor, context) => {
+      const dto = validatePayload(PrivateMessageDto, body);
+      return this.sendPrivate(actor, dto.target, dto.msg, dto.clientId, context);
+    });
+  }
+
+  private async sendPrivate(actor: Actor, target: string, msg: string, clientId: string | undefined, context: CommandContext): Promise<Reply> {
+    const sent = await this.commandBus.execute<SendPrivateMessageCommand, PrivateMessageView>(
+      new SendPrivateMessageCommand(actor, target, msg, clientId, context),
+    );
+    return { result: { message: privateMessagePayload(sent) }, log: { to: sent.to, messageId: sent.id } };
+  }
+
+  /** Runs one client event: answers the ack (or emits `error`), and logs outcome and duration. */
+  private async handle(socket: ChatSocket, event: string, ack: Ack, work: (actor: Actor, context: CommandContext) => Promise<Reply>): Promise<void> {
+    const started = performance.now();
+    const context = this.context();
+    try {
+      const { result, log } = await work(socket.data.identity.actor, context);
+      this.logger.log({ event, ...this.who(socket), ...log, outcome: 'ok', ms: elapsed(started) }, event);
+      if (typeof ack === 'function') ack({ ok: true, ...result });
+    } catch (error) {
+      const { code, message, internal } = toClientError(error);
+      const line = { event, ...this.who(socket), outcome: 'rejected', code, ms: elapsed(started), correlationId: context.correlationId };
+      if (internal) this.logger.error({ ...line, err: error }, `${event} failed`);
+      else this.logger.warn({ ...line, reason: message }, `${event} rejected`);
+      if (typeof ack === 'function') ack({ ok: false, error: { code, message } });
+      else socket.emit('error', { code, message, event });
+    }
+  }
+
+  private context(): CommandContext {
+    return { correlationId: this.ids.id() };
+  }
+
+  private who(socket: ChatSocket): Record<string, string> {
+    const { actor } = socket.data.identity;
+    return { socketId: socket.id, userId: actor.userId, username: actor.username };
+  }
+}
+
+const elapsed = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;

@@ -1,0 +1,32 @@
+import type { MessageView } from '../../application/read-models/rooms.read-model';
+import type { PrivateMessageView } from '../../application/read-models/users.read-model';
+
+/** The wire shapes. The seed's fields (msg, username, room, from, to, timestamp) are a contract. */
+export const messagePayload = (m: MessageView) => ({
+  msg: m.msg,
+  username: m.username,
+  room: m.room,
+  timestamp: m.timestamp,
+  id: m.id,
+  seq: m.seq,
+  ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
+});
+
+export const privateMessagePayload = (m: PrivateMessageView) => ({
+  msg: m.msg,
+  from: m.from,
+  to: m.to,
+  timestamp: m.timestamp,
+  id: m.id,
+  ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
+});
+
+export const statusPayload = (username: string, type: 'join' | 'leave', room: string, timestamp: string) => ({
+  msg: `${username} has ${type === 'join' ? 'joined' : 'left'} the room.`,
+  type,
+  timestamp,
+  room,
+});
+
+export const socketRoom = (room: string): string => `room:${room}`;
+export const userRoom = (userId: string): string => `user:${userId}`;

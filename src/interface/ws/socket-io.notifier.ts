@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { Server } from 'socket.io';
+import type { RecordedEvent } from '../../application/ports/event-store.port';
+import { Notifier } from '../../application/ports/notifier.port';
+import { toMessageView } from '../../application/read-models/rooms.read-model';
+import { toPrivateMessageView, UsersReadModel } from '../../application/read-models/users.read-model';
+import { messagePayload, privateMessagePayload, socketRoom, statusPayload, userRoom } from './client-payloads';
+
+/** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
+@Injectable()
+export class SocketIoNotifier extends Notifier {
+  private server: Server | undefined;
+
+  constructor(private readonly users: UsersReadModel) {
+    super();
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  publish(event: RecordedEvent): void {
+    const server = this.server;
+    if (server === undefined) return;
+    switch (event.type) {
+      case 'MemberJoined':
+        server.in(userRoom(event.data.userId)).socketsJoin(socketRoom(event.data.room));
+        server
+          .to(socketRoom(event.data.room))
+          .emit('status', statusPayload(event.data.username, 'join', event.data.room, event.metadata.occurredAt));
+        return;
+      case 'MemberLeft':
+        server.in(userRoom(event.data.userId)).socketsLeave(socketRoom(event.data.room));
+        server
+          .to(socketRoom(event.data.room))
+          .emit('status', statusPayload(event.data.username, 'leave', event.data.room, event.metadata.occurredAt));
+        return;
+      case 'MessageSent':
+        server.to(socketRoom(event.data.room)).emit(
+          'message',
+          messagePayload(toMessageView(event)));
+        return;
+      case 'PrivateMessageSent':
+        server.to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)]).emit(
+          'private_message',
+          privateMessagePayload(toPrivateMessageView(event)));
+        return;
+      case 'UserWentOnline':
+      case 'UserWentOffline':
+        server.emit('active_users', { users: this.users.activeUsers() });
+        return;
+      default:
+        return;
+    }
+  }
+}
