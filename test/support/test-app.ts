@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module';
+import { EventStore } from '../../src/application/ports/event-store.port';
+import { loadConfig } from '../../src/infrastructure/config';
+import { configureApp } from '../../src/interface/app-setup';
+import { connect, type ConnectOptions, type TestSocket } from './socket';
+
+export const TEST_SECRET = 'test-secret-key-0123456789abcdef';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  readonly url: string;
+  readonly dataDir: string;
+  readonly http: () => ReturnType<typeof request>;
+  readonly store: EventStore;
+  connect(options?: ConnectOptions): Promise<TestSocket>;
+  /** Stops the server; the data directory stays for a restart. */
+  close(): Promise<void>;
+}
+
+export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'chat-spec-'));
+
+/** The real application on a random port, with its own SQLite file unless told otherwise. */
+export const startApp = async (env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestApp> => {
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    SECRET_KEY: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    PRESENCE_GRACE_MS: '150',
+    ...env,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bufferLogs: false });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const sockets: TestSocket[] = [];
+  return {
+    app,
+    url,
+    dataDir,
+    http: () => request(app.getHttpServer()),
+    store: app.get(EventStore),
+    connect: async (options) => {
+      const socket = await connect(url, options);
+      sockets.push(socket);
+      return socket;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.close();
+      await app.close();
+    },
+  };
+};
+
+export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
