@@ -1,4 +1,4 @@
-import { parseCookie } from 'cookie';
+import { parse } from 'cookie';
 
 export const SESSION_COOKIE = 'chat_session';
 const ONE_YEAR_S = 365 * 24 * 3600;
@@ -6,7 +6,7 @@ const ONE_YEAR_S = 365 * 24 * 3600;
 export const tokenFromCookieHeader = (header: string | undefined): string | undefined => {
   if (header === undefined || header.length > 8192) return undefined;
   try {
-    return parseCookie(header)[SESSION_COOKIE];
+    return parse(header)[SESSION_COOKIE];
   } catch {
     return undefined;
   }
