@@ -1,0 +1,142 @@
+import { startApp, TEST_SECRET, type TestApp } from '../support/test-app';
+import { HmacTokenSigner } from '../../src/infrastructure/hmac-token-signer';
+
+type Users = { users: string[] };
+
+describe('sessions and presence', () => {
+  let server: TestApp;
+
+  beforeAll(async () => {
+    server = await startApp({ PRESENCE_GRACE_MS: '300' });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  describe('identity', () => {
+    it('gives a new socket a guest name and a signed token, then the online users', async () => {
+      const alice = await server.connect();
+      expect(alice.session).toEqual({ username: expect.stringMatching(/^Guest\d+$/), token: expect.any(String), resumed: false });
+      await expect(alice.next<Users>('active_users')).resolves.toEqual({ users: expect.arrayContaining([alice.username]) });
+    });
+
+    it('never hands out a guest name twice', async () => {
+      const sockets = await Promise.all(Array.from({ length: 30 }, () => server.connect()));
+      const names = sockets.map((s) => s.username);
+      expect(new Set(names).size).toBe(names.length);
+      for (const socket of sockets) socket.close();
+    });
+
+    it('resumes the same identity from auth.token', async () => {
+      const alice = await server.connect();
+      const again = await server.connect({ token: alice.session.token });
+      expect(again.session).toEqual({ username: alice.username, token: alice.session.token, resumed: true });
+    });
+
+    it('sets a signed HttpOnly SameSite=Lax cookie on GET / and GET /api/session, which the socket resumes', async () => {
+      for (const path of ['/', '/api/session']) {
+        const response = await server.http().get(path).expect(200);
+        const cookie = (response.headers['set-cookie'] as unknown as string[])[0]!;
+        expect(cookie).toMatch(/^chat_session=[^;]+;/);
+        expect(cookie).toMatch(/HttpOnly/);
+        expect(cookie).toMatch(/SameSite=Lax/);
+        const pair = cookie.split(';')[0]!;
+        const who = await server.http().get('/api/session').set('Cookie', pair).expect(200);
+        expect(who.body).toEqual({ username: expect.stringMatching(/^Guest\d+$/), resumed: true });
+        expect(who.headers['set-cookie']).toBeUndefined();
+        const socket = await server.connect({ cookie: pair });
+        expect(socket.session).toMatchObject({ username: who.body.username, resumed: true });
+      }
+    });
+
+    it.each([
+      ['a tampered signature', (token: string) => `${token.slice(0, -2)}xx`],
+      ['a tampered session id', (token: string) => `0${token.slice(1)}`],
+      ['another secret', (token: string) => new HmacTokenSigner('another-secret-0123456789').sign(token.split('.')[0]!)],
+      ['garbage', () => 'not-a-token'],
+    ])('refuses a token with %s and gives a fresh guest identity', async (_, forge) => {
+      const alice = await server.connect();
+      const forged = forge(alice.session.token);
+      const intruder = await server.connect({ token: forged });
+      expect(intruder.session.resumed).toBe(false);
+      expect(intruder.username).not.toBe(alice.username);
+      const cookieIntruder = await server.connect({ cookie: `chat_session=${forged}` });
+      expect(cookieIntruder.username).not.toBe(alice.username);
+    });
+
+    it('signs tokens with SECRET_KEY', async () => {
+      const alice = await server.connect();
+      const sessionId = alice.session.token.split('.')[0]!;
+      expect(new HmacTokenSigner(TEST_SECRET).verify(alice.session.token)).toBe(sessionId);
+    });
+  });
+
+  describe('several tabs', () => {
+    it('counts a user with several tabs once, and keeps them online until the last tab closes', async () => {
+      const watcher = await server.connect();
+      const tab1 = await server.connect();
+      const tab2 = await server.connect({ token: tab1.session.token });
+      const name = tab1.username;
+      const users = await watcher.next<Users>('active_users', (p) => p.users.includes(name));
+      expect(users.users.filter((u) => u === name)).toHaveLength(1);
+      expect((await server.http().get('/api/users')).body.users.filter((u: { username: string }) => u.username === name)).toHaveLength(1);
+
+      tab1.close();
+      await tab2.ask('join', { room: 'General' });
+      tab2.close();
+      await watcher.next<Users>('active_users', (p) => !p.users.includes(name));
+      const statuses = watcher.received('status') as { msg: string }[];
+      expect(statuses.filter((s) => s.msg.startsWith(name))).toEqual([]);
+      expect(watcher.received('active_users').slice(-1)).toEqual([{ users: expect.not.arrayContaining([name]) }]);
+    });
+
+    it('delivers room messages to every tab of a member, even one that never joined', async () => {
+      const tab1 = await server.connect();
+      const tab2 = await server.connect({ token: tab1.session.token });
+      await tab1.ask('join', { room: 'Code with Josh' });
+      const tab3 = await server.connect({ token: tab1.session.token });
+      await tab1.ask('message', { room: 'Code with Josh', msg: 'to all my tabs' });
+      await expect(tab2.next('message')).resolves.toMatchObject({ msg: 'to all my tabs' });
+      await expect(tab3.next('message')).resolves.toMatchObject({ msg: 'to all my tabs' });
+    });
+  });
+
+  describe('leaving by disconnecting', () => {
+    it('announces the leave after the grace period once the last connection closes', async () => {
+      const watcher = await server.connect();
+      await watcher.ask('join', { room: 'Zero to Knowing' });
+      const alice = await server.connect();
+      await alice.ask('join', { room: 'Zero to Knowing' });
+      alice.close();
+      await expect(watcher.next('status', (s) => s.type === 'leave')).resolves.toMatchObject({
+        msg: `${alice.username} has left the room.`,
+        room: 'Zero to Knowing',
+      });
+      await watcher.next<Users>('active_users', (p) => !p.users.includes(alice.username));
+      expect((await server.http().get('/api/rooms/Zero%20to%20Knowing')).body.members).not.toContain(alice.username);
+    });
+
+    it('announces neither a leave nor a join when a page reloads within the grace period', async () => {
+      const watcher = await server.connect();
+      await watcher.ask('join', { room: 'The Nerd Nook' });
+      const alice = await server.connect();
+      await alice.ask('join', { room: 'The Nerd Nook' });
+      await watcher.next('status', (s) => s.msg === `${alice.username} has joined the room.`);
+
+      alice.close();
+      const reloaded = await server.connect({ token: alice.session.token });
+      await expect(reloaded.ask('join', { room: 'The Nerd Nook' })).resolves.toMatchObject({ joined: false });
+      await reloaded.ask('message', { room: 'The Nerd Nook', msg: 'still here' });
+      await watcher.next('message', (m) => m.msg === 'still here');
+
+      // Outlast the grace period by waiting for someone else's leave to be announced.
+      const other = await server.connect();
+      await other.ask('join', { room: 'The Nerd Nook' });
+      other.close();
+      await watcher.next('status', (s) => s.msg === `${other.username} has left the room.`);
+      const aboutAlice = (watcher.received('status') as { msg: string }[]).filter((s) => s.msg.startsWith(`${alice.username} `));
+      expect(aboutAlice.map((s) => s.msg)).toEqual([`${alice.username} has joined the room.`]);
+    });
+  });
+});
