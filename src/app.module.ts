@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { commandHandlers, queryHandlers, services } from './application/application.providers';
 import { AppConfig } from './application/ports/app-config';
+import { EventStore } from './application/ports/event-store.port';
 import { Notifier } from './application/ports/notifier.port';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { loggerOptions } from './infrastructure/logging';
@@ -18,10 +19,10 @@ import { SocketIoNotifier } from './interface/ws/socket-io.notifier';
 /** Composition root: the ports get their adapters here and nowhere else. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config)],
+      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config, store)],
       controllers: [RoomsController, UsersController, PageController],
       providers: [
         ...services,

@@ -50,5 +50,4 @@ export const configureApp = (app: NestExpressApplication): void => {
     }),
   );
   app.useStaticAssets(PUBLIC_DIR, { index: false });
-  app.enableShutdownHooks();
 };

@@ -2,11 +2,13 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { PresenceKeeper } from '../application/commands/presence.commands';
 import { CommandExecutor } from '../application/handle-command';
 import { AppConfig } from '../application/ports/app-config';
+import { EventStore } from '../application/ports/event-store.port';
 import { ProjectionRunner } from '../application/projection-runner';
 
 /**
  * Start: rebuild the read models from the log, then close the connections a previous run of this
- * server left open. Stop: let in-flight commands finish before the store closes.
+ * server left open. Stop (after the sockets are closed): let in-flight commands finish, then
+ * close the store.
  */
 @Injectable()
 export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -17,6 +19,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly presence: PresenceKeeper,
     private readonly executor: CommandExecutor,
     private readonly config: AppConfig,
+    private readonly store: EventStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,6 +29,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     await this.executor.drain();
-    this.logger.log({ signal }, 'commands drained');
+    await this.store.close();
+    this.logger.log({ signal }, 'commands drained, event store closed');
   }
 }

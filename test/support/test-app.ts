@@ -9,6 +9,7 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { EventStore } from '../../src/application/ports/event-store.port';
 import { loadConfig } from '../../src/infrastructure/config';
+import { openEventStore } from '../../src/infrastructure/infrastructure.module';
 import { configureApp } from '../../src/interface/app-setup';
 import { connect, type ConnectOptions, type TestSocket } from './socket';
 
@@ -36,7 +37,8 @@ export const startApp = async (env: Record<string, string> = {}, dataDir = tempD
     PRESENCE_GRACE_MS: '150',
     ...env,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bufferLogs: false });
+  const store = await openEventStore(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, store), { logger: false, bufferLogs: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
