@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { commandHandlers, queryHandlers, services } from './application/application.providers';
 import { AppConfig } from './application/ports/app-config';
 import { EventStore } from './application/ports/event-store.port';
+import { NodeRegistry } from './application/ports/node-registry.port';
 import { Notifier } from './application/ports/notifier.port';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { loggerOptions } from './infrastructure/logging';
@@ -19,10 +20,10 @@ import { SocketIoNotifier } from './interface/ws/socket-io.notifier';
 /** Composition root: the ports get their adapters here and nowhere else. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, store: EventStore): DynamicModule {
+  static forRoot(config: AppConfig, store: EventStore, registry: NodeRegistry): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config, store)],
+      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config, store, registry)],
       controllers: [RoomsController, UsersController, PageController],
       providers: [
         ...services,

@@ -1,18 +1,12 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
 import { StoreUnavailableError } from './application/ports/event-store.port';
+import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './infrastructure/config';
-import { openEventStore } from './infrastructure/infrastructure.module';
-import { configureApp } from './interface/app-setup';
 
 const main = async (): Promise<void> => {
   const config = loadConfig();
-  const store = await openEventStore(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, store), { bufferLogs: true });
-  configureApp(app);
+  const app = await createApp(config);
   const logger = app.get(Logger);
   if (config.secretKeyGenerated) {
     logger.warn('SECRET_KEY is not set: a random one is used, so sessions will not survive a restart', 'Config');

@@ -11,15 +11,17 @@ export interface CommandContext {
   readonly correlationId: string;
 }
 
-type Loaded = { state: unknown; version: number };
+/** An aggregate's state as of `version`; `position` is where its newest event sits in the log. */
+type Loaded = { state: unknown; version: number; position: number };
 
 const MAX_ATTEMPTS = 5;
 
 /**
  * The one write path: load the aggregate, decide, append with the expected version, and wait
- * until the read models have seen the result. Aggregate states are cached per stream, so a command
- * costs one append, not a replay; another node's append shows up as a version conflict, after
- * which the stream is caught up and the command decided again.
+ * until the read models have seen the result. Aggregate states are cached per stream. With an
+ * exclusive store the cache is always current, so a command costs one append; with a shared store
+ * the stream is caught up before each decision, and a version conflict (another node appended in
+ * between) makes the command be decided again on the newer state.
  */
 @Injectable()
 export class CommandExecutor {
@@ -35,6 +37,7 @@ export class CommandExecutor {
     private readonly projections: ProjectionRunner,
   ) {}
 
+  /** Decides and appends; resolves with the events stored (none when the command changed nothing). */
   execute<S, C extends { type: string }, E extends DomainEvent>(
     streamId: string,
     decider: Decider<S, C, E>,
@@ -73,9 +76,13 @@ export class CommandExecutor {
   ): Promise<RecordedEvent<E>[]> {
     const causationId = this.ids.id();
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(streamId, decider, attempt > 1);
+      const loaded = await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
       const decided = decider.decide(command, loaded.state as S);
-      if (decided.length === 0) return [];
+      if (decided.length === 0) {
+        // Nothing new, but what the decision rests on must be visible to the queries that follow.
+        await this.projections.waitFor(loaded.position);
+        return [];
+      }
       const occurredAt = this.clock.now().toISOString();
       const events = decided.map(
         (event): NewEvent => ({
@@ -85,12 +92,10 @@ export class CommandExecutor {
       );
       try {
         const result = await this.store.append(streamId, events, loaded.version);
-        this.cache.set(streamId, {
-          state: decided.reduce(decider.evolve, loaded.state as S),
-          version: result.nextVersion,
-        });
         const recorded = result.events as RecordedEvent<E>[];
-        await this.projections.waitFor(recorded[recorded.length - 1]?.position ?? 0);
+        const position = recorded[recorded.length - 1]?.position ?? loaded.position;
+        this.cache.set(streamId, { state: decided.reduce(decider.evolve, loaded.state as S), version: result.nextVersion, position });
+        await this.projections.waitFor(position);
         return recorded;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -98,20 +103,18 @@ export class CommandExecutor {
     }
   }
 
-  /** The cached state, caught up from the store when not cached yet or after a conflict. */
-  private async load<S, C, E extends DomainEvent>(
-    streamId: string,
-    decider: Decider<S, C, E>,
-    stale: boolean,
-  ): Promise<Loaded> {
+  /** The cached state, caught up from the store when asked to or when not cached yet. */
+  private async load<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>, catchUp: boolean): Promise<Loaded> {
     const cached = this.cache.get(streamId);
-    if (cached !== undefined && !stale) return cached;
-    const base = cached ?? { state: decider.initialState(), version: 0 };
+    if (cached !== undefined && !catchUp) return cached;
+    const base = cached ?? { state: decider.initialState(), version: 0, position: 0 };
     const newer = await this.store.readStream(streamId, base.version + 1);
-    if (newer.length === 0) return base;
+    const last = newer[newer.length - 1];
+    if (last === undefined) return base;
     const caughtUp = {
       state: (newer as unknown as E[]).reduce(decider.evolve, base.state as S),
-      version: newer[newer.length - 1]!.version,
+      version: last.version,
+      position: last.position,
     };
     this.cache.set(streamId, caughtUp);
     return caughtUp;

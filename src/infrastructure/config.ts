@@ -58,6 +58,19 @@ const corsOrigins = (env: Env): '*' | string[] => {
   return origins;
 };
 
+const redisUrl = (env: Env): string | undefined => {
+  const raw = env.REDIS_URL?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^rediss?:\/\/\S+$/.test(raw)) throw new ConfigError('REDIS_URL', `expected a redis:// or rediss:// URL, got "${raw}"`);
+  return raw;
+};
+
+const clusterName = (env: Env): string => {
+  const raw = env.CLUSTER_NAME?.trim() || 'chat';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) throw new ConfigError('CLUSTER_NAME', 'expected 1 to 64 letters, digits, ".", "_" or "-"');
+  return raw;
+};
+
 /** Reads and validates the whole configuration, or throws a ConfigError naming the variable. */
 export const loadConfig = (env: Env = process.env): AppConfig => {
   const secret = env.SECRET_KEY;
@@ -68,19 +81,22 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const host = env.HOST?.trim() || '0.0.0.0';
   const dataDir = resolve(env.DATA_DIR?.trim() || './data');
-  return new AppConfig(
-    integer(env, 'PORT', 5000, 0, 65535),
+  return new AppConfig({
+    port: integer(env, 'PORT', 5000, 0, 65535),
     host,
-    secret || randomBytes(32).toString('hex'),
-    !secret,
-    corsOrigins(env),
-    rooms(env),
+    secretKey: secret || randomBytes(32).toString('hex'),
+    secretKeyGenerated: !secret,
+    corsOrigins: corsOrigins(env),
+    chatRooms: rooms(env),
     dataDir,
-    eventStore(env, dataDir),
+    eventStore: eventStore(env, dataDir),
     logLevel,
-    integer(env, 'MAX_MESSAGE_LENGTH', DEFAULT_MAX_MESSAGE_LENGTH, 1, 100_000),
-    integer(env, 'PRESENCE_GRACE_MS', 3000, 0, 600_000),
-    env.NODE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    env.NODE_ENV === 'development',
-  );
+    maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', DEFAULT_MAX_MESSAGE_LENGTH, 1, 100_000),
+    presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 3000, 0, 600_000),
+    nodeId: env.NODE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    pretty: env.NODE_ENV === 'development',
+    redisUrl: redisUrl(env),
+    clusterName: clusterName(env),
+    nodeTimeoutMs: integer(env, 'NODE_TIMEOUT_MS', 10_000, 1_000, 600_000),
+  });
 };

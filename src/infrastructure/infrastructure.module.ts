@@ -3,6 +3,7 @@ import { AppConfig } from '../application/ports/app-config';
 import { Clock } from '../application/ports/clock.port';
 import { EventStore, StoreUnavailableError } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
+import { NodeRegistry } from '../application/ports/node-registry.port';
 import { TokenSigner } from '../application/ports/token-signer.port';
 import { InMemoryEventStore } from './event-store/in-memory-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
@@ -26,17 +27,18 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
 @Module({})
 export class InfrastructureModule {
   /** `store` is opened before the application is built, so a bad store stops the start cleanly. */
-  static forRoot(config: AppConfig, store: EventStore): DynamicModule {
+  static forRoot(config: AppConfig, store: EventStore, registry: NodeRegistry): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: EventStore, useValue: store },
+        { provide: NodeRegistry, useValue: registry },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
         { provide: TokenSigner, useValue: new HmacTokenSigner(config.secretKey) },
       ],
-      exports: [AppConfig, EventStore, Clock, IdGenerator, TokenSigner],
+      exports: [AppConfig, EventStore, NodeRegistry, Clock, IdGenerator, TokenSigner],
     };
   }
 }

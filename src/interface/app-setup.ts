@@ -7,26 +7,32 @@ import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../application/ports/app-config';
 import { PUBLIC_DIR } from './http/page.controller';
 
-/** Socket.IO with the configured CORS origins and a bounded message size. */
+/** Socket.IO with the configured CORS origins, a bounded message size and, in a cluster, the Redis adapter. */
 class ChatIoAdapter extends IoAdapter {
   constructor(
     app: INestApplication,
     private readonly config: AppConfig,
+    private readonly adapter: ServerOptions['adapter'] | undefined,
   ) {
     super(app);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const origin = this.config.corsOrigins === '*' ? true : this.config.corsOrigins;
-    return super.createIOServer(port, { ...(options as ServerOptions), cors: { origin, credentials: true }, maxHttpBufferSize: 1_000_000 });
+    return super.createIOServer(port, {
+      ...(options as ServerOptions),
+      cors: { origin, credentials: true },
+      maxHttpBufferSize: 1_000_000,
+      ...(this.adapter !== undefined ? { adapter: this.adapter } : {}),
+    });
   }
 }
 
 /** Everything main.ts and the specs both need on top of the module graph. */
-export const configureApp = (app: NestExpressApplication): void => {
+export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOptions['adapter']): void => {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config));
+  app.useWebSocketAdapter(new ChatIoAdapter(app, config, ioAdapter));
   app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, credentials: true });
   app.disable('x-powered-by');
   app.use(

@@ -1,16 +1,13 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { AppModule } from '../../src/app.module';
+import { createApp } from '../../src/bootstrap';
 import { EventStore } from '../../src/application/ports/event-store.port';
 import { loadConfig } from '../../src/infrastructure/config';
-import { openEventStore } from '../../src/infrastructure/infrastructure.module';
-import { configureApp } from '../../src/interface/app-setup';
 import { connect, type ConnectOptions, type TestSocket } from './socket';
 
 export const TEST_SECRET = 'test-secret-key-0123456789abcdef';
@@ -37,9 +34,7 @@ export const startApp = async (env: Record<string, string> = {}, dataDir = tempD
     PRESENCE_GRACE_MS: '150',
     ...env,
   });
-  const store = await openEventStore(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, store), { logger: false, bufferLogs: false });
-  configureApp(app);
+  const app = await createApp(config, { logger: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

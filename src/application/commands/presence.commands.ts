@@ -59,7 +59,10 @@ export class PresenceKeeper implements OnApplicationShutdown {
     if (this.users.connectionCount(userId) === 0) this.scheduleExpiry(userId);
   }
 
-  /** Closes connections the log holds open for nodes that are gone, e.g. this one before a restart. */
+  /**
+   * Closes connections the log holds open for nodes that are gone (killed, or this one before a
+   * restart), and starts the grace period of users left with no connection.
+   */
   async reap(isAlive: (node: string) => boolean): Promise<void> {
     const context = { correlationId: this.ids.id() };
     for (const connection of this.users.openConnections()) {
@@ -72,7 +75,7 @@ export class PresenceKeeper implements OnApplicationShutdown {
       );
     }
     for (const user of this.users.onlineUsers()) {
-      if (user.connections.size === 0) this.scheduleExpiry(user.userId);
+      if (user.connections.size === 0 && !this.timers.has(user.userId)) this.scheduleExpiry(user.userId);
     }
   }
 

@@ -1,20 +1,37 @@
 export type EventStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'memory' } | { kind: 'postgres'; url: string };
 
-/** Everything the server reads from its environment, validated once at start. */
-export class AppConfig {
-  constructor(
-    readonly port: number,
-    readonly host: string,
-    readonly secretKey: string,
-    readonly secretKeyGenerated: boolean,
-    readonly corsOrigins: '*' | string[],
-    readonly chatRooms: readonly string[],
-    readonly dataDir: string,
-    readonly eventStore: EventStoreConfig,
-    readonly logLevel: string,
-    readonly maxMessageLength: number,
-    readonly presenceGraceMs: number,
-    readonly nodeId: string,
-    readonly pretty: boolean,
-  ) {}
+export interface AppConfigValues {
+  port: number;
+  host: string;
+  secretKey: string;
+  /** No SECRET_KEY was given: sessions will not survive a restart. */
+  secretKeyGenerated: boolean;
+  corsOrigins: '*' | string[];
+  chatRooms: readonly string[];
+  dataDir: string;
+  eventStore: EventStoreConfig;
+  logLevel: string;
+  maxMessageLength: number;
+  /** How long a user keeps their rooms after their last connection closed. */
+  presenceGraceMs: number;
+  /** This process; unique per start, so a restarted node never takes over a dead one's connections. */
+  nodeId: string;
+  pretty: boolean;
+  /** Set: cluster mode (Socket.IO Redis adapter, node heartbeats in Redis). */
+  redisUrl: string | undefined;
+  /** Prefix of this cluster's Redis keys and channels, so clusters can share a Redis. */
+  clusterName: string;
+  /** A node that has not heartbeaten for this long is taken for dead. */
+  nodeTimeoutMs: number;
 }
+
+/** Everything the server reads from its environment, validated once at start. Also the DI token. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class AppConfig {
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface AppConfig extends Readonly<AppConfigValues> {}

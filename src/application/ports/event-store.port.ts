@@ -56,6 +56,14 @@ export class StoreUnavailableError extends Error {
  * events of all streams and only grow.
  */
 export abstract class EventStore {
+  /**
+   * True when this process is the only writer (memory, SQLite): cached aggregate states are then
+   * always current. A shared store (PostgreSQL) has other writers, so streams are caught up first.
+   */
+  get exclusiveWriter(): boolean {
+    return false;
+  }
+
   /** Appends atomically, or fails with ConcurrencyError when the stream is not at `expectedVersion`. */
   abstract append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
   /** Events of one stream with version ≥ `fromVersion`, in order. */

@@ -17,6 +17,10 @@ const CATCH_UP_BATCH = 5000;
 export abstract class LocalEventStore extends EventStore {
   private readonly subscribers = new Set<(events: readonly RecordedEvent[]) => void>();
 
+  override get exclusiveWriter(): boolean {
+    return true;
+  }
+
   protected abstract appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[];
   protected abstract readStreamSync(streamId: string, fromVersion: number): RecordedEvent[];
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];

@@ -1,0 +1,12 @@
+/**
+ * Which server nodes are alive. Each node heartbeats; a node that stops heartbeating (killed,
+ * cut off) drops out, and the survivors close the connections it held.
+ */
+export abstract class NodeRegistry {
+  /** Marks `node` alive for the registry's time-out from now. */
+  abstract heartbeat(node: string): Promise<void>;
+  abstract aliveNodes(): Promise<ReadonlySet<string>>;
+  /** Takes `node` out at once (a clean stop), so others need not wait for the time-out. */
+  abstract leave(node: string): Promise<void>;
+  abstract close(): Promise<void>;
+}

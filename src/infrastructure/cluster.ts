@@ -1,0 +1,36 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../application/ports/event-store.port';
+import type { AppConfig } from '../application/ports/app-config';
+import type { NodeRegistry } from '../application/ports/node-registry.port';
+import { LocalNodeRegistry, RedisNodeRegistry } from './node-registry';
+
+export interface ClusterWiring {
+  readonly registry: NodeRegistry;
+  /** The Socket.IO adapter that carries emits to the sockets of every node; none on a single node. */
+  readonly ioAdapter?: ReturnType<typeof createAdapter>;
+}
+
+/**
+ * Without REDIS_URL: one node. With it: the Socket.IO Redis adapter (pub/sub) for fan-out and a
+ * Redis heartbeat registry for node liveness, on two connections.
+ */
+export const connectCluster = async (config: AppConfig): Promise<ClusterWiring> => {
+  if (config.redisUrl === undefined) return { registry: new LocalNodeRegistry() };
+  const pub = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  const sub = pub.duplicate();
+  try {
+    await Promise.all([pub.connect(), sub.connect()]);
+  } catch (error) {
+    pub.disconnect();
+    sub.disconnect();
+    throw new StoreUnavailableError(`Cannot reach Redis at REDIS_URL: ${(error as Error).message}`, { cause: error });
+  }
+  const close = async (): Promise<void> => {
+    await Promise.allSettled([pub.quit(), sub.quit()]);
+  };
+  return {
+    registry: new RedisNodeRegistry(pub, config.clusterName, config.nodeTimeoutMs, close),
+    ioAdapter: createAdapter(pub, sub, { key: `${config.clusterName}#io` }),
+  };
+};
