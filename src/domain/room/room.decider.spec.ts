@@ -1,0 +1,235 @@
+import { specFor } from '../../../test/support/decider-spec';
+import type { JoinRoom, LeaveRoom, SendMessage } from './room.commands';
+import { roomDecider, roomStream } from './room.decider';
+import type { LeaveReason, MemberJoined, MemberLeft, MessageSent } from './room.events';
+
+type User = { userId: string; username: string };
+const alice: User = { userId: 'u-alice', username: 'alice' };
+const bob: User = { userId: 'u-bob', username: 'bob' };
+
+const MAX = 5;
+const given = specFor(roomDecider({ rooms: new Set(['General', 'Random']), maxMessageLength: MAX }));
+
+const joinRoom = (user: User, room = 'General'): JoinRoom => ({ type: 'JoinRoom', data: { room, ...user } });
+const leaveRoom = (user: User, reason: LeaveReason = 'left', room = 'General'): LeaveRoom => ({
+  type: 'LeaveRoom',
+  data: { room, userId: user.userId, reason },
+});
+const sendMessage = (user: User, text: string, options: { messageId?: string; clientId?: string; room?: string } = {}): SendMessage => ({
+  type: 'SendMessage',
+  data: {
+    room: options.room ?? 'General',
+    ...user,
+    messageId: options.messageId ?? 'm-new',
+    text,
+    ...(options.clientId !== undefined ? { clientId: options.clientId } : {}),
+  },
+});
+
+const memberJoined = (user: User): MemberJoined => ({ type: 'MemberJoined', data: { room: 'General', ...user } });
+const memberLeft = (user: User, reason: LeaveReason = 'left'): MemberLeft => ({
+  type: 'MemberLeft',
+  data: { room: 'General', ...user, reason },
+});
+const messageSent = (user: User, seq: number, text: string, options: { messageId?: string; clientId?: string } = {}): MessageSent => ({
+  type: 'MessageSent',
+  data: {
+    room: 'General',
+    messageId: options.messageId ?? `m-${seq}`,
+    seq,
+    ...user,
+    text,
+    ...(options.clientId !== undefined ? { clientId: options.clientId } : {}),
+  },
+});
+
+describe('room decider', () => {
+  describe('when nobody has joined the room', () => {
+    it('lets a user join a configured room', () => {
+      given([])
+        .when(joinRoom(alice))
+        .then([memberJoined(alice)]);
+    });
+
+    it('refuses to join a room that is not configured', () => {
+      given([]).when(joinRoom(alice, 'Atlantis')).thenFailsWith('unknown_room');
+    });
+
+    it('refuses a leave from someone who is not a member', () => {
+      given([]).when(leaveRoom(alice)).thenFailsWith('not_a_member');
+    });
+
+    it('refuses a leave from a room that is not configured', () => {
+      given([])
+        .when(leaveRoom(alice, 'left', 'Atlantis'))
+        .thenFailsWith('unknown_room');
+    });
+
+    it('refuses a message from someone who is not a member', () => {
+      given([]).when(sendMessage(alice, 'hi')).thenFailsWith('not_a_member');
+    });
+
+    it('refuses a message to a room that is not configured, before looking at membership', () => {
+      given([])
+        .when(sendMessage(alice, 'hi', { room: 'Atlantis' }))
+        .thenFailsWith('unknown_room');
+    });
+  });
+
+  describe('when alice is a member', () => {
+    const aliceIn = [memberJoined(alice)];
+
+    it('treats joining again as a no-op', () => {
+      given(aliceIn).when(joinRoom(alice)).thenNothingHappens();
+    });
+
+    it('lets another user join', () => {
+      given(aliceIn)
+        .when(joinRoom(bob))
+        .then([memberJoined(bob)]);
+    });
+
+    it('lets her leave, naming her as she joined and keeping the reason', () => {
+      given(aliceIn)
+        .when(leaveRoom(alice))
+        .then([memberLeft(alice)]);
+      given(aliceIn)
+        .when(leaveRoom(alice, 'disconnected'))
+        .then([memberLeft(alice, 'disconnected')]);
+    });
+
+    it('refuses a leave from bob, who never joined', () => {
+      given(aliceIn).when(leaveRoom(bob)).thenFailsWith('not_a_member');
+    });
+
+    it('numbers her first message 1', () => {
+      given(aliceIn)
+        .when(sendMessage(alice, 'hi', { messageId: 'm-x' }))
+        .then([messageSent(alice, 1, 'hi', { messageId: 'm-x' })]);
+    });
+
+    it('keeps the client id on the message', () => {
+      given(aliceIn)
+        .when(sendMessage(alice, 'hi', { clientId: 'c-1' }))
+        .then([messageSent(alice, 1, 'hi', { messageId: 'm-new', clientId: 'c-1' })]);
+    });
+
+    it('stores the text trimmed', () => {
+      given(aliceIn)
+        .when(sendMessage(alice, ' \n hi\t '))
+        .then([messageSent(alice, 1, 'hi', { messageId: 'm-new' })]);
+    });
+
+    it('refuses an empty message', () => {
+      given(aliceIn).when(sendMessage(alice, '')).thenFailsWith('empty_message');
+    });
+
+    it('refuses a message of only whitespace', () => {
+      given(aliceIn).when(sendMessage(alice, ' \n\t ')).thenFailsWith('empty_message');
+    });
+
+    it('accepts a message of exactly the maximum length', () => {
+      given(aliceIn)
+        .when(sendMessage(alice, 'x'.repeat(MAX)))
+        .then([messageSent(alice, 1, 'x'.repeat(MAX), { messageId: 'm-new' })]);
+    });
+
+    it('refuses a message one character over the maximum', () => {
+      given(aliceIn)
+        .when(sendMessage(alice, 'x'.repeat(MAX + 1)))
+        .thenFailsWith('message_too_long');
+    });
+
+    it('counts an emoji as one character', () => {
+      const emoji = '😀'.repeat(MAX);
+      given(aliceIn)
+        .when(sendMessage(alice, emoji))
+        .then([messageSent(alice, 1, emoji, { messageId: 'm-new' })]);
+      given(aliceIn)
+        .when(sendMessage(alice, '😀'.repeat(MAX + 1)))
+        .thenFailsWith('message_too_long');
+    });
+
+    it('measures the length after trimming', () => {
+      given(aliceIn)
+        .when(sendMessage(alice, `   ${'x'.repeat(MAX)}   `))
+        .then([messageSent(alice, 1, 'x'.repeat(MAX), { messageId: 'm-new' })]);
+    });
+
+    it('refuses a message from bob, who never joined', () => {
+      given(aliceIn).when(sendMessage(bob, 'hi')).thenFailsWith('not_a_member');
+    });
+  });
+
+  describe('when messages have been sent', () => {
+    it('numbers the next message after the last one', () => {
+      given([memberJoined(alice), messageSent(alice, 1, 'a'), messageSent(alice, 2, 'b')])
+        .when(sendMessage(alice, 'c'))
+        .then([messageSent(alice, 3, 'c', { messageId: 'm-new' })]);
+    });
+
+    it('keeps the numbers gapless across joins and leaves', () => {
+      given([memberJoined(alice), messageSent(alice, 1, 'a'), memberJoined(bob), messageSent(bob, 2, 'b'), memberLeft(bob)])
+        .when(sendMessage(alice, 'c'))
+        .then([messageSent(alice, 3, 'c', { messageId: 'm-new' })]);
+    });
+
+    it('treats a resend with a client id already used by that user as a no-op', () => {
+      given([memberJoined(alice), messageSent(alice, 1, 'hi', { clientId: 'c-1' })])
+        .when(sendMessage(alice, 'hi', { messageId: 'm-other', clientId: 'c-1' }))
+        .thenNothingHappens();
+    });
+
+    it('does not confuse the same client id from another user with a resend', () => {
+      given([memberJoined(alice), memberJoined(bob), messageSent(alice, 1, 'hi', { clientId: 'c-1' })])
+        .when(sendMessage(bob, 'hi', { clientId: 'c-1' }))
+        .then([messageSent(bob, 2, 'hi', { messageId: 'm-new', clientId: 'c-1' })]);
+    });
+
+    it('sends a message without a client id every time, even with the same text', () => {
+      given([memberJoined(alice), messageSent(alice, 1, 'hi')])
+        .when(sendMessage(alice, 'hi'))
+        .then([messageSent(alice, 2, 'hi', { messageId: 'm-new' })]);
+    });
+
+    it('sends a message with a new client id', () => {
+      given([memberJoined(alice), messageSent(alice, 1, 'hi', { clientId: 'c-1' })])
+        .when(sendMessage(alice, 'hi', { clientId: 'c-2' }))
+        .then([messageSent(alice, 2, 'hi', { messageId: 'm-new', clientId: 'c-2' })]);
+    });
+  });
+
+  describe('when alice has left', () => {
+    const aliceLeft = [memberJoined(alice), messageSent(alice, 1, 'hi', { clientId: 'c-1' }), memberLeft(alice)];
+
+    it('refuses her messages', () => {
+      given(aliceLeft).when(sendMessage(alice, 'again')).thenFailsWith('not_a_member');
+    });
+
+    it('refuses a second leave', () => {
+      given(aliceLeft).when(leaveRoom(alice)).thenFailsWith('not_a_member');
+    });
+
+    it('lets her join again', () => {
+      given(aliceLeft)
+        .when(joinRoom(alice))
+        .then([memberJoined(alice)]);
+    });
+
+    it('continues the numbering after she rejoins', () => {
+      given([...aliceLeft, memberJoined(alice)])
+        .when(sendMessage(alice, 'back'))
+        .then([messageSent(alice, 2, 'back', { messageId: 'm-new' })]);
+    });
+
+    it('still recognises a resend of a client id she used before leaving', () => {
+      given([...aliceLeft, memberJoined(alice)])
+        .when(sendMessage(alice, 'hi', { clientId: 'c-1' }))
+        .thenNothingHappens();
+    });
+  });
+
+  it('names the stream after the room', () => {
+    expect(roomStream('General')).toBe('room-General');
+  });
+});

@@ -1,0 +1,136 @@
+import { specFor } from '../../../test/support/decider-spec';
+import type { SendPrivateMessage, StartSession } from './session.commands';
+import { sessionDecider, sessionStream } from './session.decider';
+import type { PrivateMessageSent, SessionStarted } from './session.events';
+
+const MAX = 5;
+const given = specFor(sessionDecider({ maxMessageLength: MAX }));
+
+const bob = { userId: 'u-bob', username: 'Bob' };
+
+const startSession = (username = 'alice'): StartSession => ({ type: 'StartSession', data: { sessionId: 'u-alice', username } });
+const sessionStarted = (username = 'alice'): SessionStarted => ({
+  type: 'SessionStarted',
+  data: { sessionId: 'u-alice', username, kind: 'guest' },
+});
+
+type Target = SendPrivateMessage['data']['target'];
+const online = (name = 'bob'): Target => ({ ...bob, name });
+const offline = (name = 'carol'): Target => ({ userId: null, name });
+
+const sendPrivateMessage = (
+  text: string,
+  options: { target?: Target; clientId?: string; messageId?: string } = {},
+): SendPrivateMessage => ({
+  type: 'SendPrivateMessage',
+  data: {
+    sessionId: 'u-alice',
+    messageId: options.messageId ?? 'pm-new',
+    text,
+    target: options.target ?? online(),
+    ...(options.clientId !== undefined ? { clientId: options.clientId } : {}),
+  },
+});
+const privateMessageSent = (text: string, options: { clientId?: string; messageId?: string } = {}): PrivateMessageSent => ({
+  type: 'PrivateMessageSent',
+  data: {
+    messageId: options.messageId ?? 'pm-new',
+    fromUserId: 'u-alice',
+    from: 'alice',
+    toUserId: bob.userId,
+    to: bob.username,
+    text,
+    ...(options.clientId !== undefined ? { clientId: options.clientId } : {}),
+  },
+});
+
+describe('session decider', () => {
+  describe('before the session started', () => {
+    it('starts a guest session', () => {
+      given([]).when(startSession()).then([sessionStarted()]);
+    });
+
+    it('refuses a private message', () => {
+      given([]).when(sendPrivateMessage('hi')).thenFailsWith('session_ended');
+    });
+  });
+
+  describe('when the session is active', () => {
+    const active = [sessionStarted()];
+
+    it('treats starting it again as a no-op, even under another name', () => {
+      given(active).when(startSession()).thenNothingHappens();
+      given(active).when(startSession('mallory')).thenNothingHappens();
+    });
+
+    it('sends a private message from the session user to the online target, by the name the target goes by', () => {
+      given(active)
+        .when(sendPrivateMessage('hi', { target: online('bob') }))
+        .then([privateMessageSent('hi')]);
+    });
+
+    it('keeps the client id on the message', () => {
+      given(active)
+        .when(sendPrivateMessage('hi', { clientId: 'c-1' }))
+        .then([privateMessageSent('hi', { clientId: 'c-1' })]);
+    });
+
+    it('stores the text trimmed', () => {
+      given(active)
+        .when(sendPrivateMessage('  hi \n'))
+        .then([privateMessageSent('hi')]);
+    });
+
+    it('refuses a private message to someone who is not online', () => {
+      given(active)
+        .when(sendPrivateMessage('hi', { target: offline() }))
+        .thenFailsWith('user_not_found');
+    });
+
+    it('refuses an empty or blank private message', () => {
+      given(active).when(sendPrivateMessage('')).thenFailsWith('empty_message');
+      given(active).when(sendPrivateMessage(' \t\n ')).thenFailsWith('empty_message');
+    });
+
+    it('refuses a private message over the maximum length, counting an emoji as one character', () => {
+      given(active)
+        .when(sendPrivateMessage('x'.repeat(MAX + 1)))
+        .thenFailsWith('message_too_long');
+      given(active)
+        .when(sendPrivateMessage('😀'.repeat(MAX)))
+        .then([privateMessageSent('😀'.repeat(MAX))]);
+    });
+  });
+
+  describe('when a private message with a client id was sent', () => {
+    const sent = [sessionStarted(), privateMessageSent('hi', { clientId: 'c-1', messageId: 'pm-1' })];
+
+    it('treats a resend with the same client id as a no-op', () => {
+      given(sent)
+        .when(sendPrivateMessage('hi', { clientId: 'c-1', messageId: 'pm-2' }))
+        .thenNothingHappens();
+    });
+
+    it('treats a resend as a no-op even after the target went offline', () => {
+      given(sent)
+        .when(sendPrivateMessage('hi', { clientId: 'c-1', target: offline('bob') }))
+        .thenNothingHappens();
+    });
+
+    it('sends a message with a new client id', () => {
+      given(sent)
+        .when(sendPrivateMessage('hi', { clientId: 'c-2' }))
+        .then([privateMessageSent('hi', { clientId: 'c-2' })]);
+    });
+
+    it('sends a message without a client id', () => {
+      given(sent)
+        .when(sendPrivateMessage('hi'))
+        .then([privateMessageSent('hi')]);
+    });
+  });
+
+  it('names the stream after the session id', () => {
+    expect(sessionStream('u-alice')).toBe('session-u-alice');
+  });
+});
