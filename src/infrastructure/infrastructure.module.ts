@@ -1,11 +1,12 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '../application/ports/app-config';
 import { Clock } from '../application/ports/clock.port';
-import { EventStore, StoreUnavailableError } from '../application/ports/event-store.port';
+import { EventStore } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
 import { NodeRegistry } from '../application/ports/node-registry.port';
 import { TokenSigner } from '../application/ports/token-signer.port';
 import { InMemoryEventStore } from './event-store/in-memory-event-store';
+import { PostgresEventStore } from './event-store/postgres-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { HmacTokenSigner } from './hmac-token-signer';
 import { RandomIdGenerator } from './random-id-generator';
@@ -19,7 +20,7 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
     case 'sqlite':
       return new SqliteEventStore(config.eventStore.file);
     case 'postgres':
-      throw new StoreUnavailableError("PostgreSQL event store is not available in this build");
+      return PostgresEventStore.connect(config.eventStore.url);
   }
 };
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { presenceDecider, presenceStream } from '../../domain/presence/presence.decider';
+import { DomainError } from '../../domain/shared/domain-error';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../handle-command';
 import { AppConfig } from '../ports/app-config';
@@ -55,8 +56,7 @@ export class PresenceKeeper implements OnApplicationShutdown {
   }
 
   async close(userId: string, connectionId: string, context: CommandContext): Promise<void> {
-    await this.executor.execute(presenceStream(userId), presenceDecider, { type: 'CloseConnection', data: { userId, connectionId } }, context);
-    if (this.users.connectionCount(userId) === 0) this.scheduleExpiry(userId);
+    await this.closeConnection(userId, connectionId, context);
   }
 
   /**
@@ -66,16 +66,14 @@ export class PresenceKeeper implements OnApplicationShutdown {
   async reap(isAlive: (node: string) => boolean): Promise<void> {
     const context = { correlationId: this.ids.id() };
     for (const connection of this.users.openConnections()) {
-      if (isAlive(connection.node)) continue;
-      await this.executor.execute(
-        presenceStream(connection.userId),
-        presenceDecider,
-        { type: 'CloseConnection', data: { userId: connection.userId, connectionId: connection.connectionId } },
-        context,
-      );
+      if (!isAlive(connection.node)) await this.closeConnection(connection.userId, connection.connectionId, context);
     }
     for (const user of this.users.onlineUsers()) {
       if (user.connections.size === 0 && !this.timers.has(user.userId)) this.scheduleExpiry(user.userId);
+    }
+    // Offline users hold no room: repairs a node that died between taking a user offline and out of their rooms.
+    for (const { room, userId } of [...this.rooms.memberships()]) {
+      if (!this.users.isOnline(userId) && !this.timers.has(userId)) await this.leave(userId, room, context);
     }
   }
 
@@ -103,13 +101,32 @@ export class PresenceKeeper implements OnApplicationShutdown {
     this.timers.set(userId, timer);
   }
 
+  private async closeConnection(userId: string, connectionId: string, context: CommandContext): Promise<void> {
+    const [closed] = await this.executor.execute(
+      presenceStream(userId),
+      presenceDecider,
+      { type: 'CloseConnection', data: { userId, connectionId } },
+      context,
+    );
+    if (closed?.type === 'ConnectionClosed' && closed.data.remaining === 0) this.scheduleExpiry(userId);
+  }
+
+  /** Offline first (the presence stream decides whether the user came back), then out of the rooms. */
   private async expire(userId: string): Promise<void> {
-    if (this.stopped || this.users.connectionCount(userId) > 0) return;
+    if (this.stopped) return;
     const context = { correlationId: this.ids.id() };
-    for (const room of this.rooms.roomsOf(userId)) {
+    const wentOffline = await this.executor.execute(presenceStream(userId), presenceDecider, { type: 'GoOffline', data: { userId } }, context);
+    if (wentOffline.length === 0) return;
+    for (const room of this.rooms.roomsOf(userId)) await this.leave(userId, room, context);
+  }
+
+  private async leave(userId: string, room: string, context: CommandContext): Promise<void> {
+    try {
       await this.commandBus.execute(new LeaveRoomCommand({ userId }, room, context, 'disconnected'));
+    } catch (error) {
+      // Another node took them out first.
+      if (!(error instanceof DomainError && error.code === 'not_a_member')) throw error;
     }
-    await this.executor.execute(presenceStream(userId), presenceDecider, { type: 'GoOffline', data: { userId } }, context);
   }
 }
 

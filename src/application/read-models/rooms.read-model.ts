@@ -100,6 +100,10 @@ export class RoomsReadModel implements Projection {
     return this.rooms.get(room)?.members.has(userId) ?? false;
   }
 
+  *memberships(): Iterable<{ room: string; userId: string }> {
+    for (const [userId, rooms] of this.roomsByUser) for (const room of rooms) yield { room, userId };
+  }
+
   roomsOf(userId: string): string[] {
     return [...(this.roomsByUser.get(userId) ?? [])];
   }

@@ -127,10 +127,6 @@ export class UsersReadModel implements Projection {
     return [...this.connections].map(([connectionId, c]) => ({ connectionId, ...c }));
   }
 
-  connectionCount(userId: string): number {
-    return this.connectionsByUser.get(userId)?.size ?? 0;
-  }
-
   private userConnections(userId: string): Map<string, string> {
     let connections = this.connectionsByUser.get(userId);
     if (connections === undefined) this.connectionsByUser.set(userId, (connections = new Map()));

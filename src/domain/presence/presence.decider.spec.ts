@@ -21,9 +21,9 @@ const connectionOpened = (connectionId: string, node = 'node-a'): ConnectionOpen
   type: 'ConnectionOpened',
   data: { ...user, connectionId, node },
 });
-const connectionClosed = (connectionId: string): ConnectionClosed => ({
+const connectionClosed = (connectionId: string, remaining = 0): ConnectionClosed => ({
   type: 'ConnectionClosed',
-  data: { userId: user.userId, connectionId },
+  data: { userId: user.userId, connectionId, remaining },
 });
 const wentOnline = (): UserWentOnline => ({ type: 'UserWentOnline', data: { ...user } });
 const wentOffline = (): UserWentOffline => ({ type: 'UserWentOffline', data: { ...user } });
@@ -58,7 +58,7 @@ describe('presence decider', () => {
       given(oneTab).when(openConnection('tab-1')).thenNothingHappens();
     });
 
-    it('closes the tab', () => {
+    it('closes the tab, its last', () => {
       given(oneTab)
         .when(closeConnection('tab-1'))
         .then([connectionClosed('tab-1')]);
@@ -72,20 +72,20 @@ describe('presence decider', () => {
   describe('when the user is online in two tabs', () => {
     const twoTabs = [connectionOpened('tab-1'), wentOnline(), connectionOpened('tab-2')];
 
-    it('closes one tab and stays online', () => {
+    it('closes one tab, with one still open, and stays online', () => {
       given(twoTabs)
         .when(closeConnection('tab-1'))
-        .then([connectionClosed('tab-1')]);
+        .then([connectionClosed('tab-1', 1)]);
     });
 
     it('does not go offline after one of the two tabs closed', () => {
-      given([...twoTabs, connectionClosed('tab-1')])
+      given([...twoTabs, connectionClosed('tab-1', 1)])
         .when(goOffline())
         .thenNothingHappens();
     });
 
     it('ignores a duplicate close', () => {
-      given([...twoTabs, connectionClosed('tab-1')])
+      given([...twoTabs, connectionClosed('tab-1', 1)])
         .when(closeConnection('tab-1'))
         .thenNothingHappens();
     });

@@ -41,7 +41,7 @@ const openConnection = (command: OpenConnection, presence: Presence): PresenceEv
 
 const closeConnection = (command: CloseConnection, presence: Presence): PresenceEvent[] => {
   if (!presence.connections.has(command.data.connectionId)) return [];
-  return [{ type: 'ConnectionClosed', data: { ...command.data } }];
+  return [{ type: 'ConnectionClosed', data: { ...command.data, remaining: presence.connections.size - 1 } }];
 };
 
 const goOffline = (command: GoOffline, presence: Presence): PresenceEvent[] => {

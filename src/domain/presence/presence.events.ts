@@ -6,7 +6,8 @@ export type ConnectionOpened = {
 
 export type ConnectionClosed = {
   type: 'ConnectionClosed';
-  data: { userId: string; connectionId: string };
+  /** `remaining`: the user's connections still open; 0 starts the grace period. */
+  data: { userId: string; connectionId: string; remaining: number };
 };
 
 export type UserWentOnline = {
