@@ -275,10 +275,10 @@ describe('CommandExecutor', () => {
 
       await expect(execute(join(alice))).rejects.toBeInstanceOf(ConcurrencyError);
 
-      expect(store.attempts).toBe(5); // MAX_ATTEMPTS in handle-command.ts
+      expect(store.attempts).toBe(10); // MAX_ATTEMPTS in handle-command.ts
       expect(await store.headPosition()).toBe(0);
       await expect(execute(join(bob))).rejects.toBeInstanceOf(ConcurrencyError);
-      expect(store.attempts).toBe(10);
+      expect(store.attempts).toBe(20);
     });
 
     it('does not retry a failure that is not a conflict', async () => {

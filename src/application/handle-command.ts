@@ -14,7 +14,11 @@ export interface CommandContext {
 /** An aggregate's state as of `version`; `position` is where its newest event sits in the log. */
 type Loaded = { state: unknown; version: number; position: number };
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
+
+/** After a conflict, wait a little (random, growing) so racing nodes stop colliding in lockstep. */
+const backOff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
 /**
  * The one write path: load the aggregate, decide, append with the expected version, and wait
@@ -99,6 +103,7 @@ export class CommandExecutor {
         return recorded;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+        await backOff(attempt);
       }
     }
   }

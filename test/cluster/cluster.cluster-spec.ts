@@ -1,0 +1,139 @@
+import { Client } from 'pg';
+import { Cluster, eventually, type Node } from './support/cluster';
+
+type Users = { users: string[] };
+type Message = { id: string; seq: number; msg: string; username: string };
+
+jest.setTimeout(60_000);
+
+describe('several nodes on PostgreSQL and Redis', () => {
+  let cluster: Cluster;
+  let a: Node;
+  let b: Node;
+  let c: Node;
+
+  beforeAll(async () => {
+    cluster = await Cluster.create();
+    [a, b, c] = (await cluster.start(3)) as [Node, Node, Node];
+  });
+
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('carries room messages and join notices to members on other nodes', async () => {
+    const alice = await a.connect();
+    const bob = await b.connect();
+    await bob.ask('join', { room: 'General' });
+    await alice.ask('join', { room: 'General' });
+    await expect(bob.next('status', (s) => s.msg === `${alice.username} has joined the room.`)).resolves.toMatchObject({ type: 'join' });
+    const ack = await alice.ask<{ message: Message }>('message', { room: 'General', msg: 'across nodes' });
+    await expect(bob.next('message', (m) => m.msg === 'across nodes')).resolves.toEqual(ack.message);
+    await expect(alice.next('message', (m) => m.msg === 'across nodes')).resolves.toEqual(ack.message);
+    // emitted once, by one node: a third node's member gets it exactly once
+    const carol = await c.connect();
+    await carol.ask('join', { room: 'General' });
+    await alice.ask('message', { room: 'General', msg: 'once only' });
+    await carol.next('message', (m) => m.msg === 'once only');
+    await alice.ask('message', { room: 'General', msg: 'marker' });
+    await carol.next('message', (m) => m.msg === 'marker');
+    expect(carol.received('message').filter((m) => (m as Message).msg === 'once only')).toHaveLength(1);
+  });
+
+  it('delivers a private message to the target and to the sender on every node', async () => {
+    const alice = await a.connect();
+    const aliceOnC = await c.connect({ token: alice.session.token });
+    const bob = await b.connect();
+    await eventually(async () => (await a.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === bob.username));
+    await alice.ask('private_message', { target: bob.username, msg: 'psst' });
+    for (const socket of [bob, alice, aliceOnC]) {
+      await expect(socket.next('private_message')).resolves.toMatchObject({ msg: 'psst', from: alice.username, to: bob.username });
+    }
+  });
+
+  it('keeps presence exact across nodes: one entry for tabs on two nodes, offline after the last closes', async () => {
+    const watcher = await c.connect();
+    const tab1 = await a.connect();
+    const tab2 = await b.connect({ token: tab1.session.token });
+    const name = tab1.username;
+    const online = await watcher.next<Users>('active_users', (p) => p.users.includes(name));
+    expect(online.users.filter((u) => u === name)).toHaveLength(1);
+
+    tab1.close();
+    await tab2.ask('join', { room: 'Zero to Knowing' });
+    for (const node of [a, b, c]) {
+      await eventually(async () => (await node.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === name));
+    }
+    tab2.close();
+    await watcher.next<Users>('active_users', (p) => !p.users.includes(name));
+    for (const node of [a, b, c]) {
+      await eventually(async () => !(await node.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === name));
+    }
+  });
+
+  it('numbers concurrent messages from several nodes without gaps or duplicates, and honours clientId across nodes', async () => {
+    const senders = await Promise.all([a.connect(), b.connect(), c.connect()]);
+    for (const s of senders) await s.ask('join', { room: 'Code with Josh' });
+    const acks = await Promise.all(
+      senders.flatMap((s, i) =>
+        Array.from({ length: 15 }, (_, j) => s.ask<{ ok: boolean; message: Message }>('message', { room: 'Code with Josh', msg: `${i}-${j}`, clientId: `${i}-${j}` })),
+      ),
+    );
+    expect(acks.filter((ack) => !ack.ok)).toEqual([]);
+    const seqs = acks.map((ack) => ack.message.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+
+    const sameUserElsewhere = await c.connect({ token: senders[0]!.session.token });
+    const resend = await sameUserElsewhere.ask<{ message: Message }>('message', { room: 'Code with Josh', msg: '0-0', clientId: '0-0' });
+    expect(resend.message).toEqual(acks[0]!.message);
+    const page = await b.get<{ messages: Message[] }>('/api/rooms/Code%20with%20Josh/messages?limit=100');
+    expect(page.body.messages).toHaveLength(45);
+  });
+
+  it('answers REST listings the same on every node', async () => {
+    const answers = async (path: string) => Promise.all([a, b, c].map(async (node) => JSON.stringify((await node.get(path)).body)));
+    await eventually(async () => new Set(await answers('/api/rooms/General/messages?limit=100')).size === 1);
+    await eventually(async () => new Set(await answers('/api/rooms')).size === 1);
+    await eventually(async () => new Set(await answers('/api/rooms/General')).size === 1);
+  });
+
+  it('lets a node started later catch up from the log at once', async () => {
+    const reference = await a.get('/api/rooms/General/messages?limit=100');
+    const late = await cluster.startNode();
+    expect(await late.get('/api/rooms/General/messages?limit=100')).toEqual(reference);
+    const dave = await late.connect();
+    await dave.ask('join', { room: 'General' });
+    const history = await dave.next<{ messages: Message[] }>('history');
+    expect(history.messages.map((m) => m.msg)).toContain('across nodes');
+  });
+
+  it('removes the users of a killed node within 20 seconds, with the facts in the log', async () => {
+    const doomed = await cluster.startNode();
+    const watcher = await a.connect();
+    await watcher.ask('join', { room: 'The Nerd Nook' });
+    const ghost = await doomed.connect();
+    await ghost.ask('join', { room: 'The Nerd Nook' });
+    await watcher.next<Users>('active_users', (p) => p.users.includes(ghost.username));
+
+    const killedAt = Date.now();
+    await cluster.kill(doomed);
+    await watcher.next<Users>('active_users', (p) => !p.users.includes(ghost.username), 20_000);
+    await watcher.next('status', (s) => s.msg === `${ghost.username} has left the room.`, 20_000);
+    expect(Date.now() - killedAt).toBeLessThan(20_000);
+
+    const db = new Client({ connectionString: cluster.eventStoreUrl });
+    await db.connect();
+    const { rows } = await db.query<{ type: string }>(
+      `SELECT type FROM events WHERE stream_id = $1 OR (stream_id = 'room-The Nerd Nook' AND data->>'username' = $2) ORDER BY position`,
+      [`presence-${ghost.session.token.split('.')[0]}`, ghost.username],
+    );
+    await db.end();
+    expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['ConnectionClosed', 'UserWentOffline', 'MemberLeft']));
+
+    // A restarted node does not bring the ghost back.
+    await cluster.startNode();
+    await expect(b.get<{ users: { username: string }[] }>('/api/users')).resolves.toMatchObject({
+      body: { users: expect.not.arrayContaining([expect.objectContaining({ username: ghost.username })]) },
+    });
+  });
+});

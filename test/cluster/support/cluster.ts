@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { connect, type ConnectOptions, type TestSocket } from '../../support/socket';
+
+const MAIN = join(__dirname, '..', '..', '..', 'dist', 'main.js');
+const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const CLUSTER_SECRET = 'cluster-spec-secret-0123456789abcdef';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+const pgUrl = (database: string): string => {
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+export interface Node {
+  readonly name: string;
+  readonly url: string;
+  readonly process: ChildProcess;
+  output(): string;
+  connect(options?: ConnectOptions): Promise<TestSocket>;
+  get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
+}
+
+/**
+ * Several real server processes (`node dist/main.js`) on one fresh PostgreSQL database and the
+ * local Redis, each on its own port, as a load balancer would see them.
+ */
+export class Cluster {
+  private readonly nodes: Node[] = [];
+  private readonly sockets: TestSocket[] = [];
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'chat-cluster-'));
+
+  private constructor(
+    readonly database: string,
+    readonly name: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async create(env: Record<string, string> = {}): Promise<Cluster> {
+    const suffix = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const database = `chat_cluster_${suffix}`;
+    const admin = new Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    return new Cluster(database, `spec-${suffix}`, env);
+  }
+
+  get eventStoreUrl(): string {
+    return pgUrl(this.database);
+  }
+
+  /** Starts one more node and resolves when it answers /ready. */
+  async startNode(env: Record<string, string> = {}): Promise<Node> {
+    const port = await freePort();
+    const name = `node-${this.nodes.length + 1}`;
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: this.dataDir,
+        EVENT_STORE: this.eventStoreUrl,
+        REDIS_URL,
+        CLUSTER_NAME: this.name,
+        SECRET_KEY: CLUSTER_SECRET,
+        LOG_LEVEL: 'warn',
+        PRESENCE_GRACE_MS: '500',
+        NODE_TIMEOUT_MS: '3000',
+        NODE_ID: `${this.name}-${name}-${Date.now()}`,
+        ...this.env,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = `http://127.0.0.1:${port}`;
+    const node: Node = {
+      name,
+      url,
+      process: child,
+      output: () => output,
+      connect: async (options) => {
+        const socket = await connect(url, options);
+        this.sockets.push(socket);
+        return socket;
+      },
+      get: async <T>(path: string) => {
+        const response = await fetch(`${url}${path}`);
+        return { status: response.status, body: (await response.json()) as T };
+      },
+    };
+    this.nodes.push(node);
+    await waitUntilReady(node);
+    return node;
+  }
+
+  async start(count: number): Promise<Node[]> {
+    const started: Node[] = [];
+    for (let i = 0; i < count; i++) started.push(await this.startNode());
+    return started;
+  }
+
+  kill(node: Node): Promise<void> {
+    return new Promise((resolve) => {
+      if (node.process.exitCode !== null || node.process.signalCode !== null) return resolve();
+      node.process.once('exit', () => resolve());
+      node.process.kill('SIGKILL');
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.close();
+    await Promise.all(
+      this.nodes.map(
+        (node) =>
+          new Promise<void>((resolve) => {
+            if (node.process.exitCode !== null || node.process.signalCode !== null) return resolve();
+            node.process.once('exit', () => resolve());
+            node.process.kill('SIGTERM');
+          }),
+      ),
+    );
+    const admin = new Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    await admin.end();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+const waitUntilReady = async (node: Node, timeoutMs = 20_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (node.process.exitCode !== null) throw new Error(`${node.name} exited:\n${node.output()}`);
+    try {
+      const response = await fetch(`${node.url}/ready`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${node.name} not ready in ${timeoutMs} ms:\n${node.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** Polls `probe` until it returns true (for state that converges, such as REST listings on every node). */
+export const eventually = async (probe: () => Promise<boolean>, timeoutMs = 5000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
