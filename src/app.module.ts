@@ -3,12 +3,12 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { commandHandlers, queryHandlers, services } from './application/application.providers';
 import { AppConfig } from './application/ports/app-config';
-import { EventStore } from './application/ports/event-store.port';
-import { NodeRegistry } from './application/ports/node-registry.port';
 import { Notifier } from './application/ports/notifier.port';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { InfrastructureModule, type Connections } from './infrastructure/infrastructure.module';
 import { loggerOptions } from './infrastructure/logging';
 import { Lifecycle } from './interface/lifecycle';
+import { Metrics, MetricsController } from './interface/metrics';
+import { AbuseGuard } from './interface/ws/abuse-guard';
 import { PageController } from './interface/http/page.controller';
 import { RoomsController } from './interface/http/rooms.controller';
 import { SessionCookie } from './interface/http/session-cookie';
@@ -20,11 +20,11 @@ import { SocketIoNotifier } from './interface/ws/socket-io.notifier';
 /** Composition root: the ports get their adapters here and nowhere else. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, store: EventStore, registry: NodeRegistry): DynamicModule {
+  static forRoot(config: AppConfig, connections: Connections): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config, store, registry)],
-      controllers: [RoomsController, UsersController, PageController],
+      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config, connections)],
+      controllers: [RoomsController, UsersController, PageController, MetricsController],
       providers: [
         ...services,
         ...commandHandlers,
@@ -35,6 +35,8 @@ export class AppModule {
         SessionCookie,
         ChatGateway,
         Lifecycle,
+        AbuseGuard,
+        Metrics,
       ],
     };
   }

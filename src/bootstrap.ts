@@ -20,7 +20,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
     await store.close();
     throw error;
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, store, cluster.registry), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { store, registry: cluster.registry, rateLimiter: cluster.rateLimiter }), {
     bufferLogs: options.logger === undefined,
     ...(options.logger === false ? { logger: false } : {}),
   });

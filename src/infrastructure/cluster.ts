@@ -3,10 +3,14 @@ import { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../application/ports/event-store.port';
 import type { AppConfig } from '../application/ports/app-config';
 import type { NodeRegistry } from '../application/ports/node-registry.port';
+import type { RateLimiter } from '../application/ports/rate-limiter.port';
 import { LocalNodeRegistry, RedisNodeRegistry } from './node-registry';
+import { InMemoryRateLimiter, RedisRateLimiter } from './rate-limiters';
 
 export interface ClusterWiring {
   readonly registry: NodeRegistry;
+  /** Per-user limits: in memory on one node, in Redis across a cluster. */
+  readonly rateLimiter: RateLimiter;
   /** The Socket.IO adapter that carries emits to the sockets of every node; none on a single node. */
   readonly ioAdapter?: ReturnType<typeof createAdapter>;
 }
@@ -16,7 +20,10 @@ export interface ClusterWiring {
  * Redis heartbeat registry for node liveness, on two connections.
  */
 export const connectCluster = async (config: AppConfig): Promise<ClusterWiring> => {
-  if (config.redisUrl === undefined) return { registry: new LocalNodeRegistry() };
+  if (config.redisUrl === undefined) {
+    const rateLimiter = new InMemoryRateLimiter();
+    return { registry: new LocalNodeRegistry(() => rateLimiter.close()), rateLimiter };
+  }
   const pub = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
   const sub = pub.duplicate();
   try {
@@ -31,6 +38,7 @@ export const connectCluster = async (config: AppConfig): Promise<ClusterWiring> 
   };
   return {
     registry: new RedisNodeRegistry(pub, config.clusterName, config.nodeTimeoutMs, close),
+    rateLimiter: new RedisRateLimiter(pub, config.clusterName),
     ioAdapter: createAdapter(pub, sub, { key: `${config.clusterName}#io` }),
   };
 };

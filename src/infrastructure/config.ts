@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppConfig, type EventStoreConfig } from '../application/ports/app-config';
+import type { RateRule } from '../application/ports/rate-limiter.port';
 import { DEFAULT_MAX_MESSAGE_LENGTH } from '../domain/shared/message-text';
 
 export const DEFAULT_ROOMS = ['General', 'Zero to Knowing', 'Code with Josh', 'The Nerd Nook'];
@@ -71,6 +72,24 @@ const clusterName = (env: Env): string => {
   return raw;
 };
 
+const rate = (env: Env, name: string, fallback: RateRule): RateRule => {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+(?:\.\d+)?),(\d+)$/.exec(raw);
+  if (match === null || Number(match[1]) <= 0 || Number(match[2]) < 1) {
+    throw new ConfigError(name, `expected "<per second>,<burst>" such as "5,10", got "${raw}"`);
+  }
+  return { perSecond: Number(match[1]), burst: Number(match[2]) };
+};
+
+const trustProxy = (env: Env): boolean | number => {
+  const raw = env.TRUST_PROXY?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  throw new ConfigError('TRUST_PROXY', `expected true, false or the number of proxies in front, got "${raw}"`);
+};
+
 /** Reads and validates the whole configuration, or throws a ConfigError naming the variable. */
 export const loadConfig = (env: Env = process.env): AppConfig => {
   const secret = env.SECRET_KEY;
@@ -98,5 +117,12 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     redisUrl: redisUrl(env),
     clusterName: clusterName(env),
     nodeTimeoutMs: integer(env, 'NODE_TIMEOUT_MS', 10_000, 1_000, 600_000),
+    rateLimits: {
+      messages: rate(env, 'RATE_LIMIT_MESSAGES', { perSecond: 5, burst: 10 }),
+      joins: rate(env, 'RATE_LIMIT_JOINS', { perSecond: 2, burst: 10 }),
+      privateMessages: rate(env, 'RATE_LIMIT_PRIVATE_MESSAGES', { perSecond: 5, burst: 10 }),
+    },
+    maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
+    trustProxy: trustProxy(env),
   });
 };

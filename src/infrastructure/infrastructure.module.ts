@@ -4,6 +4,7 @@ import { Clock } from '../application/ports/clock.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
 import { NodeRegistry } from '../application/ports/node-registry.port';
+import { RateLimiter } from '../application/ports/rate-limiter.port';
 import { TokenSigner } from '../application/ports/token-signer.port';
 import { InMemoryEventStore } from './event-store/in-memory-event-store';
 import { PostgresEventStore } from './event-store/postgres-event-store';
@@ -24,22 +25,29 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
   }
 };
 
+/** The adapters that reach outside the process, opened before the application is built. */
+export interface Connections {
+  readonly store: EventStore;
+  readonly registry: NodeRegistry;
+  readonly rateLimiter: RateLimiter;
+}
+
 @Global()
 @Module({})
 export class InfrastructureModule {
-  /** `store` is opened before the application is built, so a bad store stops the start cleanly. */
-  static forRoot(config: AppConfig, store: EventStore, registry: NodeRegistry): DynamicModule {
+  static forRoot(config: AppConfig, { store, registry, rateLimiter }: Connections): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: EventStore, useValue: store },
         { provide: NodeRegistry, useValue: registry },
+        { provide: RateLimiter, useValue: rateLimiter },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
         { provide: TokenSigner, useValue: new HmacTokenSigner(config.secretKey) },
       ],
-      exports: [AppConfig, EventStore, NodeRegistry, Clock, IdGenerator, TokenSigner],
+      exports: [AppConfig, EventStore, NodeRegistry, RateLimiter, Clock, IdGenerator, TokenSigner],
     };
   }
 }

@@ -5,6 +5,10 @@ import { NodeRegistry } from '../application/ports/node-registry.port';
 export class LocalNodeRegistry extends NodeRegistry {
   private readonly alive = new Set<string>();
 
+  constructor(private readonly onClose: () => void = () => undefined) {
+    super();
+  }
+
   heartbeat(node: string): Promise<void> {
     this.alive.add(node);
     return Promise.resolve();
@@ -20,6 +24,7 @@ export class LocalNodeRegistry extends NodeRegistry {
   }
 
   close(): Promise<void> {
+    this.onClose();
     return Promise.resolve();
   }
 }

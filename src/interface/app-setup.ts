@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -22,17 +23,35 @@ class ChatIoAdapter extends IoAdapter {
     return super.createIOServer(port, {
       ...(options as ServerOptions),
       cors: { origin, credentials: true },
+      // Browsers do not apply CORS to WebSockets, so the handshake checks the Origin itself.
+      allowRequest: (req, callback) => callback(null, originAllowed(this.config, req.headers.origin, req.headers.host)),
       maxHttpBufferSize: 1_000_000,
       ...(this.adapter !== undefined ? { adapter: this.adapter } : {}),
     });
   }
 }
 
+/** No Origin (not a browser), the page's own origin, or one of CORS_ORIGINS. */
+const originAllowed = (config: AppConfig, origin: string | undefined, host: string | undefined): boolean => {
+  if (config.corsOrigins === '*' || origin === undefined) return true;
+  if (config.corsOrigins.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+};
+
 /** Everything main.ts and the specs both need on top of the module graph. */
 export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOptions['adapter']): void => {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new ChatIoAdapter(app, config, ioAdapter));
+  app.set('trust proxy', config.trustProxy);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (originAllowed(config, req.headers.origin, req.headers.host)) return next();
+    res.status(403).json({ error: { code: 'origin_not_allowed', message: `Origin ${String(req.headers.origin)} is not allowed` } });
+  });
   app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, credentials: true });
   app.disable('x-powered-by');
   app.use(

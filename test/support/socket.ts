@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 export interface ConnectOptions {
   token?: string;
   cookie?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Session {
@@ -31,7 +32,7 @@ export const connect = (url: string, options: ConnectOptions = {}): Promise<Test
     forceNew: true,
     reconnection: false,
     ...(options.token !== undefined ? { auth: { token: options.token } } : {}),
-    ...(options.cookie !== undefined ? { extraHeaders: { cookie: options.cookie } } : {}),
+    extraHeaders: { ...options.headers, ...(options.cookie !== undefined ? { cookie: options.cookie } : {}) },
   });
   const log = new Map<string, unknown[]>();
   const taken = new Map<string, number>();

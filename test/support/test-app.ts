@@ -32,6 +32,11 @@ export const startApp = async (env: Record<string, string> = {}, dataDir = tempD
     SECRET_KEY: TEST_SECRET,
     LOG_LEVEL: 'silent',
     PRESENCE_GRACE_MS: '150',
+    // Specs that are not about abuse send faster than a person; test/e2e/abuse.e2e-spec.ts uses the real limits.
+    RATE_LIMIT_MESSAGES: '100000,100000',
+    RATE_LIMIT_JOINS: '100000,100000',
+    RATE_LIMIT_PRIVATE_MESSAGES: '100000,100000',
+    MAX_CONNECTIONS_PER_IP: '100000',
     ...env,
   });
   const app = await createApp(config, { logger: false });

@@ -1,3 +1,5 @@
+import type { RateRule } from './rate-limiter.port';
+
 export type EventStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'memory' } | { kind: 'postgres'; url: string };
 
 export interface AppConfigValues {
@@ -23,6 +25,11 @@ export interface AppConfigValues {
   clusterName: string;
   /** A node that has not heartbeaten for this long is taken for dead. */
   nodeTimeoutMs: number;
+  /** Token buckets per connection and per user, by kind of event. */
+  rateLimits: { readonly messages: RateRule; readonly joins: RateRule; readonly privateMessages: RateRule };
+  maxConnectionsPerIp: number;
+  /** Express `trust proxy`: behind a TLS-terminating proxy, cookies become Secure and client addresses real. */
+  trustProxy: boolean | number;
 }
 
 /** Everything the server reads from its environment, validated once at start. Also the DI token. */

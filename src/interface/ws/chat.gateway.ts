@@ -27,12 +27,22 @@ import { IdentityService, type Identity } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import { messagePayload, privateMessagePayload, socketRoom, userRoom } from './client-payloads';
 import { JoinDto, LeaveDto, MessageDto, PrivateMessageDto } from './dto/chat.dto';
+import { AppConfig } from '../../application/ports/app-config';
+import { Metrics } from '../metrics';
+import { AbuseGuard } from './abuse-guard';
 import { SocketIoNotifier } from './socket-io.notifier';
 import { validatePayload } from './validate-payload';
 
 type Ack = ((response: unknown) => void) | undefined;
 type Reply = { result: Record<string, unknown>; log?: Record<string, unknown> };
-type ChatSocket = Socket & { data: { identity: Identity } };
+type ChatSocket = Socket & { data: { identity: Identity; address: string } };
+
+/** The client's address: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For entry. */
+const clientAddress = (socket: Socket, trustProxy: boolean | number): string => {
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  if (trustProxy !== false && typeof forwarded === 'string' && forwarded.length > 0) return forwarded.split(',')[0]!.trim();
+  return socket.handshake.address;
+};
 
 /** Socket.IO events in, commands and queries out. Pushes go through the Notifier. */
 @WebSocketGateway()
@@ -46,19 +56,28 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly identities: IdentityService,
     private readonly notifier: SocketIoNotifier,
     private readonly ids: IdGenerator,
+    private readonly guard: AbuseGuard,
+    private readonly metrics: Metrics,
+    private readonly config: AppConfig,
   ) {}
 
   afterInit(server: Server): void {
     this.notifier.attach(server);
     server.use((socket, next) => {
+      const address = clientAddress(socket, this.config.trustProxy);
+      if (!this.guard.admit(address)) {
+        this.logger.warn({ address, outcome: 'rejected', code: 'too_many_connections' }, 'connection refused');
+        return next(new Error('too_many_connections'));
+      }
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token = typeof auth?.token === 'string' ? auth.token : tokenFromCookieHeader(socket.handshake.headers.cookie);
       this.identities.identify(token).then(
         (identity) => {
-          (socket as ChatSocket).data.identity = identity;
+          Object.assign(socket.data, { identity, address });
           next();
         },
         (error: unknown) => {
+          this.guard.release(address, socket.id);
           this.logger.error({ err: error, socketId: socket.id }, 'identification failed');
           next(new Error('unavailable'));
         },
@@ -68,6 +87,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const started = performance.now();
+    this.metrics.connectedSockets.inc();
     const { actor, token, resumed } = socket.data.identity;
     const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(actor.userId));
     await socket.join([userRoom(actor.userId), ...rooms.map(socketRoom)]);
@@ -83,7 +103,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
-    if (this.stopping || socket.data.identity === undefined) return;
+    if (socket.data.identity === undefined) return;
+    this.metrics.connectedSockets.dec();
+    this.guard.release(socket.data.address, socket.id);
+    if (this.stopping) return;
     const started = performance.now();
     try {
       await this.commandBus.execute(new CloseConnectionCommand(socket.data.identity.actor.userId, socket.id, this.context()));
@@ -148,17 +171,28 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private async handle(socket: ChatSocket, event: string, ack: Ack, work: (actor: Actor, context: CommandContext) => Promise<Reply>): Promise<void> {
     const started = performance.now();
     const context = this.context();
+    const { actor } = socket.data.identity;
     try {
-      const { result, log } = await work(socket.data.identity.actor, context);
-      this.logger.log({ event, ...this.who(socket), ...log, outcome: 'ok', ms: elapsed(started) }, event);
+      await this.guard.check(socket.id, actor.userId, event);
+      const { result, log } = await work(actor, context);
+      const ms = elapsed(started);
+      this.metrics.commandDuration.observe({ event, outcome: 'ok' }, ms / 1000);
+      this.logger.log({ event, ...this.who(socket), ...log, outcome: 'ok', ms }, event);
       if (typeof ack === 'function') ack({ ok: true, ...result });
     } catch (error) {
-      const { code, message, internal } = toClientError(error);
-      const line = { event, ...this.who(socket), outcome: 'rejected', code, ms: elapsed(started), correlationId: context.correlationId };
+      const { internal, ...rejection } = toClientError(error);
+      const ms = elapsed(started);
+      this.metrics.commandDuration.observe({ event, outcome: 'rejected' }, ms / 1000);
+      this.metrics.rejections.inc({ code: rejection.code });
+      const line = { event, ...this.who(socket), outcome: 'rejected', code: rejection.code, ms, correlationId: context.correlationId };
       if (internal) this.logger.error({ ...line, err: error }, `${event} failed`);
-      else this.logger.warn({ ...line, reason: message }, `${event} rejected`);
-      if (typeof ack === 'function') ack({ ok: false, error: { code, message } });
-      else socket.emit('error', { code, message, event });
+      else this.logger.warn({ ...line, reason: rejection.message }, `${event} rejected`);
+      if (typeof ack === 'function') ack({ ok: false, error: rejection });
+      else socket.emit('error', { ...rejection, event });
+      if (rejection.code === 'rate_limited' && this.guard.floodedBy(socket.id)) {
+        this.logger.warn({ ...this.who(socket), outcome: 'disconnected', code: 'flooding' }, 'flooding socket disconnected');
+        socket.disconnect(true);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { Notifier } from '../../application/ports/notifier.port';
 import { toMessageView } from '../../application/read-models/rooms.read-model';
 import { toPrivateMessageView, UsersReadModel } from '../../application/read-models/users.read-model';
+import { Metrics } from '../metrics';
 import { messagePayload, privateMessagePayload, socketRoom, statusPayload, userRoom } from './client-payloads';
 
 /** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
@@ -11,7 +12,10 @@ import { messagePayload, privateMessagePayload, socketRoom, statusPayload, userR
 export class SocketIoNotifier extends Notifier {
   private server: Server | undefined;
 
-  constructor(private readonly users: UsersReadModel) {
+  constructor(
+    private readonly users: UsersReadModel,
+    private readonly metrics: Metrics,
+  ) {
     super();
   }
 
@@ -20,6 +24,7 @@ export class SocketIoNotifier extends Notifier {
   }
 
   publish(event: RecordedEvent): void {
+    this.metrics.eventsAppended.inc({ type: event.type });
     const server = this.server;
     if (server === undefined) return;
     switch (event.type) {

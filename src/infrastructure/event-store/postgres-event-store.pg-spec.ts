@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+import { Client, escapeIdentifier } from 'pg';
+import { ConcurrencyError, StoreUnavailableError, type RecordedEvent } from '../../application/ports/event-store.port';
+import { eventStoreContract, joined } from './event-store.contract';
+import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+
+/** Needs the local PostgreSQL (trust auth): `npm run test:cluster`. */
+const URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+jest.setTimeout(30_000);
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+};
+
+let admin: Client;
+const schemas: string[] = [];
+const freshSchema = (): string => {
+  const schema = `spec_${randomBytes(6).toString('hex')}`;
+  schemas.push(schema);
+  return schema;
+};
+
+beforeAll(async () => {
+  admin = new Client({ connectionString: URL });
+  await admin.connect();
+});
+
+afterEach(async () => {
+  for (const schema of schemas.splice(0)) await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
+});
+
+afterAll(async () => {
+  await admin.end();
+});
+
+eventStoreContract('PostgreSQL', {
+  create: () => PostgresEventStore.connect(URL, { schema: freshSchema() }),
+  reopen: (store) => PostgresEventStore.connect(URL, { schema: (store as PostgresEventStore).schema }),
+});
+
+describe('PostgreSQL event store shared by several nodes', () => {
+  const stores: PostgresEventStore[] = [];
+  const clients: Client[] = [];
+  let errors: { error: unknown; context: string }[] = [];
+
+  const open = async (schema: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> => {
+    const store = await PostgresEventStore.connect(URL, {
+      schema,
+      onError: (error, context) => errors.push({ error, context }),
+      ...options,
+    });
+    stores.push(store);
+    return store;
+  };
+
+  const rawClient = async (): Promise<Client> => {
+    const client = new Client({ connectionString: URL });
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+
+  const collect = (store: PostgresEventStore, from = 0) => {
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribe(from, (event) => seen.push(event));
+    return { seen, subscription };
+  };
+
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await Promise.all(clients.splice(0).map((client) => client.end().catch(() => undefined)));
+    errors = [];
+  });
+
+  describe('a transaction that took a lower position but commits later', () => {
+    const heldInsert = async (schema: string, raw: Client, streamId: string): Promise<number> => {
+      const event = joined('held');
+      await raw.query('BEGIN');
+      const { rows } = await raw.query<{ position: string }>(
+        `INSERT INTO ${escapeIdentifier(schema)}.events (stream_id, version, type, data, metadata)
+         VALUES ($1, 1, $2, $3, $4) RETURNING position`,
+        [streamId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+      );
+      return Number(rows[0]?.position);
+    };
+
+    it('is never stepped over: later events wait until it commits, then both arrive in position order, once', async () => {
+      const schema = freshSchema();
+      const writer = await open(schema);
+      const reader = await open(schema, { pollIntervalMs: 50 });
+      const { seen } = collect(reader);
+      const raw = await rawClient();
+
+      expect(await heldInsert(schema, raw, 'room-held')).toBe(1);
+      const later = await writer.append('room-b', [joined('u2')], 0);
+      expect(later.events.map((e) => e.position)).toEqual([2]);
+
+      // Committed, and its own stream shows it (aggregates load from readStream)...
+      expect(await reader.readStream('room-b')).toHaveLength(1);
+      // ...but the global order does not go past the open transaction, however long we wait.
+      await sleep(600);
+      expect(seen).toEqual([]);
+      expect(await reader.readAll(0, 10)).toEqual([]);
+      expect(await reader.headPosition()).toBe(0);
+      expect(await writer.headPosition()).toBe(0);
+
+      await raw.query('COMMIT'); // no NOTIFY: the poll finds it
+      await until(() => seen.length >= 2);
+      await sleep(300);
+      expect(seen.map((e) => [e.position, e.streamId, e.version])).toEqual([
+        [1, 'room-held', 1],
+        [2, 'room-b', 1],
+      ]);
+      expect(await reader.headPosition()).toBe(2);
+      expect((await reader.readAll(0, 10)).map((e) => e.position)).toEqual([1, 2]);
+      expect(errors).toEqual([]);
+    });
+
+    it('holds later events back until it rolls back, then delivers them without it', async () => {
+      const schema = freshSchema();
+      const writer = await open(schema);
+      const reader = await open(schema, { pollIntervalMs: 50 });
+      const { seen } = collect(reader);
+      const raw = await rawClient();
+
+      expect(await heldInsert(schema, raw, 'room-held')).toBe(1);
+      await writer.append('room-b', [joined('u2'), joined('u3')], 0);
+      await sleep(300);
+      expect(seen).toEqual([]);
+
+      await raw.query('ROLLBACK');
+      await until(() => seen.length >= 2);
+      await sleep(200);
+      expect(seen.map((e) => e.position)).toEqual([2, 3]);
+      expect(await reader.headPosition()).toBe(3);
+    });
+
+    it('does not hold back a subscriber that is already past it', async () => {
+      const schema = freshSchema();
+      const writer = await open(schema);
+      await writer.append('room-a', [joined('u1')], 0);
+      const { seen } = collect(writer);
+      await until(() => seen.length === 1);
+      await writer.append('room-a', [joined('u2')], 1);
+      await until(() => seen.length === 2);
+      expect(seen.map((e) => e.position)).toEqual([1, 2]);
+    });
+  });
+
+  it('gives every subscriber every event of many concurrent appenders on several nodes exactly once, in position order', async () => {
+    const schema = freshSchema();
+    // Random delays inside the append transactions (after the INSERT, before COMMIT) make
+    // transactions commit out of position order all the time: the trap, on purpose.
+    const writers = await Promise.all(Array.from({ length: 4 }, () => open(schema, { beforeCommit: () => sleep(Math.random() * 8) })));
+    const readerA = await open(schema, { pollIntervalMs: 100 });
+    const readerB = await open(schema, { pollIntervalMs: 2000 }); // mostly NOTIFY-driven
+    const a = collect(readerA);
+    let b: ReturnType<typeof collect> | undefined;
+
+    const WRITERS = 8;
+    const APPENDS = 50;
+    const committed: number[] = []; // last position of each append, in the order the appends returned
+    const appended: number[] = [];
+    const run = async (w: number): Promise<void> => {
+      const store = writers[w % writers.length]!;
+      let version = 0;
+      for (let i = 0; i < APPENDS; i++) {
+        const events = i % 5 === 0 ? [joined(`w${w}`), joined(`w${w}`)] : [joined(`w${w}`)];
+        const result = await store.append(`room-w${w}`, events, version);
+        version = result.nextVersion;
+        appended.push(...result.events.map((e) => e.position));
+        committed.push(result.events[result.events.length - 1]!.position);
+        if (w === 0 && i === 10) b = collect(readerB, 0); // joins mid-way: catch-up, then live
+        await sleep(Math.random() * 3);
+      }
+    };
+    await Promise.all(Array.from({ length: WRITERS }, (_, w) => run(w)));
+    const total = WRITERS * (APPENDS + APPENDS / 5);
+    expect(appended).toHaveLength(total);
+
+    await until(() => a.seen.length >= total && (b?.seen.length ?? 0) >= total, 20_000);
+    await sleep(500); // anything doubled would show up by now
+    const expected = [...appended].sort((x, y) => x - y);
+    expect(expected).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(a.seen.map((e) => e.position)).toEqual(expected);
+    expect(b!.seen.map((e) => e.position)).toEqual(expected);
+    // Each stream's events arrive in version order too.
+    const versions = new Map<string, number>();
+    for (const event of a.seen) {
+      expect(event.version).toBe((versions.get(event.streamId) ?? 0) + 1);
+      versions.set(event.streamId, event.version);
+    }
+
+    // The run did exercise the trap: appends committed out of position order.
+    let inversions = 0;
+    for (let i = 1; i < committed.length; i++) if (committed[i]! < committed[i - 1]!) inversions++;
+    expect(inversions).toBeGreaterThan(0);
+    // And the invariant the reader's horizon relies on held: transaction ids grow with positions.
+    const { rows } = await admin.query<{ bad: string }>(
+      `SELECT count(*) AS bad FROM (
+         SELECT transaction_id, lag(transaction_id) OVER (ORDER BY position) AS previous FROM ${escapeIdentifier(schema)}.events
+       ) t WHERE previous > transaction_id`,
+    );
+    expect(rows[0]?.bad).toBe('0');
+    expect(await readerA.headPosition()).toBe(total);
+    expect(errors).toEqual([]);
+  });
+
+  it('lets exactly one of two nodes racing on one stream at the same expected version win', async () => {
+    const schema = freshSchema();
+    const one = await open(schema, { beforeCommit: () => sleep(Math.random() * 3) });
+    const two = await open(schema, { beforeCommit: () => sleep(Math.random() * 3) });
+    for (let version = 0; version < 20; version++) {
+      const results = await Promise.allSettled([
+        one.append('room-a', [joined('one')], version),
+        two.append('room-a', [joined('two')], version),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const [rejected] = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(rejected?.reason).toBeInstanceOf(ConcurrencyError);
+      expect(rejected?.reason).toMatchObject({ streamId: 'room-a', expected: version, actual: version + 1 });
+    }
+    expect((await one.readStream('room-a')).map((e) => e.version)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it("serialises racing appends at 'any' version instead of refusing them", async () => {
+    const schema = freshSchema();
+    const nodes = await Promise.all([open(schema), open(schema), open(schema)]);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => nodes[i % 3]!.append('room-a', [joined(`u${i}`)], 'any')));
+    expect((await nodes[0]!.readStream('room-a')).map((e) => e.version)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('creates its schema once when several nodes start at the same time', async () => {
+    const schema = freshSchema();
+    const nodes = await Promise.all(Array.from({ length: 6 }, () => open(schema)));
+    const { rows } = await admin.query<{ tables: string }>(
+      "SELECT count(*) AS tables FROM pg_tables WHERE schemaname = $1 AND tablename = 'events'",
+      [schema],
+    );
+    expect(rows[0]?.tables).toBe('1');
+    await nodes[0]!.append('room-a', [joined('u1')], 0);
+    expect(await nodes[5]!.headPosition()).toBe(1);
+    // and again on an existing schema
+    await open(schema);
+  });
+
+  it('reports an unreachable database as StoreUnavailableError', async () => {
+    await expect(PostgresEventStore.connect('postgres://postgres@127.0.0.1:1/test')).rejects.toBeInstanceOf(StoreUnavailableError);
+    const store = await PostgresEventStore.connect(URL, { schema: freshSchema() });
+    await store.close();
+    await expect(store.append('room-a', [joined('u1')], 0)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.readAll(0, 10)).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('survives losing its connections: appends fail cleanly or succeed, and LISTEN comes back', async () => {
+    const schema = freshSchema();
+    const applicationName = `spec-${schema}`;
+    const writer = await open(schema);
+    // A long poll: after the kill, prompt delivery needs the LISTEN connection back.
+    const reader = await open(schema, { applicationName, pollIntervalMs: 60_000 });
+    const { seen } = collect(reader);
+    await writer.append('room-a', [joined('u1')], 0);
+    await until(() => seen.length === 1);
+
+    const listening = async () =>
+      (
+        await admin.query(
+          "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+          [`${applicationName} (listen)`],
+        )
+      ).rowCount === 1;
+    await until(listening);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1', [`${applicationName}%`]);
+    await until(async () => !(await listening()));
+    await until(listening);
+
+    await writer.append('room-a', [joined('u2')], 1);
+    await until(() => seen.length === 2, 3000);
+    expect(seen.map((e) => e.position)).toEqual([1, 2]);
+
+    // The reader's own pool lost its connections too: its next append fails cleanly or succeeds.
+    const outcome = await reader.append('room-a', [joined('u3')], 2).then(
+      () => 'stored',
+      (error: unknown) => (error instanceof StoreUnavailableError ? 'unavailable' : error),
+    );
+    expect(['stored', 'unavailable']).toContain(outcome);
+    if (outcome === 'unavailable') await reader.append('room-a', [joined('u3')], 2);
+    await until(() => seen.length === 3, 3000);
+    expect(seen.map((e) => e.version)).toEqual([1, 2, 3]);
+  });
+});

@@ -1,0 +1,509 @@
+import { Client, Pool, escapeIdentifier, type PoolClient } from 'pg';
+import {
+  ConcurrencyError,
+  EventStore,
+  StoreUnavailableError,
+  type AppendResult,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+  type Subscription,
+} from '../../application/ports/event-store.port';
+
+export interface PostgresEventStoreOptions {
+  /** The schema the `events` table lives in; created if absent. Default `public`. */
+  readonly schema?: string;
+  /** How often a subscription polls besides LISTEN/NOTIFY, so nothing is ever missed. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number;
+  /** Shown in pg_stat_activity. Default `nest-chat-event-store`. */
+  readonly applicationName?: string;
+  /** Told about failures that are retried in the background (subscription reads, LISTEN reconnects, handler errors). */
+  readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * For specs only: awaited inside the append transaction after the rows are inserted and before
+   * COMMIT, to make transactions commit out of position order on purpose.
+   */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
+/** The DDL, for documentation: `schema` is quoted as an identifier. Idempotent. */
+export const postgresEventStoreSchema = (schema = 'public'): string => {
+  const table = `${escapeIdentifier(schema)}.events`;
+  return `
+CREATE TABLE IF NOT EXISTS ${table} (
+  position       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  stream_id      text        NOT NULL,
+  version        integer     NOT NULL CHECK (version > 0),
+  type           text        NOT NULL,
+  data           jsonb       NOT NULL,
+  metadata       jsonb       NOT NULL,
+  recorded_at    timestamptz NOT NULL DEFAULT now(),
+  transaction_id xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  CONSTRAINT events_stream_version UNIQUE (stream_id, version)
+);
+CREATE INDEX IF NOT EXISTS events_transaction_id ON ${table} (transaction_id);
+`;
+};
+
+/** Advisory lock class ids (first key of the two-int form); the second key is hashtext(schema). */
+const DDL_LOCK = 0x65730001;
+const APPEND_LOCK = 0x65730002;
+const STREAM_LOCK = 0x65730003;
+
+const CATCH_UP_BATCH = 1000;
+const ANY_VERSION_ATTEMPTS = 5;
+const LISTEN_RETRY_MS = { min: 250, max: 5000 };
+
+type Row = { position: string; stream_id: string; version: number; type: string; data: unknown; metadata: unknown };
+
+const toRecorded = (row: Row): RecordedEvent =>
+  ({
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    version: row.version,
+    position: Number(row.position),
+  }) as RecordedEvent;
+
+/** SQLSTATEs and socket errors that mean "the database is not there (or not writable) right now". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown (terminated by administrator)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up / shutting down)
+  '53100', // disk_full
+  '53200', // out_of_memory
+  '53300', // too_many_connections
+  '25006', // read_only_sql_transaction (a standby)
+  '3D000', // invalid_catalog_name (no such database)
+  '28000', // invalid_authorization_specification
+  '28P01', // invalid_password
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Cannot use a pool after calling end|Client was closed|not queryable/i;
+
+const isUnavailable = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (error instanceof AggregateError) return error.errors.some(isUnavailable);
+  return UNAVAILABLE_MESSAGES.test(error.message);
+};
+
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
+
+const unavailable = (what: string, error: unknown): StoreUnavailableError =>
+  error instanceof StoreUnavailableError
+    ? error
+    : new StoreUnavailableError(`Event store (PostgreSQL) ${what} failed: ${(error as Error).message || String(error)}`, {
+        cause: error,
+      });
+
+/** Channel names are identifiers: at most 63 bytes. */
+const channelFor = (schema: string): string => {
+  const name = `event_store:${schema}`;
+  if (Buffer.byteLength(name) <= 63) return name;
+  let hash = 0;
+  for (const char of name) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return `event_store:${(hash >>> 0).toString(16)}`;
+};
+
+interface LiveSubscription {
+  position: number;
+  closed: boolean;
+  running: boolean;
+  again: boolean;
+  readonly handler: (event: RecordedEvent) => void;
+}
+
+/**
+ * The EventStore on PostgreSQL, for several nodes sharing one log.
+ *
+ * Appends are one transaction each; the unique (stream_id, version) constraint is what makes two
+ * nodes racing on one stream unable to both win. Positions come from an identity column.
+ *
+ * The trap of SQL event stores: a transaction that took a lower position can commit after one that
+ * took a higher position, so a reader that has seen position n must not assume it has seen
+ * everything below n. The cure here has two halves:
+ * - Every row records the transaction that wrote it (`transaction_id`, xid8). Readers of the global
+ *   order (`readAll`, `headPosition`, `subscribe`) only return rows written by transactions older
+ *   than the snapshot's xmin (`pg_snapshot_xmin(pg_current_snapshot())`): every transaction below
+ *   xmin has finished, so nothing can still appear among them.
+ * - That rule is only sound if transaction ids grow with positions. Appends therefore take a short
+ *   advisory lock around "get a transaction id, take positions" (the INSERT) and release it before
+ *   COMMIT: appenders get their ids and positions in the same order, and still commit (and fsync)
+ *   in parallel. Readers additionally cut the result at the first visible row that is not yet safe,
+ *   so they can never step over a row, even if that ordering were broken by a foreign writer.
+ * The price: a transaction that stays open (any transaction with an id, in any database of the
+ * cluster) holds back `readAll`, `headPosition` and subscriptions until it ends. `readStream` reads
+ * every committed event of its stream.
+ *
+ * Subscriptions catch up with `readAll` in batches, then follow NOTIFYs (sent by the append
+ * transaction, on a dedicated LISTEN connection) and a poll every `pollIntervalMs`.
+ */
+export class PostgresEventStore extends EventStore {
+  private readonly table: string;
+  private readonly channel: string;
+  private readonly subscriptions = new Set<LiveSubscription>();
+  private readonly pumping = new Set<Promise<void>>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private listener: Client | undefined;
+  private listenRetryTimer: NodeJS.Timeout | undefined;
+  private listenRetryMs = LISTEN_RETRY_MS.min;
+  private reconnecting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly url: string,
+    private readonly pool: Pool,
+    readonly schema: string,
+    private readonly options: PostgresEventStoreOptions,
+  ) {
+    super();
+    this.table = `${escapeIdentifier(schema)}.events`;
+    this.channel = channelFor(schema);
+  }
+
+  /** Connects, creates the schema if absent, and starts listening for other nodes' appends. */
+  static async connect(url: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const schema = options.schema ?? 'public';
+    const pool = new Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 10_000,
+      keepAlive: true,
+      application_name: options.applicationName ?? 'nest-chat-event-store',
+    });
+    const store = new PostgresEventStore(url, pool, schema, options);
+    pool.on('error', (error) => store.report(error, 'idle pool connection'));
+    try {
+      await store.createSchema();
+      await store.listen();
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw unavailable(`connection to ${redact(url)}`, error);
+    }
+    return store;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const recorded = await this.tryAppend(streamId, events, expectedVersion);
+        if (recorded.length > 0) this.pumpAll();
+        return { nextVersion: recorded[recorded.length - 1]?.version ?? (await this.streamVersion(streamId)), events: recorded };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw isUnavailable(error) ? unavailable('append', error) : error;
+        // Someone else took the version between our check and our insert.
+        if (expectedVersion === 'any' && attempt < ANY_VERSION_ATTEMPTS) continue;
+        const actual = await this.streamVersion(streamId).catch(() => (typeof expectedVersion === 'number' ? expectedVersion + 1 : 0));
+        throw new ConcurrencyError(streamId, expectedVersion, actual);
+      }
+    }
+  }
+
+  async readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+    const rows = await this.query<Row>(
+      'readStream',
+      `SELECT position, stream_id, version, type, data, metadata FROM ${this.table}
+        WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+      [streamId, fromVersion],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /**
+   * Up to `limit` events after `fromPosition`, from the safe prefix of the log only: events whose
+   * transaction, and every transaction that could still add an event below them, has finished. An
+   * event committed a moment ago may therefore show up a little later, but never out of order.
+   */
+  async readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const rows = await this.query<Row>(
+      'readAll',
+      `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+            cut AS MATERIALIZED (
+              SELECT coalesce(min(position), 9223372036854775807) AS position
+                FROM ${this.table} WHERE transaction_id >= (SELECT xmin FROM horizon))
+       SELECT position, stream_id, version, type, data, metadata FROM ${this.table}
+        WHERE position > $1 AND position < (SELECT position FROM cut)
+          AND transaction_id < (SELECT xmin FROM horizon)
+        ORDER BY position LIMIT $2`,
+      [fromPosition, limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** The highest safe position (see `readAll`): a reader that reached it has seen everything below it. */
+  async headPosition(): Promise<number> {
+    const rows = await this.query<{ head: string }>(
+      'headPosition',
+      `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+            cut AS MATERIALIZED (
+              SELECT coalesce(min(position), 9223372036854775807) AS position
+                FROM ${this.table} WHERE transaction_id >= (SELECT xmin FROM horizon))
+       SELECT coalesce(max(position), 0) AS head FROM ${this.table}
+        WHERE position < (SELECT position FROM cut) AND transaction_id < (SELECT xmin FROM horizon)`,
+    );
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  subscribe(fromPosition: number, handler: (event: RecordedEvent) => void): Subscription {
+    const subscription: LiveSubscription = { position: fromPosition, closed: false, running: false, again: false, handler };
+    if (this.closing !== undefined) return { close: () => undefined };
+    this.subscriptions.add(subscription);
+    this.startPolling();
+    this.pump(subscription);
+    return {
+      close: () => {
+        subscription.closed = true;
+        this.subscriptions.delete(subscription);
+        if (this.subscriptions.size === 0) this.stopPolling();
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.closed = true;
+    this.subscriptions.clear();
+    this.stopPolling();
+    if (this.listenRetryTimer !== undefined) clearTimeout(this.listenRetryTimer);
+    this.listenRetryTimer = undefined;
+    await this.reconnecting;
+    const listener = this.listener;
+    this.listener = undefined;
+    await Promise.allSettled([...this.pumping]);
+    if (listener !== undefined) await listener.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private async createSchema(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [DDL_LOCK, this.schema]);
+      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${escapeIdentifier(this.schema)}`);
+      await client.query(postgresEventStoreSchema(this.schema));
+    });
+  }
+
+  private async tryAppend(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<RecordedEvent[]> {
+    return this.transaction(async (client) => {
+      // 'any' appends to one stream queue up (until COMMIT) rather than collide on the next version.
+      if (expectedVersion === 'any') {
+        await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [STREAM_LOCK, `${this.schema}.${streamId}`]);
+      }
+      const current = await this.streamVersion(streamId, client);
+      if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
+      if (events.length === 0) return [];
+      const payload = JSON.stringify(events.map((event) => ({ type: event.type, data: event.data, metadata: event.metadata })));
+      // Nothing before this point gave the transaction an id (reads do not): it gets one in the
+      // INSERT, under the lock, so transaction ids and positions grow together across appenders.
+      await client.query('SELECT pg_advisory_lock($1::int, hashtext($2))', [APPEND_LOCK, this.schema]);
+      let inserted: { position: string; version: number }[];
+      try {
+        inserted = (
+          await client.query<{ position: string; version: number }>(
+            `INSERT INTO ${this.table} (stream_id, version, type, data, metadata)
+             SELECT $1, $2::int + e.ord::int, e.value->>'type', coalesce(e.value->'data', 'null'::jsonb), e.value->'metadata'
+               FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
+              ORDER BY e.ord
+             RETURNING position, version`,
+            [streamId, current, payload],
+          )
+        ).rows;
+      } finally {
+        await this.unlockAppend(client);
+      }
+      await client.query('SELECT pg_notify($1, $2)', [this.channel, inserted[inserted.length - 1]?.position ?? '']);
+      if (this.options.beforeCommit !== undefined) await this.options.beforeCommit();
+      const positions = new Map(inserted.map((row) => [row.version, Number(row.position)]));
+      return events.map((event, i): RecordedEvent => {
+        const version = current + i + 1;
+        return { ...event, streamId, version, position: positions.get(version) ?? Number.NaN };
+      });
+    });
+  }
+
+  /**
+   * Releases the append lock. A failed INSERT leaves the transaction aborted, where even an unlock
+   * is refused: roll back first (the session lock survives that), then unlock. A connection that
+   * cannot be unlocked is destroyed by `transaction`, which frees the lock with it.
+   */
+  private async unlockAppend(client: PoolClient): Promise<void> {
+    try {
+      await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [APPEND_LOCK, this.schema]);
+    } catch {
+      await client.query('ROLLBACK');
+      await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [APPEND_LOCK, this.schema]);
+    }
+  }
+
+  private async streamVersion(streamId: string, client?: PoolClient): Promise<number> {
+    const sql = `SELECT coalesce(max(version), 0) AS version FROM ${this.table} WHERE stream_id = $1`;
+    if (client !== undefined) return (await client.query<{ version: number }>(sql, [streamId])).rows[0]?.version ?? 0;
+    return (await this.query<{ version: number }>('readStream', sql, [streamId]))[0]?.version ?? 0;
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      // A connection in an unknown state (maybe still holding the append lock) is closed, not reused.
+      client.release(broken);
+    }
+  }
+
+  private async query<R extends object>(what: string, sql: string, params: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw isUnavailable(error) ? unavailable(what, error) : error;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({
+      connectionString: this.url,
+      keepAlive: true,
+      connectionTimeoutMillis: 5000,
+      application_name: `${this.options.applicationName ?? 'nest-chat-event-store'} (listen)`,
+    });
+    let lost = false;
+    const onLost = (error?: unknown): void => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = undefined;
+      if (this.closing !== undefined) return;
+      if (error !== undefined) this.report(error, 'LISTEN connection');
+      client.end().catch(() => undefined);
+      this.scheduleListen();
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    client.on('notification', () => this.pumpAll());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${escapeIdentifier(this.channel)}`);
+    } catch (error) {
+      lost = true;
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.closing !== undefined) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+    this.listenRetryMs = LISTEN_RETRY_MS.min;
+    // Anything committed while we were not listening is found by this catch-up.
+    this.pumpAll();
+  }
+
+  private scheduleListen(): void {
+    if (this.closing !== undefined || this.listenRetryTimer !== undefined) return;
+    const delay = this.listenRetryMs;
+    this.listenRetryMs = Math.min(this.listenRetryMs * 2, LISTEN_RETRY_MS.max);
+    this.listenRetryTimer = setTimeout(() => {
+      this.listenRetryTimer = undefined;
+      this.reconnecting = this.listen()
+        .catch((error: unknown) => {
+          if (this.closing !== undefined) return;
+          this.report(error, 'LISTEN reconnect');
+          this.scheduleListen();
+        })
+        .finally(() => {
+          this.reconnecting = undefined;
+        });
+    }, delay);
+  }
+
+  private startPolling(): void {
+    if (this.pollTimer !== undefined || this.closing !== undefined) return;
+    this.pollTimer = setInterval(() => this.pumpAll(), this.options.pollIntervalMs ?? 250);
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private pumpAll(): void {
+    for (const subscription of this.subscriptions) this.pump(subscription);
+  }
+
+  /** Delivers what is safe to deliver. One loop per subscription at a time; a call meanwhile asks it to go round again. */
+  private pump(subscription: LiveSubscription): void {
+    if (subscription.closed || this.closing !== undefined) return;
+    if (subscription.running) {
+      subscription.again = true;
+      return;
+    }
+    subscription.running = true;
+    const run = this.drain(subscription).finally(() => {
+      subscription.running = false;
+      this.pumping.delete(run);
+    });
+    this.pumping.add(run);
+  }
+
+  private async drain(subscription: LiveSubscription): Promise<void> {
+    try {
+      do {
+        subscription.again = false;
+        const batch = await this.readAll(subscription.position, CATCH_UP_BATCH);
+        for (const event of batch) {
+          if (subscription.closed) return;
+          if (event.position <= subscription.position) continue;
+          subscription.position = event.position;
+          try {
+            subscription.handler(event);
+          } catch (error) {
+            this.report(error, `subscription handler at position ${event.position}`);
+          }
+        }
+        if (batch.length === CATCH_UP_BATCH) subscription.again = true;
+      } while (subscription.again && !subscription.closed && this.closing === undefined);
+    } catch (error) {
+      // Retried by the next poll or notification.
+      if (!subscription.closed && this.closing === undefined) this.report(error, 'subscription read');
+    }
+  }
+
+  private report(error: unknown, context: string): void {
+    try {
+      this.options.onError?.(error, context);
+    } catch {
+      // a reporter must not break the store
+    }
+  }
+}
+
+const redact = (url: string): string => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');

@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import { RateLimiter, type RateDecision, type RateRule } from '../application/ports/rate-limiter.port';
+import { TokenBuckets } from '../application/token-buckets';
+
+export class InMemoryRateLimiter extends RateLimiter {
+  private readonly buckets = new TokenBuckets();
+  private readonly pruner = setInterval(() => this.buckets.prune(10 * 60_000), 60_000).unref();
+
+  consume(key: string, rule: RateRule): Promise<RateDecision> {
+    return Promise.resolve(this.buckets.take(key, rule));
+  }
+
+  close(): void {
+    clearInterval(this.pruner);
+  }
+}
+
+/** The same token bucket as one atomic Lua script on Redis, so every node draws from one bucket. */
+const TOKEN_BUCKET = `
+local key = KEYS[1]
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', key, 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+local allowed = 0
+local retry = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  retry = math.ceil((1 - tokens) / rate * 1000)
+end
+redis.call('HSET', key, 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', key, math.ceil(burst / rate * 1000) + 1000)
+return { allowed, retry }
+`;
+
+export class RedisRateLimiter extends RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    super();
+  }
+
+  async consume(key: string, rule: RateRule): Promise<RateDecision> {
+    const [allowed, retry] = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst)) as [number, number];
+    return { allowed: allowed === 1, retryAfterMs: retry };
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../application/ports/app-config';
+import { RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
+import { TokenBuckets } from '../../application/token-buckets';
+
+/** A client sent too much too fast; `retryAfterMs` says when to try again. */
+export class RateLimitedError extends Error {
+  readonly code = 'rate_limited';
+
+  constructor(readonly retryAfterMs: number) {
+    super(`Too many requests; retry in ${retryAfterMs} ms`);
+  }
+}
+
+const FLOOD_WINDOW_MS = 10_000;
+
+/**
+ * Token buckets per connection (here) and per user (the RateLimiter port, shared by the cluster),
+ * a cap on connections per address, and disconnection of a socket that keeps flooding.
+ */
+@Injectable()
+export class AbuseGuard implements OnApplicationShutdown {
+  private readonly perConnection = new TokenBuckets();
+  private readonly floods = new Map<string, { count: number; since: number }>();
+  private readonly connectionsPerAddress = new Map<string, number>();
+  private readonly rules: Record<string, RateRule>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
+  ) {
+    const { messages, joins, privateMessages } = config.rateLimits;
+    this.rules = { message: messages, private_message: privateMessages, join: joins, leave: joins };
+  }
+
+  /** Takes one token for `event` from the connection's and the user's buckets, or throws RateLimitedError. */
+  async check(connectionId: string, userId: string, event: string): Promise<void> {
+    const rule = this.rules[event] ?? this.config.rateLimits.messages;
+    const local = this.perConnection.take(`${connectionId}:${event}`, rule);
+    const shared = local.allowed ? await this.limiter.consume(`${userId}:${event}`, rule) : local;
+    if (!shared.allowed) throw new RateLimitedError(shared.retryAfterMs);
+  }
+
+  /** Counts a rejection for flooding; true when the socket should be disconnected. */
+  floodedBy(connectionId: string): boolean {
+    const now = Date.now();
+    const flood = this.floods.get(connectionId);
+    if (flood === undefined || now - flood.since > FLOOD_WINDOW_MS) {
+      this.floods.set(connectionId, { count: 1, since: now });
+      return false;
+    }
+    flood.count++;
+    return flood.count > 3 * this.config.rateLimits.messages.burst;
+  }
+
+  /** Admits one more connection from `address`, or false when it has too many. */
+  admit(address: string): boolean {
+    const open = this.connectionsPerAddress.get(address) ?? 0;
+    if (open >= this.config.maxConnectionsPerIp) return false;
+    this.connectionsPerAddress.set(address, open + 1);
+    return true;
+  }
+
+  release(address: string, connectionId: string): void {
+    const open = (this.connectionsPerAddress.get(address) ?? 1) - 1;
+    if (open <= 0) this.connectionsPerAddress.delete(address);
+    else this.connectionsPerAddress.set(address, open);
+    this.floods.delete(connectionId);
+    for (const event of Object.keys(this.rules)) this.perConnection.forget(`${connectionId}:${event}`);
+  }
+
+  onApplicationShutdown(): void {
+    this.floods.clear();
+  }
+}
