@@ -1,4 +1,4 @@
-import type { LeaveReason } from './room.events';
+import type { Attachment, LeaveReason } from './room.events';
 
 export type JoinRoom = {
   type: 'JoinRoom';
@@ -19,7 +19,24 @@ export type SendMessage = {
     messageId: string;
     text: string;
     clientId?: string;
+    attachment?: Attachment;
   };
 };
 
-export type RoomCommand = JoinRoom | LeaveRoom | SendMessage;
+export type EditMessage = {
+  type: 'EditMessage';
+  data: { room: string; userId: string; messageId: string; text: string };
+};
+
+export type DeleteMessage = {
+  type: 'DeleteMessage';
+  data: { room: string; userId: string; messageId: string };
+};
+
+/** Adds the user's reaction, or takes it back when they already reacted with that emoji. */
+export type ToggleReaction = {
+  type: 'ToggleReaction';
+  data: { room: string; userId: string; username: string; messageId: string; emoji: string };
+};
+
+export type RoomCommand = JoinRoom | LeaveRoom | SendMessage | EditMessage | DeleteMessage | ToggleReaction;

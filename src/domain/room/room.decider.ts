@@ -1,19 +1,25 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
-import type { JoinRoom, LeaveRoom, RoomCommand, SendMessage } from './room.commands';
+import { parseEmoji } from '../shared/emoji';
+import type { DeleteMessage, EditMessage, JoinRoom, LeaveRoom, RoomCommand, SendMessage, ToggleReaction } from './room.commands';
 import type { RoomEvent } from './room.events';
 
+/** What a decision needs to know of a message: its author, whether it is gone, who reacted with what. */
+export type MessageFacts = { readonly userId: string; deleted: boolean; reactions?: Map<string, Set<string>> };
+
 /**
- * A room's state: who is in it, the last message number, and which client ids each user has
- * already used (for idempotent sends). `sent` grows with every message, so `evolve` extends it in
- * place: a state is folded forward linearly and an earlier state is never read again.
+ * A room's state: who is in it, the last message number, which client ids each user has already
+ * used (for idempotent sends) and the facts of each message. `sent` and `messages` grow with every
+ * message, so `evolve` extends them in place: a state is folded forward linearly and an earlier
+ * state is never read again.
  */
 export type Room = {
   readonly status: 'Open';
   readonly members: ReadonlyMap<string, string>;
   readonly lastSeq: number;
   readonly sent: Map<string, string>;
+  readonly messages: Map<string, MessageFacts>;
 };
 
 export type RoomRules = {
@@ -23,7 +29,9 @@ export type RoomRules = {
 
 export const clientKey = (userId: string, clientId: string): string => `${userId}\u0000${clientId}`;
 
-export const initialState = (): Room => ({ status: 'Open', members: new Map(), lastSeq: 0, sent: new Map() });
+export const initialState = (): Room => ({ status: 'Open', members: new Map(), lastSeq: 0, sent: new Map(), messages: new Map() });
+
+const reactionsOf = (facts: MessageFacts): Map<string, Set<string>> => (facts.reactions ??= new Map());
 
 export const evolve = (room: Room, event: RoomEvent): Room => {
   switch (event.type) {
@@ -41,7 +49,27 @@ export const evolve = (room: Room, event: RoomEvent): Room => {
       if (event.data.clientId !== undefined) {
         room.sent.set(clientKey(event.data.userId, event.data.clientId), event.data.messageId);
       }
+      room.messages.set(event.data.messageId, { userId: event.data.userId, deleted: false });
       return { ...room, lastSeq: event.data.seq };
+    case 'MessageEdited':
+      return room;
+    case 'MessageDeleted': {
+      const facts = room.messages.get(event.data.messageId);
+      if (facts !== undefined) facts.deleted = true;
+      return room;
+    }
+    case 'ReactionAdded':
+    case 'ReactionRemoved': {
+      const facts = room.messages.get(event.data.messageId);
+      if (facts === undefined) return room;
+      const reactions = reactionsOf(facts);
+      const users = reactions.get(event.data.emoji) ?? new Set<string>();
+      if (event.type === 'ReactionAdded') users.add(event.data.userId);
+      else users.delete(event.data.userId);
+      if (users.size === 0) reactions.delete(event.data.emoji);
+      else reactions.set(event.data.emoji, users);
+      return room;
+    }
     default:
       return assertNever(event);
   }
@@ -73,7 +101,7 @@ const sendMessage = (command: SendMessage, room: Room, rules: RoomRules): RoomEv
     throw new DomainError('not_a_member', `Join ${data.room} before sending to it`);
   }
   if (data.clientId !== undefined && room.sent.has(clientKey(data.userId, data.clientId))) return [];
-  const text = parseMessageText(data.text, rules.maxMessageLength);
+  const text = data.attachment !== undefined && data.text.trim() === '' ? '' : parseMessageText(data.text, rules.maxMessageLength);
   const event: RoomEvent = {
     type: 'MessageSent',
     data: {
@@ -84,9 +112,50 @@ const sendMessage = (command: SendMessage, room: Room, rules: RoomRules): RoomEv
       username: data.username,
       text,
       ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
+      ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
     },
   };
   return [event];
+};
+
+/** The message, if it exists and is not deleted. */
+const liveMessage = (room: Room, messageId: string): MessageFacts => {
+  const facts = room.messages.get(messageId);
+  if (facts === undefined || facts.deleted) throw new DomainError('message_not_found', 'No such message');
+  return facts;
+};
+
+const requireAuthor = (facts: MessageFacts, userId: string, what: string): void => {
+  if (facts.userId !== userId) throw new DomainError('forbidden', `Only the author can ${what} a message`);
+};
+
+const editMessage = (command: EditMessage, room: Room, rules: RoomRules): RoomEvent[] => {
+  const { data } = command;
+  requireKnownRoom(rules, data.room);
+  requireAuthor(liveMessage(room, data.messageId), data.userId, 'edit');
+  const text = parseMessageText(data.text, rules.maxMessageLength);
+  return [{ type: 'MessageEdited', data: { room: data.room, messageId: data.messageId, userId: data.userId, text } }];
+};
+
+const deleteMessage = (command: DeleteMessage, room: Room, rules: RoomRules): RoomEvent[] => {
+  const { data } = command;
+  requireKnownRoom(rules, data.room);
+  const facts = room.messages.get(data.messageId);
+  if (facts === undefined) throw new DomainError('message_not_found', 'No such message');
+  requireAuthor(facts, data.userId, 'delete');
+  if (facts.deleted) return [];
+  return [{ type: 'MessageDeleted', data: { room: data.room, messageId: data.messageId, userId: data.userId } }];
+};
+
+const toggleReaction = (command: ToggleReaction, room: Room, rules: RoomRules): RoomEvent[] => {
+  const { data } = command;
+  requireKnownRoom(rules, data.room);
+  if (!room.members.has(data.userId)) throw new DomainError('not_a_member', `Join ${data.room} before reacting in it`);
+  const facts = liveMessage(room, data.messageId);
+  const emoji = parseEmoji(data.emoji);
+  const reacted = facts.reactions?.get(emoji)?.has(data.userId) ?? false;
+  const fact = { room: data.room, messageId: data.messageId, userId: data.userId, username: data.username, emoji };
+  return [reacted ? { type: 'ReactionRemoved', data: fact } : { type: 'ReactionAdded', data: fact }];
 };
 
 export const roomDecider = (rules: RoomRules): Decider<Room, RoomCommand, RoomEvent> => ({
@@ -100,6 +169,12 @@ export const roomDecider = (rules: RoomRules): Decider<Room, RoomCommand, RoomEv
         return leaveRoom(command, room, rules);
       case 'SendMessage':
         return sendMessage(command, room, rules);
+      case 'EditMessage':
+        return editMessage(command, room, rules);
+      case 'DeleteMessage':
+        return deleteMessage(command, room, rules);
+      case 'ToggleReaction':
+        return toggleReaction(command, room, rules);
       default:
         return assertNever(command);
     }

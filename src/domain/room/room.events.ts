@@ -20,8 +20,34 @@ export type MessageSent = {
     username: string;
     text: string;
     clientId?: string;
+    /** A file uploaded before and shared with this message; the text may then be empty. */
+    attachment?: Attachment;
   };
 };
 
+export type Attachment = { fileId: string; name: string; type: string; size: number };
+
+/** The author changed the text; the log keeps every version. */
+export type MessageEdited = {
+  type: 'MessageEdited';
+  data: { room: string; messageId: string; userId: string; text: string };
+};
+
+/** The author deleted the message; history shows a tombstone. */
+export type MessageDeleted = {
+  type: 'MessageDeleted';
+  data: { room: string; messageId: string; userId: string };
+};
+
+export type ReactionAdded = {
+  type: 'ReactionAdded';
+  data: { room: string; messageId: string; userId: string; username: string; emoji: string };
+};
+
+export type ReactionRemoved = {
+  type: 'ReactionRemoved';
+  data: { room: string; messageId: string; userId: string; username: string; emoji: string };
+};
+
 export type LeaveReason = 'left' | 'disconnected';
-export type RoomEvent = MemberJoined | MemberLeft | MessageSent;
+export type RoomEvent = MemberJoined | MemberLeft | MessageSent | MessageEdited | MessageDeleted | ReactionAdded | ReactionRemoved;

@@ -6,7 +6,11 @@ export type ErrorCode =
   | 'message_too_long'
   | 'user_not_found'
   | 'name_taken'
-  | 'session_ended';
+  | 'session_ended'
+  | 'message_not_found'
+  | 'forbidden'
+  | 'invalid_emoji'
+  | 'already_registered';
 
 /** A rule was broken. The code is the same string the client sees. */
 export class DomainError extends Error {
