@@ -9,6 +9,7 @@ import { loggerOptions } from './infrastructure/logging';
 import { Lifecycle } from './interface/lifecycle';
 import { Metrics, MetricsController } from './interface/metrics';
 import { AbuseGuard } from './interface/ws/abuse-guard';
+import { ClientEvents } from './interface/ws/client-events';
 import { PageController } from './interface/http/page.controller';
 import { RoomsController } from './interface/http/rooms.controller';
 import { SessionCookie } from './interface/http/session-cookie';
@@ -37,6 +38,7 @@ export class AppModule {
         Lifecycle,
         AbuseGuard,
         Metrics,
+        ClientEvents,
       ],
     };
   }

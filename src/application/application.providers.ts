@@ -15,7 +15,7 @@ import {
   GetUserRoomsHandler,
 } from './queries/rooms.queries';
 import { GetReadinessHandler } from './queries/readiness.query';
-import { GetActiveUsersHandler, GetOnlineUsersHandler, ResolveSessionHandler } from './queries/users.queries';
+import { GetActiveUsersHandler, GetOnlineUsersHandler, GetUsernameHandler, ResolveSessionHandler } from './queries/users.queries';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { UsersReadModel } from './read-models/users.read-model';
 
@@ -38,6 +38,7 @@ export const queryHandlers = [
   GetOnlineUsersHandler,
   GetActiveUsersHandler,
   ResolveSessionHandler,
+  GetUsernameHandler,
   GetReadinessHandler,
 ];
 

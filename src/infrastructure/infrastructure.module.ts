@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '../application/ports/app-config';
 import { Clock } from '../application/ports/clock.port';
 import { EventStore } from '../application/ports/event-store.port';
@@ -21,7 +21,10 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
     case 'sqlite':
       return new SqliteEventStore(config.eventStore.file);
     case 'postgres':
-      return PostgresEventStore.connect(config.eventStore.url);
+      return PostgresEventStore.connect(config.eventStore.url, {
+        applicationName: `nest-chat ${config.nodeId}`,
+        onError: (error, context) => new Logger('PostgresEventStore').warn({ err: error, context }, 'event store background failure; retrying'),
+      });
   }
 };
 

@@ -47,3 +47,17 @@ export class ResolveSessionHandler implements IQueryHandler<ResolveSessionQuery>
     return Promise.resolve(userId === null || username === undefined ? null : { userId, username });
   }
 }
+
+/** A user's current name (it changes when a guest registers an account). */
+export class GetUsernameQuery {
+  constructor(readonly userId: string) {}
+}
+
+@QueryHandler(GetUsernameQuery)
+export class GetUsernameHandler implements IQueryHandler<GetUsernameQuery> {
+  constructor(private readonly users: UsersReadModel) {}
+
+  execute({ userId }: GetUsernameQuery): Promise<string | undefined> {
+    return Promise.resolve(this.users.usernameOf(userId));
+  }
+}

@@ -1,6 +1,6 @@
 import { DomainError } from './domain-error';
 
-const EMOJI = /^[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,32}$/u;
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f){1,32}$/u;
 const PICTURE = /[\p{Extended_Pictographic}\p{Regional_Indicator}]/u;
 
 /** One emoji (possibly a sequence such as a flag or a family), not text. */

@@ -17,13 +17,11 @@ import { CloseConnectionCommand, OpenConnectionCommand } from '../../application
 import { SendMessageCommand } from '../../application/commands/send-message.command';
 import { SendPrivateMessageCommand } from '../../application/commands/send-private-message.command';
 import type { Actor, CommandContext } from '../../application/context';
-import { IdGenerator } from '../../application/ports/id-generator.port';
 import { GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetActiveUsersQuery } from '../../application/queries/users.queries';
 import type { HistoryPage, MessageView } from '../../application/read-models/rooms.read-model';
 import type { PrivateMessageView } from '../../application/read-models/users.read-model';
-import { toClientError } from '../client-error';
-import { IdentityService, type Identity } from '../identity.service';
+import { IdentityService } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import { messagePayload, privateMessagePayload, socketRoom, userRoom } from './client-payloads';
 import { JoinDto, LeaveDto, MessageDto, PrivateMessageDto } from './dto/chat.dto';
@@ -31,11 +29,9 @@ import { AppConfig } from '../../application/ports/app-config';
 import { Metrics } from '../metrics';
 import { AbuseGuard } from './abuse-guard';
 import { SocketIoNotifier } from './socket-io.notifier';
+import { ClientEvents, elapsed, type AckFn, type ChatSocket, type Reply } from './client-events';
 import { validatePayload } from './validate-payload';
 
-type Ack = ((response: unknown) => void) | undefined;
-type Reply = { result: Record<string, unknown>; log?: Record<string, unknown> };
-type ChatSocket = Socket & { data: { identity: Identity; address: string } };
 
 /** The client's address: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For entry. */
 const clientAddress = (socket: Socket, trustProxy: boolean | number): string => {
@@ -55,10 +51,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly queryBus: QueryBus,
     private readonly identities: IdentityService,
     private readonly notifier: SocketIoNotifier,
-    private readonly ids: IdGenerator,
     private readonly guard: AbuseGuard,
     private readonly metrics: Metrics,
     private readonly config: AppConfig,
+    private readonly events: ClientEvents,
   ) {}
 
   afterInit(server: Server): void {
@@ -93,11 +89,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     await socket.join([userRoom(actor.userId), ...rooms.map(socketRoom)]);
     socket.emit('session', { username: actor.username, token, resumed });
     try {
-      await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.context()));
+      await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.events.context()));
       socket.emit('active_users', { users: await this.queryBus.execute<GetActiveUsersQuery, string[]>(new GetActiveUsersQuery()) });
-      this.logger.log({ event: 'connect', ...this.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
+      this.logger.log({ event: 'connect', ...this.events.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
     } catch (error) {
-      this.logger.error({ event: 'connect', ...this.who(socket), err: error, ms: elapsed(started) }, 'connect failed');
+      this.logger.error({ event: 'connect', ...this.events.who(socket), err: error, ms: elapsed(started) }, 'connect failed');
       socket.disconnect(true);
     }
   }
@@ -109,10 +105,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (this.stopping) return;
     const started = performance.now();
     try {
-      await this.commandBus.execute(new CloseConnectionCommand(socket.data.identity.actor.userId, socket.id, this.context()));
-      this.logger.log({ event: 'disconnect', ...this.who(socket), outcome: 'ok', ms: elapsed(started) }, 'disconnect');
+      await this.commandBus.execute(new CloseConnectionCommand(socket.data.identity.actor.userId, socket.id, this.events.context()));
+      this.logger.log({ event: 'disconnect', ...this.events.who(socket), outcome: 'ok', ms: elapsed(started) }, 'disconnect');
     } catch (error) {
-      this.logger.error({ event: 'disconnect', ...this.who(socket), err: error }, 'disconnect failed');
+      this.logger.error({ event: 'disconnect', ...this.events.who(socket), err: error }, 'disconnect failed');
     }
   }
 
@@ -121,8 +117,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('join')
-  join(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
-    return this.handle(socket, 'join', ack, async (actor, context) => {
+  join(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
+    return this.events.run(socket, 'join', ack, async (actor, context) => {
       const { room, since } = validatePayload(JoinDto, body);
       const { joined } = await this.commandBus.execute<JoinRoomCommand, { joined: boolean }>(new JoinRoomCommand(actor, room, context));
       await socket.join(socketRoom(room));
@@ -133,8 +129,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('leave')
-  leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
-    return this.handle(socket, 'leave', ack, async (actor, context) => {
+  leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
+    return this.events.run(socket, 'leave', ack, async (actor, context) => {
       const { room } = validatePayload(LeaveDto, body);
       await this.commandBus.execute(new LeaveRoomCommand(actor, room, context));
       return { result: { room }, log: { room } };
@@ -142,8 +138,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('message')
-  message(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
-    return this.handle(socket, 'message', ack, async (actor, context) => {
+  message(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
+    return this.events.run(socket, 'message', ack, async (actor, context) => {
       const dto = validatePayload(MessageDto, body);
       if (dto.type === 'private') return this.sendPrivate(actor, dto.target ?? '', dto.msg, dto.clientId, context);
       const room = dto.room ?? 'General';
@@ -153,8 +149,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('private_message')
-  privateMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: Ack): Promise<void> {
-    return this.handle(socket, 'private_message', ack, (actor, context) => {
+  privateMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
+    return this.events.run(socket, 'private_message', ack, (actor, context) => {
       const dto = validatePayload(PrivateMessageDto, body);
       return this.sendPrivate(actor, dto.target, dto.msg, dto.clientId, context);
     });
@@ -166,44 +162,4 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     );
     return { result: { message: privateMessagePayload(sent) }, log: { to: sent.to, messageId: sent.id } };
   }
-
-  /** Runs one client event: answers the ack (or emits `error`), and logs outcome and duration. */
-  private async handle(socket: ChatSocket, event: string, ack: Ack, work: (actor: Actor, context: CommandContext) => Promise<Reply>): Promise<void> {
-    const started = performance.now();
-    const context = this.context();
-    const { actor } = socket.data.identity;
-    try {
-      await this.guard.check(socket.id, actor.userId, event);
-      const { result, log } = await work(actor, context);
-      const ms = elapsed(started);
-      this.metrics.commandDuration.observe({ event, outcome: 'ok' }, ms / 1000);
-      this.logger.log({ event, ...this.who(socket), ...log, outcome: 'ok', ms }, event);
-      if (typeof ack === 'function') ack({ ok: true, ...result });
-    } catch (error) {
-      const { internal, ...rejection } = toClientError(error);
-      const ms = elapsed(started);
-      this.metrics.commandDuration.observe({ event, outcome: 'rejected' }, ms / 1000);
-      this.metrics.rejections.inc({ code: rejection.code });
-      const line = { event, ...this.who(socket), outcome: 'rejected', code: rejection.code, ms, correlationId: context.correlationId };
-      if (internal) this.logger.error({ ...line, err: error }, `${event} failed`);
-      else this.logger.warn({ ...line, reason: rejection.message }, `${event} rejected`);
-      if (typeof ack === 'function') ack({ ok: false, error: rejection });
-      else socket.emit('error', { ...rejection, event });
-      if (rejection.code === 'rate_limited' && this.guard.floodedBy(socket.id)) {
-        this.logger.warn({ ...this.who(socket), outcome: 'disconnected', code: 'flooding' }, 'flooding socket disconnected');
-        socket.disconnect(true);
-      }
-    }
-  }
-
-  private context(): CommandContext {
-    return { correlationId: this.ids.id() };
-  }
-
-  private who(socket: ChatSocket): Record<string, string> {
-    const { actor } = socket.data.identity;
-    return { socketId: socket.id, userId: actor.userId, username: actor.username };
-  }
 }
-
-const elapsed = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;

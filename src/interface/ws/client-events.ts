@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { Socket } from 'socket.io';
+import type { Actor, CommandContext } from '../../application/context';
+import { IdGenerator } from '../../application/ports/id-generator.port';
+import { GetUsernameQuery } from '../../application/queries/users.queries';
+import { toClientError } from '../client-error';
+import type { Identity } from '../identity.service';
+import { Metrics } from '../metrics';
+import { AbuseGuard } from './abuse-guard';
+
+export type AckFn = ((response: unknown) => void) | undefined;
+export type Reply = { result: Record<string, unknown>; log?: Record<string, unknown> };
+export type ChatSocket = Socket & { data: { identity: Identity; address: string } };
+
+/**
+ * Runs one client event for every gateway: rate limits, the current identity, the answer (ack, or
+ * an `error` event without one), metrics, and one log line with outcome and duration.
+ */
+@Injectable()
+export class ClientEvents {
+  private readonly logger = new Logger('ChatGateway');
+
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly ids: IdGenerator,
+    private readonly guard: AbuseGuard,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async run(socket: ChatSocket, event: string, ack: AckFn, work: (actor: Actor, context: CommandContext) => Promise<Reply>): Promise<void> {
+    const started = performance.now();
+    const context = this.context();
+    const { userId } = socket.data.identity.actor;
+    try {
+      await this.guard.check(socket.id, userId, event);
+      // The name can change while connected (registering an account); ask for the current one.
+      const username = (await this.queryBus.execute<GetUsernameQuery, string | undefined>(new GetUsernameQuery(userId))) ?? socket.data.identity.actor.username;
+      const { result, log } = await work({ userId, username }, context);
+      const ms = elapsed(started);
+      this.metrics.commandDuration.observe({ event, outcome: 'ok' }, ms / 1000);
+      this.logger.log({ event, ...this.who(socket), ...log, outcome: 'ok', ms }, event);
+      if (typeof ack === 'function') ack({ ok: true, ...result });
+    } catch (error) {
+      const { internal, ...rejection } = toClientError(error);
+      const ms = elapsed(started);
+      this.metrics.commandDuration.observe({ event, outcome: 'rejected' }, ms / 1000);
+      this.metrics.rejections.inc({ code: rejection.code });
+      const line = { event, ...this.who(socket), outcome: 'rejected', code: rejection.code, ms, correlationId: context.correlationId };
+      if (internal) this.logger.error({ ...line, err: error }, `${event} failed`);
+      else this.logger.warn({ ...line, reason: rejection.message }, `${event} rejected`);
+      if (typeof ack === 'function') ack({ ok: false, error: rejection });
+      else socket.emit('error', { ...rejection, event });
+      if (rejection.code === 'rate_limited' && this.guard.floodedBy(socket.id)) {
+        this.logger.warn({ ...this.who(socket), outcome: 'disconnected', code: 'flooding' }, 'flooding socket disconnected');
+        socket.disconnect(true);
+      }
+    }
+  }
+
+  context(): CommandContext {
+    return { correlationId: this.ids.id() };
+  }
+
+  who(socket: ChatSocket): Record<string, string> {
+    const { actor } = socket.data.identity;
+    return { socketId: socket.id, userId: actor.userId, username: actor.username };
+  }
+}
+
+export const elapsed = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;
