@@ -10,6 +10,8 @@ import { Lifecycle } from './interface/lifecycle';
 import { Metrics, MetricsController } from './interface/metrics';
 import { AbuseGuard } from './interface/ws/abuse-guard';
 import { ClientEvents } from './interface/ws/client-events';
+import { MessageActionsGateway } from './interface/ws/message-actions.gateway';
+import { TypingTracker } from './interface/ws/typing';
 import { PageController } from './interface/http/page.controller';
 import { RoomsController } from './interface/http/rooms.controller';
 import { SessionCookie } from './interface/http/session-cookie';
@@ -39,6 +41,8 @@ export class AppModule {
         AbuseGuard,
         Metrics,
         ClientEvents,
+        MessageActionsGateway,
+        TypingTracker,
       ],
     };
   }

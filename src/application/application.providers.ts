@@ -1,3 +1,4 @@
+import { ChangeMessageHandler } from './commands/change-message.command';
 import { JoinRoomHandler } from './commands/join-room.command';
 import { LeaveRoomHandler } from './commands/leave-room.command';
 import { CloseConnectionHandler, OpenConnectionHandler, PresenceKeeper } from './commands/presence.commands';
@@ -15,7 +16,13 @@ import {
   GetUserRoomsHandler,
 } from './queries/rooms.queries';
 import { GetReadinessHandler } from './queries/readiness.query';
-import { GetActiveUsersHandler, GetOnlineUsersHandler, GetUsernameHandler, ResolveSessionHandler } from './queries/users.queries';
+import {
+  FindOnlineUserHandler,
+  GetActiveUsersHandler,
+  GetOnlineUsersHandler,
+  GetUsernameHandler,
+  ResolveSessionHandler,
+} from './queries/users.queries';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { UsersReadModel } from './read-models/users.read-model';
 
@@ -23,6 +30,7 @@ export const commandHandlers = [
   JoinRoomHandler,
   LeaveRoomHandler,
   SendMessageHandler,
+  ChangeMessageHandler,
   SendPrivateMessageHandler,
   StartGuestSessionHandler,
   OpenConnectionHandler,
@@ -39,6 +47,7 @@ export const queryHandlers = [
   GetActiveUsersHandler,
   ResolveSessionHandler,
   GetUsernameHandler,
+  FindOnlineUserHandler,
   GetReadinessHandler,
 ];
 

@@ -61,3 +61,18 @@ export class GetUsernameHandler implements IQueryHandler<GetUsernameQuery> {
     return Promise.resolve(this.users.usernameOf(userId));
   }
 }
+
+/** An online user by exact name, or null. */
+export class FindOnlineUserQuery {
+  constructor(readonly username: string) {}
+}
+
+@QueryHandler(FindOnlineUserQuery)
+export class FindOnlineUserHandler implements IQueryHandler<FindOnlineUserQuery> {
+  constructor(private readonly users: UsersReadModel) {}
+
+  execute({ username }: FindOnlineUserQuery): Promise<Actor | null> {
+    const user = this.users.onlineUserNamed(username);
+    return Promise.resolve(user === undefined ? null : { userId: user.userId, username: user.username });
+  }
+}

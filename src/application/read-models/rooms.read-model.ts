@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { clientKey } from '../../domain/room/room.decider';
 import { AppConfig } from '../ports/app-config';
-import type { MessageSent } from '../../domain/room/room.events';
+import type { Attachment, MessageSent } from '../../domain/room/room.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { Projection } from './projection';
 
@@ -14,6 +14,13 @@ export interface MessageView {
   readonly userId: string;
   readonly timestamp: string;
   readonly clientId?: string;
+  readonly attachment?: Attachment;
+  /** When the author last edited it. */
+  readonly editedAt?: string;
+  /** A tombstone: the text and attachment are gone. */
+  readonly deleted?: true;
+  /** emoji → who reacted, in order */
+  readonly reactions?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface HistoryPage {
@@ -30,7 +37,22 @@ export const toMessageView = ({ data, metadata }: RecordedEvent<MessageSent>): M
   userId: data.userId,
   timestamp: metadata.occurredAt,
   ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
+  ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
 });
+
+/** A reaction list with `username` added to or removed from `emoji`; empty lists disappear. */
+const withReaction = (
+  reactions: Readonly<Record<string, readonly string[]>> | undefined,
+  emoji: string,
+  username: string,
+  add: boolean,
+): Readonly<Record<string, readonly string[]>> | undefined => {
+  const users = (reactions?.[emoji] ?? []).filter((name) => name !== username);
+  if (add) users.push(username);
+  const next = { ...reactions, [emoji]: users };
+  if (users.length === 0) delete next[emoji];
+  return Object.keys(next).length === 0 ? undefined : next;
+};
 
 interface RoomDoc {
   readonly members: Map<string, string>;
@@ -75,13 +97,40 @@ export class RoomsReadModel implements Projection {
         if (room === undefined) return;
         const view = toMessageView(event);
         room.messages.push(view);
-        room.byId.set(view.id, view);
-        if (view.clientId !== undefined) room.byClientKey.set(clientKey(view.userId, view.clientId), view);
+        this.store(room, view);
         return;
       }
+      case 'MessageEdited':
+        this.update(event.data.room, event.data.messageId, (view) => ({ ...view, msg: event.data.text, editedAt: event.metadata.occurredAt }));
+        return;
+      case 'MessageDeleted':
+        this.update(event.data.room, event.data.messageId, ({ attachment: _, reactions: __, ...view }) => ({ ...view, msg: '', deleted: true }));
+        return;
+      case 'ReactionAdded':
+      case 'ReactionRemoved':
+        this.update(event.data.room, event.data.messageId, ({ reactions, ...view }) => {
+          const next = withReaction(reactions, event.data.emoji, event.data.username, event.type === 'ReactionAdded');
+          return next === undefined ? view : { ...view, reactions: next };
+        });
+        return;
       default:
         return;
     }
+  }
+
+  /** Views are immutable: a change replaces the view everywhere it is indexed. */
+  private update(roomName: string, messageId: string, change: (view: MessageView) => MessageView): void {
+    const room = this.rooms.get(roomName);
+    const view = room?.byId.get(messageId);
+    if (room === undefined || view === undefined) return;
+    const next = change(view);
+    room.messages[next.seq - 1] = next;
+    this.store(room, next);
+  }
+
+  private store(room: RoomDoc, view: MessageView): void {
+    room.byId.set(view.id, view);
+    if (view.clientId !== undefined) room.byClientKey.set(clientKey(view.userId, view.clientId), view);
   }
 
   has(room: string): boolean {

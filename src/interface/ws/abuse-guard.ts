@@ -30,7 +30,17 @@ export class AbuseGuard implements OnApplicationShutdown {
     private readonly limiter: RateLimiter,
   ) {
     const { messages, joins, privateMessages } = config.rateLimits;
-    this.rules = { message: messages, private_message: privateMessages, join: joins, leave: joins };
+    this.rules = {
+      message: messages,
+      edit_message: messages,
+      delete_message: messages,
+      react: messages,
+      private_message: privateMessages,
+      join: joins,
+      leave: joins,
+      // Typing updates come with keystrokes; the client throttles, this only stops floods.
+      typing: { perSecond: Math.max(4, messages.perSecond), burst: Math.max(20, messages.burst) },
+    };
   }
 
   /** Takes one token for `event` from the connection's and the user's buckets, or throws RateLimitedError. */

@@ -10,6 +10,20 @@ export const messagePayload = (m: MessageView) => ({
   id: m.id,
   seq: m.seq,
   ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
+  ...(m.attachment !== undefined ? { attachment: m.attachment } : {}),
+  ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
+  ...(m.deleted ? { deleted: true } : {}),
+  ...(m.reactions !== undefined ? { reactions: m.reactions } : {}),
+});
+
+/** What changed on a message after it was sent: the new text, the tombstone or the reactions. */
+export const messageChangePayload = (m: MessageView) => ({
+  room: m.room,
+  id: m.id,
+  seq: m.seq,
+  ...(m.deleted ? { deleted: true } : { msg: m.msg }),
+  ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
+  reactions: m.reactions ?? {},
 });
 
 export const privateMessagePayload = (m: PrivateMessageView) => ({

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { Notifier } from '../../application/ports/notifier.port';
-import { toMessageView } from '../../application/read-models/rooms.read-model';
+import { RoomsReadModel, toMessageView } from '../../application/read-models/rooms.read-model';
 import { toPrivateMessageView, UsersReadModel } from '../../application/read-models/users.read-model';
 import { Metrics } from '../metrics';
-import { messagePayload, privateMessagePayload, socketRoom, statusPayload, userRoom } from './client-payloads';
+import { TypingTracker } from './typing';
+import { messageChangePayload, messagePayload, privateMessagePayload, socketRoom, statusPayload, userRoom } from './client-payloads';
 
 /** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
 @Injectable()
@@ -14,13 +15,16 @@ export class SocketIoNotifier extends Notifier {
 
   constructor(
     private readonly users: UsersReadModel,
+    private readonly rooms: RoomsReadModel,
     private readonly metrics: Metrics,
+    private readonly typing: TypingTracker,
   ) {
     super();
   }
 
   attach(server: Server): void {
     this.server = server;
+    this.typing.attach(server);
   }
 
   publish(event: RecordedEvent): void {
@@ -35,16 +39,28 @@ export class SocketIoNotifier extends Notifier {
           .emit('status', statusPayload(event.data.username, 'join', event.data.room, event.metadata.occurredAt));
         return;
       case 'MemberLeft':
+        this.typing.stop(event.data.room, event.data.userId);
         server.in(userRoom(event.data.userId)).socketsLeave(socketRoom(event.data.room));
         server
           .to(socketRoom(event.data.room))
           .emit('status', statusPayload(event.data.username, 'leave', event.data.room, event.metadata.occurredAt));
         return;
       case 'MessageSent':
+        this.typing.stop(event.data.room, event.data.userId);
         server.to(socketRoom(event.data.room)).emit(
           'message',
           messagePayload(toMessageView(event)));
         return;
+      case 'MessageEdited':
+      case 'MessageDeleted':
+      case 'ReactionAdded':
+      case 'ReactionRemoved': {
+        const view = this.rooms.message(event.data.room, event.data.messageId);
+        if (view === undefined) return;
+        const name = event.type === 'MessageEdited' ? 'message_edited' : event.type === 'MessageDeleted' ? 'message_deleted' : 'reaction';
+        server.to(socketRoom(event.data.room)).emit(name, messageChangePayload(view));
+        return;
+      }
       case 'PrivateMessageSent':
         server.to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)]).emit(
           'private_message',

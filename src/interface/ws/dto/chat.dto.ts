@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 /** Shapes and sizes only; the rules (known room, member, text length) live in the domain. */
 const NAME = 100;
@@ -63,4 +63,58 @@ export class PrivateMessageDto {
   @IsString()
   @Length(1, CLIENT_ID)
   clientId?: string;
+}
+
+export class EditMessageDto {
+  @IsString()
+  @Length(1, NAME)
+  room!: string;
+
+  @IsString()
+  @Length(1, NAME)
+  messageId!: string;
+
+  @IsString()
+  @MaxLength(TEXT)
+  msg!: string;
+}
+
+export class DeleteMessageDto {
+  @IsString()
+  @Length(1, NAME)
+  room!: string;
+
+  @IsString()
+  @Length(1, NAME)
+  messageId!: string;
+}
+
+export class ReactDto {
+  @IsString()
+  @Length(1, NAME)
+  room!: string;
+
+  @IsString()
+  @Length(1, NAME)
+  messageId!: string;
+
+  @IsString()
+  @Length(1, 64)
+  emoji!: string;
+}
+
+/** `typing` in a room (`room`) or in a private conversation (`target`), not both. */
+export class TypingDto {
+  @ValidateIf((dto: TypingDto) => dto.target === undefined)
+  @IsString()
+  @Length(1, NAME)
+  room?: string;
+
+  @ValidateIf((dto: TypingDto) => dto.room === undefined)
+  @IsString()
+  @Length(1, NAME)
+  target?: string;
+
+  @IsBoolean()
+  typing!: boolean;
 }

@@ -1,0 +1,47 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { RoomCommand } from '../../domain/room/room.commands';
+import { roomDecider, roomStream } from '../../domain/room/room.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
+import { RoomRulesProvider } from './room-rules';
+
+export type MessageChange = { kind: 'edit'; text: string } | { kind: 'delete' } | { kind: 'react'; emoji: string };
+
+/** An edit, a delete or a reaction toggle on one message; answers with the message as it now is. */
+export class ChangeMessageCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly room: string,
+    readonly messageId: string,
+    readonly change: MessageChange,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(ChangeMessageCommand)
+export class ChangeMessageHandler implements ICommandHandler<ChangeMessageCommand, MessageView> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly rooms: RoomsReadModel,
+    rules: RoomRulesProvider,
+  ) {
+    this.decider = roomDecider(rules.rules);
+  }
+
+  async execute({ actor, room, messageId, change, context }: ChangeMessageCommand): Promise<MessageView> {
+    const target = { room, userId: actor.userId, messageId };
+    const command: RoomCommand =
+      change.kind === 'edit'
+        ? { type: 'EditMessage', data: { ...target, text: change.text } }
+        : change.kind === 'delete'
+          ? { type: 'DeleteMessage', data: target }
+          : { type: 'ToggleReaction', data: { ...target, username: actor.username, emoji: change.emoji } };
+    await this.executor.execute(roomStream(room), this.decider, command, context);
+    const message = this.rooms.message(room, messageId);
+    if (message === undefined) throw new Error(`Message ${messageId} is missing from the read model`);
+    return message;
+  }
+}

@@ -1,0 +1,189 @@
+import { startApp, type TestApp } from '../support/test-app';
+
+type Message = { id: string; seq: number; msg: string; editedAt?: string; deleted?: boolean; reactions?: Record<string, string[]> };
+
+describe('edits, deletes, reactions and typing', () => {
+  let server: TestApp;
+
+  beforeAll(async () => {
+    server = await startApp();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const pair = async (room: string) => {
+    const alice = await server.connect();
+    const bob = await server.connect();
+    await alice.ask('join', { room });
+    await bob.ask('join', { room });
+    const { message } = await alice.ask<{ message: Message }>('message', { room, msg: 'first draft' });
+    return { alice, bob, message };
+  };
+
+  describe('edit_message', () => {
+    it('lets the author edit; every member sees it live and in history', async () => {
+      const { alice, bob, message } = await pair('General');
+      const ack = await alice.ask<{ ok: true; message: Message }>('edit_message', { room: 'General', messageId: message.id, msg: ' final ' });
+      expect(ack.message).toMatchObject({ id: message.id, seq: message.seq, msg: 'final', editedAt: expect.any(String) });
+      await expect(bob.next('message_edited')).resolves.toEqual({
+        room: 'General',
+        id: message.id,
+        seq: message.seq,
+        msg: 'final',
+        editedAt: expect.any(String),
+        reactions: {},
+      });
+      const page = await server.http().get('/api/rooms/General/messages?limit=100').expect(200);
+      expect(page.body.messages.find((m: Message) => m.id === message.id)).toMatchObject({ msg: 'final', editedAt: expect.any(String) });
+    });
+
+    it('forbids anyone else, and the log keeps the full record', async () => {
+      const { alice, bob, message } = await pair('Code with Josh');
+      await expect(bob.ask('edit_message', { room: 'Code with Josh', messageId: message.id, msg: 'hijacked' })).resolves.toEqual({
+        ok: false,
+        error: { code: 'forbidden', message: expect.any(String) },
+      });
+      await alice.ask('edit_message', { room: 'Code with Josh', messageId: message.id, msg: 'second' });
+      await alice.ask('edit_message', { room: 'Code with Josh', messageId: message.id, msg: 'third' });
+      const stream = await server.store.readStream('room-Code with Josh');
+      const versions = stream
+        .filter((e) => (e.type === 'MessageSent' || e.type === 'MessageEdited') && e.data.messageId === message.id)
+        .map((e) => (e.data as { text: string }).text);
+      expect(versions).toEqual(['first draft', 'second', 'third']);
+    });
+
+    it('refuses unknown messages and bad text', async () => {
+      const { alice, message } = await pair('The Nerd Nook');
+      await expect(alice.ask('edit_message', { room: 'The Nerd Nook', messageId: 'nope', msg: 'x' })).resolves.toMatchObject({
+        error: { code: 'message_not_found' },
+      });
+      await expect(alice.ask('edit_message', { room: 'The Nerd Nook', messageId: message.id, msg: '  ' })).resolves.toMatchObject({
+        error: { code: 'empty_message' },
+      });
+      await expect(alice.ask('edit_message', { room: 'The Nerd Nook', messageId: message.id })).resolves.toMatchObject({
+        error: { code: 'invalid_payload' },
+      });
+    });
+  });
+
+  describe('delete_message', () => {
+    it('leaves a tombstone for everyone, live and in history', async () => {
+      const { alice, bob, message } = await pair('Zero to Knowing');
+      await expect(bob.ask('delete_message', { room: 'Zero to Knowing', messageId: message.id })).resolves.toMatchObject({
+        error: { code: 'forbidden' },
+      });
+      const ack = await alice.ask<{ message: Message }>('delete_message', { room: 'Zero to Knowing', messageId: message.id });
+      expect(ack.message).toMatchObject({ id: message.id, msg: '', deleted: true });
+      await expect(bob.next('message_deleted')).resolves.toEqual({ room: 'Zero to Knowing', id: message.id, seq: message.seq, deleted: true, reactions: {} });
+      const carol = await server.connect();
+      await carol.ask('join', { room: 'Zero to Knowing' });
+      const history = await carol.next<{ messages: Message[] }>('history');
+      expect(history.messages.find((m) => m.id === message.id)).toMatchObject({ msg: '', deleted: true });
+      await expect(alice.ask('edit_message', { room: 'Zero to Knowing', messageId: message.id, msg: 'back' })).resolves.toMatchObject({
+        error: { code: 'message_not_found' },
+      });
+    });
+  });
+
+  describe('react', () => {
+    it('toggles a reaction; every member sees counts and who reacted, and they survive a restart', async () => {
+      const isolated = await startApp();
+      const alice = await isolated.connect();
+      const bob = await isolated.connect();
+      await alice.ask('join', { room: 'General' });
+      await bob.ask('join', { room: 'General' });
+      const { message } = await alice.ask<{ message: Message }>('message', { room: 'General', msg: 'react to me' });
+
+      await bob.ask('react', { room: 'General', messageId: message.id, emoji: '👍' });
+      await alice.ask('react', { room: 'General', messageId: message.id, emoji: '👍' });
+      await expect(bob.next('reaction', (r: { reactions: Record<string, string[]> }) => r.reactions['👍']?.length === 2)).resolves.toEqual({
+        room: 'General',
+        id: message.id,
+        seq: message.seq,
+        msg: 'react to me',
+        reactions: { '👍': [bob.username, alice.username] },
+      });
+      const toggled = await bob.ask<{ message: Message }>('react', { room: 'General', messageId: message.id, emoji: '👍' });
+      expect(toggled.message.reactions).toEqual({ '👍': [alice.username] });
+      await expect(bob.ask('react', { room: 'General', messageId: message.id, emoji: 'lol' })).resolves.toMatchObject({ error: { code: 'invalid_emoji' } });
+      await isolated.close();
+
+      const again = await startApp({}, isolated.dataDir);
+      try {
+        const page = await again.http().get('/api/rooms/General/messages').expect(200);
+        expect(page.body.messages[0]).toMatchObject({ id: message.id, reactions: { '👍': [alice.username] } });
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('refuses non-members', async () => {
+      const { message } = await pair('Code with Josh');
+      const outsider = await server.connect();
+      await expect(outsider.ask('react', { room: 'Code with Josh', messageId: message.id, emoji: '🎉' })).resolves.toMatchObject({
+        error: { code: 'not_a_member' },
+      });
+    });
+  });
+
+  describe('typing', () => {
+    it('tells the other members who is typing, and stops when the typist sends', async () => {
+      const { alice, bob } = await pair('General');
+      await expect(alice.ask('typing', { room: 'General', typing: true })).resolves.toEqual({ ok: true, room: 'General' });
+      await expect(bob.next('typing')).resolves.toEqual({ room: 'General', users: [alice.username] });
+      await alice.ask('message', { room: 'General', msg: 'done typing' });
+      await expect(bob.next('typing')).resolves.toEqual({ room: 'General', users: [] });
+      expect(alice.received('typing')).toEqual([]);
+    });
+
+    it('never stores typing', async () => {
+      const { alice } = await pair('The Nerd Nook');
+      const before = await server.store.headPosition();
+      await alice.ask('typing', { room: 'The Nerd Nook', typing: true });
+      await alice.ask('typing', { room: 'The Nerd Nook', typing: false });
+      expect(await server.store.headPosition()).toBe(before);
+    });
+
+    it('works in private conversations, and refuses rooms one is not in', async () => {
+      const alice = await server.connect();
+      const bob = await server.connect();
+      await alice.ask('typing', { target: bob.username, typing: true });
+      await expect(bob.next('typing')).resolves.toEqual({ from: alice.username, typing: true });
+      await alice.ask('typing', { target: bob.username, typing: false });
+      await expect(bob.next('typing')).resolves.toEqual({ from: alice.username, typing: false });
+      await expect(alice.ask('typing', { room: 'Zero to Knowing', typing: true })).resolves.toMatchObject({ error: { code: 'not_a_member' } });
+      await expect(alice.ask('typing', { target: 'Nobody99', typing: true })).resolves.toMatchObject({ error: { code: 'user_not_found' } });
+      await expect(alice.ask('typing', { room: 'General', typing: 'yes' })).resolves.toMatchObject({ error: { code: 'invalid_payload' } });
+    });
+  });
+});
+
+describe('typing expiry', () => {
+  it('ends on its own about 5 s after the last refresh', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'performance', 'Date'] });
+    const server = await startApp();
+    try {
+      const alice = await server.connect();
+      const bob = await server.connect();
+      await alice.ask('join', { room: 'General' });
+      await bob.ask('join', { room: 'General' });
+      await alice.ask('typing', { room: 'General', typing: true });
+      await bob.next('typing', (t: { users: string[] }) => t.users.length === 1);
+      jest.advanceTimersByTime(4000);
+      await alice.ask('typing', { room: 'General', typing: true });
+      jest.advanceTimersByTime(4000);
+      // 8 s after starting, 4 s after the refresh: still typing (a round trip proves nothing is in flight).
+      await alice.ask('join', { room: 'Code with Josh' });
+      await alice.ask('message', { room: 'Code with Josh', msg: 'marker' });
+      await alice.next('message', (m) => m.msg === 'marker');
+      expect(bob.received('typing')).toEqual([{ room: 'General', users: [alice.username] }]);
+      jest.advanceTimersByTime(1100);
+      await expect(bob.next('typing')).resolves.toEqual({ room: 'General', users: [] });
+    } finally {
+      jest.useRealTimers();
+      await server.close();
+    }
+  });
+});
