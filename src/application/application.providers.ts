@@ -1,3 +1,4 @@
+import { RegisterAccountHandler, SignInHandler, SignOutHandler } from './commands/accounts.commands';
 import { ChangeMessageHandler } from './commands/change-message.command';
 import { JoinRoomHandler } from './commands/join-room.command';
 import { LeaveRoomHandler } from './commands/leave-room.command';
@@ -35,6 +36,9 @@ export const commandHandlers = [
   StartGuestSessionHandler,
   OpenConnectionHandler,
   CloseConnectionHandler,
+  RegisterAccountHandler,
+  SignInHandler,
+  SignOutHandler,
 ];
 
 export const queryHandlers = [

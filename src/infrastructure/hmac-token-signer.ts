@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TokenSigner } from '../application/ports/token-signer.port';
 
-const SESSION_ID = /^[0-9a-f-]{36}$/;
+/** `<sessionId>` or `<sessionId>:<tokenId>` */
+const SUBJECT = /^[0-9a-f-]{36}(:[0-9a-f-]{36})?$/;
 
-/** `<sessionId>.<HMAC-SHA256 of it, base64url>`, keyed with SECRET_KEY. */
+/** `<subject>.<HMAC-SHA256 of it, base64url>`, keyed with SECRET_KEY. */
 export class HmacTokenSigner extends TokenSigner {
   constructor(private readonly secret: string) {
     super();
@@ -18,7 +19,7 @@ export class HmacTokenSigner extends TokenSigner {
     const dot = token.indexOf('.');
     if (dot < 0) return null;
     const sessionId = token.slice(0, dot);
-    if (!SESSION_ID.test(sessionId)) return null;
+    if (!SUBJECT.test(sessionId)) return null;
     const given = Buffer.from(token.slice(dot + 1));
     const expected = Buffer.from(this.mac(sessionId));
     return given.length === expected.length && timingSafeEqual(given, expected) ? sessionId : null;

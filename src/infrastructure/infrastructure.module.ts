@@ -4,7 +4,9 @@ import { Clock } from '../application/ports/clock.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
 import { NodeRegistry } from '../application/ports/node-registry.port';
+import { PasswordHasher } from '../application/ports/password-hasher.port';
 import { RateLimiter } from '../application/ports/rate-limiter.port';
+import { ScryptPasswordHasher } from './scrypt-password-hasher';
 import { TokenSigner } from '../application/ports/token-signer.port';
 import { InMemoryEventStore } from './event-store/in-memory-event-store';
 import { PostgresEventStore } from './event-store/postgres-event-store';
@@ -48,9 +50,10 @@ export class InfrastructureModule {
         { provide: RateLimiter, useValue: rateLimiter },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
+        { provide: PasswordHasher, useClass: ScryptPasswordHasher },
         { provide: TokenSigner, useValue: new HmacTokenSigner(config.secretKey) },
       ],
-      exports: [AppConfig, EventStore, NodeRegistry, RateLimiter, Clock, IdGenerator, TokenSigner],
+      exports: [AppConfig, EventStore, NodeRegistry, RateLimiter, PasswordHasher, Clock, IdGenerator, TokenSigner],
     };
   }
 }

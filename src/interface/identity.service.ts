@@ -3,12 +3,14 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { StartGuestSessionCommand } from '../application/commands/start-guest-session.command';
 import type { Actor } from '../application/context';
 import { IdGenerator } from '../application/ports/id-generator.port';
-import { TokenSigner } from '../application/ports/token-signer.port';
-import { ResolveSessionQuery } from '../application/queries/users.queries';
+import { TokenSigner, tokenSubject } from '../application/ports/token-signer.port';
+import { ResolveSessionQuery, type SessionIdentity } from '../application/queries/users.queries';
 
 export interface Identity {
   readonly actor: Actor;
   readonly token: string;
+  readonly tokenId: string;
+  readonly account: boolean;
   /** false when a new guest session was started */
   readonly resumed: boolean;
   /** why a presented token was not accepted */
@@ -30,13 +32,22 @@ export class IdentityService {
   async identify(token: unknown): Promise<Identity> {
     let refused: Identity['refused'];
     if (typeof token === 'string' && token.length > 0) {
-      const actor = await this.queryBus.execute<ResolveSessionQuery, Actor | null>(new ResolveSessionQuery(token));
-      if (actor !== null) return { actor, token, resumed: true };
+      const session = await this.queryBus.execute<ResolveSessionQuery, SessionIdentity | null>(new ResolveSessionQuery(token));
+      if (session !== null) {
+        const { tokenId, account, ...actor } = session;
+        return { actor, token, tokenId, account, resumed: true };
+      }
       refused = this.signer.verify(token) === null ? 'invalid_token' : 'unknown_session';
       this.logger.warn({ reason: refused }, 'session token refused');
     }
     const actor = await this.commandBus.execute<StartGuestSessionCommand, Actor>(new StartGuestSessionCommand({ correlationId: this.ids.id() }));
     this.logger.log({ userId: actor.userId, username: actor.username }, 'guest session started');
-    return { actor, token: this.signer.sign(actor.userId), resumed: false, ...(refused ? { refused } : {}) };
+    return { ...this.issue(actor, false), resumed: false, ...(refused ? { refused } : {}) };
+  }
+
+  /** A new token for a session: one per sign-in, so each can be signed out alone. */
+  issue(actor: Actor, account: boolean): Omit<Identity, 'resumed'> {
+    const tokenId = this.ids.id();
+    return { actor, token: this.signer.sign(tokenSubject(actor.userId, tokenId)), tokenId, account };
   }
 }

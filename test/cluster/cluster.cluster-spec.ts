@@ -125,7 +125,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     await db.connect();
     const { rows } = await db.query<{ type: string }>(
       `SELECT type FROM events WHERE stream_id = $1 OR (stream_id = 'room-The Nerd Nook' AND data->>'username' = $2) ORDER BY position`,
-      [`presence-${ghost.session.token.split('.')[0]}`, ghost.username],
+      [`presence-${ghost.session.token.split(/[.:]/)[0]}`, ghost.username],
     );
     await db.end();
     expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['ConnectionClosed', 'UserWentOffline', 'MemberLeft']));

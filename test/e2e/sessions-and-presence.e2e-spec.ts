@@ -17,7 +17,7 @@ describe('sessions and presence', () => {
   describe('identity', () => {
     it('gives a new socket a guest name and a signed token, then the online users', async () => {
       const alice = await server.connect();
-      expect(alice.session).toEqual({ username: expect.stringMatching(/^Guest\d+$/), token: expect.any(String), resumed: false });
+      expect(alice.session).toEqual({ username: expect.stringMatching(/^Guest\d+$/), token: expect.any(String), resumed: false, account: false });
       await expect(alice.next<Users>('active_users')).resolves.toEqual({ users: expect.arrayContaining([alice.username]) });
     });
 
@@ -31,7 +31,7 @@ describe('sessions and presence', () => {
     it('resumes the same identity from auth.token', async () => {
       const alice = await server.connect();
       const again = await server.connect({ token: alice.session.token });
-      expect(again.session).toEqual({ username: alice.username, token: alice.session.token, resumed: true });
+      expect(again.session).toEqual({ username: alice.username, token: alice.session.token, resumed: true, account: false });
     });
 
     it('sets a signed HttpOnly SameSite=Lax cookie on GET / and GET /api/session, which the socket resumes', async () => {
@@ -43,7 +43,7 @@ describe('sessions and presence', () => {
         expect(cookie).toMatch(/SameSite=Lax/);
         const pair = cookie.split(';')[0]!;
         const who = await server.http().get('/api/session').set('Cookie', pair).expect(200);
-        expect(who.body).toEqual({ username: expect.stringMatching(/^Guest\d+$/), resumed: true });
+        expect(who.body).toEqual({ username: expect.stringMatching(/^Guest\d+$/), resumed: true, account: false });
         expect(who.headers['set-cookie']).toBeUndefined();
         const socket = await server.connect({ cookie: pair });
         expect(socket.session).toMatchObject({ username: who.body.username, resumed: true });

@@ -10,6 +10,7 @@ export interface Session {
   username: string;
   token: string;
   resumed: boolean;
+  account: boolean;
 }
 
 /** A connected client that records every event it receives, so no push can be missed. */

@@ -7,7 +7,7 @@ import { RoomRulesProvider } from './room-rules';
 
 export class LeaveRoomCommand {
   constructor(
-    readonly actor: Pick<Actor, 'userId'>,
+    readonly actor: Pick<Actor, 'userId'> & Partial<Pick<Actor, 'username'>>,
     readonly room: string,
     readonly context: CommandContext,
     readonly reason: LeaveReason = 'left',
@@ -29,7 +29,7 @@ export class LeaveRoomHandler implements ICommandHandler<LeaveRoomCommand, { lef
     const events = await this.executor.execute(
       roomStream(room),
       this.decider,
-      { type: 'LeaveRoom', data: { room, userId: actor.userId, reason } },
+      { type: 'LeaveRoom', data: { room, userId: actor.userId, reason, ...(actor.username !== undefined ? { username: actor.username } : {}) } },
       context,
     );
     return { left: events.length > 0 };

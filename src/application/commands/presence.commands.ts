@@ -122,7 +122,8 @@ export class PresenceKeeper implements OnApplicationShutdown {
 
   private async leave(userId: string, room: string, context: CommandContext): Promise<void> {
     try {
-      await this.commandBus.execute(new LeaveRoomCommand({ userId }, room, context, 'disconnected'));
+      const username = this.users.usernameOf(userId);
+      await this.commandBus.execute(new LeaveRoomCommand({ userId, ...(username !== undefined ? { username } : {}) }, room, context, 'disconnected'));
     } catch (error) {
       // Another node took them out first.
       if (!(error instanceof DomainError && error.code === 'not_a_member')) throw error;

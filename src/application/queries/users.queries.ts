@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Actor } from '../context';
-import { TokenSigner } from '../ports/token-signer.port';
+import { parseTokenSubject, TokenSigner } from '../ports/token-signer.port';
 import { RoomsReadModel } from '../read-models/rooms.read-model';
 import { UsersReadModel } from '../read-models/users.read-model';
 
@@ -29,7 +29,12 @@ export class GetActiveUsersHandler implements IQueryHandler<GetActiveUsersQuery>
   }
 }
 
-/** The identity a session token stands for, or null when the token is forged or unknown. */
+export interface SessionIdentity extends Actor {
+  readonly tokenId: string;
+  readonly account: boolean;
+}
+
+/** The identity a session token stands for, or null when the token is forged, unknown or signed out. */
 export class ResolveSessionQuery {
   constructor(readonly token: string) {}
 }
@@ -41,10 +46,13 @@ export class ResolveSessionHandler implements IQueryHandler<ResolveSessionQuery>
     private readonly signer: TokenSigner,
   ) {}
 
-  execute({ token }: ResolveSessionQuery): Promise<Actor | null> {
-    const userId = this.signer.verify(token);
-    const username = userId === null ? undefined : this.users.usernameOf(userId);
-    return Promise.resolve(userId === null || username === undefined ? null : { userId, username });
+  execute({ token }: ResolveSessionQuery): Promise<SessionIdentity | null> {
+    const subject = this.signer.verify(token);
+    if (subject === null) return Promise.resolve(null);
+    const { sessionId, tokenId } = parseTokenSubject(subject);
+    const username = this.users.usernameOf(sessionId);
+    if (username === undefined || this.users.isSignedOut(sessionId, tokenId)) return Promise.resolve(null);
+    return Promise.resolve({ userId: sessionId, username, tokenId, account: this.users.isAccount(sessionId) });
   }
 }
 

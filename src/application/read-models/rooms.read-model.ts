@@ -100,6 +100,9 @@ export class RoomsReadModel implements Projection {
         this.store(room, view);
         return;
       }
+      case 'AccountRegistered':
+        for (const room of this.roomsByUser.get(event.data.sessionId) ?? []) this.rooms.get(room)?.members.set(event.data.sessionId, event.data.username);
+        return;
       case 'MessageEdited':
         this.update(event.data.room, event.data.messageId, (view) => ({ ...view, msg: event.data.text, editedAt: event.metadata.occurredAt }));
         return;

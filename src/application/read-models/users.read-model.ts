@@ -47,6 +47,8 @@ export class UsersReadModel implements Projection {
   private readonly conversations = new Map<string, PrivateMessageView[]>();
   private readonly privateByClientKey = new Map<string, PrivateMessageView>();
   private readonly privateById = new Map<string, PrivateMessageView>();
+  private readonly accounts = new Map<string, { userId: string; username: string; passwordHash: string }>();
+  private readonly signedOut = new Map<string, Set<string>>();
   private activeUsersCache: string[] | undefined;
 
   apply(event: RecordedEvent): void {
@@ -54,6 +56,25 @@ export class UsersReadModel implements Projection {
       case 'SessionStarted':
         this.sessions.set(event.data.sessionId, event.data.username);
         return;
+      case 'AccountRegistered': {
+        const { sessionId, username, passwordHash } = event.data;
+        this.sessions.set(sessionId, username);
+        this.accounts.set(normaliseUsername(username), { userId: sessionId, username, passwordHash });
+        const online = this.online.get(sessionId);
+        if (online !== undefined) {
+          this.online.set(sessionId, { ...online, username });
+          if (this.onlineByName.get(online.username) === sessionId) this.onlineByName.delete(online.username);
+          this.onlineByName.set(username, sessionId);
+          this.activeUsersCache = undefined;
+        }
+        return;
+      }
+      case 'SignedOut': {
+        let tokens = this.signedOut.get(event.data.sessionId);
+        if (tokens === undefined) this.signedOut.set(event.data.sessionId, (tokens = new Set()));
+        tokens.add(event.data.tokenId);
+        return;
+      }
       case 'UsernameClaimed':
         this.claimed.set(normaliseUsername(event.data.username), event.data.userId);
         return;
@@ -98,6 +119,19 @@ export class UsersReadModel implements Projection {
 
   usernameOf(sessionId: string): string | undefined {
     return this.sessions.get(sessionId);
+  }
+
+  account(username: string): { userId: string; username: string; passwordHash: string } | undefined {
+    return this.accounts.get(normaliseUsername(username));
+  }
+
+  isAccount(sessionId: string): boolean {
+    const username = this.sessions.get(sessionId);
+    return username !== undefined && this.accounts.get(normaliseUsername(username))?.userId === sessionId;
+  }
+
+  isSignedOut(sessionId: string, tokenId: string): boolean {
+    return this.signedOut.get(sessionId)?.has(tokenId) ?? false;
   }
 
   isNameClaimed(username: string): boolean {
@@ -153,6 +187,8 @@ export class UsersReadModel implements Projection {
       online: [...this.online.values()].map((u) => ({ ...u, connections: [...u.connections].sort() })),
       connections: [...this.connections].sort(),
       conversations: [...this.conversations].sort(),
+      accounts: [...this.accounts].sort(),
+      signedOut: [...this.signedOut].map(([id, tokens]) => [id, [...tokens].sort()]).sort(),
     };
   }
 }

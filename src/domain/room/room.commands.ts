@@ -7,7 +7,8 @@ export type JoinRoom = {
 
 export type LeaveRoom = {
   type: 'LeaveRoom';
-  data: { room: string; userId: string; reason: LeaveReason };
+  /** `username`: the leaver's current name, when it changed since joining. */
+  data: { room: string; userId: string; reason: LeaveReason; username?: string };
 };
 
 export type SendMessage = {

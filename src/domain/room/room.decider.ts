@@ -87,10 +87,11 @@ const joinRoom = (command: JoinRoom, room: Room, rules: RoomRules): RoomEvent[] 
 
 const leaveRoom = (command: LeaveRoom, room: Room, rules: RoomRules): RoomEvent[] => {
   requireKnownRoom(rules, command.data.room);
-  const username = room.members.get(command.data.userId);
-  if (username === undefined) {
+  const joinedAs = room.members.get(command.data.userId);
+  if (joinedAs === undefined) {
     throw new DomainError('not_a_member', `You are not a member of ${command.data.room}`);
   }
+  const username = command.data.username ?? joinedAs;
   return [{ type: 'MemberLeft', data: { room: command.data.room, userId: command.data.userId, username, reason: command.data.reason } }];
 };
 

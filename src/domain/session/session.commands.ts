@@ -15,4 +15,15 @@ export type SendPrivateMessage = {
   };
 };
 
-export type SessionCommand = StartSession | SendPrivateMessage;
+/** The name must already be claimed for this session (the username stream decides that). */
+export type RegisterAccount = {
+  type: 'RegisterAccount';
+  data: { sessionId: string; username: string; passwordHash: string };
+};
+
+export type SignOut = {
+  type: 'SignOut';
+  data: { sessionId: string; tokenId: string };
+};
+
+export type SessionCommand = StartSession | SendPrivateMessage | RegisterAccount | SignOut;

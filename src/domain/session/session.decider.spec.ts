@@ -134,3 +134,33 @@ describe('session decider', () => {
     expect(sessionStream('u-alice')).toBe('session-u-alice');
   });
 });
+
+describe('session decider: accounts', () => {
+  const register = (username = 'Ada') => ({ type: 'RegisterAccount', data: { sessionId: 'u-alice', username, passwordHash: 'scrypt$h' } }) as const;
+  const registered = (username = 'Ada', previousUsername = 'alice') =>
+    ({ type: 'AccountRegistered', data: { sessionId: 'u-alice', username, passwordHash: 'scrypt$h', previousUsername } }) as const;
+  const signOut = (tokenId = 't-1') => ({ type: 'SignOut', data: { sessionId: 'u-alice', tokenId } }) as const;
+  const signedOut = (tokenId = 't-1') => ({ type: 'SignedOut', data: { sessionId: 'u-alice', tokenId } }) as const;
+
+  it('turns a guest into an account, remembering the guest name', () => {
+    given([sessionStarted()]).when(register()).then([registered()]);
+  });
+
+  it('refuses to register twice, and without a session', () => {
+    given([sessionStarted(), registered()]).when(register('Other')).thenFailsWith('already_registered');
+    given([]).when(register()).thenFailsWith('session_ended');
+  });
+
+  it('speaks with the account name afterwards', () => {
+    given([sessionStarted(), registered()])
+      .when(sendPrivateMessage('hi'))
+      .then([{ ...privateMessageSent('hi'), data: { ...privateMessageSent('hi').data, from: 'Ada' } }]);
+  });
+
+  it('signs a token out once', () => {
+    given([sessionStarted()]).when(signOut()).then([signedOut()]);
+    given([sessionStarted(), signedOut()]).when(signOut()).thenNothingHappens();
+    given([sessionStarted(), signedOut()]).when(signOut('t-2')).then([signedOut('t-2')]);
+    given([]).when(signOut()).thenNothingHappens();
+  });
+});

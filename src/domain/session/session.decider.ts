@@ -1,17 +1,22 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
-import type { SendPrivateMessage, SessionCommand, StartSession } from './session.commands';
+import type { RegisterAccount, SendPrivateMessage, SessionCommand, SignOut, StartSession } from './session.commands';
 import type { SessionEvent } from './session.events';
 
-/** `sent` (client ids already used) is extended in place; states are folded forward linearly. */
+/**
+ * `sent` (client ids already used) and `signedOut` (revoked token ids) are extended in place;
+ * states are folded forward linearly.
+ */
 export type Session =
   | { readonly status: 'None' }
   | {
       readonly status: 'Active';
       readonly sessionId: string;
       readonly username: string;
+      readonly kind: 'guest' | 'account';
       readonly sent: Map<string, string>;
+      readonly signedOut: Set<string>;
     };
 
 export type SessionRules = { readonly maxMessageLength: number };
@@ -21,7 +26,12 @@ export const initialState = (): Session => ({ status: 'None' });
 export const evolve = (session: Session, event: SessionEvent): Session => {
   switch (event.type) {
     case 'SessionStarted':
-      return { status: 'Active', sessionId: event.data.sessionId, username: event.data.username, sent: new Map() };
+      return { status: 'Active', sessionId: event.data.sessionId, username: event.data.username, kind: 'guest', sent: new Map(), signedOut: new Set() };
+    case 'AccountRegistered':
+      return session.status === 'Active' ? { ...session, username: event.data.username, kind: 'account' } : session;
+    case 'SignedOut':
+      if (session.status === 'Active') session.signedOut.add(event.data.tokenId);
+      return session;
     case 'PrivateMessageSent':
       if (session.status === 'Active' && event.data.clientId !== undefined) {
         session.sent.set(event.data.clientId, event.data.messageId);
@@ -61,6 +71,17 @@ const sendPrivateMessage = (command: SendPrivateMessage, session: Session, rules
   ];
 };
 
+const registerAccount = (command: RegisterAccount, session: Session): SessionEvent[] => {
+  if (session.status !== 'Active') throw new DomainError('session_ended', 'No such session');
+  if (session.kind === 'account') throw new DomainError('already_registered', `This session is already the account ${session.username}`);
+  return [{ type: 'AccountRegistered', data: { ...command.data, previousUsername: session.username } }];
+};
+
+const signOut = (command: SignOut, session: Session): SessionEvent[] => {
+  if (session.status !== 'Active' || session.signedOut.has(command.data.tokenId)) return [];
+  return [{ type: 'SignedOut', data: { ...command.data } }];
+};
+
 export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCommand, SessionEvent> => ({
   initialState,
   evolve,
@@ -70,6 +91,10 @@ export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCom
         return startSession(command, session);
       case 'SendPrivateMessage':
         return sendPrivateMessage(command, session, rules);
+      case 'RegisterAccount':
+        return registerAccount(command, session);
+      case 'SignOut':
+        return signOut(command, session);
       default:
         return assertNever(command);
     }

@@ -17,4 +17,16 @@ export type PrivateMessageSent = {
   };
 };
 
-export type SessionEvent = SessionStarted | PrivateMessageSent;
+/** A guest claimed a name with a password: same session, same messages, now an account. */
+export type AccountRegistered = {
+  type: 'AccountRegistered';
+  data: { sessionId: string; username: string; previousUsername: string; passwordHash: string };
+};
+
+/** One token of the session stops working: signing out, or a logout from one device. */
+export type SignedOut = {
+  type: 'SignedOut';
+  data: { sessionId: string; tokenId: string };
+};
+
+export type SessionEvent = SessionStarted | PrivateMessageSent | AccountRegistered | SignedOut;

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'message_not_found'
   | 'forbidden'
   | 'invalid_emoji'
-  | 'already_registered';
+  | 'already_registered'
+  | 'invalid_credentials';
 
 /** A rule was broken. The code is the same string the client sees. */
 export class DomainError extends Error {

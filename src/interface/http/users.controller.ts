@@ -20,9 +20,9 @@ export class UsersController {
 
   /** Who am I: resumes the session cookie, or starts a guest session and sets the cookie. */
   @Get('api/session')
-  async session(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; resumed: boolean }> {
+  async session(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; resumed: boolean; account: boolean }> {
     const identity = await this.sessions.ensure(req, res);
-    return { username: identity.actor.username, resumed: identity.resumed };
+    return { username: identity.actor.username, resumed: identity.resumed, account: identity.account };
   }
 
   @Get('health')

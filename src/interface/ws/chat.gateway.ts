@@ -84,10 +84,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleConnection(socket: ChatSocket): Promise<void> {
     const started = performance.now();
     this.metrics.connectedSockets.inc();
-    const { actor, token, resumed } = socket.data.identity;
+    const { actor, token, resumed, account } = socket.data.identity;
     const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(actor.userId));
     await socket.join([userRoom(actor.userId), ...rooms.map(socketRoom)]);
-    socket.emit('session', { username: actor.username, token, resumed });
+    socket.emit('session', { username: actor.username, token, resumed, account });
     try {
       await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.events.context()));
       socket.emit('active_users', { users: await this.queryBus.execute<GetActiveUsersQuery, string[]>(new GetActiveUsersQuery()) });

@@ -27,6 +27,15 @@ export class SocketIoNotifier extends Notifier {
     this.typing.attach(server);
   }
 
+  /** Sockets that used a signed-out token, on any node, are told and disconnected. */
+  private async endSignedOutSockets(server: Server, sessionId: string, tokenId: string): Promise<void> {
+    for (const socket of await server.in(userRoom(sessionId)).fetchSockets()) {
+      if ((socket.data as { identity?: { tokenId?: string } }).identity?.tokenId !== tokenId) continue;
+      socket.emit('session_ended', { reason: 'signed_out' });
+      socket.disconnect(true);
+    }
+  }
+
   publish(event: RecordedEvent): void {
     this.metrics.eventsAppended.inc({ type: event.type });
     const server = this.server;
@@ -65,6 +74,13 @@ export class SocketIoNotifier extends Notifier {
         server.to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)]).emit(
           'private_message',
           privateMessagePayload(toPrivateMessageView(event)));
+        return;
+      case 'AccountRegistered':
+        server.to(userRoom(event.data.sessionId)).emit('identity', { username: event.data.username, account: true });
+        if (this.users.isOnline(event.data.sessionId)) server.emit('active_users', { users: this.users.activeUsers() });
+        return;
+      case 'SignedOut':
+        void this.endSignedOutSockets(server, event.data.sessionId, event.data.tokenId);
         return;
       case 'UserWentOnline':
       case 'UserWentOffline':

@@ -1,0 +1,87 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { DomainError } from '../../domain/shared/domain-error';
+import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
+import { usernameDecider, usernameStream } from '../../domain/username/username.decider';
+import type { Actor, CommandContext } from '../context';
+import { CommandExecutor } from '../handle-command';
+import { AppConfig } from '../ports/app-config';
+import { PasswordHasher } from '../ports/password-hasher.port';
+import { UsersReadModel } from '../read-models/users.read-model';
+
+/** A session (a guest, usually) claims a name with a password and becomes an account. */
+export class RegisterAccountCommand {
+  constructor(
+    readonly sessionId: string,
+    readonly username: string,
+    readonly password: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(RegisterAccountCommand)
+export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCommand, Actor> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly hasher: PasswordHasher,
+    config: AppConfig,
+  ) {
+    this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
+  }
+
+  async execute({ sessionId, username, password, context }: RegisterAccountCommand): Promise<Actor> {
+    const passwordHash = await this.hasher.hash(password);
+    await this.executor.execute(usernameStream(username), usernameDecider, { type: 'ClaimUsername', data: { username, userId: sessionId } }, context);
+    await this.executor.execute(sessionStream(sessionId), this.decider, { type: 'RegisterAccount', data: { sessionId, username, passwordHash } }, context);
+    return { userId: sessionId, username };
+  }
+}
+
+/** Checks a name and password; wrong password and unknown name are the same failure. */
+export class SignInCommand {
+  constructor(
+    readonly username: string,
+    readonly password: string,
+  ) {}
+}
+
+@CommandHandler(SignInCommand)
+export class SignInHandler implements ICommandHandler<SignInCommand, Actor> {
+  constructor(
+    private readonly users: UsersReadModel,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async execute({ username, password }: SignInCommand): Promise<Actor> {
+    const account = this.users.account(username);
+    const valid = account === undefined ? await this.hasher.verifyNothing(password) : await this.hasher.verify(password, account.passwordHash);
+    if (account === undefined || !valid) throw new DomainError('invalid_credentials', 'Wrong name or password');
+    return { userId: account.userId, username: account.username };
+  }
+}
+
+/** Revokes one token of a session. */
+export class SignOutCommand {
+  constructor(
+    readonly sessionId: string,
+    readonly tokenId: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(SignOutCommand)
+export class SignOutHandler implements ICommandHandler<SignOutCommand, void> {
+  private readonly decider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    config: AppConfig,
+  ) {
+    this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
+  }
+
+  async execute({ sessionId, tokenId, context }: SignOutCommand): Promise<void> {
+    await this.executor.execute(sessionStream(sessionId), this.decider, { type: 'SignOut', data: { sessionId, tokenId } }, context);
+  }
+}

@@ -1,0 +1,117 @@
+import { Body, Controller, HttpCode, HttpException, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { RegisterAccountCommand, SignInCommand, SignOutCommand } from '../../application/commands/accounts.commands';
+import type { Actor } from '../../application/context';
+import { IdGenerator } from '../../application/ports/id-generator.port';
+import { RateLimiter } from '../../application/ports/rate-limiter.port';
+import { normaliseUsername } from '../../domain/username/username.decider';
+import { toClientError } from '../client-error';
+import { IdentityService } from '../identity.service';
+import { SESSION_COOKIE, sessionCookieOptions, tokenFromCookieHeader } from '../session-token';
+import { SessionCookie } from './session-cookie';
+
+const USERNAME = /^[\p{L}\p{N}_.-]{3,32}$/u;
+/** Ten tries at once, then one every six seconds, per name and per address. */
+const SIGN_IN_RULE = { perSecond: 1 / 6, burst: 10 };
+
+type Credentials = { username: string; password: string };
+
+const fieldError = (field: string, message: string): HttpException =>
+  new HttpException({ error: { code: 'invalid_payload', field, message } }, HttpStatus.BAD_REQUEST);
+
+const credentials = (body: unknown): Credentials => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fieldError('body', 'Expected a JSON object {username, password}');
+  const { username, password, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw fieldError(extra, `Unexpected field "${extra}"`);
+  if (typeof username !== 'string' || !USERNAME.test(username)) {
+    throw fieldError('username', 'username must be 3 to 32 letters, digits, "_", "." or "-"');
+  }
+  if (typeof password !== 'string' || password.length < 8 || password.length > 256) {
+    throw fieldError('password', 'password must be 8 to 256 characters');
+  }
+  return { username, password };
+};
+
+const STATUS: Record<string, HttpStatus> = {
+  name_taken: HttpStatus.CONFLICT,
+  already_registered: HttpStatus.CONFLICT,
+  invalid_credentials: HttpStatus.UNAUTHORIZED,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const asHttp = (error: unknown): unknown => {
+  if (error instanceof HttpException) return error;
+  const { internal, ...rejection } = toClientError(error);
+  return internal ? error : new HttpException({ error: rejection }, STATUS[rejection.code] ?? HttpStatus.BAD_REQUEST);
+};
+
+/** Accounts: register (a guest keeps their session and messages), sign in, sign out. Passwords are never logged or returned. */
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly identities: IdentityService,
+    private readonly sessions: SessionCookie,
+    private readonly limiter: RateLimiter,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  @Post('register')
+  @HttpCode(201)
+  async register(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: true }> {
+    const { username, password } = credentials(body);
+    try {
+      const { actor } = await this.sessions.ensure(req, res);
+      const account = await this.commandBus.execute<RegisterAccountCommand, Actor>(
+        new RegisterAccountCommand(actor.userId, username, password, { correlationId: this.ids.id() }),
+      );
+      return { username: account.username, account: true };
+    } catch (error) {
+      throw asHttp(error);
+    }
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: true }> {
+    const { username, password } = credentials(body);
+    try {
+      for (const key of [`login:name:${normaliseUsername(username)}`, `login:ip:${req.ip ?? 'unknown'}`]) {
+        const decision = await this.limiter.consume(key, SIGN_IN_RULE);
+        if (!decision.allowed) {
+          res.setHeader('Retry-After', Math.ceil(decision.retryAfterMs / 1000));
+          throw new HttpException(
+            { error: { code: 'rate_limited', message: 'Too many sign-in attempts; wait a little', retryAfterMs: decision.retryAfterMs } },
+            HttpStatus.TOO_MANY_REQUESTS,
+          );
+        }
+      }
+      const actor = await this.commandBus.execute<SignInCommand, Actor>(new SignInCommand(username, password));
+      res.cookie(SESSION_COOKIE, this.identities.issue(actor, true).token, sessionCookieOptions(req.secure));
+      return { username: actor.username, account: true };
+    } catch (error) {
+      throw asHttp(error);
+    }
+  }
+
+  /** Ends this token's session and hands out a fresh guest; the old token no longer works anywhere. */
+  @Post('logout')
+  @HttpCode(200)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: false }> {
+    try {
+      const token = tokenFromCookieHeader(req.headers.cookie);
+      const current = token === undefined ? undefined : await this.identities.identify(token);
+      if (current?.resumed === true) {
+        await this.commandBus.execute(new SignOutCommand(current.actor.userId, current.tokenId, { correlationId: this.ids.id() }));
+      }
+      const guest = current?.resumed === false ? current : await this.identities.identify(undefined);
+      res.cookie(SESSION_COOKIE, guest.token, sessionCookieOptions(req.secure));
+      return { username: guest.actor.username, account: false };
+    } catch (error) {
+      throw asHttp(error);
+    }
+  }
+}
