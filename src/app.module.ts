@@ -13,6 +13,7 @@ import { ClientEvents } from './interface/ws/client-events';
 import { MessageActionsGateway } from './interface/ws/message-actions.gateway';
 import { TypingTracker } from './interface/ws/typing';
 import { AuthController } from './interface/http/auth.controller';
+import { FilesController } from './interface/http/files.controller';
 import { PageController } from './interface/http/page.controller';
 import { RoomsController } from './interface/http/rooms.controller';
 import { SessionCookie } from './interface/http/session-cookie';
@@ -28,7 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config, connections)],
-      controllers: [RoomsController, UsersController, PageController, MetricsController, AuthController],
+      controllers: [RoomsController, UsersController, PageController, MetricsController, AuthController, FilesController],
       providers: [
         ...services,
         ...commandHandlers,

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import type { AppConfig } from './application/ports/app-config';
 import { connectCluster } from './infrastructure/cluster';
-import { openEventStore } from './infrastructure/infrastructure.module';
+import { openBlobStore, openEventStore } from './infrastructure/infrastructure.module';
 import { configureApp } from './interface/app-setup';
 
 /**
@@ -13,14 +13,18 @@ import { configureApp } from './interface/app-setup';
  */
 export const createApp = async (config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> => {
   const store = await openEventStore(config);
+  let blobs;
   let cluster;
   try {
+    blobs = await openBlobStore(config);
     cluster = await connectCluster(config);
   } catch (error) {
+    await blobs?.close();
     await store.close();
     throw error;
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { store, registry: cluster.registry, rateLimiter: cluster.rateLimiter }), {
+  const connections = { store, blobs, registry: cluster.registry, rateLimiter: cluster.rateLimiter };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, connections), {
     bufferLogs: options.logger === undefined,
     ...(options.logger === false ? { logger: false } : {}),
   });

@@ -1,5 +1,6 @@
 import { RegisterAccountHandler, SignInHandler, SignOutHandler } from './commands/accounts.commands';
 import { ChangeMessageHandler } from './commands/change-message.command';
+import { DownloadFileHandler, UploadFileHandler } from './commands/files.commands';
 import { JoinRoomHandler } from './commands/join-room.command';
 import { LeaveRoomHandler } from './commands/leave-room.command';
 import { CloseConnectionHandler, OpenConnectionHandler, PresenceKeeper } from './commands/presence.commands';
@@ -24,6 +25,7 @@ import {
   GetUsernameHandler,
   ResolveSessionHandler,
 } from './queries/users.queries';
+import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { UsersReadModel } from './read-models/users.read-model';
 
@@ -39,6 +41,7 @@ export const commandHandlers = [
   RegisterAccountHandler,
   SignInHandler,
   SignOutHandler,
+  UploadFileHandler,
 ];
 
 export const queryHandlers = [
@@ -53,6 +56,7 @@ export const queryHandlers = [
   GetUsernameHandler,
   FindOnlineUserHandler,
   GetReadinessHandler,
+  DownloadFileHandler,
 ];
 
-export const services = [CommandExecutor, ProjectionRunner, PresenceKeeper, RoomRulesProvider, RoomsReadModel, UsersReadModel];
+export const services = [CommandExecutor, ProjectionRunner, PresenceKeeper, RoomRulesProvider, RoomsReadModel, UsersReadModel, FilesReadModel];

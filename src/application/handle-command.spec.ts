@@ -19,6 +19,7 @@ import {
 import { IdGenerator } from './ports/id-generator.port';
 import { Notifier } from './ports/notifier.port';
 import { ProjectionRunner } from './projection-runner';
+import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { UsersReadModel } from './read-models/users.read-model';
 
@@ -146,7 +147,7 @@ const running: ProjectionRunner[] = [];
 const setup = async <S extends InMemoryEventStore>(store: S) => {
   const notifier = new RecordingNotifier();
   const rooms = new RoomsReadModel(config);
-  const runner = new ProjectionRunner(store, notifier, config, rooms, new UsersReadModel());
+  const runner = new ProjectionRunner(store, notifier, config, rooms, new UsersReadModel(), new FilesReadModel());
   await runner.start();
   running.push(runner);
   const executor = new CommandExecutor(store, new FixedClock(), new SequentialIds(), config, runner);

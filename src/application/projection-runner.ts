@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from './ports/app-config';
 import { EventStore, type RecordedEvent, type Subscription } from './ports/event-store.port';
 import { Notifier } from './ports/notifier.port';
+import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { UsersReadModel } from './read-models/users.read-model';
 import type { Projection } from './read-models/projection';
@@ -25,8 +26,9 @@ export class ProjectionRunner implements OnApplicationShutdown {
     private readonly config: AppConfig,
     rooms: RoomsReadModel,
     users: UsersReadModel,
+    files: FilesReadModel,
   ) {
-    this.projections = [rooms, users];
+    this.projections = [rooms, users, files];
   }
 
   /** Replays the log and starts following it. Resolves once the read models are caught up. */

@@ -1,6 +1,7 @@
+import type { FileEvent } from './file/file.decider';
 import type { PresenceEvent } from './presence/presence.events';
 import type { RoomEvent } from './room/room.events';
 import type { SessionEvent } from './session/session.events';
 import type { UsernameEvent } from './username/username.decider';
 
-export type DomainEvent = RoomEvent | SessionEvent | PresenceEvent | UsernameEvent;
+export type DomainEvent = RoomEvent | SessionEvent | PresenceEvent | UsernameEvent | FileEvent;

@@ -123,6 +123,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
       privateMessages: rate(env, 'RATE_LIMIT_PRIVATE_MESSAGES', { perSecond: 5, burst: 10 }),
     },
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
+    maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     trustProxy: trustProxy(env),
   });
 };

@@ -1,5 +1,8 @@
 import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
+import { join } from 'node:path';
 import { AppConfig } from '../application/ports/app-config';
+import { BlobStore } from '../application/ports/blob-store.port';
+import { DiskBlobStore, PostgresBlobStore } from './blob-stores';
 import { Clock } from '../application/ports/clock.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
@@ -30,9 +33,14 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
   }
 };
 
+/** Uploaded files: in DATA_DIR/files, or in PostgreSQL next to the events so every node serves them. */
+export const openBlobStore = async (config: AppConfig): Promise<BlobStore> =>
+  config.eventStore.kind === 'postgres' ? PostgresBlobStore.connect(config.eventStore.url) : new DiskBlobStore(join(config.dataDir, 'files'));
+
 /** The adapters that reach outside the process, opened before the application is built. */
 export interface Connections {
   readonly store: EventStore;
+  readonly blobs: BlobStore;
   readonly registry: NodeRegistry;
   readonly rateLimiter: RateLimiter;
 }
@@ -40,12 +48,13 @@ export interface Connections {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(config: AppConfig, { store, registry, rateLimiter }: Connections): DynamicModule {
+  static forRoot(config: AppConfig, { store, blobs, registry, rateLimiter }: Connections): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: EventStore, useValue: store },
+        { provide: BlobStore, useValue: blobs },
         { provide: NodeRegistry, useValue: registry },
         { provide: RateLimiter, useValue: rateLimiter },
         { provide: Clock, useClass: SystemClock },
@@ -53,7 +62,7 @@ export class InfrastructureModule {
         { provide: PasswordHasher, useClass: ScryptPasswordHasher },
         { provide: TokenSigner, useValue: new HmacTokenSigner(config.secretKey) },
       ],
-      exports: [AppConfig, EventStore, NodeRegistry, RateLimiter, PasswordHasher, Clock, IdGenerator, TokenSigner],
+      exports: [AppConfig, EventStore, BlobStore, NodeRegistry, RateLimiter, PasswordHasher, Clock, IdGenerator, TokenSigner],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { PresenceKeeper } from '../application/commands/presence.commands';
 import { CommandExecutor } from '../application/handle-command';
 import { AppConfig } from '../application/ports/app-config';
+import { BlobStore } from '../application/ports/blob-store.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { NodeRegistry } from '../application/ports/node-registry.port';
 import { ProjectionRunner } from '../application/projection-runner';
@@ -25,6 +26,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly registry: NodeRegistry,
     private readonly config: AppConfig,
     private readonly store: EventStore,
+    private readonly blobs: BlobStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,6 +43,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.registry.leave(this.config.nodeId).catch((error: unknown) => this.logger.warn({ err: error }, 'could not leave the cluster'));
     await this.registry.close();
     await this.store.close();
+    await this.blobs.close();
     this.logger.log({ signal }, 'commands drained, event store closed');
   }
 

@@ -4,6 +4,8 @@ import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../handle-command';
 import { IdGenerator } from '../ports/id-generator.port';
 import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
+import { FilesReadModel } from '../read-models/files.read-model';
+import { attachmentFor } from './files.commands';
 import { RoomRulesProvider } from './room-rules';
 
 export class SendMessageCommand {
@@ -13,6 +15,7 @@ export class SendMessageCommand {
     readonly text: string,
     readonly clientId: string | undefined,
     readonly context: CommandContext,
+    readonly fileId?: string,
   ) {}
 }
 
@@ -25,14 +28,16 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand, M
     private readonly executor: CommandExecutor,
     private readonly ids: IdGenerator,
     private readonly rooms: RoomsReadModel,
+    private readonly files: FilesReadModel,
     rules: RoomRulesProvider,
   ) {
     this.decider = roomDecider(rules.rules);
   }
 
-  async execute({ actor, room, text, clientId, context }: SendMessageCommand): Promise<MessageView> {
+  async execute({ actor, room, text, clientId, context, fileId }: SendMessageCommand): Promise<MessageView> {
     const messageId = this.ids.id();
-    const data = { room, userId: actor.userId, username: actor.username, messageId, text };
+    const attachment = attachmentFor(this.files, actor, fileId);
+    const data = { room, userId: actor.userId, username: actor.username, messageId, text, ...(attachment !== undefined ? { attachment } : {}) };
     await this.executor.execute(
       roomStream(room),
       this.decider,

@@ -4,7 +4,9 @@ import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../handle-command';
 import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
+import { FilesReadModel } from '../read-models/files.read-model';
 import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
+import { attachmentFor } from './files.commands';
 
 export class SendPrivateMessageCommand {
   constructor(
@@ -13,6 +15,7 @@ export class SendPrivateMessageCommand {
     readonly text: string,
     readonly clientId: string | undefined,
     readonly context: CommandContext,
+    readonly fileId?: string,
   ) {}
 }
 
@@ -24,18 +27,21 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
     private readonly executor: CommandExecutor,
     private readonly ids: IdGenerator,
     private readonly users: UsersReadModel,
+    private readonly files: FilesReadModel,
     config: AppConfig,
   ) {
     this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
   }
 
-  async execute({ actor, target, text, clientId, context }: SendPrivateMessageCommand): Promise<PrivateMessageView> {
+  async execute({ actor, target, text, clientId, context, fileId }: SendPrivateMessageCommand): Promise<PrivateMessageView> {
     const messageId = this.ids.id();
     const recipient = this.users.onlineUserNamed(target);
+    const attachment = attachmentFor(this.files, actor, fileId);
     const data = {
       sessionId: actor.userId,
       messageId,
       text,
+      ...(attachment !== undefined ? { attachment } : {}),
       target: recipient === undefined ? { userId: null, name: target } : { userId: recipient.userId, username: recipient.username, name: target },
     };
     await this.executor.execute(

@@ -28,6 +28,8 @@ export interface AppConfigValues {
   /** Token buckets per connection and per user, by kind of event. */
   rateLimits: { readonly messages: RateRule; readonly joins: RateRule; readonly privateMessages: RateRule };
   maxConnectionsPerIp: number;
+  /** Largest file a user may upload, in bytes. */
+  maxUploadBytes: number;
   /** Express `trust proxy`: behind a TLS-terminating proxy, cookies become Secure and client addresses real. */
   trustProxy: boolean | number;
 }

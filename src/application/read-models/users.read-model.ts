@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { normaliseUsername } from '../../domain/username/username.decider';
+import type { Attachment } from '../../domain/room/room.events';
 import type { PrivateMessageSent } from '../../domain/session/session.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { Projection } from './projection';
@@ -13,6 +14,7 @@ export interface PrivateMessageView {
   readonly toUserId: string;
   readonly timestamp: string;
   readonly clientId?: string;
+  readonly attachment?: Attachment;
 }
 
 export interface OnlineUser {
@@ -31,6 +33,7 @@ export const toPrivateMessageView = ({ data, metadata }: RecordedEvent<PrivateMe
   toUserId: data.toUserId,
   timestamp: metadata.occurredAt,
   ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
+  ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
 });
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);

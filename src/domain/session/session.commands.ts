@@ -1,3 +1,5 @@
+import type { Attachment } from '../room/room.events';
+
 export type StartSession = {
   type: 'StartSession';
   data: { sessionId: string; username: string };
@@ -10,6 +12,7 @@ export type SendPrivateMessage = {
     messageId: string;
     text: string;
     clientId?: string;
+    attachment?: Attachment;
     /** The recipient as found among online users, or null when nobody by that name is online. */
     target: { userId: string; username: string; name: string } | { userId: null; name: string };
   };

@@ -54,7 +54,7 @@ const sendPrivateMessage = (command: SendPrivateMessage, session: Session, rules
   if (data.target.userId === null) {
     throw new DomainError('user_not_found', `${data.target.name} is not online`);
   }
-  const text = parseMessageText(data.text, rules.maxMessageLength);
+  const text = data.attachment !== undefined && data.text.trim() === '' ? '' : parseMessageText(data.text, rules.maxMessageLength);
   return [
     {
       type: 'PrivateMessageSent',
@@ -66,6 +66,7 @@ const sendPrivateMessage = (command: SendPrivateMessage, session: Session, rules
         to: data.target.username,
         text,
         ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
+        ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
       },
     },
   ];

@@ -1,3 +1,5 @@
+import type { Attachment } from '../room/room.events';
+
 /** Facts of a session stream (`session-<id>`): one identity across reconnects and tabs. */
 export type SessionStarted = {
   type: 'SessionStarted';
@@ -14,6 +16,7 @@ export type PrivateMessageSent = {
     to: string;
     text: string;
     clientId?: string;
+    attachment?: Attachment;
   };
 };
 

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'invalid_emoji'
   | 'already_registered'
-  | 'invalid_credentials';
+  | 'invalid_credentials'
+  | 'file_not_found';
 
 /** A rule was broken. The code is the same string the client sees. */
 export class DomainError extends Error {

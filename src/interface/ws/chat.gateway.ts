@@ -141,9 +141,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   message(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
     return this.events.run(socket, 'message', ack, async (actor, context) => {
       const dto = validatePayload(MessageDto, body);
-      if (dto.type === 'private') return this.sendPrivate(actor, dto.target ?? '', dto.msg, dto.clientId, context);
+      if (dto.type === 'private') return this.sendPrivate(actor, dto.target ?? '', dto.msg, dto.clientId, context, dto.fileId);
       const room = dto.room ?? 'General';
-      const sent = await this.commandBus.execute<SendMessageCommand, MessageView>(new SendMessageCommand(actor, room, dto.msg, dto.clientId, context));
+      const sent = await this.commandBus.execute<SendMessageCommand, MessageView>(
+        new SendMessageCommand(actor, room, dto.msg, dto.clientId, context, dto.fileId),
+      );
       return { result: { message: messagePayload(sent) }, log: { room, messageId: sent.id, seq: sent.seq } };
     });
   }
@@ -152,13 +154,20 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   privateMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
     return this.events.run(socket, 'private_message', ack, (actor, context) => {
       const dto = validatePayload(PrivateMessageDto, body);
-      return this.sendPrivate(actor, dto.target, dto.msg, dto.clientId, context);
+      return this.sendPrivate(actor, dto.target, dto.msg, dto.clientId, context, dto.fileId);
     });
   }
 
-  private async sendPrivate(actor: Actor, target: string, msg: string, clientId: string | undefined, context: CommandContext): Promise<Reply> {
+  private async sendPrivate(
+    actor: Actor,
+    target: string,
+    msg: string,
+    clientId: string | undefined,
+    context: CommandContext,
+    fileId: string | undefined,
+  ): Promise<Reply> {
     const sent = await this.commandBus.execute<SendPrivateMessageCommand, PrivateMessageView>(
-      new SendPrivateMessageCommand(actor, target, msg, clientId, context),
+      new SendPrivateMessageCommand(actor, target, msg, clientId, context, fileId),
     );
     return { result: { message: privateMessagePayload(sent) }, log: { to: sent.to, messageId: sent.id } };
   }

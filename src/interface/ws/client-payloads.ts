@@ -33,6 +33,7 @@ export const privateMessagePayload = (m: PrivateMessageView) => ({
   timestamp: m.timestamp,
   id: m.id,
   ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
+  ...(m.attachment !== undefined ? { attachment: m.attachment } : {}),
 });
 
 export const statusPayload = (username: string, type: 'join' | 'leave', room: string, timestamp: string) => ({

@@ -48,6 +48,12 @@ export class MessageDto {
   @IsString()
   @Length(1, CLIENT_ID)
   clientId?: string;
+
+  /** A file uploaded with POST /api/files, shared with this message. */
+  @IsOptional()
+  @IsString()
+  @Length(1, NAME)
+  fileId?: string;
 }
 
 export class PrivateMessageDto {
@@ -63,6 +69,11 @@ export class PrivateMessageDto {
   @IsString()
   @Length(1, CLIENT_ID)
   clientId?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, NAME)
+  fileId?: string;
 }
 
 export class EditMessageDto {

@@ -1,0 +1,98 @@
+import { Controller, Get, HttpCode, HttpException, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import multer from 'multer';
+import { createHash } from 'node:crypto';
+import { DownloadFileQuery, UploadFileCommand, type Download } from '../../application/commands/files.commands';
+import { AppConfig } from '../../application/ports/app-config';
+import { IdGenerator } from '../../application/ports/id-generator.port';
+import { RateLimiter } from '../../application/ports/rate-limiter.port';
+import type { FileView } from '../../application/read-models/files.read-model';
+import { toClientError } from '../client-error';
+import { ALLOWED_TYPES, cleanFileName, sniffType } from './file-types';
+import { SessionCookie } from './session-cookie';
+
+const UPLOAD_RULE = { perSecond: 0.5, burst: 5 };
+
+const failure = (status: HttpStatus, code: string, message: string, extra: Record<string, unknown> = {}): HttpException =>
+  new HttpException({ error: { code, message, ...extra } }, status);
+
+/**
+ * `POST /api/files` (multipart, field `file`), then a message with `fileId`; `GET /api/files/:id`
+ * for those allowed to see it. Uploads are read into memory up to MAX_UPLOAD_BYTES, so a refused or
+ * interrupted upload leaves nothing behind.
+ */
+@Controller('api/files')
+export class FilesController {
+  private readonly upload;
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+    private readonly sessions: SessionCookie,
+    private readonly limiter: RateLimiter,
+    private readonly ids: IdGenerator,
+    private readonly config: AppConfig,
+  ) {
+    this.upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 2 } }).single('file');
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ id: string; name: string; type: string; size: number; url: string }> {
+    const identity = await this.sessions.ensure(req, res);
+    const decision = await this.limiter.consume(`upload:${identity.actor.userId}`, UPLOAD_RULE);
+    if (!decision.allowed) throw failure(HttpStatus.TOO_MANY_REQUESTS, 'rate_limited', 'Too many uploads; wait a little', { retryAfterMs: decision.retryAfterMs });
+    const file = await this.receive(req, res);
+    if (file === undefined) throw failure(HttpStatus.BAD_REQUEST, 'invalid_payload', 'Send the file as multipart/form-data in the field "file"', { field: 'file' });
+    if (file.size === 0) throw failure(HttpStatus.BAD_REQUEST, 'empty_file', 'The file is empty', { field: 'file' });
+    const name = cleanFileName(file.originalname);
+    const type = sniffType(file.buffer, name, file.mimetype);
+    if (type === undefined) {
+      throw failure(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_type', `Allowed: ${ALLOWED_TYPES.join(', ')}, with a matching name and content`);
+    }
+    const fileId = this.ids.id();
+    const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+    try {
+      await this.commandBus.execute<UploadFileCommand, FileView>(
+        new UploadFileCommand(identity.actor, { fileId, name, type, size: file.size, sha256 }, file.buffer, { correlationId: this.ids.id() }),
+      );
+    } catch (error) {
+      const { internal, ...rejection } = toClientError(error);
+      if (internal) throw error;
+      throw failure(HttpStatus.SERVICE_UNAVAILABLE, rejection.code, rejection.message);
+    }
+    return { id: fileId, name, type, size: file.size, url: `/api/files/${fileId}` };
+  }
+
+  @Get(':id')
+  async download(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const identity = await this.sessions.ensure(req, res);
+    const found = await this.queryBus.execute<DownloadFileQuery, Download>(new DownloadFileQuery(identity.actor.userId, id));
+    if (found === 'not_found') throw failure(HttpStatus.NOT_FOUND, 'file_not_found', 'No such file');
+    if (found === 'forbidden') throw failure(HttpStatus.FORBIDDEN, 'forbidden', 'Only members of a room the file was shared in can download it');
+    const { file, bytes } = found;
+    const inline = file.type.startsWith('image/');
+    res.setHeader('Content-Type', file.type === 'text/plain' ? 'text/plain; charset=utf-8' : file.type);
+    res.setHeader('Content-Length', bytes.length);
+    res.setHeader('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="${asciiName(file.name)}"; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.end(bytes);
+  }
+
+  private receive(req: Request, res: Response): Promise<Express.Multer.File | undefined> {
+    return new Promise((resolve, reject) => {
+      this.upload(req, res, (error: unknown) => {
+        if (error === undefined || error === null) return resolve(req.file);
+        if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+          return reject(failure(HttpStatus.PAYLOAD_TOO_LARGE, 'file_too_large', `Files are limited to ${this.config.maxUploadBytes} bytes`, { field: 'file' }));
+        }
+        reject(failure(HttpStatus.BAD_REQUEST, 'invalid_payload', `Upload failed: ${(error as Error).message}`, { field: 'file' }));
+      });
+    });
+  }
+}
+
+const asciiName = (name: string): string => name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
