@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import helmet from 'helmet';
+import { dirname, join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../application/ports/app-config';
@@ -75,4 +76,10 @@ export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOpti
     }),
   );
   app.useStaticAssets(PUBLIC_DIR, { index: false });
+  // Emoji data for the page (`:shortcode:` and the picker), from the emojibase-data package.
+  app.useStaticAssets(join(dirname(require.resolve('emojibase-data/package.json')), 'en'), {
+    prefix: '/vendor/emojibase/',
+    index: false,
+    maxAge: '1d',
+  });
 };
