@@ -21,6 +21,7 @@ import { GetReadinessHandler } from './queries/readiness.query';
 import {
   FindOnlineUserHandler,
   GetActiveUsersHandler,
+  GetPrivateConversationHandler,
   GetOnlineUsersHandler,
   GetUsernameHandler,
   ResolveSessionHandler,
@@ -55,6 +56,7 @@ export const queryHandlers = [
   ResolveSessionHandler,
   GetUsernameHandler,
   FindOnlineUserHandler,
+  GetPrivateConversationHandler,
   GetReadinessHandler,
   DownloadFileHandler,
 ];

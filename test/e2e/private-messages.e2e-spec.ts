@@ -86,3 +86,33 @@ describe('private messages', () => {
     expect(bob.received('private_message')).toHaveLength(2);
   });
 });
+
+describe('private history', () => {
+  it('pages a conversation newest first, to its two sides only, even after one went offline', async () => {
+    const server = await startApp();
+    try {
+      const aliceCookie = ((await server.http().get('/api/session')).headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+      const alice = await server.connect({ cookie: aliceCookie });
+      const bob = await server.connect();
+      for (let i = 1; i <= 5; i++) await alice.ask('private_message', { target: bob.username, msg: `p${i}` });
+      await bob.ask('private_message', { target: alice.username, msg: 'reply' });
+      bob.close();
+
+      const first = await server.http().get(`/api/private/${bob.username}/messages?limit=4`).set('Cookie', aliceCookie).expect(200);
+      expect(first.body.with).toBe(bob.username);
+      expect(first.body.messages.map((m: { msg: string }) => m.msg)).toEqual(['reply', 'p5', 'p4', 'p3']);
+      expect(first.body.messages[0]).toMatchObject({ from: bob.username, to: alice.username, id: expect.any(String) });
+      expect(first.body.hasMore).toBe(true);
+      const last = first.body.messages[3].id as string;
+      const second = await server.http().get(`/api/private/${bob.username}/messages?before=${last}`).set('Cookie', aliceCookie).expect(200);
+      expect(second.body).toMatchObject({ messages: [{ msg: 'p2' }, { msg: 'p1' }], hasMore: false });
+
+      const stranger = await server.http().get(`/api/private/${bob.username}/messages`).expect(200);
+      expect(stranger.body.messages).toEqual([]);
+      await server.http().get('/api/private/NoSuchUser1/messages').set('Cookie', aliceCookie).expect(404);
+      await server.http().get(`/api/private/${bob.username}/messages?limit=500`).set('Cookie', aliceCookie).expect(400);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -20,7 +20,13 @@ describe('rooms: join, leave and messages', () => {
       await bob.ask('join', { room: 'General' });
       const ack = await alice.ask('join', { room: 'General' });
       expect(ack).toEqual({ ok: true, room: 'General', joined: true });
-      const expected = { msg: `${alice.username} has joined the room.`, type: 'join', room: 'General', timestamp: expect.stringMatching(ISO_UTC) };
+      const expected = {
+        msg: `${alice.username} has joined the room.`,
+        type: 'join',
+        room: 'General',
+        username: alice.username,
+        timestamp: expect.stringMatching(ISO_UTC),
+      };
       await expect(alice.next('status')).resolves.toEqual(expected);
       await expect(bob.next('status', (s) => s.msg === expected.msg)).resolves.toEqual(expected);
     });
@@ -72,6 +78,7 @@ describe('rooms: join, leave and messages', () => {
         msg: `${alice.username} has left the room.`,
         type: 'leave',
         room: 'Zero to Knowing',
+        username: alice.username,
         timestamp: expect.stringMatching(ISO_UTC),
       });
 

@@ -17,7 +17,7 @@ describe('sessions and presence', () => {
   describe('identity', () => {
     it('gives a new socket a guest name and a signed token, then the online users', async () => {
       const alice = await server.connect();
-      expect(alice.session).toEqual({ username: expect.stringMatching(/^Guest\d+$/), token: expect.any(String), resumed: false, account: false });
+      expect(alice.session).toEqual({ username: expect.stringMatching(/^Guest\d+$/), token: expect.any(String), resumed: false, account: false, rooms: [] });
       await expect(alice.next<Users>('active_users')).resolves.toEqual({ users: expect.arrayContaining([alice.username]) });
     });
 
@@ -31,7 +31,10 @@ describe('sessions and presence', () => {
     it('resumes the same identity from auth.token', async () => {
       const alice = await server.connect();
       const again = await server.connect({ token: alice.session.token });
-      expect(again.session).toEqual({ username: alice.username, token: alice.session.token, resumed: true, account: false });
+      expect(again.session).toEqual({ username: alice.username, token: alice.session.token, resumed: true, account: false, rooms: [] });
+      await alice.ask('join', { room: 'General' });
+      const third = await server.connect({ token: alice.session.token });
+      expect(third.session.rooms).toEqual(['General']);
     });
 
     it('sets a signed HttpOnly SameSite=Lax cookie on GET / and GET /api/session, which the socket resumes', async () => {
@@ -43,7 +46,7 @@ describe('sessions and presence', () => {
         expect(cookie).toMatch(/SameSite=Lax/);
         const pair = cookie.split(';')[0]!;
         const who = await server.http().get('/api/session').set('Cookie', pair).expect(200);
-        expect(who.body).toEqual({ username: expect.stringMatching(/^Guest\d+$/), resumed: true, account: false });
+        expect(who.body).toEqual({ username: expect.stringMatching(/^Guest\d+$/), resumed: true, account: false, rooms: [] });
         expect(who.headers['set-cookie']).toBeUndefined();
         const socket = await server.connect({ cookie: pair });
         expect(socket.session).toMatchObject({ username: who.body.username, resumed: true });
@@ -89,6 +92,15 @@ describe('sessions and presence', () => {
       const statuses = watcher.received('status') as { msg: string }[];
       expect(statuses.filter((s) => s.msg.startsWith(name))).toEqual([]);
       expect(watcher.received('active_users').slice(-1)).toEqual([{ users: expect.not.arrayContaining([name]) }]);
+    });
+
+    it("tells every tab of a user about the user's joins and leaves", async () => {
+      const tab1 = await server.connect();
+      const tab2 = await server.connect({ token: tab1.session.token });
+      await tab1.ask('join', { room: 'The Nerd Nook' });
+      await expect(tab2.next('membership')).resolves.toEqual({ room: 'The Nerd Nook', joined: true });
+      await tab1.ask('leave', { room: 'The Nerd Nook' });
+      await expect(tab2.next('membership')).resolves.toEqual({ room: 'The Nerd Nook', joined: false, reason: 'left' });
     });
 
     it('delivers room messages to every tab of a member, even one that never joined', async () => {

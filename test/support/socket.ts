@@ -11,6 +11,7 @@ export interface Session {
   token: string;
   resumed: boolean;
   account: boolean;
+  rooms: string[];
 }
 
 /** A connected client that records every event it receives, so no push can be missed. */

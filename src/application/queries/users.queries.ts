@@ -2,7 +2,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Actor } from '../context';
 import { parseTokenSubject, TokenSigner } from '../ports/token-signer.port';
 import { RoomsReadModel } from '../read-models/rooms.read-model';
-import { UsersReadModel } from '../read-models/users.read-model';
+import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
 
 export class GetOnlineUsersQuery {}
 
@@ -82,5 +82,35 @@ export class FindOnlineUserHandler implements IQueryHandler<FindOnlineUserQuery>
   execute({ username }: FindOnlineUserQuery): Promise<Actor | null> {
     const user = this.users.onlineUserNamed(username);
     return Promise.resolve(user === undefined ? null : { userId: user.userId, username: user.username });
+  }
+}
+
+export type PrivatePage = { messages: readonly PrivateMessageView[]; hasMore: boolean } | 'user_not_found' | 'unknown_message';
+
+/** A page of one's private conversation with a user (online or not), newest first. */
+export class GetPrivateConversationQuery {
+  constructor(
+    readonly userId: string,
+    readonly otherUsername: string,
+    readonly before: string | undefined,
+    readonly limit: number,
+  ) {}
+}
+
+@QueryHandler(GetPrivateConversationQuery)
+export class GetPrivateConversationHandler implements IQueryHandler<GetPrivateConversationQuery, PrivatePage> {
+  constructor(private readonly users: UsersReadModel) {}
+
+  execute({ userId, otherUsername, before, limit }: GetPrivateConversationQuery): Promise<PrivatePage> {
+    const otherId = this.users.userIdNamed(otherUsername);
+    if (otherId === undefined) return Promise.resolve('user_not_found');
+    const conversation = this.users.conversation(userId, otherId);
+    let end = conversation.length;
+    if (before !== undefined) {
+      end = conversation.findIndex((m) => m.id === before);
+      if (end < 0) return Promise.resolve('unknown_message');
+    }
+    const start = Math.max(0, end - limit);
+    return Promise.resolve({ messages: conversation.slice(start, end).reverse(), hasMore: start > 0 });
   }
 }

@@ -42,6 +42,7 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `$
 @Injectable()
 export class UsersReadModel implements Projection {
   private readonly sessions = new Map<string, string>();
+  private readonly byName = new Map<string, string>();
   private readonly claimed = new Map<string, string>();
   private readonly online = new Map<string, OnlineUser>();
   private readonly onlineByName = new Map<string, string>();
@@ -58,10 +59,12 @@ export class UsersReadModel implements Projection {
     switch (event.type) {
       case 'SessionStarted':
         this.sessions.set(event.data.sessionId, event.data.username);
+        this.byName.set(event.data.username, event.data.sessionId);
         return;
       case 'AccountRegistered': {
         const { sessionId, username, passwordHash } = event.data;
         this.sessions.set(sessionId, username);
+        this.byName.set(username, sessionId);
         this.accounts.set(normaliseUsername(username), { userId: sessionId, username, passwordHash });
         const online = this.online.get(sessionId);
         if (online !== undefined) {
@@ -122,6 +125,11 @@ export class UsersReadModel implements Projection {
 
   usernameOf(sessionId: string): string | undefined {
     return this.sessions.get(sessionId);
+  }
+
+  /** The user who has (or last had) this exact name. */
+  userIdNamed(username: string): string | undefined {
+    return this.byName.get(username);
   }
 
   account(username: string): { userId: string; username: string; passwordHash: string } | undefined {

@@ -3,10 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { GetRoomMessagesQuery, GetRoomQuery, GetRoomsQuery } from '../../application/queries/rooms.queries';
 import type { HistoryPage } from '../../application/read-models/rooms.read-model';
 import { messagePayload } from '../ws/client-payloads';
-import { badRequest, notFound } from './http-errors';
-
-const MAX_PAGE = 100;
-const DEFAULT_PAGE = 50;
+import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 
 @Controller('api/rooms')
 export class RoomsController {
@@ -28,10 +25,7 @@ export class RoomsController {
   @Get(':room/messages')
   async messages(@Param('room') room: string, @Query() query: Record<string, unknown>): Promise<unknown> {
     const limit = parseLimit(query.limit);
-    const before = query.before;
-    if (before !== undefined && (typeof before !== 'string' || before.length === 0 || before.length > 100)) {
-      throw badRequest('before', 'before must be a message id');
-    }
+    const before = parseBefore(query.before);
     const page = await this.queryBus.execute<GetRoomMessagesQuery, HistoryPage | 'unknown_room' | 'unknown_message'>(
       new GetRoomMessagesQuery(room, before, limit),
     );
@@ -40,12 +34,3 @@ export class RoomsController {
     return { room, messages: page.messages.map(messagePayload), hasMore: page.hasMore };
   }
 }
-
-const parseLimit = (raw: unknown): number => {
-  if (raw === undefined) return DEFAULT_PAGE;
-  if (typeof raw !== 'string' || !/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE) {
-    throw badRequest('limit', `limit must be a whole number from 1 to ${MAX_PAGE}`);
-  }
-  return Number(raw);
-};
-

@@ -1,7 +1,10 @@
-import { Controller, Get, HttpException, HttpStatus, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { GetOnlineUsersQuery } from '../../application/queries/users.queries';
+import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
+import { GetOnlineUsersQuery, GetPrivateConversationQuery, type PrivatePage } from '../../application/queries/users.queries';
+import { privateMessagePayload } from '../ws/client-payloads';
+import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 import { GetReadinessQuery, type Readiness } from '../../application/queries/readiness.query';
 
 import { SessionCookie } from './session-cookie';
@@ -20,9 +23,27 @@ export class UsersController {
 
   /** Who am I: resumes the session cookie, or starts a guest session and sets the cookie. */
   @Get('api/session')
-  async session(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; resumed: boolean; account: boolean }> {
+  async session(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ username: string; resumed: boolean; account: boolean; rooms: string[] }> {
     const identity = await this.sessions.ensure(req, res);
-    return { username: identity.actor.username, resumed: identity.resumed, account: identity.account };
+    const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(identity.actor.userId));
+    return { username: identity.actor.username, resumed: identity.resumed, account: identity.account, rooms };
+  }
+
+  /** A private conversation with `username`, newest first: `before` a message id, `limit` 1…100. */
+  @Get('api/private/:username/messages')
+  async privateMessages(@Param('username') username: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const identity = await this.sessions.ensure(req, res);
+    const limit = parseLimit(query.limit);
+    const before = parseBefore(query.before);
+    const page = await this.queryBus.execute<GetPrivateConversationQuery, PrivatePage>(
+      new GetPrivateConversationQuery(identity.actor.userId, username, before, limit),
+    );
+    if (page === 'user_not_found') throw notFound('user_not_found', `No user named ${username}`);
+    if (page === 'unknown_message') throw badRequest('before', `No message ${String(before)} in this conversation`);
+    return { with: username, messages: page.messages.map(privateMessagePayload), hasMore: page.hasMore };
   }
 
   @Get('health')

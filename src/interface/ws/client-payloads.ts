@@ -41,6 +41,7 @@ export const statusPayload = (username: string, type: 'join' | 'leave', room: st
   type,
   timestamp,
   room,
+  username,
 });
 
 export const socketRoom = (room: string): string => `room:${room}`;

@@ -22,6 +22,11 @@ export class SocketIoNotifier extends Notifier {
     super();
   }
 
+  /** The Socket.IO server, once the gateway is up. */
+  get io(): Server | undefined {
+    return this.server;
+  }
+
   attach(server: Server): void {
     this.server = server;
     this.typing.attach(server);
@@ -43,6 +48,7 @@ export class SocketIoNotifier extends Notifier {
     switch (event.type) {
       case 'MemberJoined':
         server.in(userRoom(event.data.userId)).socketsJoin(socketRoom(event.data.room));
+        server.to(userRoom(event.data.userId)).emit('membership', { room: event.data.room, joined: true });
         server
           .to(socketRoom(event.data.room))
           .emit('status', statusPayload(event.data.username, 'join', event.data.room, event.metadata.occurredAt));
@@ -50,6 +56,7 @@ export class SocketIoNotifier extends Notifier {
       case 'MemberLeft':
         this.typing.stop(event.data.room, event.data.userId);
         server.in(userRoom(event.data.userId)).socketsLeave(socketRoom(event.data.room));
+        server.to(userRoom(event.data.userId)).emit('membership', { room: event.data.room, joined: false, reason: event.data.reason });
         server
           .to(socketRoom(event.data.room))
           .emit('status', statusPayload(event.data.username, 'leave', event.data.room, event.metadata.occurredAt));

@@ -1,0 +1,37 @@
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dayAndClock = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
+const sameDay = (a, b) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+
+/** "14:05" today, "12 Mar, 14:05" before; the full date for a tooltip. In the reader's time zone. */
+export const formatTime = (iso) => {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return { short: '', long: '' };
+  return { short: sameDay(date, new Date()) ? clock.format(date) : dayAndClock.format(date), long: full.format(date) };
+};
+
+/** A stable colour slot (0–7) per name, so a person keeps their avatar colour everywhere. */
+export const colourSlot = (name) => {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
+  return hash % 8;
+};
+
+/** "Guest4821" → "21" (guests differ in their digits), "ada lovelace" → "AL", "bob" → "BO". */
+export const initials = (name) => {
+  const guest = /^guest\d*(\d\d)$/i.exec(name.trim());
+  if (guest !== null) return guest[1];
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length >= 2) return (first(words[0]) + first(words[1])).toUpperCase();
+  const word = words[0] ?? '?';
+  return (first(word) + (Array.from(word)[1] ?? '')).toUpperCase();
+};
+
+const first = (word) => Array.from(word)[0] ?? '';
+
+/** Shortens a message for the screen-reader announcement. */
+export const excerpt = (text, max = 140) => {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+};

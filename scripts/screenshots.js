@@ -1,0 +1,277 @@
+/**
+ * Pictures for the README: starts the built server (dist/) on a free port with a throw-away data
+ * directory, plays a short scripted conversation between three people in Debian's Chromium, and
+ * writes
+ *   docs/screenshots/chat.png    the page on a laptop (1280×800)
+ *   docs/screenshots/mobile.png  the page on a phone (390×844)
+ *   docs/demo.gif                a short recording of one participant's screen (Chromium's screencast → ffmpeg)
+ *
+ * The recording uses the DevTools screencast (what Playwright's recordVideo uses underneath) and
+ * Debian's ffmpeg, because recordVideo would need Playwright's own downloaded ffmpeg build.
+ *
+ * Usage: npm run build && node scripts/screenshots.js   (needs `chromium` and `ffmpeg` from apt)
+ */
+/* global document -- only inside functions that run in the page */
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { Buffer } = require('node:buffer');
+const { setTimeout: delay } = require('node:timers/promises');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.join(__dirname, '..');
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const GIF = path.join(ROOT, 'docs', 'demo.gif');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-sync',
+];
+const MAX_GIF_BYTES = 2 * 1024 * 1024;
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+const get = (url) =>
+  new Promise((resolve) => {
+    const request = http.get(url, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('error', () => resolve(0));
+    request.setTimeout(1000, () => request.destroy());
+  });
+
+const waitReady = async (url, server) => {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode}`);
+    if ((await get(`${url}/ready`)) === 200) return;
+    await delay(150);
+  }
+  throw new Error(`the server at ${url} did not become ready`);
+};
+
+const startServer = async () => {
+  const main = path.join(ROOT, 'dist', 'main.js');
+  if (!fs.existsSync(main)) throw new Error('dist/main.js is missing: run `npm run build` first');
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nest-chat-screenshots-'));
+  const server = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      EVENT_STORE: 'sqlite',
+      SECRET_KEY: `screenshots-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, server);
+  return {
+    url,
+    stop: async () => {
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        server.kill('SIGTERM');
+        await Promise.race([exited, delay(5000)]);
+        if (server.exitCode === null) server.kill('SIGKILL');
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** One person: a browser context of their own on the chat page, connected and caught up. */
+const person = async (browser, url, options) => {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', colorScheme: 'light', ...options });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(url);
+  await page.waitForFunction(() => document.querySelector('#conn')?.dataset.state === 'connected');
+  const name = await page.locator('#welcome strong').textContent();
+  return { context, page, name };
+};
+
+/** Sends at once (the people whose screens are not recorded). */
+const say = async ({ page }, text) => {
+  const input = page.locator('#composer-input');
+  await input.fill(text);
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#composer-input').value === '');
+};
+
+/** Types like a person (the recorded screen). */
+const type = async ({ page }, text) => {
+  const input = page.locator('#composer-input');
+  await input.click();
+  await page.keyboard.type(text, { delay: 28 });
+  await delay(250);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#composer-input').value === '');
+};
+
+const sees = ({ page }, text) => page.locator('#messages .msg .text').getByText(text, { exact: true }).waitFor();
+
+const open = async ({ page }, kind, name) => {
+  const list = kind === 'room' ? '#room-list' : '#dm-list';
+  await page
+    .locator(`${list} button.conv`)
+    .filter({ has: page.locator('.conv-name').getByText(name, { exact: true }) })
+    .click();
+  await page.locator('#conv-title .conv-title-name').getByText(name, { exact: true }).waitFor();
+};
+
+/** Records the page's screen: a frame each time it changes, with its time. */
+const record = async (page) => {
+  const cdp = await page.context().newCDPSession(page);
+  const frames = [];
+  cdp.on('Page.screencastFrame', ({ data, sessionId, metadata }) => {
+    frames.push({ jpeg: Buffer.from(data, 'base64'), time: metadata.timestamp });
+    cdp.send('Page.screencastFrameAck', { sessionId }).catch(() => undefined);
+  });
+  await cdp.send('Page.startScreencast', { format: 'jpeg', quality: 92, everyNthFrame: 1 });
+  return async () => {
+    await cdp.send('Page.stopScreencast');
+    await cdp.detach();
+    return frames;
+  };
+};
+
+/** The frames as a concat list for ffmpeg, each shown until the next one came (the last for 2 s). */
+const writeFrames = (frames, dir) => {
+  const lines = [];
+  frames.forEach((frame, i) => {
+    const file = path.join(dir, `frame-${String(i).padStart(5, '0')}.jpg`);
+    fs.writeFileSync(file, frame.jpeg);
+    const next = frames[i + 1];
+    lines.push(`file '${file}'`, `duration ${next !== undefined ? Math.max(0.01, next.time - frame.time).toFixed(3) : '2.000'}`);
+  });
+  // The concat demuxer ignores the last duration unless the file is listed once more.
+  lines.push(lines[lines.length - 2]);
+  const list = path.join(dir, 'frames.txt');
+  fs.writeFileSync(list, `${lines.join('\n')}\n`);
+  return list;
+};
+
+const gif = (list) => {
+  const attempts = [
+    { fps: 10, width: 800, colours: 128 },
+    { fps: 8, width: 800, colours: 96 },
+    { fps: 6, width: 720, colours: 64 },
+  ];
+  for (const { fps, width, colours } of attempts) {
+    const filter =
+      `fps=${fps},scale=${width}:-1:flags=lanczos,split[a][b];` +
+      `[a]palettegen=max_colors=${colours}:stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle`;
+    execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-vf', filter, '-loop', '0', GIF], {
+      stdio: 'inherit',
+    });
+    const size = fs.statSync(GIF).size;
+    console.log(`docs/demo.gif: ${(size / 1024).toFixed(0)} KiB at ${fps} fps, ${width} px wide`);
+    if (size <= MAX_GIF_BYTES) return;
+  }
+  throw new Error('docs/demo.gif stays above 2 MiB');
+};
+
+const main = async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const videoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nest-chat-video-'));
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    // Two people are already there; the third one's screen is recorded from the moment they arrive.
+    const bea = await person(browser, server.url, { viewport: { width: 1280, height: 800 } });
+    const cal = await person(browser, server.url, { viewport: { width: 390, height: 844 } });
+    await say(bea, 'Morning! ☕️ Anyone else trying the new chat server today?');
+    await say(cal, 'Me! Reloaded three times and I am still the same guest 😄');
+    await say(bea, 'Sessions are signed cookies now, so a reload keeps your name.');
+
+    const size = { width: 1024, height: 640 };
+    const ada = await person(browser, server.url, { viewport: size });
+    const stopRecording = await record(ada.page);
+    await sees(ada, 'Sessions are signed cookies now, so a reload keeps your name.');
+    await delay(900);
+    await type(ada, 'Hi both 👋 just joined. What did I miss?');
+    await sees(bea, 'Hi both 👋 just joined. What did I miss?');
+    await delay(500);
+    await say(bea, 'Every message is an event in SQLite, and the history survives restarts.');
+    await delay(700);
+    await say(cal, 'And after a dropped connection it fills in exactly what you missed, no duplicates.');
+    await delay(1000);
+
+    // Something happens in another room: an unread count appears there.
+    await open(bea, 'room', 'Code with Josh');
+    await say(bea, 'Pushed the browser specs: all of them run in real Chromium.');
+    await say(bea, 'Reviews welcome!');
+    await open(bea, 'room', 'General');
+    await delay(1200);
+    await open(ada, 'room', 'Code with Josh');
+    await sees(ada, 'Reviews welcome!');
+    await delay(700);
+    await type(ada, 'On it. The reconnect one is my favourite.');
+    await delay(600);
+
+    // A private message: listed like a room, with its own unread count.
+    await say(cal, `@${ada.name} coffee after the stand-up?`);
+    await delay(1300);
+    await open(ada, 'dm', cal.name);
+    await delay(500);
+    await type(ada, 'Absolutely, see you at 11 ☕️');
+    await delay(700);
+    await open(ada, 'room', 'General');
+    await delay(600);
+    await type(ada, `Thanks ${bea.name}, this is great work!`);
+    await delay(1500);
+    const frames = await stopRecording();
+
+    // The laptop picture: Bea's screen in General, with unread counts elsewhere.
+    await say(cal, `@${bea.name} loved the demo, thanks!`);
+    await say(cal, 'See you all at the stand-up!');
+    await sees(bea, 'See you all at the stand-up!');
+    await bea.page.locator('#dm-list .badge').waitFor();
+    await bea.page.mouse.move(0, 0);
+    await bea.page.screenshot({ path: path.join(SHOTS, 'chat.png') });
+    console.log('docs/screenshots/chat.png');
+
+    // The phone picture: Cal's screen in General, drawer closed.
+    await sees(cal, 'See you all at the stand-up!');
+    await cal.page.screenshot({ path: path.join(SHOTS, 'mobile.png') });
+    console.log('docs/screenshots/mobile.png');
+
+    await ada.context.close();
+    gif(writeFrames(frames, videoDir));
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(videoDir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

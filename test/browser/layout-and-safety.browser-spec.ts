@@ -1,0 +1,335 @@
+import type { Browser, Page } from 'playwright-core';
+import { startApp, removeDataDir, type TestApp } from '../support/test-app';
+import type { TestSocket } from '../support/socket';
+import {
+  conversationButton,
+  expectTexts,
+  launchBrowser,
+  message,
+  openChat,
+  PHONE,
+  send,
+  waitConnected,
+  waitCurrent,
+  type ChatPage,
+  type PageElement,
+  type PageGlobals,
+} from '../support/browser';
+
+jest.setTimeout(30_000);
+
+const XSS_ROOM = '<img src=x onerror=alert(1)>';
+const XSS_STRINGS = [
+  XSS_ROOM,
+  '<script>alert(2)</script>',
+  '"><svg onload=alert(3)>',
+  '<a href=javascript:alert(4)>click</a>',
+  '&lt;b&gt;not bold&lt;/b&gt;',
+];
+
+interface ContrastFailure {
+  text: string;
+  colour: string;
+  background: string;
+  ratio: number;
+  needed: number;
+}
+
+/**
+ * Every visible piece of text on the page (and the message box's placeholder) against the colour
+ * actually behind it, composited through translucent ancestors: the WCAG AA ratios, 4.5:1 for body
+ * text and 3:1 for large text.
+ */
+const contrastFailures = (page: Page, within = 'body'): Promise<ContrastFailure[]> =>
+  page.evaluate((rootSelector) => {
+    const win = globalThis as unknown as PageGlobals & { document: { querySelector(s: string): PageElement | null } };
+    type Rgba = [number, number, number, number];
+    const parse = (value: string): Rgba => {
+      const match = /rgba?\(([^)]+)\)/.exec(value);
+      if (match === null) return [0, 0, 0, 0];
+      const parts = match[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
+    };
+    const over = (top: Rgba, bottom: Rgba): Rgba => {
+      const alpha = top[3] + bottom[3] * (1 - top[3]);
+      if (alpha === 0) return [0, 0, 0, 0];
+      const mix = (i: number): number => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / alpha;
+      return [mix(0), mix(1), mix(2), alpha];
+    };
+    const backgroundOf = (element: PageElement | null): Rgba => {
+      const layers: Rgba[] = [];
+      for (let node = element; node !== null; node = node.parentElement) {
+        const layer = parse(win.getComputedStyle(node).backgroundColor ?? '');
+        if (layer[3] > 0) layers.push(layer);
+        if (layer[3] >= 1) break;
+      }
+      let colour: Rgba = [255, 255, 255, 1];
+      for (const layer of layers.reverse()) colour = over(layer, colour);
+      return colour;
+    };
+    const luminance = ([r, g, b]: Rgba): number => {
+      const channel = (v: number): number => {
+        const s = v / 255;
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const ratio = (a: Rgba, b: Rgba): number => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const failures: { text: string; colour: string; background: string; ratio: number; needed: number }[] = [];
+    const check = (element: PageElement, text: string, colourValue: string): void => {
+      const style = win.getComputedStyle(element);
+      const background = backgroundOf(element);
+      const colour = over(parse(colourValue), background);
+      const size = parseFloat(style.fontSize ?? '16');
+      const bold = Number(style.fontWeight) >= 700;
+      const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      const value = ratio(colour, background);
+      if (value < needed) {
+        failures.push({
+          text: text.slice(0, 40),
+          colour: colourValue,
+          background: `rgb(${background.slice(0, 3).map(Math.round).join(',')})`,
+          ratio: Math.round(value * 100) / 100,
+          needed,
+        });
+      }
+    };
+    const root = win.document.querySelector(rootSelector);
+    const all = root === null ? [] : Array.from(root.querySelectorAll('*'));
+    for (const element of all) {
+      const own = Array.from(element.childNodes)
+        .filter((node) => node.nodeType === 3)
+        .map((node) => node.textContent ?? '')
+        .join('')
+        .trim();
+      if (own === '') continue;
+      const box = element.getBoundingClientRect();
+      const style = win.getComputedStyle(element);
+      if (
+        box.width <= 1 ||
+        box.height <= 1 ||
+        style.visibility !== 'visible' ||
+        (element as unknown as { checkVisibility(): boolean }).checkVisibility() !== true
+      )
+        continue;
+      check(element, own, style.color ?? '');
+    }
+    const input = win.document.querySelector('#composer-input');
+    if (input !== null && root?.querySelector('#composer-input') !== null)
+      check(input, 'placeholder', win.getComputedStyle(input, '::placeholder').color ?? '');
+    return failures;
+  }, within);
+
+describe('the chat page: phones, accessibility and safety', () => {
+  let server: TestApp;
+  let browser: Browser;
+  const pages: ChatPage[] = [];
+  const sockets: TestSocket[] = [];
+
+  const open = async (options: Parameters<typeof openChat>[2] = {}): Promise<ChatPage> => {
+    const chat = await openChat(browser, server.url, options);
+    pages.push(chat);
+    return chat;
+  };
+
+  const person = async (room = 'General'): Promise<TestSocket> => {
+    const socket = await server.connect();
+    sockets.push(socket);
+    await socket.ask('join', { room });
+    return socket;
+  };
+
+  const scrollWidth = (page: Page): Promise<number> =>
+    page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth);
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startApp({ PRESENCE_GRACE_MS: '150', CHAT_ROOMS: `General,Code with Josh,${XSS_ROOM}` }),
+      launchBrowser(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (server !== undefined) removeDataDir(server.dataDir);
+  });
+
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    const opened = pages.splice(0);
+    await Promise.all(opened.map((chat) => chat.close()));
+    for (const chat of opened) {
+      expect(chat.pageErrors).toEqual([]);
+      expect(chat.dialogs).toEqual([]);
+      expect(chat.consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
+    }
+  });
+
+  it('on a 390×844 phone the sidebar is a drawer behind a toggle, and nothing scrolls sideways', async () => {
+    const alice = await open({ viewport: PHONE });
+    const { page } = alice;
+    const toggle = page.getByRole('button', { name: 'Show conversations' });
+    const sidebar = page.locator('#sidebar');
+
+    expect(await toggle.isVisible()).toBe(true);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await sidebar.isVisible()).toBe(false);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+
+    // Long unbroken text wraps instead of widening the page.
+    await send(page, 'W'.repeat(300));
+    await send(page, `https://example.com/${'very-long-path-segment/'.repeat(12)}`);
+    await message(page, 'W'.repeat(300)).waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+
+    await toggle.click();
+    await sidebar.waitFor({ state: 'visible' });
+    expect(await page.locator('#drawer-toggle').getAttribute('aria-expanded')).toBe('true');
+    // Focus moves into the drawer, onto the open conversation.
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('aria-current') === 'page',
+    );
+    // Once slid in, the drawer lies within the screen.
+    await page.waitForFunction(() => {
+      const box = (globalThis as unknown as PageGlobals).document.querySelector('#sidebar')?.getBoundingClientRect();
+      return box !== undefined && box.left === 0 && box.right <= 390;
+    });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+
+    // Escape closes it and gives focus back to the toggle.
+    await page.keyboard.press('Escape');
+    await sidebar.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('id') === 'drawer-toggle');
+
+    // Picking a room in the drawer opens it and closes the drawer.
+    await page.locator('#drawer-toggle').click();
+    await conversationButton(page, 'room', 'Code with Josh').click();
+    await sidebar.waitFor({ state: 'hidden' });
+    await waitCurrent(page, 'room', 'Code with Josh');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+  });
+
+  it('renders markup in messages, private messages and room names as text and runs none of it', async () => {
+    const [alice, bob] = await Promise.all([open(), open()]);
+
+    for (const text of XSS_STRINGS) await send(alice.page, text);
+    for (const { page } of [alice, bob]) {
+      await message(page, XSS_STRINGS[XSS_STRINGS.length - 1]!).waitFor();
+      expect((await page.locator('#messages .msg .text').allTextContents()).slice(-XSS_STRINGS.length)).toEqual(XSS_STRINGS);
+    }
+
+    // A room whose name is markup: listed, opened, titled and used literally.
+    const room = conversationButton(alice.page, 'room', XSS_ROOM);
+    await room.click();
+    await waitCurrent(alice.page, 'room', XSS_ROOM);
+    expect(await alice.page.locator('#conv-title').textContent()).toBe(`#${XSS_ROOM}`);
+    await send(alice.page, 'inside the strangely named room');
+    await message(alice.page, 'inside the strangely named room').waitFor();
+
+    // A private message with markup.
+    await alice.page.locator('#user-list button', { hasText: bob.username }).click();
+    await send(alice.page, XSS_STRINGS[1]!);
+    await conversationButton(bob.page, 'dm', alice.username).click();
+    await expectTexts(bob.page, '#messages .msg .text', [XSS_STRINGS[1]!]);
+
+    for (const { page } of [alice, bob]) {
+      expect(await page.locator('img, #messages script, #messages svg, #messages a, #sidebar img, #messages b').count()).toBe(0);
+    }
+    expect(alice.dialogs).toEqual([]);
+    expect(bob.dialogs).toEqual([]);
+  });
+
+  it('is served with no inline script, style or handler, so the CSP forbids them and the page needs none', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await response.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+    expect(html).not.toMatch(/<style/i);
+    expect(html).not.toMatch(/\sstyle=/i);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    const alice = await open();
+    await send(alice.page, 'CSP check');
+    expect(alice.consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
+  });
+
+  it('has landmarks, labelled controls, Enter to send, Shift+Enter for a new line, and announces new messages', async () => {
+    const alice = await open();
+    const { page } = alice;
+    expect(await page.getByRole('banner').count()).toBe(1);
+    expect(await page.getByRole('main').count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Rooms' }).count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Direct messages' }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: /^Online/ }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Messages in General' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { level: 1, name: 'General' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Send message' }).count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'Connected' }).count()).toBe(1);
+
+    const input = page.getByRole('textbox', { name: 'Message General' });
+    await input.click();
+    await page.keyboard.type('first line');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('second line');
+    expect(await input.inputValue()).toBe('first line\nsecond line');
+    expect(await page.locator('#messages .msg .text', { hasText: 'first line' }).count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await message(page, 'first line\nsecond line').waitFor();
+    expect(await input.inputValue()).toBe('');
+    // Focus stays in the message box for the next message.
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('id'))).toBe(
+      'composer-input',
+    );
+
+    const announcer = page.locator('#announcer');
+    expect(await announcer.getAttribute('aria-live')).toBe('polite');
+    const bob = await person();
+    await bob.ask('message', { room: 'General', msg: 'can you hear me?' });
+    await announcer.getByText(`${bob.username}: can you hear me?`).waitFor({ state: 'attached' });
+    await bob.ask('private_message', { target: alice.username, msg: 'and privately?' });
+    await announcer.getByText(`${bob.username} (private): and privately?`).waitFor({ state: 'attached' });
+  });
+
+  it.each(['light', 'dark'] as const)('passes WCAG AA colour contrast in the %s colour scheme', async (colorScheme) => {
+    const alice = await open({ colorScheme });
+    const { page } = alice;
+    const bob = await person();
+    for (let i = 1; i <= 25; i++) await bob.ask('message', { room: 'General', msg: `message number ${i} from someone else` });
+    await bob.ask('private_message', { target: alice.username, msg: 'a private hello' });
+    await send(page, 'my own message');
+    await conversationButton(page, 'dm', bob.username).locator('.badge').waitFor();
+    await page.locator('#composer-input').fill('x'.repeat(2001));
+    await page.locator('#composer-input').press('Enter');
+    await page.locator('#composer-error').getByText('Message is longer').waitFor();
+    // Scrolled up while a message arrives: the new-messages marker shows.
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('#scroller')?.scrollTo(0, 0));
+    await bob.ask('message', { room: 'General', msg: 'one more' });
+    await page.locator('#new-marker').waitFor();
+    expect(await contrastFailures(page)).toEqual([]);
+
+    // The empty box's placeholder and the reconnecting state too.
+    await page.locator('#composer-input').fill('');
+    await alice.context.setOffline(true);
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).__chat?.socket.io.engine.close());
+    await page.locator('#conn-banner').waitFor();
+    expect(await contrastFailures(page)).toEqual([]);
+    await alice.context.setOffline(false);
+    await waitConnected(page);
+
+    // The drawer on a phone.
+    await page.setViewportSize(PHONE);
+    await page.locator('#drawer-toggle').click();
+    await page.locator('#sidebar').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => {
+      const sidebar = (globalThis as unknown as PageGlobals).document.querySelector('#sidebar');
+      return sidebar !== null && sidebar.getBoundingClientRect().left === 0;
+    });
+    expect(await contrastFailures(page, '#sidebar')).toEqual([]);
+  });
+});
