@@ -61,4 +61,12 @@ export const queryHandlers = [
   DownloadFileHandler,
 ];
 
-export const services = [CommandExecutor, ProjectionRunner, PresenceKeeper, RoomRulesProvider, RoomsReadModel, UsersReadModel, FilesReadModel];
+export const services = [
+  CommandExecutor,
+  ProjectionRunner,
+  PresenceKeeper,
+  RoomRulesProvider,
+  RoomsReadModel,
+  UsersReadModel,
+  FilesReadModel,
+];

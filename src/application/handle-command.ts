@@ -88,12 +88,10 @@ export class CommandExecutor {
         return [];
       }
       const occurredAt = this.clock.now().toISOString();
-      const events = decided.map(
-        (event): NewEvent => ({
-          ...event,
-          metadata: { eventId: this.ids.id(), occurredAt, correlationId: context.correlationId, causationId, node: this.config.nodeId },
-        }),
-      );
+      const events = decided.map((event): NewEvent => ({
+        ...event,
+        metadata: { eventId: this.ids.id(), occurredAt, correlationId: context.correlationId, causationId, node: this.config.nodeId },
+      }));
       try {
         const result = await this.store.append(streamId, events, loaded.version);
         const recorded = result.events as RecordedEvent<E>[];

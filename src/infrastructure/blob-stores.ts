@@ -58,7 +58,9 @@ export class PostgresBlobStore extends BlobStore {
     const pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000, application_name: 'nest-chat-blobs' });
     pool.on('error', () => undefined);
     try {
-      await pool.query('CREATE TABLE IF NOT EXISTS blobs (id text PRIMARY KEY, data bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+      await pool.query(
+        'CREATE TABLE IF NOT EXISTS blobs (id text PRIMARY KEY, data bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+      );
     } catch (error) {
       // Several nodes creating the table at once: one wins, the others find it there.
       if ((error as { code?: string }).code !== '23505' && (error as { code?: string }).code !== '42P07') {

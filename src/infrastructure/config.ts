@@ -54,7 +54,8 @@ const corsOrigins = (env: Env): '*' | string[] => {
   if (raw === undefined || raw === '' || raw === '*') return '*';
   const origins = raw.split(',').map((origin) => origin.trim());
   for (const origin of origins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://chat.example.com`);
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://chat.example.com`);
   }
   return origins;
 };

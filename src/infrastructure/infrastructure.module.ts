@@ -28,14 +28,17 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
     case 'postgres':
       return PostgresEventStore.connect(config.eventStore.url, {
         applicationName: `nest-chat ${config.nodeId}`,
-        onError: (error, context) => new Logger('PostgresEventStore').warn({ err: error, context }, 'event store background failure; retrying'),
+        onError: (error, context) =>
+          new Logger('PostgresEventStore').warn({ err: error, context }, 'event store background failure; retrying'),
       });
   }
 };
 
 /** Uploaded files: in DATA_DIR/files, or in PostgreSQL next to the events so every node serves them. */
 export const openBlobStore = async (config: AppConfig): Promise<BlobStore> =>
-  config.eventStore.kind === 'postgres' ? PostgresBlobStore.connect(config.eventStore.url) : new DiskBlobStore(join(config.dataDir, 'files'));
+  config.eventStore.kind === 'postgres'
+    ? PostgresBlobStore.connect(config.eventStore.url)
+    : new DiskBlobStore(join(config.dataDir, 'files'));
 
 /** The adapters that reach outside the process, opened before the application is built. */
 export interface Connections {

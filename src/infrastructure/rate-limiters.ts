@@ -48,7 +48,10 @@ export class RedisRateLimiter extends RateLimiter {
   }
 
   async consume(key: string, rule: RateRule): Promise<RateDecision> {
-    const [allowed, retry] = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst)) as [number, number];
+    const [allowed, retry] = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst)) as [
+      number,
+      number,
+    ];
     return { allowed: allowed === 1, retryAfterMs: retry };
   }
 }

@@ -40,7 +40,9 @@ export class IdentityService {
       refused = this.signer.verify(token) === null ? 'invalid_token' : 'unknown_session';
       this.logger.warn({ reason: refused }, 'session token refused');
     }
-    const actor = await this.commandBus.execute<StartGuestSessionCommand, Actor>(new StartGuestSessionCommand({ correlationId: this.ids.id() }));
+    const actor = await this.commandBus.execute<StartGuestSessionCommand, Actor>(
+      new StartGuestSessionCommand({ correlationId: this.ids.id() }),
+    );
     this.logger.log({ userId: actor.userId, username: actor.username }, 'guest session started');
     return { ...this.issue(actor, false), resumed: false, ...(refused ? { refused } : {}) };
   }

@@ -40,7 +40,9 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationShutdown(signal?: string): Promise<void> {
     clearInterval(this.timer);
     await this.executor.drain();
-    await this.registry.leave(this.config.nodeId).catch((error: unknown) => this.logger.warn({ err: error }, 'could not leave the cluster'));
+    await this.registry
+      .leave(this.config.nodeId)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not leave the cluster'));
     await this.registry.close();
     await this.store.close();
     await this.blobs.close();

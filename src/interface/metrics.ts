@@ -8,7 +8,11 @@ import { GetActiveUsersQuery } from '../application/queries/users.queries';
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
-  readonly connectedSockets = new Gauge({ name: 'chat_connected_sockets', help: 'Socket.IO connections open on this node', registers: [this.registry] });
+  readonly connectedSockets = new Gauge({
+    name: 'chat_connected_sockets',
+    help: 'Socket.IO connections open on this node',
+    registers: [this.registry],
+  });
   readonly eventsAppended = new Counter({
     name: 'chat_events_appended_total',
     help: 'Events this node appended to the log, by type',

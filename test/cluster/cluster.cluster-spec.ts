@@ -44,7 +44,9 @@ describe('several nodes on PostgreSQL and Redis', () => {
     const alice = await a.connect();
     const aliceOnC = await c.connect({ token: alice.session.token });
     const bob = await b.connect();
-    await eventually(async () => (await a.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === bob.username));
+    await eventually(async () =>
+      (await a.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === bob.username),
+    );
     await alice.ask('private_message', { target: bob.username, msg: 'psst' });
     for (const socket of [bob, alice, aliceOnC]) {
       await expect(socket.next('private_message')).resolves.toMatchObject({ msg: 'psst', from: alice.username, to: bob.username });
@@ -62,12 +64,16 @@ describe('several nodes on PostgreSQL and Redis', () => {
     tab1.close();
     await tab2.ask('join', { room: 'Zero to Knowing' });
     for (const node of [a, b, c]) {
-      await eventually(async () => (await node.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === name));
+      await eventually(async () =>
+        (await node.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === name),
+      );
     }
     tab2.close();
     await watcher.next<Users>('active_users', (p) => !p.users.includes(name));
     for (const node of [a, b, c]) {
-      await eventually(async () => !(await node.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === name));
+      await eventually(
+        async () => !(await node.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === name),
+      );
     }
   });
 
@@ -76,7 +82,9 @@ describe('several nodes on PostgreSQL and Redis', () => {
     for (const s of senders) await s.ask('join', { room: 'Code with Josh' });
     const acks = await Promise.all(
       senders.flatMap((s, i) =>
-        Array.from({ length: 15 }, (_, j) => s.ask<{ ok: boolean; message: Message }>('message', { room: 'Code with Josh', msg: `${i}-${j}`, clientId: `${i}-${j}` })),
+        Array.from({ length: 15 }, (_, j) =>
+          s.ask<{ ok: boolean; message: Message }>('message', { room: 'Code with Josh', msg: `${i}-${j}`, clientId: `${i}-${j}` }),
+        ),
       ),
     );
     expect(acks.filter((ack) => !ack.ok)).toEqual([]);

@@ -24,11 +24,16 @@ describe('abuse', () => {
     it('rejects messages beyond the burst with rate_limited and a retry-after, storing none of them', async () => {
       const alice = await server.connect();
       await alice.ask('join', { room: 'General' });
-      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => alice.ask<{ ok: boolean } | Rejection>('message', { room: 'General', msg: `m${i}` })));
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => alice.ask<{ ok: boolean } | Rejection>('message', { room: 'General', msg: `m${i}` })),
+      );
       expect(answers.filter((a) => a.ok)).toHaveLength(10);
       const limited = answers.filter((a): a is Rejection => !a.ok);
       expect(limited).toHaveLength(2);
-      expect(limited[0]).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) } });
+      expect(limited[0]).toEqual({
+        ok: false,
+        error: { code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) },
+      });
       expect(limited[0]!.error.retryAfterMs).toBeGreaterThan(0);
       const page = await server.http().get('/api/rooms/General/messages?limit=100').expect(200);
       expect(page.body.messages.filter((m: { username: string }) => m.username === alice.username)).toHaveLength(10);
@@ -39,7 +44,9 @@ describe('abuse', () => {
       const tab2 = await server.connect({ token: tab1.session.token });
       await tab1.ask('join', { room: 'Code with Josh' });
       await Promise.all(Array.from({ length: 10 }, (_, i) => tab1.ask('message', { room: 'Code with Josh', msg: `t${i}` })));
-      await expect(tab2.ask('message', { room: 'Code with Josh', msg: 'one more' })).resolves.toMatchObject({ error: { code: 'rate_limited' } });
+      await expect(tab2.ask('message', { room: 'Code with Josh', msg: 'one more' })).resolves.toMatchObject({
+        error: { code: 'rate_limited' },
+      });
       const other = await server.connect();
       await other.ask('join', { room: 'Code with Josh' });
       await expect(other.ask('message', { room: 'Code with Josh', msg: 'someone else' })).resolves.toMatchObject({ ok: true });
@@ -50,7 +57,9 @@ describe('abuse', () => {
       const bob = await server.connect();
       const joins = await Promise.all(Array.from({ length: 11 }, () => alice.ask<{ ok: boolean }>('join', { room: 'The Nerd Nook' })));
       expect(joins.filter((a) => !a.ok)).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'rate_limited' }) })]);
-      const pms = await Promise.all(Array.from({ length: 11 }, () => alice.ask<{ ok: boolean }>('private_message', { target: bob.username, msg: 'hi' })));
+      const pms = await Promise.all(
+        Array.from({ length: 11 }, () => alice.ask<{ ok: boolean }>('private_message', { target: bob.username, msg: 'hi' })),
+      );
       expect(pms.filter((a) => !a.ok)).toHaveLength(1);
     });
 
@@ -59,7 +68,10 @@ describe('abuse', () => {
       const disconnected = new Promise<string>((resolve) => flooder.raw.once('disconnect', resolve));
       for (let i = 0; i < 60; i++) flooder.raw.emit('message', { room: 'General', msg: 'spam' });
       await expect(disconnected).resolves.toBe('io server disconnect');
-      await expect(flooder.next('error', (e) => e.code === 'rate_limited')).resolves.toMatchObject({ event: 'message', retryAfterMs: expect.any(Number) });
+      await expect(flooder.next('error', (e) => e.code === 'rate_limited')).resolves.toMatchObject({
+        event: 'message',
+        retryAfterMs: expect.any(Number),
+      });
     });
   });
 
@@ -101,7 +113,9 @@ describe('abuse', () => {
 
     it('refuses a Socket.IO handshake from a foreign origin and accepts an allowed or the same origin', async () => {
       await expect(connect(server.url, { headers: { origin: 'https://evil.example.com' } })).rejects.toBeDefined();
-      await expect(connect(server.url, { headers: { origin: 'https://chat.example.com' } })).resolves.toMatchObject({ session: expect.any(Object) });
+      await expect(connect(server.url, { headers: { origin: 'https://chat.example.com' } })).resolves.toMatchObject({
+        session: expect.any(Object),
+      });
       await expect(connect(server.url, { headers: { origin: server.url } })).resolves.toMatchObject({ session: expect.any(Object) });
     });
 
@@ -136,11 +150,15 @@ describe('abuse', () => {
         const alice = await server.connect();
         const bob = await server.connect();
         await alice.ask('join', { room: 'General' });
-        await expect(alice.ask('message', { room: 'General', msg: 'hi', username: bob.username })).resolves.toMatchObject({ error: { code: 'invalid_payload' } });
+        await expect(alice.ask('message', { room: 'General', msg: 'hi', username: bob.username })).resolves.toMatchObject({
+          error: { code: 'invalid_payload' },
+        });
         await expect(alice.ask('private_message', { target: bob.username, msg: 'hi', from: bob.username })).resolves.toMatchObject({
           error: { code: 'invalid_payload' },
         });
-        await expect(alice.ask('message', { room: 'General', msg: 'me' })).resolves.toMatchObject({ message: { username: alice.username } });
+        await expect(alice.ask('message', { room: 'General', msg: 'me' })).resolves.toMatchObject({
+          message: { username: alice.username },
+        });
       } finally {
         await server.close();
       }
@@ -156,7 +174,11 @@ describe('metrics', () => {
       await alice.ask('join', { room: 'General' });
       await alice.ask('message', { room: 'General', msg: 'counted' });
       await alice.ask('join', { room: 'Nowhere' });
-      const response = await server.http().get('/metrics').expect(200).expect('Content-Type', /text\/plain/);
+      const response = await server
+        .http()
+        .get('/metrics')
+        .expect(200)
+        .expect('Content-Type', /text\/plain/);
       const text = response.text;
       expect(text).toMatch(/^chat_connected_sockets 1$/m);
       expect(text).toMatch(/^chat_online_users 1$/m);

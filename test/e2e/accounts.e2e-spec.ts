@@ -29,7 +29,12 @@ describe('accounts', () => {
     await socket.ask('join', { room: 'General' });
     const before = await socket.ask<{ message: { id: string } }>('message', { room: 'General', msg: 'as a guest' });
 
-    const registered = await server.http().post('/api/auth/register').set('Cookie', cookie).send({ username: 'Ada', password: 'correct horse battery' }).expect(201);
+    const registered = await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', cookie)
+      .send({ username: 'Ada', password: 'correct horse battery' })
+      .expect(201);
     expect(registered.body).toEqual({ username: 'Ada', account: true });
     expect(JSON.stringify(registered.body)).not.toContain('correct horse');
 
@@ -49,25 +54,42 @@ describe('accounts', () => {
 
   it('reserves registered names case-insensitively and for look-alikes', async () => {
     const first = await guest();
-    await server.http().post('/api/auth/register').set('Cookie', first.cookie).send({ username: 'Grace', password: 'password-one' }).expect(201);
+    await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', first.cookie)
+      .send({ username: 'Grace', password: 'password-one' })
+      .expect(201);
     for (const name of ['grace', 'GRACE', 'Ｇｒａｃｅ']) {
       const other = await guest();
-      const response = await server.http().post('/api/auth/register').set('Cookie', other.cookie).send({ username: name, password: 'password-two' });
+      const response = await server
+        .http()
+        .post('/api/auth/register')
+        .set('Cookie', other.cookie)
+        .send({ username: name, password: 'password-two' });
       expect({ name, status: response.status, body: response.body }).toEqual({
         name,
         status: 409,
         body: { error: { code: 'name_taken', message: expect.any(String) } },
       });
     }
-    const again = await server.http().post('/api/auth/register').set('Cookie', first.cookie).send({ username: 'Grace2', password: 'password-one' });
+    const again = await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', first.cookie)
+      .send({ username: 'Grace2', password: 'password-one' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_registered');
   });
 
-  it("does not let anyone register a name a guest already has", async () => {
+  it('does not let anyone register a name a guest already has', async () => {
     const holder = await guest();
     const other = await guest();
-    const response = await server.http().post('/api/auth/register').set('Cookie', other.cookie).send({ username: holder.username, password: 'password-three' });
+    const response = await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', other.cookie)
+      .send({ username: holder.username, password: 'password-three' });
     expect(response.status).toBe(409);
   });
 
@@ -84,7 +106,12 @@ describe('accounts', () => {
 
   it('answers a wrong password and an unknown user the same way', async () => {
     const { cookie } = await guest();
-    await server.http().post('/api/auth/register').set('Cookie', cookie).send({ username: 'Margaret', password: 'apollo-eleven' }).expect(201);
+    await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', cookie)
+      .send({ username: 'Margaret', password: 'apollo-eleven' })
+      .expect(201);
     const wrong = await server.http().post('/api/auth/login').send({ username: 'Margaret', password: 'apollo-twelve' });
     const unknown = await server.http().post('/api/auth/login').send({ username: 'Nobody', password: 'apollo-twelve' });
     expect(wrong.status).toBe(401);
@@ -98,7 +125,14 @@ describe('accounts', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        statuses.push((await fresh.http().post('/api/auth/login').send({ username: 'Target', password: `guess-${i}-xx` })).status);
+        statuses.push(
+          (
+            await fresh
+              .http()
+              .post('/api/auth/login')
+              .send({ username: 'Target', password: `guess-${i}-xx` })
+          ).status,
+        );
       }
       expect(statuses).toEqual([...Array<number>(10).fill(401), 429, 429]);
       const limited = await fresh.http().post('/api/auth/login').send({ username: 'Target', password: 'guess-again' });
@@ -119,13 +153,22 @@ describe('accounts', () => {
     [{ username: 'Valid', password: 'long-enough', admin: true }, 'admin'],
     [[], 'body'],
   ])('names the field of a bad registration %j', async (body, field) => {
-    const response = await server.http().post('/api/auth/register').send(body as object).expect(400);
+    const response = await server
+      .http()
+      .post('/api/auth/register')
+      .send(body as object)
+      .expect(400);
     expect(response.body).toEqual({ error: { code: 'invalid_payload', field, message: expect.any(String) } });
   });
 
   it('signs out to a fresh guest; the old token is refused afterwards, and its sockets are ended', async () => {
     const { cookie } = await guest();
-    await server.http().post('/api/auth/register').set('Cookie', cookie).send({ username: 'Barbara', password: 'liskov-substitution' }).expect(201);
+    await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', cookie)
+      .send({ username: 'Barbara', password: 'liskov-substitution' })
+      .expect(201);
     const socket = await server.connect({ cookie });
     const ended = socket.next('session_ended');
     const logout = await server.http().post('/api/auth/logout').set('Cookie', cookie).expect(200);

@@ -7,7 +7,8 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 const PDF = Buffer.from('%PDF-1.4\n% a tiny document\n');
 const HTML = Buffer.from('<!doctype html><script>alert(1)</script>');
 
-const cookieOf = (response: { headers: Record<string, unknown> }): string => (response.headers['set-cookie'] as string[])[0]!.split(';')[0]!;
+const cookieOf = (response: { headers: Record<string, unknown> }): string =>
+  (response.headers['set-cookie'] as string[])[0]!.split(';')[0]!;
 
 describe('file sharing', () => {
   let server: TestApp;
@@ -37,19 +38,39 @@ describe('file sharing', () => {
     const bob = await user();
     await alice.socket.ask('join', { room: 'General' });
     await bob.socket.ask('join', { room: 'General' });
-    const upload = await server.http().post('/api/files').set('Cookie', alice.cookie).attach('file', PNG, { filename: 'cat.png', contentType: 'image/png' }).expect(201);
-    expect(upload.body).toEqual({ id: expect.any(String), name: 'cat.png', type: 'image/png', size: PNG.length, url: `/api/files/${upload.body.id}` });
+    const upload = await server
+      .http()
+      .post('/api/files')
+      .set('Cookie', alice.cookie)
+      .attach('file', PNG, { filename: 'cat.png', contentType: 'image/png' })
+      .expect(201);
+    expect(upload.body).toEqual({
+      id: expect.any(String),
+      name: 'cat.png',
+      type: 'image/png',
+      size: PNG.length,
+      url: `/api/files/${upload.body.id}`,
+    });
 
-    const sent = await alice.socket.ask<{ message: { attachment: unknown; msg: string } }>('message', { room: 'General', msg: '', fileId: upload.body.id });
+    const sent = await alice.socket.ask<{ message: { attachment: unknown; msg: string } }>('message', {
+      room: 'General',
+      msg: '',
+      fileId: upload.body.id,
+    });
     const attachment = { fileId: upload.body.id, name: 'cat.png', type: 'image/png', size: PNG.length };
     expect(sent.message).toMatchObject({ msg: '', attachment });
     await expect(bob.socket.next('message', (m) => m.attachment !== undefined)).resolves.toMatchObject({ attachment });
 
-    const download = await server.http().get(upload.body.url).set('Cookie', bob.cookie).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const download = await server
+      .http()
+      .get(upload.body.url)
+      .set('Cookie', bob.cookie)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(download.status).toBe(200);
     expect(download.body).toEqual(PNG);
     expect(download.headers['content-type']).toBe('image/png');
@@ -64,7 +85,12 @@ describe('file sharing', () => {
     const alice = await user();
     const outsider = await user();
     await alice.socket.ask('join', { room: 'Code with Josh' });
-    const upload = await server.http().post('/api/files').set('Cookie', alice.cookie).attach('file', PDF, { filename: 'notes.pdf', contentType: 'application/pdf' }).expect(201);
+    const upload = await server
+      .http()
+      .post('/api/files')
+      .set('Cookie', alice.cookie)
+      .attach('file', PDF, { filename: 'notes.pdf', contentType: 'application/pdf' })
+      .expect(201);
     await alice.socket.ask('message', { room: 'Code with Josh', msg: 'the notes', fileId: upload.body.id });
     const refused = await server.http().get(upload.body.url).set('Cookie', outsider.cookie).expect(403);
     expect(refused.body).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });

@@ -63,12 +63,20 @@ describe('malformed payloads', () => {
 
   it.each(Object.keys(fieldsOf))('%s with garbage and no acknowledgement answers with an error event', async (event) => {
     alice.raw.emit(event, 'garbage');
-    await expect(alice.next('error', (e) => e.event === event)).resolves.toEqual({ code: 'invalid_payload', message: expect.any(String), event });
+    await expect(alice.next('error', (e) => e.event === event)).resolves.toEqual({
+      code: 'invalid_payload',
+      message: expect.any(String),
+      event,
+    });
   });
 
   it('names the offending field', async () => {
-    await expect(alice.ask('message', { room: 'General', msg: 5 })).resolves.toMatchObject({ error: { message: expect.stringContaining('msg') } });
-    await expect(alice.ask('join', { room: 'General', hack: 1 })).resolves.toMatchObject({ error: { message: expect.stringContaining('hack') } });
+    await expect(alice.ask('message', { room: 'General', msg: 5 })).resolves.toMatchObject({
+      error: { message: expect.stringContaining('msg') },
+    });
+    await expect(alice.ask('join', { room: 'General', hack: 1 })).resolves.toMatchObject({
+      error: { message: expect.stringContaining('hack') },
+    });
   });
 
   it('still serves everyone normally afterwards', async () => {

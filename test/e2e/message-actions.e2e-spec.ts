@@ -25,7 +25,11 @@ describe('edits, deletes, reactions and typing', () => {
   describe('edit_message', () => {
     it('lets the author edit; every member sees it live and in history', async () => {
       const { alice, bob, message } = await pair('General');
-      const ack = await alice.ask<{ ok: true; message: Message }>('edit_message', { room: 'General', messageId: message.id, msg: ' final ' });
+      const ack = await alice.ask<{ ok: true; message: Message }>('edit_message', {
+        room: 'General',
+        messageId: message.id,
+        msg: ' final ',
+      });
       expect(ack.message).toMatchObject({ id: message.id, seq: message.seq, msg: 'final', editedAt: expect.any(String) });
       await expect(bob.next('message_edited')).resolves.toEqual({
         room: 'General',
@@ -76,7 +80,13 @@ describe('edits, deletes, reactions and typing', () => {
       });
       const ack = await alice.ask<{ message: Message }>('delete_message', { room: 'Zero to Knowing', messageId: message.id });
       expect(ack.message).toMatchObject({ id: message.id, msg: '', deleted: true });
-      await expect(bob.next('message_deleted')).resolves.toEqual({ room: 'Zero to Knowing', id: message.id, seq: message.seq, deleted: true, reactions: {} });
+      await expect(bob.next('message_deleted')).resolves.toEqual({
+        room: 'Zero to Knowing',
+        id: message.id,
+        seq: message.seq,
+        deleted: true,
+        reactions: {},
+      });
       const carol = await server.connect();
       await carol.ask('join', { room: 'Zero to Knowing' });
       const history = await carol.next<{ messages: Message[] }>('history');
@@ -107,7 +117,9 @@ describe('edits, deletes, reactions and typing', () => {
       });
       const toggled = await bob.ask<{ message: Message }>('react', { room: 'General', messageId: message.id, emoji: '👍' });
       expect(toggled.message.reactions).toEqual({ '👍': [alice.username] });
-      await expect(bob.ask('react', { room: 'General', messageId: message.id, emoji: 'lol' })).resolves.toMatchObject({ error: { code: 'invalid_emoji' } });
+      await expect(bob.ask('react', { room: 'General', messageId: message.id, emoji: 'lol' })).resolves.toMatchObject({
+        error: { code: 'invalid_emoji' },
+      });
       await isolated.close();
 
       const again = await startApp({}, isolated.dataDir);
@@ -153,7 +165,9 @@ describe('edits, deletes, reactions and typing', () => {
       await expect(bob.next('typing')).resolves.toEqual({ from: alice.username, typing: true });
       await alice.ask('typing', { target: bob.username, typing: false });
       await expect(bob.next('typing')).resolves.toEqual({ from: alice.username, typing: false });
-      await expect(alice.ask('typing', { room: 'Zero to Knowing', typing: true })).resolves.toMatchObject({ error: { code: 'not_a_member' } });
+      await expect(alice.ask('typing', { room: 'Zero to Knowing', typing: true })).resolves.toMatchObject({
+        error: { code: 'not_a_member' },
+      });
       await expect(alice.ask('typing', { target: 'Nobody99', typing: true })).resolves.toMatchObject({ error: { code: 'user_not_found' } });
       await expect(alice.ask('typing', { room: 'General', typing: 'yes' })).resolves.toMatchObject({ error: { code: 'invalid_payload' } });
     });

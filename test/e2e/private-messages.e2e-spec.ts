@@ -62,7 +62,10 @@ describe('private messages', () => {
       error: { code: 'user_not_found', message: expect.any(String) },
     });
     await alice.next('active_users', (p: { users: string[] }) => !p.users.includes(bobName));
-    await expect(alice.ask('private_message', { target: bobName, msg: 'hi' })).resolves.toMatchObject({ ok: false, error: { code: 'user_not_found' } });
+    await expect(alice.ask('private_message', { target: bobName, msg: 'hi' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'user_not_found' },
+    });
     alice.raw.emit('message', { type: 'private', target: 'Nobody123', msg: 'hi' });
     await expect(alice.next('error')).resolves.toMatchObject({ code: 'user_not_found', event: 'message' });
   });
@@ -70,7 +73,9 @@ describe('private messages', () => {
   it('rejects empty and over-long private messages', async () => {
     const alice = await server.connect();
     const bob = await server.connect();
-    await expect(alice.ask('private_message', { target: bob.username, msg: '   ' })).resolves.toMatchObject({ error: { code: 'empty_message' } });
+    await expect(alice.ask('private_message', { target: bob.username, msg: '   ' })).resolves.toMatchObject({
+      error: { code: 'empty_message' },
+    });
     await expect(alice.ask('private_message', { target: bob.username, msg: 'y'.repeat(2001) })).resolves.toMatchObject({
       error: { code: 'message_too_long' },
     });

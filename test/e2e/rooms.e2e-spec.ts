@@ -129,7 +129,9 @@ describe('rooms: join, leave and messages', () => {
         const senders = await Promise.all([isolated.connect(), isolated.connect(), isolated.connect()]);
         for (const s of senders) await s.ask('join', { room: 'General' });
         const acks = await Promise.all(
-          senders.flatMap((s, i) => Array.from({ length: 10 }, (_, j) => s.ask<{ message: { seq: number } }>('message', { room: 'General', msg: `${i}-${j}` }))),
+          senders.flatMap((s, i) =>
+            Array.from({ length: 10 }, (_, j) => s.ask<{ message: { seq: number } }>('message', { room: 'General', msg: `${i}-${j}` })),
+          ),
         );
         expect(acks.map((a) => a.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       } finally {
@@ -163,8 +165,16 @@ describe('rooms: join, leave and messages', () => {
       const bob = await server.connect();
       await alice.ask('join', { room: 'General' });
       await bob.ask('join', { room: 'General' });
-      const first = await alice.ask<{ message: { id: string; seq: number } }>('message', { room: 'General', msg: 'once', clientId: 'c-42' });
-      const again = await alice.ask<{ message: { id: string; seq: number } }>('message', { room: 'General', msg: 'once', clientId: 'c-42' });
+      const first = await alice.ask<{ message: { id: string; seq: number } }>('message', {
+        room: 'General',
+        msg: 'once',
+        clientId: 'c-42',
+      });
+      const again = await alice.ask<{ message: { id: string; seq: number } }>('message', {
+        room: 'General',
+        msg: 'once',
+        clientId: 'c-42',
+      });
       expect(again).toEqual(first);
       await alice.ask('message', { room: 'General', msg: 'next', clientId: 'c-43' });
       await bob.next('message', (m) => m.msg === 'next');

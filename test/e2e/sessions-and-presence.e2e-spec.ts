@@ -17,7 +17,13 @@ describe('sessions and presence', () => {
   describe('identity', () => {
     it('gives a new socket a guest name and a signed token, then the online users', async () => {
       const alice = await server.connect();
-      expect(alice.session).toEqual({ username: expect.stringMatching(/^Guest\d+$/), token: expect.any(String), resumed: false, account: false, rooms: [] });
+      expect(alice.session).toEqual({
+        username: expect.stringMatching(/^Guest\d+$/),
+        token: expect.any(String),
+        resumed: false,
+        account: false,
+        rooms: [],
+      });
       await expect(alice.next<Users>('active_users')).resolves.toEqual({ users: expect.arrayContaining([alice.username]) });
     });
 
@@ -153,6 +159,5 @@ describe('sessions and presence', () => {
       await watcher.next<Users>('active_users', (p) => !p.users.includes(alice.username));
       expect((await server.http().get('/api/rooms/Zero%20to%20Knowing')).body.members).not.toContain(alice.username);
     });
-
   });
 });

@@ -32,8 +32,18 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
 
   async execute({ sessionId, username, password, context }: RegisterAccountCommand): Promise<Actor> {
     const passwordHash = await this.hasher.hash(password);
-    await this.executor.execute(usernameStream(username), usernameDecider, { type: 'ClaimUsername', data: { username, userId: sessionId } }, context);
-    await this.executor.execute(sessionStream(sessionId), this.decider, { type: 'RegisterAccount', data: { sessionId, username, passwordHash } }, context);
+    await this.executor.execute(
+      usernameStream(username),
+      usernameDecider,
+      { type: 'ClaimUsername', data: { username, userId: sessionId } },
+      context,
+    );
+    await this.executor.execute(
+      sessionStream(sessionId),
+      this.decider,
+      { type: 'RegisterAccount', data: { sessionId, username, passwordHash } },
+      context,
+    );
     return { userId: sessionId, username };
   }
 }
@@ -55,7 +65,8 @@ export class SignInHandler implements ICommandHandler<SignInCommand, Actor> {
 
   async execute({ username, password }: SignInCommand): Promise<Actor> {
     const account = this.users.account(username);
-    const valid = account === undefined ? await this.hasher.verifyNothing(password) : await this.hasher.verify(password, account.passwordHash);
+    const valid =
+      account === undefined ? await this.hasher.verifyNothing(password) : await this.hasher.verify(password, account.passwordHash);
     if (account === undefined || !valid) throw new DomainError('invalid_credentials', 'Wrong name or password');
     return { userId: account.userId, username: account.username };
   }

@@ -28,7 +28,12 @@ export class UploadFileHandler implements ICommandHandler<UploadFileCommand, Fil
   async execute({ actor, file, bytes, context }: UploadFileCommand): Promise<FileView> {
     await this.blobs.put(file.fileId, bytes);
     try {
-      await this.executor.execute(fileStream(file.fileId), fileDecider, { type: 'UploadFile', data: { ...file, uploaderId: actor.userId } }, context);
+      await this.executor.execute(
+        fileStream(file.fileId),
+        fileDecider,
+        { type: 'UploadFile', data: { ...file, uploaderId: actor.userId } },
+        context,
+      );
     } catch (error) {
       await this.blobs.delete(file.fileId);
       throw error;
@@ -67,7 +72,8 @@ export class DownloadFileHandler implements IQueryHandler<DownloadFileQuery, Dow
     const file = this.files.file(fileId);
     const shared = this.files.sharedIn(fileId);
     if (file === undefined || shared === undefined) return 'not_found';
-    const allowed = file.uploaderId === userId || shared.participants.has(userId) || shared.rooms.some((room) => this.rooms.isMember(room, userId));
+    const allowed =
+      file.uploaderId === userId || shared.participants.has(userId) || shared.rooms.some((room) => this.rooms.isMember(room, userId));
     if (!allowed) return 'forbidden';
     const bytes = await this.blobs.get(fileId);
     return bytes === undefined ? 'not_found' : { file, bytes };

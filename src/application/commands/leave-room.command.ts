@@ -29,7 +29,10 @@ export class LeaveRoomHandler implements ICommandHandler<LeaveRoomCommand, { lef
     const events = await this.executor.execute(
       roomStream(room),
       this.decider,
-      { type: 'LeaveRoom', data: { room, userId: actor.userId, reason, ...(actor.username !== undefined ? { username: actor.username } : {}) } },
+      {
+        type: 'LeaveRoom',
+        data: { room, userId: actor.userId, reason, ...(actor.username !== undefined ? { username: actor.username } : {}) },
+      },
       context,
     );
     return { left: events.length > 0 };

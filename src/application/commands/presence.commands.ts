@@ -115,7 +115,12 @@ export class PresenceKeeper implements OnApplicationShutdown {
   private async expire(userId: string): Promise<void> {
     if (this.stopped) return;
     const context = { correlationId: this.ids.id() };
-    const wentOffline = await this.executor.execute(presenceStream(userId), presenceDecider, { type: 'GoOffline', data: { userId } }, context);
+    const wentOffline = await this.executor.execute(
+      presenceStream(userId),
+      presenceDecider,
+      { type: 'GoOffline', data: { userId } },
+      context,
+    );
     if (wentOffline.length === 0) return;
     for (const room of this.rooms.roomsOf(userId)) await this.leave(userId, room, context);
   }
@@ -123,7 +128,9 @@ export class PresenceKeeper implements OnApplicationShutdown {
   private async leave(userId: string, room: string, context: CommandContext): Promise<void> {
     try {
       const username = this.users.usernameOf(userId);
-      await this.commandBus.execute(new LeaveRoomCommand({ userId, ...(username !== undefined ? { username } : {}) }, room, context, 'disconnected'));
+      await this.commandBus.execute(
+        new LeaveRoomCommand({ userId, ...(username !== undefined ? { username } : {}) }, room, context, 'disconnected'),
+      );
     } catch (error) {
       // Another node took them out first.
       if (!(error instanceof DomainError && error.code === 'not_a_member')) throw error;

@@ -37,17 +37,21 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand, M
   async execute({ actor, room, text, clientId, context, fileId }: SendMessageCommand): Promise<MessageView> {
     const messageId = this.ids.id();
     const attachment = attachmentFor(this.files, actor, fileId);
-    const data = { room, userId: actor.userId, username: actor.username, messageId, text, ...(attachment !== undefined ? { attachment } : {}) };
+    const data = {
+      room,
+      userId: actor.userId,
+      username: actor.username,
+      messageId,
+      text,
+      ...(attachment !== undefined ? { attachment } : {}),
+    };
     await this.executor.execute(
       roomStream(room),
       this.decider,
       { type: 'SendMessage', data: clientId === undefined ? data : { ...data, clientId } },
       context,
     );
-    const sent =
-      clientId === undefined
-        ? this.rooms.message(room, messageId)
-        : this.rooms.sentWithClientId(room, actor.userId, clientId);
+    const sent = clientId === undefined ? this.rooms.message(room, messageId) : this.rooms.sentWithClientId(room, actor.userId, clientId);
     if (sent === undefined) throw new Error(`Message ${messageId} is missing from the read model`);
     return sent;
   }

@@ -42,7 +42,8 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
       messageId,
       text,
       ...(attachment !== undefined ? { attachment } : {}),
-      target: recipient === undefined ? { userId: null, name: target } : { userId: recipient.userId, username: recipient.username, name: target },
+      target:
+        recipient === undefined ? { userId: null, name: target } : { userId: recipient.userId, username: recipient.username, name: target },
     };
     await this.executor.execute(
       sessionStream(actor.userId),

@@ -31,7 +31,12 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
   async execute({ context }: StartGuestSessionCommand): Promise<Actor> {
     const userId = this.ids.id();
     const username = await this.claimGuestName(userId, context);
-    await this.executor.execute(sessionStream(userId), this.decider, { type: 'StartSession', data: { sessionId: userId, username } }, context);
+    await this.executor.execute(
+      sessionStream(userId),
+      this.decider,
+      { type: 'StartSession', data: { sessionId: userId, username } },
+      context,
+    );
     return { userId, username };
   }
 
@@ -41,7 +46,12 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
       const username = guestName(this.ids.digits(attempt < 5 ? 4 : 6 + Math.floor(attempt / 5)));
       if (this.users.isNameClaimed(username)) continue;
       try {
-        await this.executor.execute(usernameStream(username), usernameDecider, { type: 'ClaimUsername', data: { username, userId } }, context);
+        await this.executor.execute(
+          usernameStream(username),
+          usernameDecider,
+          { type: 'ClaimUsername', data: { username, userId } },
+          context,
+        );
         return username;
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'name_taken')) throw error;

@@ -23,7 +23,9 @@ export class GetReadinessHandler implements IQueryHandler<GetReadinessQuery, Rea
     const projected = this.projections.caughtUpTo;
     try {
       const head = await this.store.headPosition();
-      return projected >= head ? { ready: true, head, projected } : { ready: false, head, projected, reason: 'read models are catching up' };
+      return projected >= head
+        ? { ready: true, head, projected }
+        : { ready: false, head, projected, reason: 'read models are catching up' };
     } catch (error) {
       return { ready: false, projected, reason: `event store unreachable: ${(error as Error).message}` };
     }

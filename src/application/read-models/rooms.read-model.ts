@@ -101,13 +101,22 @@ export class RoomsReadModel implements Projection {
         return;
       }
       case 'AccountRegistered':
-        for (const room of this.roomsByUser.get(event.data.sessionId) ?? []) this.rooms.get(room)?.members.set(event.data.sessionId, event.data.username);
+        for (const room of this.roomsByUser.get(event.data.sessionId) ?? [])
+          this.rooms.get(room)?.members.set(event.data.sessionId, event.data.username);
         return;
       case 'MessageEdited':
-        this.update(event.data.room, event.data.messageId, (view) => ({ ...view, msg: event.data.text, editedAt: event.metadata.occurredAt }));
+        this.update(event.data.room, event.data.messageId, (view) => ({
+          ...view,
+          msg: event.data.text,
+          editedAt: event.metadata.occurredAt,
+        }));
         return;
       case 'MessageDeleted':
-        this.update(event.data.room, event.data.messageId, ({ attachment: _, reactions: __, ...view }) => ({ ...view, msg: '', deleted: true }));
+        this.update(event.data.room, event.data.messageId, ({ attachment: _, reactions: __, ...view }) => ({
+          ...view,
+          msg: '',
+          deleted: true,
+        }));
         return;
       case 'ReactionAdded':
       case 'ReactionRemoved':

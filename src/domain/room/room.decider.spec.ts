@@ -237,12 +237,14 @@ describe('room decider', () => {
 describe('room decider: attachments, edits, deletes and reactions', () => {
   const edit = (user: User, messageId: string, text: string) =>
     ({ type: 'EditMessage', data: { room: 'General', userId: user.userId, messageId, text } }) as const;
-  const remove = (user: User, messageId: string) => ({ type: 'DeleteMessage', data: { room: 'General', userId: user.userId, messageId } }) as const;
+  const remove = (user: User, messageId: string) =>
+    ({ type: 'DeleteMessage', data: { room: 'General', userId: user.userId, messageId } }) as const;
   const react = (user: User, messageId: string, emoji: string) =>
     ({ type: 'ToggleReaction', data: { room: 'General', ...user, messageId, emoji } }) as const;
   const edited = (user: User, messageId: string, text: string) =>
     ({ type: 'MessageEdited', data: { room: 'General', messageId, userId: user.userId, text } }) as const;
-  const deleted = (user: User, messageId: string) => ({ type: 'MessageDeleted', data: { room: 'General', messageId, userId: user.userId } }) as const;
+  const deleted = (user: User, messageId: string) =>
+    ({ type: 'MessageDeleted', data: { room: 'General', messageId, userId: user.userId } }) as const;
   const added = (user: User, messageId: string, emoji: string) =>
     ({ type: 'ReactionAdded', data: { room: 'General', messageId, ...user, emoji } }) as const;
   const removed = (user: User, messageId: string, emoji: string) =>
@@ -255,39 +257,58 @@ describe('room decider: attachments, edits, deletes and reactions', () => {
     it('sends it with an empty text', () => {
       given([memberJoined(alice)])
         .when({ ...sendMessage(alice, '  '), data: { ...sendMessage(alice, '  ').data, attachment } })
-        .then([{ ...messageSent(alice, 1, '', { messageId: 'm-new' }), data: { ...messageSent(alice, 1, '', { messageId: 'm-new' }).data, attachment } }]);
+        .then([
+          {
+            ...messageSent(alice, 1, '', { messageId: 'm-new' }),
+            data: { ...messageSent(alice, 1, '', { messageId: 'm-new' }).data, attachment },
+          },
+        ]);
     });
 
     it('still refuses an empty text without one', () => {
-      given([memberJoined(alice)]).when(sendMessage(alice, '  ')).thenFailsWith('empty_message');
+      given([memberJoined(alice)])
+        .when(sendMessage(alice, '  '))
+        .thenFailsWith('empty_message');
     });
   });
 
   describe('edits', () => {
     it('lets the author change the text, trimmed', () => {
-      given(conversation).when(edit(alice, 'm-1', ' hello ')).then([edited(alice, 'm-1', 'hello')]);
+      given(conversation)
+        .when(edit(alice, 'm-1', ' hello '))
+        .then([edited(alice, 'm-1', 'hello')]);
     });
 
     it('forbids anyone else', () => {
-      given(conversation).when(edit(bob, 'm-1', 'mine now')).thenFailsWith('forbidden');
+      given(conversation)
+        .when(edit(bob, 'm-1', 'mine now'))
+        .thenFailsWith('forbidden');
     });
 
     it('refuses an unknown or deleted message', () => {
-      given(conversation).when(edit(alice, 'm-9', 'x')).thenFailsWith('message_not_found');
+      given(conversation)
+        .when(edit(alice, 'm-9', 'x'))
+        .thenFailsWith('message_not_found');
       given([...conversation, deleted(alice, 'm-1')])
         .when(edit(alice, 'm-1', 'x'))
         .thenFailsWith('message_not_found');
     });
 
     it('applies the text rules', () => {
-      given(conversation).when(edit(alice, 'm-1', '   ')).thenFailsWith('empty_message');
-      given(conversation).when(edit(alice, 'm-1', 'x'.repeat(MAX + 1))).thenFailsWith('message_too_long');
+      given(conversation)
+        .when(edit(alice, 'm-1', '   '))
+        .thenFailsWith('empty_message');
+      given(conversation)
+        .when(edit(alice, 'm-1', 'x'.repeat(MAX + 1)))
+        .thenFailsWith('message_too_long');
     });
   });
 
   describe('deletes', () => {
     it('lets the author delete, once', () => {
-      given(conversation).when(remove(alice, 'm-1')).then([deleted(alice, 'm-1')]);
+      given(conversation)
+        .when(remove(alice, 'm-1'))
+        .then([deleted(alice, 'm-1')]);
       given([...conversation, deleted(alice, 'm-1')])
         .when(remove(alice, 'm-1'))
         .thenNothingHappens();
@@ -301,7 +322,9 @@ describe('room decider: attachments, edits, deletes and reactions', () => {
 
   describe('reactions', () => {
     it('adds a reaction, then takes it back on the second toggle', () => {
-      given(conversation).when(react(bob, 'm-1', '👍')).then([added(bob, 'm-1', '👍')]);
+      given(conversation)
+        .when(react(bob, 'm-1', '👍'))
+        .then([added(bob, 'm-1', '👍')]);
       given([...conversation, added(bob, 'm-1', '👍')])
         .when(react(bob, 'm-1', '👍'))
         .then([removed(bob, 'm-1', '👍')]);
@@ -320,17 +343,27 @@ describe('room decider: attachments, edits, deletes and reactions', () => {
     });
 
     it('accepts emoji sequences and refuses text', () => {
-      given(conversation).when(react(bob, 'm-1', '👨‍👩‍👧')).then([added(bob, 'm-1', '👨‍👩‍👧')]);
-      given(conversation).when(react(bob, 'm-1', '🇫🇷')).then([added(bob, 'm-1', '🇫🇷')]);
+      given(conversation)
+        .when(react(bob, 'm-1', '👨‍👩‍👧'))
+        .then([added(bob, 'm-1', '👨‍👩‍👧')]);
+      given(conversation)
+        .when(react(bob, 'm-1', '🇫🇷'))
+        .then([added(bob, 'm-1', '🇫🇷')]);
       for (const text of ['lol', '', '123', '👍 nice', '<b>', '👍'.repeat(40)]) {
-        given(conversation).when(react(bob, 'm-1', text)).thenFailsWith('invalid_emoji');
+        given(conversation)
+          .when(react(bob, 'm-1', text))
+          .thenFailsWith('invalid_emoji');
       }
     });
 
     it('refuses non-members and unknown or deleted messages', () => {
       const carol = { userId: 'u-carol', username: 'carol' };
-      given(conversation).when(react(carol, 'm-1', '👍')).thenFailsWith('not_a_member');
-      given(conversation).when(react(bob, 'm-9', '👍')).thenFailsWith('message_not_found');
+      given(conversation)
+        .when(react(carol, 'm-1', '👍'))
+        .thenFailsWith('not_a_member');
+      given(conversation)
+        .when(react(bob, 'm-9', '👍'))
+        .thenFailsWith('message_not_found');
       given([...conversation, deleted(alice, 'm-1')])
         .when(react(bob, 'm-1', '👍'))
         .thenFailsWith('message_not_found');

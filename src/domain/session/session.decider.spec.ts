@@ -136,7 +136,8 @@ describe('session decider', () => {
 });
 
 describe('session decider: accounts', () => {
-  const register = (username = 'Ada') => ({ type: 'RegisterAccount', data: { sessionId: 'u-alice', username, passwordHash: 'scrypt$h' } }) as const;
+  const register = (username = 'Ada') =>
+    ({ type: 'RegisterAccount', data: { sessionId: 'u-alice', username, passwordHash: 'scrypt$h' } }) as const;
   const registered = (username = 'Ada', previousUsername = 'alice') =>
     ({ type: 'AccountRegistered', data: { sessionId: 'u-alice', username, passwordHash: 'scrypt$h', previousUsername } }) as const;
   const signOut = (tokenId = 't-1') => ({ type: 'SignOut', data: { sessionId: 'u-alice', tokenId } }) as const;
@@ -160,7 +161,9 @@ describe('session decider: accounts', () => {
   it('signs a token out once', () => {
     given([sessionStarted()]).when(signOut()).then([signedOut()]);
     given([sessionStarted(), signedOut()]).when(signOut()).thenNothingHappens();
-    given([sessionStarted(), signedOut()]).when(signOut('t-2')).then([signedOut('t-2')]);
+    given([sessionStarted(), signedOut()])
+      .when(signOut('t-2'))
+      .then([signedOut('t-2')]);
     given([]).when(signOut()).thenNothingHappens();
   });
 });

@@ -26,7 +26,14 @@ export const initialState = (): Session => ({ status: 'None' });
 export const evolve = (session: Session, event: SessionEvent): Session => {
   switch (event.type) {
     case 'SessionStarted':
-      return { status: 'Active', sessionId: event.data.sessionId, username: event.data.username, kind: 'guest', sent: new Map(), signedOut: new Set() };
+      return {
+        status: 'Active',
+        sessionId: event.data.sessionId,
+        username: event.data.username,
+        kind: 'guest',
+        sent: new Map(),
+        signedOut: new Set(),
+      };
     case 'AccountRegistered':
       return session.status === 'Active' ? { ...session, username: event.data.username, kind: 'account' } : session;
     case 'SignedOut':

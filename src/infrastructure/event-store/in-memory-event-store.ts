@@ -1,9 +1,4 @@
-import {
-  ConcurrencyError,
-  type ExpectedVersion,
-  type NewEvent,
-  type RecordedEvent,
-} from '../../application/ports/event-store.port';
+import { ConcurrencyError, type ExpectedVersion, type NewEvent, type RecordedEvent } from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
 
 export class InMemoryEventStore extends LocalEventStore {
@@ -17,9 +12,12 @@ export class InMemoryEventStore extends LocalEventStore {
       throw new ConcurrencyError(streamId, expectedVersion, stream.length);
     }
     const version = stream.length;
-    const recorded = events.map(
-      (event, i): RecordedEvent => ({ ...event, streamId, version: version + i + 1, position: this.log.length + i + 1 }),
-    );
+    const recorded = events.map((event, i): RecordedEvent => ({
+      ...event,
+      streamId,
+      version: version + i + 1,
+      position: this.log.length + i + 1,
+    }));
     stream.push(...recorded);
     this.log.push(...recorded);
     return recorded;

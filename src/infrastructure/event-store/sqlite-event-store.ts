@@ -83,7 +83,8 @@ export class SqliteEventStore extends LocalEventStore {
       if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ConcurrencyError(streamId, expectedVersion, this.statements.version.get(streamId)?.version ?? 0);
       }
-      if (isStorageFailure(error)) throw new StoreUnavailableError(`Event store write failed: ${(error as Error).message}`, { cause: error });
+      if (isStorageFailure(error))
+        throw new StoreUnavailableError(`Event store write failed: ${(error as Error).message}`, { cause: error });
       throw error;
     }
   }

@@ -21,7 +21,8 @@ const fieldError = (field: string, message: string): HttpException =>
   new HttpException({ error: { code: 'invalid_payload', field, message } }, HttpStatus.BAD_REQUEST);
 
 const credentials = (body: unknown): Credentials => {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fieldError('body', 'Expected a JSON object {username, password}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw fieldError('body', 'Expected a JSON object {username, password}');
   const { username, password, ...rest } = body as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
   if (extra !== undefined) throw fieldError(extra, `Unexpected field "${extra}"`);
@@ -61,7 +62,11 @@ export class AuthController {
 
   @Post('register')
   @HttpCode(201)
-  async register(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: true }> {
+  async register(
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ username: string; account: true }> {
     const { username, password } = credentials(body);
     try {
       const { actor } = await this.sessions.ensure(req, res);
@@ -76,7 +81,11 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: true }> {
+  async login(
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ username: string; account: true }> {
     const { username, password } = credentials(body);
     try {
       for (const key of [`login:name:${normaliseUsername(username)}`, `login:ip:${req.ip ?? 'unknown'}`]) {

@@ -1,6 +1,10 @@
 /** The types a user may share, recognised by their bytes: what the client claims is only checked against it. */
 const SIGNATURES: { type: string; extensions: string[]; matches: (b: Buffer) => boolean }[] = [
-  { type: 'image/png', extensions: ['png'], matches: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    type: 'image/png',
+    extensions: ['png'],
+    matches: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { type: 'image/jpeg', extensions: ['jpg', 'jpeg'], matches: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { type: 'image/gif', extensions: ['gif'], matches: (b) => ['GIF87a', 'GIF89a'].includes(b.subarray(0, 6).toString('latin1')) },
   {
@@ -13,7 +17,8 @@ const SIGNATURES: { type: string; extensions: string[]; matches: (b: Buffer) => 
     type: 'text/plain',
     extensions: ['txt', 'md', 'log', 'csv'],
     // UTF-8 without NUL bytes, and not markup a browser might render.
-    matches: (b) => !b.includes(0) && Buffer.from(b.toString('utf8'), 'utf8').equals(b) && !/^\s*</.test(b.subarray(0, 512).toString('utf8')),
+    matches: (b) =>
+      !b.includes(0) && Buffer.from(b.toString('utf8'), 'utf8').equals(b) && !/^\s*</.test(b.subarray(0, 512).toString('utf8')),
   },
 ];
 

@@ -34,28 +34,46 @@ export class FilesController {
     private readonly ids: IdGenerator,
     private readonly config: AppConfig,
   ) {
-    this.upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 2 } }).single('file');
+    this.upload = multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 2 },
+    }).single('file');
   }
 
   @Post()
   @HttpCode(201)
-  async create(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ id: string; name: string; type: string; size: number; url: string }> {
+  async create(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ id: string; name: string; type: string; size: number; url: string }> {
     const identity = await this.sessions.ensure(req, res);
     const decision = await this.limiter.consume(`upload:${identity.actor.userId}`, UPLOAD_RULE);
-    if (!decision.allowed) throw failure(HttpStatus.TOO_MANY_REQUESTS, 'rate_limited', 'Too many uploads; wait a little', { retryAfterMs: decision.retryAfterMs });
+    if (!decision.allowed)
+      throw failure(HttpStatus.TOO_MANY_REQUESTS, 'rate_limited', 'Too many uploads; wait a little', {
+        retryAfterMs: decision.retryAfterMs,
+      });
     const file = await this.receive(req, res);
-    if (file === undefined) throw failure(HttpStatus.BAD_REQUEST, 'invalid_payload', 'Send the file as multipart/form-data in the field "file"', { field: 'file' });
+    if (file === undefined)
+      throw failure(HttpStatus.BAD_REQUEST, 'invalid_payload', 'Send the file as multipart/form-data in the field "file"', {
+        field: 'file',
+      });
     if (file.size === 0) throw failure(HttpStatus.BAD_REQUEST, 'empty_file', 'The file is empty', { field: 'file' });
     const name = cleanFileName(file.originalname);
     const type = sniffType(file.buffer, name, file.mimetype);
     if (type === undefined) {
-      throw failure(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_type', `Allowed: ${ALLOWED_TYPES.join(', ')}, with a matching name and content`);
+      throw failure(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'unsupported_type',
+        `Allowed: ${ALLOWED_TYPES.join(', ')}, with a matching name and content`,
+      );
     }
     const fileId = this.ids.id();
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     try {
       await this.commandBus.execute<UploadFileCommand, FileView>(
-        new UploadFileCommand(identity.actor, { fileId, name, type, size: file.size, sha256 }, file.buffer, { correlationId: this.ids.id() }),
+        new UploadFileCommand(identity.actor, { fileId, name, type, size: file.size, sha256 }, file.buffer, {
+          correlationId: this.ids.id(),
+        }),
       );
     } catch (error) {
       const { internal, ...rejection } = toClientError(error);
@@ -70,12 +88,16 @@ export class FilesController {
     const identity = await this.sessions.ensure(req, res);
     const found = await this.queryBus.execute<DownloadFileQuery, Download>(new DownloadFileQuery(identity.actor.userId, id));
     if (found === 'not_found') throw failure(HttpStatus.NOT_FOUND, 'file_not_found', 'No such file');
-    if (found === 'forbidden') throw failure(HttpStatus.FORBIDDEN, 'forbidden', 'Only members of a room the file was shared in can download it');
+    if (found === 'forbidden')
+      throw failure(HttpStatus.FORBIDDEN, 'forbidden', 'Only members of a room the file was shared in can download it');
     const { file, bytes } = found;
     const inline = file.type.startsWith('image/');
     res.setHeader('Content-Type', file.type === 'text/plain' ? 'text/plain; charset=utf-8' : file.type);
     res.setHeader('Content-Length', bytes.length);
-    res.setHeader('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="${asciiName(file.name)}"; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `${inline ? 'inline' : 'attachment'}; filename="${asciiName(file.name)}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cache-Control', 'private, max-age=3600');
@@ -87,7 +109,11 @@ export class FilesController {
       this.upload(req, res, (error: unknown) => {
         if (error === undefined || error === null) return resolve(req.file);
         if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-          return reject(failure(HttpStatus.PAYLOAD_TOO_LARGE, 'file_too_large', `Files are limited to ${this.config.maxUploadBytes} bytes`, { field: 'file' }));
+          return reject(
+            failure(HttpStatus.PAYLOAD_TOO_LARGE, 'file_too_large', `Files are limited to ${this.config.maxUploadBytes} bytes`, {
+              field: 'file',
+            }),
+          );
         }
         reject(failure(HttpStatus.BAD_REQUEST, 'invalid_payload', `Upload failed: ${(error as Error).message}`, { field: 'file' }));
       });

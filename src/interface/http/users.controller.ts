@@ -34,7 +34,12 @@ export class UsersController {
 
   /** A private conversation with `username`, newest first: `before` a message id, `limit` 1…100. */
   @Get('api/private/:username/messages')
-  async privateMessages(@Param('username') username: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async privateMessages(
+    @Param('username') username: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const identity = await this.sessions.ensure(req, res);
     const limit = parseLimit(query.limit);
     const before = parseBefore(query.before);

@@ -32,7 +32,6 @@ import { SocketIoNotifier } from './socket-io.notifier';
 import { ClientEvents, elapsed, type AckFn, type ChatSocket, type Reply } from './client-events';
 import { validatePayload } from './validate-payload';
 
-
 /** The client's address: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For entry. */
 const clientAddress = (socket: Socket, trustProxy: boolean | number): string => {
   const forwarded = socket.handshake.headers['x-forwarded-for'];

@@ -35,7 +35,9 @@ export class ClientEvents {
     try {
       await this.guard.check(socket.id, userId, event);
       // The name can change while connected (registering an account); ask for the current one.
-      const username = (await this.queryBus.execute<GetUsernameQuery, string | undefined>(new GetUsernameQuery(userId))) ?? socket.data.identity.actor.username;
+      const username =
+        (await this.queryBus.execute<GetUsernameQuery, string | undefined>(new GetUsernameQuery(userId))) ??
+        socket.data.identity.actor.username;
       const { result, log } = await work({ userId, username }, context);
       const ms = elapsed(started);
       this.metrics.commandDuration.observe({ event, outcome: 'ok' }, ms / 1000);

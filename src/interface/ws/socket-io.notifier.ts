@@ -63,9 +63,7 @@ export class SocketIoNotifier extends Notifier {
         return;
       case 'MessageSent':
         this.typing.stop(event.data.room, event.data.userId);
-        server.to(socketRoom(event.data.room)).emit(
-          'message',
-          messagePayload(toMessageView(event)));
+        server.to(socketRoom(event.data.room)).emit('message', messagePayload(toMessageView(event)));
         return;
       case 'MessageEdited':
       case 'MessageDeleted':
@@ -78,9 +76,9 @@ export class SocketIoNotifier extends Notifier {
         return;
       }
       case 'PrivateMessageSent':
-        server.to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)]).emit(
-          'private_message',
-          privateMessagePayload(toPrivateMessageView(event)));
+        server
+          .to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)])
+          .emit('private_message', privateMessagePayload(toPrivateMessageView(event)));
         return;
       case 'AccountRegistered':
         server.to(userRoom(event.data.sessionId)).emit('identity', { username: event.data.username, account: true });

@@ -41,7 +41,10 @@ export class TypingTracker implements OnApplicationShutdown {
     const change = { room, userId, username, typing };
     if (!this.record(change)) return false;
     if (this.config.redisUrl !== undefined) this.server?.serverSideEmit(CLUSTER_EVENT, change);
-    this.server?.to(socketRoom(room)).except(userRoom(userId)).emit('typing', { room, users: this.users(room) });
+    this.server
+      ?.to(socketRoom(room))
+      .except(userRoom(userId))
+      .emit('typing', { room, users: this.users(room) });
     return true;
   }
 
