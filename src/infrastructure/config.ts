@@ -122,8 +122,11 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
       messages: rate(env, 'RATE_LIMIT_MESSAGES', { perSecond: 5, burst: 10 }),
       joins: rate(env, 'RATE_LIMIT_JOINS', { perSecond: 2, burst: 10 }),
       privateMessages: rate(env, 'RATE_LIMIT_PRIVATE_MESSAGES', { perSecond: 5, burst: 10 }),
+      // Ten tries at once, then one every six seconds, per name and per address.
+      signIns: rate(env, 'RATE_LIMIT_SIGN_INS', { perSecond: 1 / 6, burst: 10 }),
     },
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
+    sessionMaxAgeDays: integer(env, 'SESSION_MAX_AGE_DAYS', 365, 1, 3650),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     trustProxy: trustProxy(env),
   });

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TokenSigner } from '../application/ports/token-signer.port';
 
-/** `<sessionId>` or `<sessionId>:<tokenId>` */
-const SUBJECT = /^[0-9a-f-]{36}(:[0-9a-f-]{36})?$/;
+/** `<sessionId>`, optionally `:<tokenId>` and `:<issued, base 36 seconds>` */
+const SUBJECT = /^[0-9a-f-]{36}(:[0-9a-f-]{36}(:[0-9a-z]{1,10})?)?$/;
 
 /** `<subject>.<HMAC-SHA256 of it, base64url>`, keyed with SECRET_KEY. */
 export class HmacTokenSigner extends TokenSigner {

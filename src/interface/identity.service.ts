@@ -4,7 +4,8 @@ import { StartGuestSessionCommand } from '../application/commands/start-guest-se
 import type { Actor } from '../application/context';
 import { IdGenerator } from '../application/ports/id-generator.port';
 import { TokenSigner, tokenSubject } from '../application/ports/token-signer.port';
-import { ResolveSessionQuery, type SessionIdentity } from '../application/queries/users.queries';
+import { Clock } from '../application/ports/clock.port';
+import { ResolveSessionQuery, type RefusedToken, type SessionIdentity } from '../application/queries/users.queries';
 
 export interface Identity {
   readonly actor: Actor;
@@ -14,7 +15,7 @@ export interface Identity {
   /** false when a new guest session was started */
   readonly resumed: boolean;
   /** why a presented token was not accepted */
-  readonly refused?: 'invalid_token' | 'unknown_session';
+  readonly refused?: RefusedToken['refused'];
 }
 
 /** Resumes the session a token stands for, or starts a fresh guest session. */
@@ -27,18 +28,19 @@ export class IdentityService {
     private readonly queryBus: QueryBus,
     private readonly signer: TokenSigner,
     private readonly ids: IdGenerator,
+    private readonly clock: Clock,
   ) {}
 
   async identify(token: unknown): Promise<Identity> {
     let refused: Identity['refused'];
     if (typeof token === 'string' && token.length > 0) {
-      const session = await this.queryBus.execute<ResolveSessionQuery, SessionIdentity | null>(new ResolveSessionQuery(token));
-      if (session !== null) {
+      const session = await this.queryBus.execute<ResolveSessionQuery, SessionIdentity | RefusedToken>(new ResolveSessionQuery(token));
+      if (!('refused' in session)) {
         const { tokenId, account, ...actor } = session;
         return { actor, token, tokenId, account, resumed: true };
       }
-      refused = this.signer.verify(token) === null ? 'invalid_token' : 'unknown_session';
-      this.logger.warn({ reason: refused }, 'session token refused');
+      refused = session.refused;
+      this.logger.warn({ reason: refused, outcome: 'rejected' }, 'session token refused');
     }
     const actor = await this.commandBus.execute<StartGuestSessionCommand, Actor>(
       new StartGuestSessionCommand({ correlationId: this.ids.id() }),
@@ -50,6 +52,6 @@ export class IdentityService {
   /** A new token for a session: one per sign-in, so each can be signed out alone. */
   issue(actor: Actor, account: boolean): Omit<Identity, 'resumed'> {
     const tokenId = this.ids.id();
-    return { actor, token: this.signer.sign(tokenSubject(actor.userId, tokenId)), tokenId, account };
+    return { actor, token: this.signer.sign(tokenSubject(actor.userId, tokenId, this.clock.now())), tokenId, account };
   }
 }

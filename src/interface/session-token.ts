@@ -1,7 +1,6 @@
 import { parse } from 'cookie';
 
 export const SESSION_COOKIE = 'chat_session';
-const ONE_YEAR_S = 365 * 24 * 3600;
 
 export const tokenFromCookieHeader = (header: string | undefined): string | undefined => {
   if (header === undefined || header.length > 8192) return undefined;
@@ -12,10 +11,10 @@ export const tokenFromCookieHeader = (header: string | undefined): string | unde
   }
 };
 
-export const sessionCookieOptions = (secure: boolean) => ({
+export const sessionCookieOptions = (secure: boolean, maxAgeDays: number) => ({
   httpOnly: true,
   sameSite: 'lax' as const,
   secure,
   path: '/',
-  maxAge: ONE_YEAR_S * 1000,
+  maxAge: maxAgeDays * 86_400_000,
 });

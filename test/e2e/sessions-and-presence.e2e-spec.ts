@@ -1,4 +1,5 @@
 import { startApp, TEST_SECRET, type TestApp } from '../support/test-app';
+import { tokenSubject } from '../../src/application/ports/token-signer.port';
 import { HmacTokenSigner } from '../../src/infrastructure/hmac-token-signer';
 
 type Users = { users: string[] };
@@ -72,6 +73,24 @@ describe('sessions and presence', () => {
       expect(intruder.username).not.toBe(alice.username);
       const cookieIntruder = await server.connect({ cookie: `chat_session=${forged}` });
       expect(cookieIntruder.username).not.toBe(alice.username);
+    });
+
+    it('says why a token was refused: forged, expired or unknown', async () => {
+      const alice = await server.connect();
+      const [sessionId, tokenId] = alice.session.token.split(/[.:]/);
+      const signer = new HmacTokenSigner(TEST_SECRET);
+      const longAgo = new Date(Date.now() - 400 * 86_400_000);
+      const expired = await server.connect({ token: signer.sign(tokenSubject(sessionId!, tokenId!, longAgo)) });
+      expect(expired.session).toMatchObject({ resumed: false, refused: 'expired_token' });
+      expect(expired.username).not.toBe(alice.username);
+      const forged = await server.connect({ token: `${alice.session.token.slice(0, -3)}abc` });
+      expect(forged.session).toMatchObject({ resumed: false, refused: 'invalid_token' });
+      const unknown = await server.connect({
+        token: signer.sign(tokenSubject('00000000-0000-4000-8000-000000000000', tokenId!, new Date())),
+      });
+      expect(unknown.session).toMatchObject({ resumed: false, refused: 'unknown_session' });
+      const fine = await server.connect({ token: alice.session.token });
+      expect(fine.session).not.toHaveProperty('refused');
     });
 
     it('signs tokens with SECRET_KEY', async () => {

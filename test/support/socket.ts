@@ -12,6 +12,7 @@ export interface Session {
   resumed: boolean;
   account: boolean;
   rooms: string[];
+  refused?: string;
 }
 
 /** A connected client that records every event it receives, so no push can be missed. */

@@ -26,8 +26,10 @@ export interface AppConfigValues {
   /** A node that has not heartbeaten for this long is taken for dead. */
   nodeTimeoutMs: number;
   /** Token buckets per connection and per user, by kind of event. */
-  rateLimits: { readonly messages: RateRule; readonly joins: RateRule; readonly privateMessages: RateRule };
+  rateLimits: { readonly messages: RateRule; readonly joins: RateRule; readonly privateMessages: RateRule; readonly signIns: RateRule };
   maxConnectionsPerIp: number;
+  /** Session tokens and cookies expire this many days after they were issued. */
+  sessionMaxAgeDays: number;
   /** Largest file a user may upload, in bytes. */
   maxUploadBytes: number;
   /** Express `trust proxy`: behind a TLS-terminating proxy, cookies become Secure and client addresses real. */

@@ -1,5 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Actor } from '../context';
+import { AppConfig } from '../ports/app-config';
+import { Clock } from '../ports/clock.port';
 import { parseTokenSubject, TokenSigner } from '../ports/token-signer.port';
 import { RoomsReadModel } from '../read-models/rooms.read-model';
 import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
@@ -34,7 +36,9 @@ export interface SessionIdentity extends Actor {
   readonly account: boolean;
 }
 
-/** The identity a session token stands for, or null when the token is forged, unknown or signed out. */
+export type RefusedToken = { readonly refused: 'invalid_token' | 'expired_token' | 'signed_out' | 'unknown_session' };
+
+/** The identity a session token stands for, or why it is refused. */
 export class ResolveSessionQuery {
   constructor(readonly token: string) {}
 }
@@ -44,15 +48,24 @@ export class ResolveSessionHandler implements IQueryHandler<ResolveSessionQuery>
   constructor(
     private readonly users: UsersReadModel,
     private readonly signer: TokenSigner,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
-  execute({ token }: ResolveSessionQuery): Promise<SessionIdentity | null> {
+  execute({ token }: ResolveSessionQuery): Promise<SessionIdentity | RefusedToken> {
+    return Promise.resolve(this.resolve(token));
+  }
+
+  private resolve(token: string): SessionIdentity | RefusedToken {
     const subject = this.signer.verify(token);
-    if (subject === null) return Promise.resolve(null);
-    const { sessionId, tokenId } = parseTokenSubject(subject);
+    if (subject === null) return { refused: 'invalid_token' };
+    const { sessionId, tokenId, issuedAt } = parseTokenSubject(subject);
+    const age = issuedAt === undefined ? Number.POSITIVE_INFINITY : this.clock.now().getTime() - issuedAt.getTime();
+    if (!(age <= this.config.sessionMaxAgeDays * 86_400_000)) return { refused: 'expired_token' };
     const username = this.users.usernameOf(sessionId);
-    if (username === undefined || this.users.isSignedOut(sessionId, tokenId)) return Promise.resolve(null);
-    return Promise.resolve({ userId: sessionId, username, tokenId, account: this.users.isAccount(sessionId) });
+    if (username === undefined) return { refused: 'unknown_session' };
+    if (this.users.isSignedOut(sessionId, tokenId)) return { refused: 'signed_out' };
+    return { userId: sessionId, username, tokenId, account: this.users.isAccount(sessionId) };
   }
 }
 

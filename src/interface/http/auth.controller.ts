@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { RegisterAccountCommand, SignInCommand, SignOutCommand } from '../../application/commands/accounts.commands';
 import type { Actor } from '../../application/context';
+import { AppConfig } from '../../application/ports/app-config';
 import { IdGenerator } from '../../application/ports/id-generator.port';
 import { RateLimiter } from '../../application/ports/rate-limiter.port';
 import { normaliseUsername } from '../../domain/username/username.decider';
@@ -12,8 +13,6 @@ import { SESSION_COOKIE, sessionCookieOptions, tokenFromCookieHeader } from '../
 import { SessionCookie } from './session-cookie';
 
 const USERNAME = /^[\p{L}\p{N}_.-]{3,32}$/u;
-/** Ten tries at once, then one every six seconds, per name and per address. */
-const SIGN_IN_RULE = { perSecond: 1 / 6, burst: 10 };
 
 type Credentials = { username: string; password: string };
 
@@ -58,6 +57,7 @@ export class AuthController {
     private readonly sessions: SessionCookie,
     private readonly limiter: RateLimiter,
     private readonly ids: IdGenerator,
+    private readonly config: AppConfig,
   ) {}
 
   @Post('register')
@@ -89,7 +89,7 @@ export class AuthController {
     const { username, password } = credentials(body);
     try {
       for (const key of [`login:name:${normaliseUsername(username)}`, `login:ip:${req.ip ?? 'unknown'}`]) {
-        const decision = await this.limiter.consume(key, SIGN_IN_RULE);
+        const decision = await this.limiter.consume(key, this.config.rateLimits.signIns);
         if (!decision.allowed) {
           res.setHeader('Retry-After', Math.ceil(decision.retryAfterMs / 1000));
           throw new HttpException(
@@ -99,7 +99,7 @@ export class AuthController {
         }
       }
       const actor = await this.commandBus.execute<SignInCommand, Actor>(new SignInCommand(username, password));
-      res.cookie(SESSION_COOKIE, this.identities.issue(actor, true).token, sessionCookieOptions(req.secure));
+      res.cookie(SESSION_COOKIE, this.identities.issue(actor, true).token, sessionCookieOptions(req.secure, this.config.sessionMaxAgeDays));
       return { username: actor.username, account: true };
     } catch (error) {
       throw asHttp(error);
@@ -117,7 +117,7 @@ export class AuthController {
         await this.commandBus.execute(new SignOutCommand(current.actor.userId, current.tokenId, { correlationId: this.ids.id() }));
       }
       const guest = current?.resumed === false ? current : await this.identities.identify(undefined);
-      res.cookie(SESSION_COOKIE, guest.token, sessionCookieOptions(req.secure));
+      res.cookie(SESSION_COOKIE, guest.token, sessionCookieOptions(req.secure, this.config.sessionMaxAgeDays));
       return { username: guest.actor.username, account: false };
     } catch (error) {
       throw asHttp(error);

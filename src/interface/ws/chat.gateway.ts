@@ -83,13 +83,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleConnection(socket: ChatSocket): Promise<void> {
     const started = performance.now();
     this.metrics.connectedSockets.inc();
-    const { actor, token, resumed, account } = socket.data.identity;
+    const { actor, token, resumed, account, refused } = socket.data.identity;
     const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(actor.userId));
     await socket.join([userRoom(actor.userId), ...rooms.map(socketRoom)]);
     try {
       // Online first, so anything the client does after `session` already counts it.
       await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.events.context()));
-      socket.emit('session', { username: actor.username, token, resumed, account, rooms });
+      socket.emit('session', { username: actor.username, token, resumed, account, rooms, ...(refused !== undefined ? { refused } : {}) });
       socket.emit('active_users', { users: await this.queryBus.execute<GetActiveUsersQuery, string[]>(new GetActiveUsersQuery()) });
       this.logger.log({ event: 'connect', ...this.events.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
     } catch (error) {
