@@ -145,3 +145,31 @@ describe('several nodes on PostgreSQL and Redis', () => {
     });
   });
 });
+
+describe('per-user rate limits across nodes', () => {
+  it('draws every tab of a user, on any node, from one bucket in Redis', async () => {
+    const cluster = await Cluster.create({ RATE_LIMIT_MESSAGES: '0.01,10' });
+    try {
+      const [a, b] = (await cluster.start(2)) as [Node, Node];
+      const tabA = await a.connect();
+      const tabB = await b.connect({ token: tabA.session.token });
+      await tabA.ask('join', { room: 'General' });
+      const fromA = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => tabA.ask<{ ok: boolean }>('message', { room: 'General', msg: `a${i}` })),
+      );
+      const fromB = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => tabB.ask<{ ok: boolean }>('message', { room: 'General', msg: `b${i}` })),
+      );
+      expect(fromA.every((ack) => ack.ok)).toBe(true);
+      expect(fromB.filter((ack) => ack.ok)).toHaveLength(4);
+      expect(fromB.filter((ack) => !ack.ok)).toEqual(
+        Array.from({ length: 2 }, () => ({ ok: false, error: expect.objectContaining({ code: 'rate_limited' }) })),
+      );
+      const someoneElse = await b.connect();
+      await someoneElse.ask('join', { room: 'General' });
+      await expect(someoneElse.ask('message', { room: 'General', msg: 'my own bucket' })).resolves.toMatchObject({ ok: true });
+    } finally {
+      await cluster.stop();
+    }
+  });
+});

@@ -81,6 +81,7 @@ export class Cluster {
         PRESENCE_GRACE_MS: '500',
         NODE_TIMEOUT_MS: '3000',
         NODE_ID: `${this.name}-${name}-${Date.now()}`,
+        // Specs that are not about limits send faster than a person.
         RATE_LIMIT_MESSAGES: '100000,100000',
         RATE_LIMIT_JOINS: '100000,100000',
         RATE_LIMIT_PRIVATE_MESSAGES: '100000,100000',
