@@ -27,6 +27,8 @@ const main = async (): Promise<void> => {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // A promise nobody awaited failed: a bug somewhere, but not one that should stop every user's chat.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   await app.listen(config.port, config.host);
   logger.log(`Chat server listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`, 'Main');

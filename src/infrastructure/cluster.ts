@@ -1,4 +1,5 @@
 import { createAdapter } from '@socket.io/redis-adapter';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../application/ports/event-store.port';
 import type { AppConfig } from '../application/ports/app-config';
@@ -16,6 +17,22 @@ export interface ClusterWiring {
 }
 
 /**
+ * The Redis adapter publishes without handling a failed publish; during a Redis outage that
+ * would be an unhandled rejection. The emit is lost either way (clients catch up with `since`).
+ */
+const publishingSafely = (redis: Redis, logger: Logger): Redis =>
+  new Proxy(redis, {
+    get(target, property, receiver) {
+      if (property !== 'publish') return Reflect.get(target, property, receiver) as unknown;
+      return (...args: Parameters<Redis['publish']>) =>
+        target.publish(...args).catch((error: unknown) => {
+          logger.warn({ err: error }, 'Socket.IO Redis publish failed');
+          return 0;
+        });
+    },
+  });
+
+/**
  * Without REDIS_URL: one node. With it: the Socket.IO Redis adapter (pub/sub) for fan-out and a
  * Redis heartbeat registry for node liveness, on two connections.
  */
@@ -24,8 +41,11 @@ export const connectCluster = async (config: AppConfig): Promise<ClusterWiring> 
     const rateLimiter = new InMemoryRateLimiter();
     return { registry: new LocalNodeRegistry(() => rateLimiter.close()), rateLimiter };
   }
+  const logger = new Logger('Redis');
   const pub = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
   const sub = pub.duplicate();
+  for (const client of [pub, sub])
+    client.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection error; reconnecting'));
   try {
     await Promise.all([pub.connect(), sub.connect()]);
   } catch (error) {
@@ -39,6 +59,6 @@ export const connectCluster = async (config: AppConfig): Promise<ClusterWiring> 
   return {
     registry: new RedisNodeRegistry(pub, config.clusterName, config.nodeTimeoutMs, close),
     rateLimiter: new RedisRateLimiter(pub, config.clusterName),
-    ioAdapter: createAdapter(pub, sub, { key: `${config.clusterName}#io` }),
+    ioAdapter: createAdapter(publishingSafely(pub, logger), sub, { key: `${config.clusterName}#io` }),
   };
 };

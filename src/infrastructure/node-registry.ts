@@ -3,6 +3,7 @@ import { NodeRegistry } from '../application/ports/node-registry.port';
 
 /** One process, one node: only this node is ever alive. */
 export class LocalNodeRegistry extends NodeRegistry {
+  readonly shared = false;
   private readonly alive = new Set<string>();
 
   constructor(private readonly onClose: () => void = () => undefined) {
@@ -31,6 +32,8 @@ export class LocalNodeRegistry extends NodeRegistry {
 
 /** A key per node with a time-to-live, refreshed by every heartbeat: `<cluster>:node:<id>`. */
 export class RedisNodeRegistry extends NodeRegistry {
+  readonly shared = true;
+
   constructor(
     private readonly redis: Redis,
     private readonly cluster: string,

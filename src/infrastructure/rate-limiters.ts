@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../application/ports/event-store.port';
 import { RateLimiter, type RateDecision, type RateRule } from '../application/ports/rate-limiter.port';
 import { TokenBuckets } from '../application/token-buckets';
 
@@ -48,10 +49,12 @@ export class RedisRateLimiter extends RateLimiter {
   }
 
   async consume(key: string, rule: RateRule): Promise<RateDecision> {
-    const [allowed, retry] = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst)) as [
-      number,
-      number,
-    ];
-    return { allowed: allowed === 1, retryAfterMs: retry };
+    let answer: [number, number];
+    try {
+      answer = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst)) as [number, number];
+    } catch (error) {
+      throw new StoreUnavailableError(`Rate limits (Redis) unreachable: ${(error as Error).message}`, { cause: error });
+    }
+    return { allowed: answer[0] === 1, retryAfterMs: answer[1] };
   }
 }

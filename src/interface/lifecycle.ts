@@ -18,6 +18,10 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('Lifecycle');
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  /** When this node last saw each node's heartbeat. */
+  private readonly lastSeen = new Map<string, number>();
+  /** Since when the registry has answered without a break; unset while it does not. */
+  private reachableSince: number | undefined;
 
   constructor(
     private readonly projections: ProjectionRunner,
@@ -32,6 +36,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     await this.projections.start();
     await this.registry.heartbeat(this.config.nodeId);
+    this.reachableSince = Date.now();
     await this.sweep();
     this.timer = setInterval(() => void this.tick(), Math.max(250, Math.floor(this.config.nodeTimeoutMs / 3)));
     this.timer.unref();
@@ -52,18 +57,35 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   private async tick(): Promise<void> {
     try {
       await this.registry.heartbeat(this.config.nodeId);
+      this.reachableSince ??= Date.now();
+    } catch (error) {
+      this.reachableSince = undefined;
+      this.logger.warn({ err: error }, 'heartbeat failed; retrying');
+      return;
+    }
+    try {
       await this.sweep();
     } catch (error) {
-      this.logger.warn({ err: error }, 'heartbeat or sweep failed; retrying');
+      this.logger.warn({ err: error }, 'sweep failed; retrying');
     }
   }
 
+  /**
+   * A node is dead once the registry has answered for a whole NODE_TIMEOUT_MS and this node has not
+   * seen its heartbeat for as long. So a node that just started, a Redis outage, or a Redis that came
+   * back without its keys takes no live node for dead: live nodes heartbeat again well within it.
+   */
   private async sweep(): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      const alive = await this.registry.aliveNodes();
-      await this.presence.reap((node) => node === this.config.nodeId || alive.has(node));
+      const now = Date.now();
+      for (const node of await this.registry.aliveNodes()) this.lastSeen.set(node, now);
+      const settled = this.reachableSince !== undefined && now - this.reachableSince >= this.config.nodeTimeoutMs;
+      const isAlive = (node: string): boolean =>
+        node === this.config.nodeId ||
+        (this.registry.shared && (!settled || now - (this.lastSeen.get(node) ?? 0) < this.config.nodeTimeoutMs));
+      await this.presence.reap(isAlive);
     } finally {
       this.sweeping = false;
     }

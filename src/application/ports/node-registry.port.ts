@@ -3,6 +3,9 @@
  * cut off) drops out, and the survivors close the connections it held.
  */
 export abstract class NodeRegistry {
+  /** False for a single process, where only this node can ever be alive. */
+  abstract readonly shared: boolean;
+
   /** Marks `node` alive for the registry's time-out from now. */
   abstract heartbeat(node: string): Promise<void>;
   abstract aliveNodes(): Promise<ReadonlySet<string>>;

@@ -81,6 +81,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', // admin_shutdown (terminated by administrator)
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up / shutting down)
+  '55000', // object_not_in_prerequisite_state: the database does not accept connections now
   '53100', // disk_full
   '53200', // out_of_memory
   '53300', // too_many_connections

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   ConcurrencyError,
@@ -38,6 +38,31 @@ const toRecorded = (row: Row): RecordedEvent =>
 const isStorageFailure = (error: unknown): boolean =>
   error instanceof Database.SqliteError && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(error.code);
 
+const reading = <T>(read: () => T): T => {
+  try {
+    return read();
+  } catch (error) {
+    if (isStorageFailure(error)) throw new StoreUnavailableError(`Event store read failed: ${(error as Error).message}`, { cause: error });
+    throw error;
+  }
+};
+
+/**
+ * mkdir -p, walking up to the nearest existing folder first: Node's recursive mkdir can spin
+ * forever on paths such as /proc/1/data.
+ */
+const makeDirectory = (dir: string): void => {
+  const missing: string[] = [];
+  let current = dir;
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of missing) mkdirSync(folder);
+};
+
 /** The embedded default: one SQLite file in WAL mode. */
 export class SqliteEventStore extends LocalEventStore {
   private readonly db: Database.Database;
@@ -47,11 +72,14 @@ export class SqliteEventStore extends LocalEventStore {
   constructor(readonly file: string) {
     super();
     try {
-      mkdirSync(dirname(file), { recursive: true });
+      makeDirectory(dirname(file));
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
+      // A damaged page anywhere (table or index) is found now, not halfway through a replay.
+      const check = this.db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new Error(`integrity check failed: ${String(check).split('\n').join('; ')}`);
       this.db.exec(SCHEMA);
     } catch (error) {
       throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
@@ -90,15 +118,15 @@ export class SqliteEventStore extends LocalEventStore {
   }
 
   protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {
-    return this.statements.readStream.all(streamId, fromVersion).map(toRecorded);
+    return reading(() => this.statements.readStream.all(streamId, fromVersion).map(toRecorded));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {
-    return this.statements.readAll.all(fromPosition, limit).map(toRecorded);
+    return reading(() => this.statements.readAll.all(fromPosition, limit).map(toRecorded));
   }
 
   protected headPositionSync(): number {
-    return this.statements.head.get()?.position ?? 0;
+    return reading(() => this.statements.head.get()?.position ?? 0);
   }
 
   close(): Promise<void> {
