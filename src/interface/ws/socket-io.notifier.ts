@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from 'socket.io';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { Notifier } from '../../application/ports/notifier.port';
@@ -8,10 +8,13 @@ import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
 import { messageChangePayload, messagePayload, privateMessagePayload, socketRoom, statusPayload, userRoom } from './client-payloads';
 
+const ACTIVE_USERS_WINDOW_MS = 50;
+
 /** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
 @Injectable()
-export class SocketIoNotifier extends Notifier {
+export class SocketIoNotifier extends Notifier implements OnApplicationShutdown {
   private server: Server | undefined;
+  private activeUsersTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly users: UsersReadModel,
@@ -30,6 +33,22 @@ export class SocketIoNotifier extends Notifier {
   attach(server: Server): void {
     this.server = server;
     this.typing.attach(server);
+  }
+
+  /**
+   * Everyone gets the whole list, so a burst of arrivals would cost arrivals × users × list
+   * length. Changes within a short window go out as one list, the one current when it is sent.
+   */
+  private announceActiveUsers(): void {
+    if (this.activeUsersTimer !== undefined) return;
+    this.activeUsersTimer = setTimeout(() => {
+      this.activeUsersTimer = undefined;
+      this.server?.emit('active_users', { users: this.users.activeUsers() });
+    }, ACTIVE_USERS_WINDOW_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.activeUsersTimer);
   }
 
   /** Sockets that used a signed-out token, on any node, are told and disconnected. */
@@ -82,14 +101,14 @@ export class SocketIoNotifier extends Notifier {
         return;
       case 'AccountRegistered':
         server.to(userRoom(event.data.sessionId)).emit('identity', { username: event.data.username, account: true });
-        if (this.users.isOnline(event.data.sessionId)) server.emit('active_users', { users: this.users.activeUsers() });
+        if (this.users.isOnline(event.data.sessionId)) this.announceActiveUsers();
         return;
       case 'SignedOut':
         void this.endSignedOutSockets(server, event.data.sessionId, event.data.tokenId);
         return;
       case 'UserWentOnline':
       case 'UserWentOffline':
-        server.emit('active_users', { users: this.users.activeUsers() });
+        this.announceActiveUsers();
         return;
       default:
         return;
