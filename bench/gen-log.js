@@ -1,0 +1,193 @@
+'use strict';
+/**
+ * Writes a realistic SQLite event log (the table and JSON shapes of
+ * src/infrastructure/event-store/sqlite-event-store.ts and src/domain/** /*.events.ts) for the
+ * start-up (replay) scenario.
+ *
+ *   node bench/gen-log.js <events> <file>
+ *
+ * The log is a history of visits to the four default rooms, interleaved as on a busy server
+ * (about 40 visits at a time): a new guest claims a name and starts a session
+ * (UsernameClaimed, SessionStarted); each visit opens a connection (ConnectionOpened,
+ * UserWentOnline), joins a room (MemberJoined), sends messages (MessageSent, gapless seq per room,
+ * some with a clientId), and ends (ConnectionClosed, UserWentOffline, MemberLeft 'disconnected').
+ * Every visit is finished by the end of the log, so a server starting on it has nothing to repair
+ * and the start-up measures the replay alone. About 85 % of the events are MessageSent.
+ */
+const Database = require('better-sqlite3');
+const { randomUUID } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+// Same DDL as SqliteEventStore's SCHEMA.
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position  INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_id TEXT    NOT NULL,
+    version   INTEGER NOT NULL,
+    type      TEXT    NOT NULL,
+    data      TEXT    NOT NULL,
+    metadata  TEXT    NOT NULL,
+    UNIQUE (stream_id, version)
+  );
+`;
+
+const ROOMS = ['General', 'Zero to Knowing', 'Code with Josh', 'The Nerd Nook'];
+const WORDS = (
+  'the a to and of is in it you that for on this with be are have not just but so what was like can ' +
+  'do we get know think about chat room code node nest socket event log message server client test ' +
+  'build deploy fix bug merge ship today tomorrow lunch coffee meeting review idea great thanks yes no ' +
+  'maybe later sure ok cool nice hello hi bye again why how when where who which would could should'
+).split(' ');
+
+/** A deterministic generator, so the same size always gives a log of the same shape. */
+const rng = (() => {
+  let s = 0x9e3779b9;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+})();
+const pick = (xs) => xs[Math.floor(rng() * xs.length)];
+const text = () => {
+  const n = 2 + Math.floor(rng() * 18);
+  const words = [];
+  for (let i = 0; i < n; i++) words.push(pick(WORDS));
+  const s = words.join(' ');
+  return s[0].toUpperCase() + s.slice(1) + (rng() < 0.2 ? '?' : '.');
+};
+
+const generate = (total, file) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.rmSync(file, { force: true });
+  fs.rmSync(`${file}-wal`, { force: true });
+  fs.rmSync(`${file}-shm`, { force: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.exec(SCHEMA);
+  const insert = db.prepare('INSERT INTO events (stream_id, version, type, data, metadata) VALUES (?, ?, ?, ?, ?)');
+  const versions = new Map();
+  const seqs = new Map(ROOMS.map((r) => [r, 0]));
+  const node = 'bench-generated-node';
+  let clock = Date.parse('2025-01-01T00:00:00Z');
+  let written = 0;
+
+  const append = (streamId, type, data, correlationId, causationId) => {
+    const version = (versions.get(streamId) || 0) + 1;
+    versions.set(streamId, version);
+    clock += Math.floor(rng() * 900);
+    const metadata = { eventId: randomUUID(), occurredAt: new Date(clock).toISOString(), correlationId, causationId, node };
+    insert.run(streamId, version, type, JSON.stringify(data), JSON.stringify(metadata));
+    written++;
+  };
+
+  const users = []; // {userId, username}
+  let guestNo = 1000;
+  const newVisit = () => {
+    const steps = [];
+    let user;
+    if (users.length < 50 || rng() < 0.3) {
+      user = { userId: randomUUID(), username: `Guest${guestNo++}` };
+      users.push(user);
+      steps.push(() => {
+        const c = randomUUID();
+        append(
+          `username-${user.username.normalize('NFKC').toLowerCase()}`,
+          'UsernameClaimed',
+          { username: user.username, userId: user.userId },
+          c,
+          randomUUID(),
+        );
+        append(
+          `session-${user.userId}`,
+          'SessionStarted',
+          { sessionId: user.userId, username: user.username, kind: 'guest' },
+          c,
+          randomUUID(),
+        );
+      });
+    } else {
+      user = pick(users);
+      if (user.busy) return null;
+    }
+    user.busy = true;
+    const room = pick(ROOMS);
+    const connectionId = randomUUID().replace(/-/g, '').slice(0, 20);
+    const presence = `presence-${user.userId}`;
+    steps.push(() => {
+      const c = randomUUID();
+      const cause = randomUUID();
+      append(presence, 'ConnectionOpened', { userId: user.userId, username: user.username, connectionId, node }, c, cause);
+      append(presence, 'UserWentOnline', { userId: user.userId, username: user.username }, c, cause);
+    });
+    steps.push(() =>
+      append(`room-${room}`, 'MemberJoined', { room, userId: user.userId, username: user.username }, randomUUID(), randomUUID()),
+    );
+    const messages = 5 + Math.floor(rng() * 80);
+    for (let i = 0; i < messages; i++) {
+      steps.push(
+        message(() => {
+          const seq = seqs.get(room) + 1;
+          seqs.set(room, seq);
+          const data = { room, messageId: randomUUID(), seq, userId: user.userId, username: user.username, text: text() };
+          if (rng() < 0.5) data.clientId = randomUUID();
+          append(`room-${room}`, 'MessageSent', data, randomUUID(), randomUUID());
+        }),
+      );
+    }
+    steps.push(() => {
+      const c = randomUUID();
+      append(presence, 'ConnectionClosed', { userId: user.userId, connectionId, remaining: 0 }, c, randomUUID());
+    });
+    steps.push(() => {
+      const c = randomUUID();
+      append(presence, 'UserWentOffline', { userId: user.userId, username: user.username }, c, randomUUID());
+      append(`room-${room}`, 'MemberLeft', { room, userId: user.userId, username: user.username, reason: 'disconnected' }, c, randomUUID());
+      user.busy = false;
+    });
+    return steps;
+  };
+
+  const message = (fn) => Object.assign(fn, { isMessage: true });
+  const active = [];
+  const run = db.transaction((count) => {
+    const stop = written + count;
+    while (written < stop) {
+      // Keep ~40 visits going at once, more new ones while the log is still far from full.
+      while (active.length < 40 && written < total - 200) {
+        const v = newVisit();
+        if (v !== null) active.push(v);
+        else break;
+      }
+      if (active.length === 0) break;
+      const i = Math.floor(rng() * active.length);
+      const visit = active[i];
+      const step = visit.shift();
+      step();
+      if (visit.length === 0) active.splice(i, 1);
+      // Near the end, every visit still going ends (its remaining messages are not sent), so
+      // no visit is left open in the log.
+      if (written >= total - 200) {
+        for (const v of active.splice(0)) for (const s of v) if (!s.isMessage || written < total - 8 * active.length) s();
+        break;
+      }
+    }
+  });
+  while (written < total - 200) run(50_000);
+  run(1_000_000);
+  db.close();
+  return written;
+};
+
+module.exports = { generate };
+
+if (require.main === module) {
+  const total = Number(process.argv[2] || 100_000);
+  const file = path.resolve(process.argv[3] || `events-${total}.sqlite`);
+  const started = Date.now();
+  const written = generate(total, file);
+  process.stdout.write(`${written} events in ${file} (${Date.now() - started} ms)\n`);
+}

@@ -1,0 +1,268 @@
+'use strict';
+/** Shared plumbing of the harness: servers under test, worker processes, statistics. */
+const { spawn, fork } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BENCH = path.resolve(__dirname, '..');
+const SECRET_KEY = 'bench-secret-key-0123456789abcdef';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+const log = (...args) => {
+  const t = new Date().toISOString().slice(11, 19);
+  process.stderr.write(`[${t}] ${args.join(' ')}\n`);
+};
+
+/** A TCP port free right now on 127.0.0.1. */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** GET a path; resolves {status, body} or rejects on a connection error. */
+const get = (port, urlPath, timeoutMs = 2000) =>
+  new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: timeoutMs, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+
+/** Polls GET /ready every `everyMs` until it answers 200. Resolves the ms since `since`. */
+const waitReady = async (port, { since = now(), timeoutMs = 120_000, everyMs = 10, proc } = {}) => {
+  for (;;) {
+    if (proc && proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode} before it was ready`);
+    try {
+      const { status } = await get(port, '/ready', 1000);
+      if (status === 200) return now() - since;
+    } catch {
+      // not listening yet
+    }
+    if (now() - since > timeoutMs) throw new Error(`server not ready after ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+};
+
+/** VmRSS of a process in kB, from /proc/<pid>/status. */
+const rssKb = (pid) => {
+  let status;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return Number.NaN; // the process is gone
+  }
+  const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+  return match ? Number(match[1]) : Number.NaN;
+};
+
+/** CPU time (user+sys) of a process in ms, from /proc/<pid>/stat. */
+const cpuMs = (pid) => {
+  let stat;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return Number.NaN; // the process is gone
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
+};
+
+let tmpRoot;
+/** A fresh directory under the harness's temporary root (removed at exit unless --keep). */
+const tmpDir = (name) => {
+  tmpRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'nest-chat-bench-'));
+  const dir = path.join(tmpRoot, `${name}-${Math.random().toString(36).slice(2, 8)}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+};
+const tmpRootDir = () => tmpRoot;
+const cleanTmp = () => {
+  if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
+};
+
+const projectEnv = (overrides = {}) => ({
+  ...process.env,
+  HOST: '127.0.0.1',
+  SECRET_KEY,
+  LOG_LEVEL: 'warn',
+  EVENT_STORE: 'sqlite',
+  NODE_ENV: 'production',
+  // The abuse limits would (rightly) stop a load generator: lift them for the bench.
+  RATE_LIMIT_MESSAGES: '1000000,1000000',
+  RATE_LIMIT_JOINS: '1000000,1000000',
+  RATE_LIMIT_PRIVATE_MESSAGES: '1000000,1000000',
+  MAX_CONNECTIONS_PER_IP: '1000000',
+  ...overrides,
+});
+
+/**
+ * Starts a server under test and waits for GET /ready.
+ * kind: 'project' (dist/main.js) or 'baseline' (bench/baseline-server.js).
+ */
+const startServer = async (kind, { rooms = [], env = {}, dataDir, nodeArgs = [], readyTimeoutMs = 120_000, logName } = {}) => {
+  const port = await freePort();
+  const script = kind === 'project' ? path.join(ROOT, 'dist', 'main.js') : path.join(BENCH, 'baseline-server.js');
+  const dir = dataDir ?? tmpDir(`${kind}-data`);
+  const logFile = path.join(tmpDir('logs'), `${logName ?? kind}.log`);
+  const out = fs.openSync(logFile, 'w');
+  const fullEnv =
+    kind === 'project'
+      ? projectEnv({ PORT: String(port), DATA_DIR: dir, ...(rooms.length ? { CHAT_ROOMS: rooms.join(',') } : {}), ...env })
+      : { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env };
+  const started = now();
+  const proc = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env: fullEnv, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  let readyMs;
+  try {
+    readyMs = await waitReady(port, { since: started, timeoutMs: readyTimeoutMs, proc });
+  } catch (error) {
+    proc.kill('SIGKILL');
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+    throw new Error(`${kind} server did not start: ${error.message}\n${tail}`);
+  }
+  const tailOfLog = (lines = 20) => fs.readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+  const server = {
+    kind,
+    tailOfLog,
+    /** Throws, with the end of its log, if the server has died. */
+    assertAlive: () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new Error(`${kind} server died (exit ${proc.exitCode}, signal ${proc.signalCode}); end of ${logFile}:\n${tailOfLog()}`);
+      }
+    },
+    proc,
+    pid: proc.pid,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    logFile,
+    dataDir: dir,
+    readyMs,
+    rssKb: () => rssKb(proc.pid),
+    cpuMs: () => cpuMs(proc.pid),
+    stop: (signal = 'SIGTERM', graceMs = 10_000) =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
+        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        proc.once('exit', (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+        proc.kill(signal);
+      }),
+  };
+  return server;
+};
+
+/** A forked load-generator process; `request` sends a command and awaits the reply of `type`. */
+const startWorker = (id) =>
+  new Promise((resolve, reject) => {
+    const proc = fork(path.join(BENCH, 'load-worker.js'), [], {
+      env: { ...process.env, BENCH_WORKER_ID: String(id) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const waiting = new Map();
+    proc.on('message', (message) => {
+      if (message.type === 'up') return resolve(worker);
+      const waiter = waiting.get(message.type);
+      if (waiter) {
+        waiting.delete(message.type);
+        waiter.resolve(message);
+      } else if (message.type === 'error') {
+        for (const w of waiting.values()) w.reject(new Error(message.error));
+        waiting.clear();
+      }
+    });
+    proc.on('exit', (code) => {
+      for (const w of waiting.values()) w.reject(new Error(`load worker ${id} exited with ${code}`));
+      waiting.clear();
+    });
+    proc.on('error', reject);
+    const worker = {
+      id,
+      proc,
+      request: (command, replyType, timeoutMs = 600_000) =>
+        new Promise((res, rej) => {
+          const timer = setTimeout(() => {
+            waiting.delete(replyType);
+            rej(new Error(`load worker ${id}: no ${replyType} after ${timeoutMs} ms`));
+          }, timeoutMs);
+          waiting.set(replyType, {
+            resolve: (m) => {
+              clearTimeout(timer);
+              res(m);
+            },
+            reject: (e) => {
+              clearTimeout(timer);
+              rej(e);
+            },
+          });
+          proc.send(command);
+        }),
+      close: () =>
+        new Promise((res) => {
+          if (proc.exitCode !== null) return res();
+          const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
+          proc.once('exit', () => {
+            clearTimeout(timer);
+            res();
+          });
+          proc.send({ cmd: 'close' });
+        }),
+    };
+  });
+
+const startWorkers = (n) => Promise.all(Array.from({ length: n }, (_, i) => startWorker(i)));
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+const min = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x));
+  return s.length ? Math.min(...s) : Number.NaN;
+};
+const max = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x));
+  return s.length ? Math.max(...s) : Number.NaN;
+};
+
+module.exports = {
+  ROOT,
+  BENCH,
+  SECRET_KEY,
+  sleep,
+  now,
+  log,
+  freePort,
+  get,
+  waitReady,
+  rssKb,
+  cpuMs,
+  tmpDir,
+  tmpRootDir,
+  cleanTmp,
+  projectEnv,
+  startServer,
+  startWorkers,
+  median,
+  min,
+  max,
+};

@@ -1,0 +1,176 @@
+'use strict';
+/**
+ * One load-generator process, forked by bench/run.js so that clients never share an event loop with
+ * the server under test. Real socket.io-client sockets, WebSocket transport only.
+ *
+ * Commands (IPC, from the parent):
+ *   {cmd:'connect', url, sockets:[{room, sender, token?}], concurrency, timeoutMs, deadlineMs?}
+ *       opens the sockets (at most `concurrency` handshakes in flight; none started after
+ *       `deadlineMs`), each joins its room with an ack; answers {type:'connected', ok, failed,
+ *       skipped, total, errors, ms}. A socket with a `token` resumes that session (`auth.token`):
+ *       sockets with the same token are tabs of one user.
+ *   {cmd:'run', runId, ratePerSender, durationMs, drainMs}
+ *       every sender sends `ratePerSender` messages/s for `durationMs`; every socket measures the
+ *       end-to-end latency of every room message it receives; after `drainMs` more answers
+ *       {type:'result', sentByRoom, receivedByRoom, hist, acksOk, acksFailed, errors}.
+ *   {cmd:'close'} disconnects everything and exits.
+ *
+ * A message's text is `<runId>|<send time, ms of the shared monotonic clock>|<worker>.<n>`.
+ * process.hrtime is CLOCK_MONOTONIC, the same clock in every process of the machine, so a receiver
+ * in another worker can subtract the sender's timestamp.
+ */
+const { io } = require('socket.io-client');
+const { Histogram } = require('./lib/histogram');
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const workerId = process.env.BENCH_WORKER_ID || String(process.pid);
+
+/** @type {{socket: import('socket.io-client').Socket, room: string, sender: boolean}[]} */
+let clients = [];
+let current = null; // the run being measured
+
+const send = (message) => process.send(message);
+
+const errorSample = (map, key) => map.set(key, (map.get(key) || 0) + 1);
+
+const openOne = (url, spec, timeoutMs) => openSocket(url, spec, timeoutMs, spec.token === undefined ? undefined : { token: spec.token });
+
+const openSocket = (url, spec, timeoutMs, auth) =>
+  new Promise((resolve) => {
+    const socket = io(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: timeoutMs,
+      ...(auth ? { auth } : {}),
+    });
+    const client = { socket, room: spec.room, sender: spec.sender };
+    let settled = false;
+    const done = (error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ client, error });
+    };
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    socket.on('connect_error', (err) => done(`connect_error: ${err && err.message}`));
+    socket.on('message', (m) => onMessage(m));
+    socket.once('connect', () => {
+      socket.emit('join', { room: spec.room }, (ack) => {
+        if (ack && ack.ok) done();
+        else done(`join: ${ack && ack.error ? ack.error.code : 'no ack'}`);
+      });
+    });
+  });
+
+function onMessage(m) {
+  const run = current;
+  if (run === null || m === null || typeof m !== 'object' || typeof m.msg !== 'string') return;
+  const bar = m.msg.indexOf('|');
+  if (bar < 0 || m.msg.slice(0, bar) !== run.runId) return;
+  const sentAt = Number(m.msg.slice(bar + 1, m.msg.indexOf('|', bar + 1)));
+  run.hist.record(now() - sentAt);
+  run.receivedByRoom[m.room] = (run.receivedByRoom[m.room] || 0) + 1;
+}
+
+async function connect({ url, sockets, concurrency, timeoutMs, deadlineMs = Infinity }) {
+  const started = now();
+  const errors = new Map();
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  const lane = async () => {
+    while (next < sockets.length && now() - started < deadlineMs) {
+      const spec = sockets[next++];
+      const { client, error } = await openOne(url, spec, timeoutMs);
+      if (error) {
+        failed++;
+        errorSample(errors, error);
+        client.socket.close();
+      } else {
+        ok++;
+        clients.push(client);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  send({ type: 'connected', ok, failed, skipped: sockets.length - next, total: clients.length, errors: [...errors], ms: now() - started });
+}
+
+function run({ runId, ratePerSender, durationMs, drainMs }) {
+  const senders = clients.filter((c) => c.sender);
+  const run = {
+    runId,
+    hist: new Histogram(),
+    receivedByRoom: {},
+    sentByRoom: {},
+    acksOk: 0,
+    acksFailed: 0,
+    errors: new Map(),
+  };
+  current = run;
+  let n = 0;
+  const sent = new Array(senders.length).fill(0);
+  // Senders are spread evenly over one period so that they do not all fire at once.
+  const period = 1000 / ratePerSender;
+  const offsets = senders.map((_, i) => (i / Math.max(1, senders.length)) * period);
+  const start = now();
+  const onAck = (ack) => {
+    if (ack && ack.ok) run.acksOk++;
+    else {
+      run.acksFailed++;
+      errorSample(run.errors, ack && ack.error ? ack.error.code : 'no ack');
+    }
+  };
+  const tick = () => {
+    const t = now();
+    const elapsed = Math.min(t - start, durationMs);
+    for (let i = 0; i < senders.length; i++) {
+      const due = elapsed < offsets[i] ? 0 : Math.floor((elapsed - offsets[i]) / period) + 1;
+      while (sent[i] < due) {
+        sent[i]++;
+        const c = senders[i];
+        const msg = `${runId}|${now().toFixed(3)}|${workerId}.${n++}`;
+        c.socket.emit('message', { room: c.room, msg }, onAck);
+        run.sentByRoom[c.room] = (run.sentByRoom[c.room] || 0) + 1;
+      }
+    }
+    if (t - start < durationMs) setTimeout(tick, 1);
+    else setTimeout(finish, drainMs);
+  };
+  const finish = () => {
+    current = null;
+    send({
+      type: 'result',
+      runId,
+      sentByRoom: run.sentByRoom,
+      receivedByRoom: run.receivedByRoom,
+      hist: run.hist.toJSON(),
+      acksOk: run.acksOk,
+      acksFailed: run.acksFailed,
+      errors: [...run.errors],
+      sendSpanMs: now() - start - drainMs,
+    });
+  };
+  setImmediate(tick);
+}
+
+process.on('message', (message) => {
+  switch (message.cmd) {
+    case 'connect':
+      connect(message).catch((error) => send({ type: 'error', error: String(error && error.stack) }));
+      return;
+    case 'run':
+      run(message);
+      return;
+    case 'close':
+      for (const c of clients) c.socket.close();
+      clients = [];
+      setTimeout(() => process.exit(0), 100);
+      return;
+    default:
+      return;
+  }
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'up' });
