@@ -1,7 +1,8 @@
 /**
  * Pictures for the README: starts the built server (dist/) on a free port with a throw-away data
- * directory, plays a short scripted conversation between three people in Debian's Chromium, and
- * writes
+ * directory, plays a short scripted conversation between three people in Debian's Chromium (accounts,
+ * an emoji from the picker, a shared image, reactions, edits, typing dots, rooms and a private
+ * message), and writes
  *   docs/screenshots/chat.png    the page on a laptop (1280×800)
  *   docs/screenshots/mobile.png  the page on a phone (390×844)
  *   docs/demo.gif                a short recording of one participant's screen (Chromium's screencast → ffmpeg)
@@ -11,7 +12,7 @@
  *
  * Usage: npm run build && node scripts/screenshots.js   (needs `chromium` and `ffmpeg` from apt)
  */
-/* global document -- only inside functions that run in the page */
+/* global document, getComputedStyle -- only inside functions that run in the page */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -111,9 +112,32 @@ const person = async (browser, url, options) => {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
   await page.goto(url);
-  await page.waitForFunction(() => document.querySelector('#conn')?.dataset.state === 'connected');
+  await connected(page);
   const name = await page.locator('#welcome strong').textContent();
   return { context, page, name };
+};
+
+const connected = (page) =>
+  page.waitForFunction(() => document.querySelector('#conn')?.dataset.state === 'connected' && document.querySelector('#welcome strong'));
+
+/** Creates an account from the header's dialog (typing visibly when `slow`). */
+const register = async (who, username, { slow = false } = {}) => {
+  const { page } = who;
+  // On a phone the header has room for "Sign in" only; the dialog switches to "Create account".
+  if (await page.locator('#register-button').isVisible()) await page.locator('#register-button').click();
+  else {
+    await page.locator('#sign-in-button').click();
+    await page.locator('#account-switch').click();
+  }
+  const dialog = page.locator('#account-dialog');
+  await dialog.waitFor();
+  if (slow) await delay(500);
+  await page.locator('#account-username').pressSequentially(username, { delay: slow ? 70 : 0 });
+  await page.locator('#account-password').pressSequentially('a long pass phrase', { delay: slow ? 25 : 0 });
+  if (slow) await delay(350);
+  await page.locator('#account-submit').click();
+  await page.locator('#welcome', { hasText: `Signed in as ${username}` }).waitFor();
+  who.name = username;
 };
 
 /** Sends at once (the people whose screens are not recorded). */
@@ -124,15 +148,49 @@ const say = async ({ page }, text) => {
   await page.waitForFunction(() => document.querySelector('#composer-input').value === '');
 };
 
-/** Types like a person (the recorded screen). */
-const type = async ({ page }, text) => {
+/** Types like a person (the recorded screen); Enter sends unless `send` is false. */
+const type = async ({ page }, text, { send = true } = {}) => {
   const input = page.locator('#composer-input');
   await input.click();
   await page.keyboard.type(text, { delay: 28 });
+  if (!send) return;
   await delay(250);
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#composer-input').value === '');
 };
+
+/** Picks an emoji from the picker by searching for it. */
+const pickEmoji = async ({ page }, search, { slow = false } = {}) => {
+  await page.locator('#picker-search').waitFor();
+  if (slow) await delay(400);
+  await page.keyboard.type(search, { delay: slow ? 60 : 0 });
+  if (slow) await delay(450);
+  await page.keyboard.press('Enter');
+  await page.locator('#emoji-picker').waitFor({ state: 'hidden' });
+};
+
+/** Reacts to the message containing `text` through its "Add reaction" button. */
+const react = async (who, text, search, options) => {
+  const target = who.page.locator('#messages li.msg').filter({ hasText: text }).last();
+  await target.hover();
+  if (options?.slow) await delay(400);
+  await target.locator('.actions [data-action="react"]').click();
+  await pickEmoji(who, search, options);
+};
+
+/** Shares a file through the attach button's file input, with a caption. */
+const share = async (who, file, caption) => {
+  await who.page.locator('#file-input').setInputFiles(file);
+  await who.page
+    .locator('#attachment-tray')
+    .getByText(/Ready to send/)
+    .waitFor();
+  await say(who, caption);
+};
+
+/** The message actions have faded out (they follow the pointer and keyboard focus). */
+const settled = (page) =>
+  page.waitForFunction(() => [...document.querySelectorAll('#messages .actions')].every((node) => getComputedStyle(node).opacity === '0'));
 
 const sees = ({ page }, text) => page.locator('#messages .msg .text').getByText(text, { exact: true }).waitFor();
 
@@ -143,6 +201,27 @@ const open = async ({ page }, kind, name) => {
     .filter({ has: page.locator('.conv-name').getByText(name, { exact: true }) })
     .click();
   await page.locator('#conv-title .conv-title-name').getByText(name, { exact: true }).waitFor();
+};
+
+/** A picture to share: a small release dashboard, drawn in its own page and photographed. */
+const dashboard = async (browser) => {
+  const page = await browser.newPage({ viewport: { width: 560, height: 340 }, deviceScaleFactor: 1 });
+  const bars = [38, 52, 47, 61, 58, 72, 69, 84, 80, 93, 88, 97];
+  await page.setContent(`<!doctype html><html><body style="margin:0;font-family:Inter,sans-serif">
+    <div style="width:560px;height:340px;box-sizing:border-box;padding:26px 30px;color:#fff;
+      background:linear-gradient(135deg,#312e81 0%,#4f46e5 55%,#0e7490 100%)">
+      <div style="font-size:14px;letter-spacing:.08em;text-transform:uppercase;opacity:.8">nest-chat · release 1.0</div>
+      <div style="font-size:30px;font-weight:700;margin-top:6px">Messages per second</div>
+      <div style="display:flex;align-items:flex-end;gap:10px;height:170px;margin-top:26px">
+        ${bars.map((h) => `<div style="flex:1;height:${h}%;border-radius:6px 6px 2px 2px;background:rgba(255,255,255,${0.35 + h / 200})"></div>`).join('')}
+      </div>
+      <div style="display:flex;justify-content:space-between;margin-top:12px;font-size:13px;opacity:.85">
+        <span>p95 latency 4 ms</span><span>0 messages lost</span><span>3 nodes</span>
+      </div>
+    </div></body></html>`);
+  const buffer = await page.screenshot({ type: 'png' });
+  await page.close();
+  return { name: 'release-dashboard.png', mimeType: 'image/png', buffer };
 };
 
 /** Records the page's screen: a frame each time it changes, with its time. */
@@ -203,62 +282,106 @@ const main = async () => {
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    // Two people are already there; the third one's screen is recorded from the moment they arrive.
+    // Two people are already there (with accounts); the third one's screen is recorded from the moment they arrive.
     const bea = await person(browser, server.url, { viewport: { width: 1280, height: 800 } });
     const cal = await person(browser, server.url, { viewport: { width: 390, height: 844 } });
-    await say(bea, 'Morning! ☕️ Anyone else trying the new chat server today?');
+    await register(bea, 'Bianca');
+    await register(cal, 'Calvin');
+    await say(bea, 'Morning! :coffee: Anyone else trying the new chat server today?');
     await say(cal, 'Me! Reloaded three times and I am still the same guest 😄');
-    await say(bea, 'Sessions are signed cookies now, so a reload keeps your name.');
+    await say(bea, 'Sessions are signed cookies, so a reload keeps your name.');
+    // An edit, made the way people do it: ↑ in the empty box, then Enter.
+    await bea.page.locator('#composer-input').focus();
+    await bea.page.keyboard.press('ArrowUp');
+    await bea.page
+      .locator('.edit-input')
+      .fill('Sessions are signed cookies, so a reload keeps your name. Create an account to keep it everywhere.');
+    await bea.page.keyboard.press('Enter');
+    await cal.page.locator('#messages .edited').waitFor();
+    await share(cal, await dashboard(browser), 'Load test from last night 📈');
+    await react(bea, 'Load test from last night', 'fire');
+    await react(bea, 'Morning!', 'wave');
 
     const size = { width: 1024, height: 640 };
     const ada = await person(browser, server.url, { viewport: size });
     const stopRecording = await record(ada.page);
-    await sees(ada, 'Sessions are signed cookies now, so a reload keeps your name.');
-    await delay(900);
-    await type(ada, 'Hi both 👋 just joined. What did I miss?');
-    await sees(bea, 'Hi both 👋 just joined. What did I miss?');
-    await delay(500);
-    await say(bea, 'Every message is an event in SQLite, and the history survives restarts.');
+    await sees(ada, 'Load test from last night 📈');
+    await delay(1100);
+    await register(ada, 'Ada', { slow: true });
     await delay(700);
-    await say(cal, 'And after a dropped connection it fills in exactly what you missed, no duplicates.');
-    await delay(1000);
+
+    // A message with an emoji from the picker.
+    await type(ada, 'Hi both ', { send: false });
+    await ada.page.locator('#emoji-button').click();
+    await pickEmoji(ada, 'wave', { slow: true });
+    await type(ada, ' just joined. Are those numbers real?');
+    await sees(bea, 'Hi both 👋 just joined. Are those numbers real?');
+
+    // Calvin answers; Ada sees him typing first.
+    await cal.page.locator('#composer-input').pressSequentially('Real', { delay: 60 });
+    await ada.page.locator('#typing', { hasText: 'Calvin is typing' }).waitFor();
+    await delay(1300);
+    await say(cal, 'Real! Three nodes, and the typing dots are new too :tada:');
+    await delay(900);
+
+    // A reaction, and a second one from someone else to the same emoji.
+    await react(ada, 'Load test from last night', 'fire', { slow: true });
+    await delay(700);
+    await react(cal, 'Real! Three nodes', 'tada');
+    await react(ada, 'Real! Three nodes', 'tada', { slow: true });
+    await delay(900);
 
     // Something happens in another room: an unread count appears there.
     await open(bea, 'room', 'Code with Josh');
     await say(bea, 'Pushed the browser specs: all of them run in real Chromium.');
     await say(bea, 'Reviews welcome!');
     await open(bea, 'room', 'General');
-    await delay(1200);
+    await delay(1000);
     await open(ada, 'room', 'Code with Josh');
     await sees(ada, 'Reviews welcome!');
-    await delay(700);
-    await type(ada, 'On it. The reconnect one is my favourite.');
     await delay(600);
+    await type(ada, 'On it. The reconect one is my favourite.');
+    await delay(500);
+    // A typo: ↑ edits the last message in place.
+    await ada.page.keyboard.press('ArrowUp');
+    await ada.page.locator('.edit-input').waitFor();
+    await delay(400);
+    await ada.page.keyboard.press('End');
+    for (let i = 0; i < 'nect one is my favourite.'.length; i++) await ada.page.keyboard.press('ArrowLeft');
+    await ada.page.keyboard.type('n', { delay: 80 });
+    await delay(350);
+    await ada.page.keyboard.press('Enter');
+    await ada.page.locator('#messages .edited').waitFor();
+    await delay(900);
 
     // A private message: listed like a room, with its own unread count.
-    await say(cal, `@${ada.name} coffee after the stand-up?`);
-    await delay(1300);
-    await open(ada, 'dm', cal.name);
-    await delay(500);
+    await say(cal, '@Ada coffee after the stand-up?');
+    await delay(1200);
+    await open(ada, 'dm', 'Calvin');
+    await delay(400);
     await type(ada, 'Absolutely, see you at 11 ☕️');
-    await delay(700);
-    await open(ada, 'room', 'General');
     await delay(600);
-    await type(ada, `Thanks ${bea.name}, this is great work!`);
+    await open(ada, 'room', 'General');
     await delay(1500);
     const frames = await stopRecording();
 
-    // The laptop picture: Bea's screen in General, with unread counts elsewhere.
-    await say(cal, `@${bea.name} loved the demo, thanks!`);
-    await say(cal, 'See you all at the stand-up!');
-    await sees(bea, 'See you all at the stand-up!');
+    // The laptop picture: Bianca's screen in General, with unread counts elsewhere and Ada typing.
+    await say(cal, '@Bianca loved the demo, thanks!');
     await bea.page.locator('#dm-list .badge').waitFor();
+    await ada.page.locator('#composer-input').pressSequentially('Same here', { delay: 20 });
+    await bea.page.locator('#typing', { hasText: 'Ada is typing' }).waitFor();
+    await cal.page.locator('#typing', { hasText: 'Ada is typing' }).waitFor();
+    // Nobody is pointing at or focused on a message in the pictures.
     await bea.page.mouse.move(0, 0);
+    await bea.page.evaluate(() => document.activeElement?.blur());
+    await settled(bea.page);
     await bea.page.screenshot({ path: path.join(SHOTS, 'chat.png') });
     console.log('docs/screenshots/chat.png');
 
-    // The phone picture: Cal's screen in General, drawer closed.
-    await sees(cal, 'See you all at the stand-up!');
+    // The phone picture: Calvin's screen in General, drawer closed.
+    await cal.page.mouse.move(0, 0);
+    await cal.page.evaluate(() => document.activeElement?.blur());
+    await settled(cal.page);
     await cal.page.screenshot({ path: path.join(SHOTS, 'mobile.png') });
     console.log('docs/screenshots/mobile.png');
 

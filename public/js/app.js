@@ -1,10 +1,15 @@
 import { io } from '/socket.io/socket.io.esm.min.js';
+import { Account } from './account.js';
 import { Conversation, dmKey, roomKey } from './conversation.js';
 import { byId, el, setHidden } from './dom.js';
+import { loadEmoji, normaliseEmoji, onEmojiReady, withEmoji } from './emoji.js';
+import { EmojiPicker } from './emoji-picker.js';
 import { excerpt } from './format.js';
 import { newClientId } from './ids.js';
 import { MessageList } from './message-list.js';
 import { Sidebar } from './sidebar.js';
+import { Typing } from './typing.js';
+import { Attachments } from './uploads.js';
 
 const DEFAULT_ROOM = 'General';
 /** How long an acknowledgement may take before the page says so. */
@@ -13,6 +18,10 @@ const ACK_TIMEOUT_MS = 8000;
 const SEND_WAIT_MS = 30000;
 const STORAGE_DMS = 'nest-chat:dms';
 const STORAGE_CURRENT = 'nest-chat:current';
+/** The names this session had before registering (their messages stay the user's). */
+const STORAGE_ALIASES = 'nest-chat:aliases';
+/** The rooms this tab is in: a reload slower than the server's grace period still finds them again. */
+const STORAGE_ROOMS = 'nest-chat:rooms';
 /** At this width and below the sidebar is a drawer (the same query as in styles.css). */
 const narrow = window.matchMedia('(max-width: 640px)');
 
@@ -23,7 +32,6 @@ const ui = {
   backdrop: byId('backdrop'),
   drawerToggle: byId('drawer-toggle'),
   totalUnread: byId('total-unread'),
-  welcome: byId('welcome'),
   conn: byId('conn'),
   connText: byId('conn-text'),
   connBanner: byId('conn-banner'),
@@ -38,10 +46,19 @@ const ui = {
   error: byId('composer-error'),
   note: byId('composer-note'),
   announcer: byId('announcer'),
+  emojiButton: byId('emoji-button'),
 };
 
 const state = {
   me: null,
+  /** Signed in to an account (not a guest). */
+  account: false,
+  /** Earlier names of this session (a guest who registered under a new name). */
+  aliases: new Set(),
+  /** The rooms the server says the user is in (the `session` event). */
+  sessionRooms: null,
+  /** Signing in or out: the socket is being reconnected on purpose. */
+  switching: false,
   /** Room names in the server's order (GET /api/rooms). */
   rooms: [],
   members: new Map(),
@@ -62,6 +79,54 @@ const messageList = new MessageList({
   loadOlder: byId('load-older'),
   historyStart: byId('history-start'),
   onNearTop: () => loadOlder(current()),
+  actions: {
+    enabled: (conv) => conv.kind === 'room',
+    isMine: (name) => isMine(name),
+    react: (item, emoji) => react(item, emoji),
+    pickReaction: (item, anchor) => pickReaction(item, anchor),
+    edit: (item, text) => editMessage(item, text),
+    remove: (item) => deleteMessage(item),
+    focusComposer: () => ui.input.focus(),
+  },
+});
+
+const picker = new EmojiPicker(byId('emoji-picker'));
+
+const typing = new Typing({
+  node: byId('typing'),
+  me: () => isMine,
+  emit: (conv, typingNow) => {
+    if (!socket.connected || !state.ready) return false;
+    if (conv.kind === 'room' && !conv.joined) return false;
+    if (conv.kind === 'dm' && !state.online.includes(conv.name)) return false;
+    const payload = conv.kind === 'room' ? { room: conv.name, typing: typingNow } : { target: conv.name, typing: typingNow };
+    // With an acknowledgement a refusal (not a member any more, gone offline) stays quiet.
+    socket.emit('typing', payload, () => undefined);
+    return true;
+  },
+});
+
+const attachments = new Attachments({
+  button: byId('attach-button'),
+  input: byId('file-input'),
+  tray: byId('attachment-tray'),
+  dropZone: ui.main,
+  dropOverlay: byId('drop-overlay'),
+  onError: (message) => showError(message),
+  onChange: (announcement) => {
+    clearError();
+    if (announcement !== undefined) ui.announcer.textContent = announcement;
+  },
+});
+
+const account = new Account({
+  announce: (text) => {
+    ui.announcer.textContent = text;
+  },
+  onError: (message) => showError(message),
+  onRegistered: (name) => becomeAccount(name),
+  onSignedIn: () => switchIdentity(),
+  onSignedOut: () => switchIdentity(),
 });
 
 const sidebar = new Sidebar({
@@ -91,10 +156,12 @@ function conversation(kind, name) {
 
 const current = () => state.conversations.get(state.currentKey) ?? room(DEFAULT_ROOM);
 const isCurrent = (conv) => conv.key === state.currentKey;
+/** The user's own name, or one this session had before registering. */
+const isMine = (name) => name === state.me || state.aliases.has(name);
 
 /** A message from any source: live push, acknowledgement, history or catch-up. Duplicates are dropped. */
 function receiveMessage(conv, payload, { announce = true, render = true, follow = false, unread = true } = {}) {
-  const added = conv.addMessage(payload, state.me);
+  const added = conv.addMessage(payload, isMine);
   if (added === null) return null;
   const { item, index } = added;
   if (isCurrent(conv)) {
@@ -104,10 +171,24 @@ function receiveMessage(conv, payload, { announce = true, render = true, follow 
   }
   if (announce && !item.own) {
     const where = conv.kind === 'dm' ? ' (private)' : isCurrent(conv) ? '' : ` in ${conv.name}`;
-    ui.announcer.textContent = `${item.author}${where}: ${excerpt(item.msg)}`;
+    const text = item.msg !== '' ? excerpt(withEmoji(item.msg)) : item.attachment !== undefined ? `shared ${item.attachment.name}` : '';
+    ui.announcer.textContent = `${item.author}${where}: ${text}`;
+  }
+  if (!item.own) {
+    typing.sent(conv.key, item.author);
+    typing.render(state.currentKey);
   }
   if (conv.kind === 'dm') saveDms();
   return item;
+}
+
+/** A change to a room message: edited, deleted, reactions. */
+function changeMessage(payload) {
+  if (typeof payload?.room !== 'string' || typeof payload.id !== 'string') return;
+  const conv = state.conversations.get(roomKey(payload.room));
+  const changed = conv?.updateMessage(payload);
+  if (changed === null || changed === undefined) return;
+  if (isCurrent(conv)) messageList.refresh(changed.index);
 }
 
 function applyHistory(conv, history, catchUp) {
@@ -150,8 +231,13 @@ socket.on('session', (session) => {
   if (state.me !== null && state.me !== session.username) resetIdentity();
   const first = state.me === null;
   state.me = session.username;
-  ui.welcome.replaceChildren('Welcome, ', el('strong', { text: state.me }));
-  if (first) restoreDms();
+  state.account = session.account === true;
+  state.sessionRooms = Array.isArray(session.rooms) ? session.rooms.filter((name) => typeof name === 'string') : null;
+  account.render(state.me, state.account);
+  if (first) {
+    restoreAliases();
+    restoreDms();
+  }
   // Catch up once the server has counted this connection (the next user list that includes us).
   awaitingPresence = true;
   presenceFallback = setTimeout(() => {
@@ -186,6 +272,53 @@ socket.on('private_message', (payload) => {
   renderChrome();
 });
 
+socket.on('message_edited', changeMessage);
+socket.on('message_deleted', changeMessage);
+socket.on('reaction', changeMessage);
+
+socket.on('typing', (payload) => {
+  if (typeof payload?.room === 'string' && Array.isArray(payload.users)) typing.room(roomKey(payload.room), payload.users);
+  else if (typeof payload?.from === 'string') typing.person(dmKey(payload.from), payload.from, payload.typing === true);
+  else return;
+  typing.render(state.currentKey);
+});
+
+/** This user joined or left a room, maybe in another tab. */
+socket.on('membership', (payload) => {
+  if (typeof payload?.room !== 'string') return;
+  const conv = room(payload.room);
+  if (payload.joined === true) {
+    const was = conv.joined;
+    conv.joined = true;
+    if (!was && !conv.loaded && conv.joining === undefined && state.ready) joinRoom(conv);
+  } else {
+    if (!conv.joined || conv.leaving) {
+      conv.joined = false;
+      saveRooms();
+      renderChrome();
+      return;
+    }
+    conv.joined = false;
+    if (payload.reason === 'left') {
+      const { item, index } = conv.addSystem('You left the room in another tab.', new Date().toISOString(), 'leave');
+      if (isCurrent(conv)) messageList.insert(index, item);
+    }
+  }
+  saveRooms();
+  refreshRoomsSoon();
+  renderChrome();
+});
+
+/** A guest registered an account (in this tab or another): the same session, a new name. */
+socket.on('identity', (payload) => {
+  if (typeof payload?.username === 'string') becomeAccount(payload.username, payload.account !== false);
+});
+
+/** This tab's token was signed out (here or in another tab): the server disconnects it next. */
+socket.on('session_ended', () => {
+  setNote('You were signed out. Continuing as a guest…');
+});
+
 socket.on('status', (payload) => {
   if (typeof payload?.room !== 'string' || typeof payload.msg !== 'string') return;
   const conv = state.conversations.get(roomKey(payload.room));
@@ -201,9 +334,11 @@ socket.on('error', (payload) => {
 
 socket.on('disconnect', (reason) => {
   setReady(false);
-  setConnection('reconnecting');
+  typing.reset();
+  typing.render(state.currentKey);
+  setConnection(state.switching ? 'connecting' : 'reconnecting');
   // The server hung up on purpose: Socket.IO does not retry that by itself.
-  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 1000);
+  if (reason === 'io server disconnect' && !state.switching) setTimeout(() => socket.connect(), 1000 + Math.random() * 1000);
 });
 
 socket.on('connect_error', () => {
@@ -218,18 +353,28 @@ async function catchUp() {
   awaitingPresence = false;
   clearTimeout(presenceFallback);
   const run = ++catchUpRun;
+  const reconnection = state.started;
   if (!state.started) {
-    const mine = await myRooms();
-    for (const name of [DEFAULT_ROOM, ...mine]) room(name).joined = true;
+    const mine = state.sessionRooms ?? (await myRooms());
+    for (const name of [DEFAULT_ROOM, ...mine, ...savedRooms()]) room(name).joined = true;
     restoreCurrent();
   }
   const rooms = [...state.conversations.values()].filter((conv) => conv.kind === 'room' && (conv.joined || isCurrent(conv)));
   await Promise.all(rooms.map((conv) => joinRoom(conv)));
   if (run !== catchUpRun || !socket.connected) return;
   state.started = true;
+  state.switching = false;
   setConnection('connected');
   setReady(true);
   renderChrome();
+  // The emoji data (shortcodes, the picker) once the conversation is on screen: it is not needed before.
+  loadEmoji().catch(() => undefined);
+  // Private conversations come from the server; after a reconnect, what was missed too.
+  for (const conv of state.conversations.values()) {
+    if (conv.kind === 'dm' && (conv.loaded || isCurrent(conv))) loadPrivateHistory(conv);
+    // Edits, deletions and reactions made while disconnected, on the recent messages.
+    else if (reconnection && conv.kind === 'room' && conv.loaded) refreshRecent(conv);
+  }
 }
 
 /**
@@ -248,6 +393,7 @@ function joinRoom(conv) {
           return false;
         }
         conv.joined = true;
+        saveRooms();
         const history = histories.get(conv.name);
         histories.delete(conv.name);
         if (history !== undefined) applyHistory(conv, history, since !== undefined);
@@ -293,21 +439,115 @@ function setConnection(kind) {
   setHidden(ui.connBanner, kind !== 'reconnecting');
 }
 
+/** Someone else now (signed in, signed out): nothing of the previous identity stays on screen. */
 function resetIdentity() {
-  for (const [key, conv] of state.conversations) if (conv.kind === 'dm') state.conversations.delete(key);
-  if (!state.conversations.has(state.currentKey)) state.currentKey = roomKey(DEFAULT_ROOM);
+  state.conversations.clear();
+  state.currentKey = roomKey(DEFAULT_ROOM);
+  state.started = false;
+  state.me = null;
+  state.account = false;
+  state.aliases = new Set();
+  state.sessionRooms = null;
+  catchUpRun++;
+  typing.reset();
+  attachments.clear();
+  picker.close({ restoreFocus: false });
   try {
-    window.sessionStorage.removeItem(STORAGE_DMS);
+    for (const key of [STORAGE_DMS, STORAGE_ALIASES, STORAGE_CURRENT, STORAGE_ROOMS]) window.sessionStorage.removeItem(key);
   } catch {
     // Storage may be disabled; nothing to forget then.
   }
+  ui.input.value = '';
+  autosize();
+  clearError();
+  messageList.show(current());
+  account.render(null, false);
+  renderChrome();
 }
+
+/** Signed in or out over REST (the cookie changed): the socket reconnects as the new identity. */
+function switchIdentity() {
+  state.switching = true;
+  resetIdentity();
+  setNote('');
+  socket.disconnect();
+  setConnection('connecting');
+  socket.connect();
+  channel?.postMessage({ type: 'reconnect' });
+  ui.input.focus();
+}
+
+/** A guest registered: same session and messages, a new name. */
+function becomeAccount(name, isAccount = true) {
+  if (state.me !== null && state.me !== name) state.aliases.add(state.me);
+  state.me = name;
+  state.account = isAccount;
+  saveAliases();
+  saveDms();
+  saveRooms();
+  account.render(state.me, state.account);
+  // Their old messages are still theirs: draw the open conversation again (reactions show "you").
+  messageList.show(current());
+  renderChrome();
+}
+
+function saveRooms() {
+  if (state.me === null) return;
+  const rooms = [...state.conversations.values()].filter((conv) => conv.kind === 'room' && conv.joined).map((conv) => conv.name);
+  try {
+    window.sessionStorage.setItem(STORAGE_ROOMS, JSON.stringify({ me: state.me, rooms }));
+  } catch {
+    // Only a convenience for reloads.
+  }
+}
+
+/** The rooms this tab was in before a reload (only rooms the server still offers). */
+function savedRooms() {
+  try {
+    const saved = JSON.parse(window.sessionStorage.getItem(STORAGE_ROOMS) ?? 'null');
+    if (saved?.me !== state.me || !Array.isArray(saved.rooms)) return [];
+    return saved.rooms.filter((name) => typeof name === 'string' && (state.rooms.length === 0 || state.rooms.includes(name)));
+  } catch {
+    return [];
+  }
+}
+
+function saveAliases() {
+  try {
+    window.sessionStorage.setItem(STORAGE_ALIASES, JSON.stringify({ me: state.me, aliases: [...state.aliases] }));
+  } catch {
+    // Only a convenience for reloads.
+  }
+}
+
+function restoreAliases() {
+  try {
+    const saved = JSON.parse(window.sessionStorage.getItem(STORAGE_ALIASES) ?? 'null');
+    if (saved?.me === state.me && Array.isArray(saved.aliases))
+      state.aliases = new Set(saved.aliases.filter((name) => typeof name === 'string' && name !== state.me));
+  } catch {
+    // Nothing saved.
+  }
+}
+
+/** Other tabs of this browser share the cookie: when one signs in or out, the others follow. */
+const channel = typeof window.BroadcastChannel === 'function' ? new window.BroadcastChannel('nest-chat') : null;
+channel?.addEventListener('message', (event) => {
+  if (event.data?.type !== 'reconnect') return;
+  state.switching = true;
+  socket.disconnect();
+  socket.connect();
+});
 
 // ---------------------------------------------------------------- REST
 
 const getJson = async (path) => {
   const response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(`${path}: HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
   return response.json();
 };
 
@@ -339,18 +579,26 @@ async function myRooms() {
   }
 }
 
+const historyPath = (conv, before) => {
+  const base =
+    conv.kind === 'room'
+      ? `/api/rooms/${encodeURIComponent(conv.name)}/messages`
+      : `/api/private/${encodeURIComponent(conv.name)}/messages`;
+  return before === undefined ? `${base}?limit=50` : `${base}?before=${encodeURIComponent(before)}&limit=50`;
+};
+
 /** The page before the oldest message shown, from REST (newest first there). */
 async function loadOlder(conv) {
-  if (conv.kind !== 'room' || !conv.hasOlder || conv.loadingOlder) return;
+  if (!conv.hasOlder || conv.loadingOlder) return;
   const before = conv.oldestMessageId();
   if (before === undefined) return;
   conv.loadingOlder = true;
   if (isCurrent(conv)) messageList.updateTop();
   try {
-    const page = await getJson(`/api/rooms/${encodeURIComponent(conv.name)}/messages?before=${encodeURIComponent(before)}&limit=50`);
+    const page = await getJson(historyPath(conv, before));
     const added = [];
     for (const message of Array.isArray(page.messages) ? page.messages : []) {
-      const result = conv.addMessage(message, state.me);
+      const result = conv.addMessage(message, isMine);
       if (result !== null) added.push(result);
     }
     conv.hasOlder = page.hasMore === true;
@@ -366,6 +614,53 @@ async function loadOlder(conv) {
   }
 }
 
+/**
+ * A private conversation's newest page, from the server (the source of truth): when it is first
+ * opened, and after a reconnect for what arrived meanwhile. Duplicates are dropped by id.
+ */
+async function loadPrivateHistory(conv) {
+  if (conv.kind !== 'dm' || conv.fetching !== undefined) return conv.fetching;
+  const first = !conv.loaded;
+  const me = state.me;
+  conv.fetching = (async () => {
+    try {
+      const page = await getJson(historyPath(conv));
+      if (state.me !== me) return;
+      let added = 0;
+      for (const message of Array.isArray(page.messages) ? page.messages : []) {
+        const result = conv.addMessage(message, isMine);
+        if (result === null) continue;
+        added++;
+        if (!first && !isCurrent(conv) && !result.item.own) conv.unread++;
+      }
+      if (first) conv.hasOlder = page.hasMore === true && conv.oldestMessageId() !== undefined;
+      conv.loaded = true;
+      if (isCurrent(conv) && (first || added > 0)) messageList.show(conv);
+    } catch (error) {
+      // An unknown name (404): nothing was ever said. Anything else: the next open tries again.
+      if (error?.status === 404) conv.loaded = true;
+      if (isCurrent(conv)) messageList.updateTop();
+    } finally {
+      conv.fetching = undefined;
+      saveDms();
+      renderChrome();
+    }
+  })();
+  return conv.fetching;
+}
+
+/** After a reconnect: the recent messages again, for edits, deletions and reactions missed meanwhile. */
+async function refreshRecent(conv) {
+  try {
+    const page = await getJson(historyPath(conv));
+    for (const message of Array.isArray(page.messages) ? page.messages : []) {
+      changeMessage({ ...message, room: conv.name, reactions: message.reactions ?? {}, attachment: message.attachment });
+    }
+  } catch {
+    // Live changes still arrive; this was a best effort.
+  }
+}
+
 // ---------------------------------------------------------------- switching
 
 function openConversation(key, { focusComposer = false } = {}) {
@@ -373,6 +668,7 @@ function openConversation(key, { focusComposer = false } = {}) {
   previous.draft = ui.input.value;
   const [kind, ...rest] = key.split(':');
   const conv = kind === 'room' ? room(rest.join(':')) : dm(rest.join(':'));
+  if (previous !== conv) typing.stop();
   state.currentKey = conv.key;
   conv.unread = 0;
   try {
@@ -384,9 +680,14 @@ function openConversation(key, { focusComposer = false } = {}) {
   autosize();
   clearError();
   setNote('');
+  picker.close({ restoreFocus: false });
   messageList.show(conv);
+  typing.render(conv.key);
   if (conv.kind === 'room' && (!conv.joined || !conv.loaded) && state.ready) joinRoom(conv);
-  if (conv.kind === 'dm') saveDms();
+  if (conv.kind === 'dm') {
+    if (!conv.loaded && state.me !== null) loadPrivateHistory(conv);
+    saveDms();
+  }
   const focusWasInSidebar = ui.sidebar.contains(document.activeElement);
   setDrawer(false, { restoreFocus: false });
   renderChrome();
@@ -421,7 +722,7 @@ function restoreCurrent() {
   openConversation(saved);
 }
 
-// ---------------------------------------------------------------- private conversations in sessionStorage
+// ---------------------------------------------------------------- the list of private conversations in sessionStorage
 
 function saveDms() {
   if (state.me === null) return;
@@ -429,10 +730,11 @@ function saveDms() {
   try {
     window.sessionStorage.setItem(STORAGE_DMS, JSON.stringify({ me: state.me, conversations }));
   } catch {
-    // Full or disabled storage: the conversation lives on in memory.
+    // Full or disabled storage: the list lives on in memory.
   }
 }
 
+/** Which private conversations were open (their messages come from the server when opened). */
 function restoreDms() {
   let saved;
   try {
@@ -442,9 +744,8 @@ function restoreDms() {
   }
   if (saved?.me !== state.me || !Array.isArray(saved.conversations)) return;
   for (const stored of saved.conversations) {
-    if (typeof stored?.name !== 'string' || !Array.isArray(stored.messages)) continue;
+    if (typeof stored?.name !== 'string') continue;
     const conv = dm(stored.name);
-    for (const message of stored.messages) conv.addMessage(message, state.me);
     conv.unread = Number(stored.unread) || 0;
   }
   if (state.conversations.has(state.currentKey)) messageList.show(current());
@@ -452,21 +753,36 @@ function restoreDms() {
 
 // ---------------------------------------------------------------- sending
 
-/** The text last tried and its clientId: sending the same text again can never duplicate it. */
+/** What was last tried (conversation, text, file) and its clientId: trying it again can never duplicate it. */
 let attempt = null;
 let sending = false;
 
 async function send() {
   const text = ui.input.value;
   const conv = current();
-  if (text.trim() === '' || sending) return;
+  const withFile = attachments.has();
+  if ((text.trim() === '' && !withFile) || sending) return;
   const whisper = conv.kind === 'room' ? /^@([^\s@]+)\s+(\S[\s\S]*)$/.exec(text.trim()) : null;
-  const clientId = attempt !== null && attempt.key === conv.key && attempt.text === text ? attempt.clientId : newClientId();
-  attempt = { key: conv.key, text, clientId };
   sending = true;
   ui.send.setAttribute('aria-busy', 'true');
   clearError();
+  typing.stop();
   try {
+    let fileId = null;
+    if (withFile) {
+      setNote('Uploading the file…');
+      try {
+        fileId = await attachments.ready();
+      } catch (error) {
+        setNote('');
+        showError(error.message);
+        return;
+      }
+      setNote('');
+    }
+    const key = JSON.stringify([conv.key, text, fileId]);
+    const clientId = attempt !== null && attempt.key === key ? attempt.clientId : newClientId();
+    attempt = { key, clientId };
     if (!state.ready) {
       setNote('Waiting for the connection… your message goes out as soon as it is back.');
       if (!(await whenReady(SEND_WAIT_MS))) {
@@ -479,6 +795,7 @@ async function send() {
     const event = target !== null ? 'private_message' : 'message';
     const payload =
       target !== null ? { target, msg: whisper !== null ? whisper[2] : text, clientId } : { room: conv.name, msg: text, clientId };
+    if (fileId !== null) payload.fileId = fileId;
     let answer;
     try {
       answer = await ask(event, payload);
@@ -498,6 +815,7 @@ async function send() {
       receiveMessage(room(typeof message?.room === 'string' ? message.room : conv.name), message, { announce: false, follow: true });
     else receiveMessage(dm(message?.to ?? target), message, { announce: false, follow: true });
     setNote(whisper !== null ? `Sent privately to ${whisper[1]}.` : '');
+    if (fileId !== null && attachments.pending?.id === fileId) attachments.clear();
     if (isCurrent(conv) && ui.input.value === text) {
       ui.input.value = '';
       autosize();
@@ -533,6 +851,81 @@ function autosize() {
   ui.input.style.height = `${Math.min(ui.input.scrollHeight, 180)}px`;
 }
 
+/** Puts `text` where the cursor is in the message box (replacing a selection). */
+function insertAtCursor(text) {
+  const input = ui.input;
+  const start = input.selectionStart ?? input.value.length;
+  const end = input.selectionEnd ?? start;
+  input.focus();
+  input.setRangeText(text, start, end, 'end');
+  autosize();
+  clearError();
+  typing.input(current(), input.value);
+}
+
+// ---------------------------------------------------------------- reactions, edits, deletions
+
+/** The room a message on screen belongs to (only rooms have these actions). */
+const roomOf = () => (current().kind === 'room' ? current() : null);
+
+async function react(item, picked) {
+  const conv = roomOf();
+  if (conv === null) return;
+  // A chip toggles exactly its own emoji; a picked one is spelled the common way.
+  const emoji = item.reactions.some((reaction) => reaction.emoji === picked) ? picked : normaliseEmoji(picked);
+  try {
+    const answer = await ask('react', { room: conv.name, messageId: item.id, emoji });
+    if (answer?.ok !== true) showError(answer?.error?.message ?? 'The reaction was not saved.');
+  } catch {
+    showError('The server did not answer. Try again.');
+  }
+}
+
+function pickReaction(item, anchor) {
+  picker.open(anchor, {
+    label: 'Choose a reaction',
+    onPick: async (picked) => {
+      const emoji = normaliseEmoji(picked);
+      if (anchor.isConnected) anchor.focus();
+      await react(item, emoji);
+      // Focus follows to the reaction itself once it is drawn.
+      if (document.activeElement === document.body || !document.activeElement?.isConnected) {
+        if (!messageList.focusIn(item.id, `reaction:${emoji}`)) ui.input.focus();
+      }
+    },
+  });
+}
+
+async function editMessage(item, text) {
+  const conv = roomOf();
+  if (conv === null) return 'Only room messages can be edited.';
+  try {
+    const answer = await ask('edit_message', { room: conv.name, messageId: item.id, msg: text });
+    if (answer?.ok !== true) return answer?.error?.message ?? 'The message was not changed.';
+    const message = answer.message;
+    changeMessage({ room: conv.name, id: item.id, msg: message?.msg ?? text, editedAt: message?.editedAt });
+    return null;
+  } catch {
+    return 'The server did not answer. Try again.';
+  }
+}
+
+async function deleteMessage(item) {
+  const conv = roomOf();
+  if (conv === null) return 'Only room messages can be deleted.';
+  try {
+    const answer = await ask('delete_message', { room: conv.name, messageId: item.id });
+    if (answer?.ok !== true) return answer?.error?.message ?? 'The message was not deleted.';
+    changeMessage({ room: conv.name, id: item.id, deleted: true });
+    ui.announcer.textContent = 'Message deleted.';
+    return null;
+  } catch {
+    return 'The server did not answer. Try again.';
+  }
+}
+
+// ---------------------------------------------------------------- the message box
+
 ui.composer.addEventListener('submit', (event) => {
   event.preventDefault();
   // After a click on Send, the next message is typed in the box again.
@@ -541,27 +934,51 @@ ui.composer.addEventListener('submit', (event) => {
 });
 
 ui.input.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey && !event.isComposing) {
+  const plain = !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey && !event.isComposing;
+  if (event.key === 'Enter' && plain) {
     event.preventDefault();
     send();
+  } else if (event.key === 'ArrowUp' && plain && ui.input.value === '' && current().kind === 'room') {
+    // ↑ in an empty box edits your last message.
+    const last = current().lastOwnMessage();
+    if (last === undefined) return;
+    event.preventDefault();
+    messageList.startEdit(last, ui.input);
   }
 });
 
 ui.input.addEventListener('input', () => {
   autosize();
   clearError();
+  typing.input(current(), ui.input.value);
 });
+
+ui.input.addEventListener('paste', (event) => {
+  const file = event.clipboardData?.files?.[0];
+  if (file === undefined) return;
+  event.preventDefault();
+  attachments.add(file);
+});
+
+ui.emojiButton.addEventListener('click', () => picker.open(ui.emojiButton, { label: 'Insert an emoji', onPick: insertAtCursor }));
+// Start fetching the emoji data as soon as someone heads for the button.
+ui.emojiButton.addEventListener('pointerenter', () => loadEmoji().catch(() => undefined), { once: true });
 
 ui.leave.addEventListener('click', async () => {
   const conv = current();
   if (conv.kind !== 'room') return;
+  conv.leaving = true;
   try {
     const answer = await ask('leave', { room: conv.name });
     if (answer?.ok !== true) return showError(answer?.error?.message ?? `Could not leave ${conv.name}`);
   } catch {
     return showError('The server did not answer. Try again.');
+  } finally {
+    conv.leaving = false;
   }
+  typing.stop();
   conv.joined = false;
+  saveRooms();
   conv.addSystem('You left the room.', new Date().toISOString(), 'leave');
   openConversation(roomKey(DEFAULT_ROOM), { focusComposer: true });
   refreshRoomsSoon();
@@ -642,3 +1059,4 @@ setDrawer(false, { restoreFocus: false });
 messageList.show(current());
 renderChrome();
 loadRooms();
+onEmojiReady(() => messageList.refreshTexts());

@@ -11,6 +11,28 @@ const compare = (a, b) => a.time - b.time || a.rank - b.rank || a.order - b.orde
 
 let arrivals = 0;
 
+/** `{ "👍": ["Ada", "Linus"] }`, keeping only well-formed entries with someone in them. */
+const cleanReactions = (reactions) => {
+  const clean = [];
+  if (typeof reactions !== 'object' || reactions === null) return clean;
+  for (const [emoji, users] of Object.entries(reactions)) {
+    if (!Array.isArray(users)) continue;
+    const names = users.filter((name) => typeof name === 'string');
+    if (names.length > 0) clean.push({ emoji, users: names });
+  }
+  return clean;
+};
+
+const cleanAttachment = (attachment) =>
+  typeof attachment?.fileId === 'string'
+    ? {
+        fileId: attachment.fileId,
+        name: String(attachment.name ?? 'file'),
+        type: String(attachment.type ?? ''),
+        size: Number(attachment.size) || 0,
+      }
+    : undefined;
+
 export class Conversation {
   constructor(kind, name) {
     this.kind = kind;
@@ -22,8 +44,8 @@ export class Conversation {
     this.maxSeq = 0;
     this.unread = 0;
     this.joined = false;
-    /** The first history (on join) has arrived. */
-    this.loaded = kind === 'dm';
+    /** The first history (on join, or over REST for a private conversation) has arrived. */
+    this.loaded = false;
     /** Older messages exist on the server (REST pages). */
     this.hasOlder = false;
     this.loadingOlder = false;
@@ -31,27 +53,64 @@ export class Conversation {
     this.scroll = null;
   }
 
-  /** A room message (`message` event, ack, history) or a private message. Null when already there. */
-  addMessage(payload, me) {
+  /**
+   * A room message (`message` event, ack, history) or a private message. Null when already there.
+   * `isMine(name)` tells the user's own names (the current one and the ones this session had).
+   */
+  addMessage(payload, isMine) {
     if (typeof payload?.id !== 'string' || this.ids.has(payload.id)) return null;
-    const author = this.kind === 'room' ? payload.username : payload.from;
+    const author = String((this.kind === 'room' ? payload.username : payload.from) ?? '');
     const seq = typeof payload.seq === 'number' ? payload.seq : 0;
     const item = {
       type: 'message',
       id: payload.id,
-      author: String(author ?? ''),
+      author,
       to: typeof payload.to === 'string' ? payload.to : undefined,
       msg: String(payload.msg ?? ''),
       timestamp: String(payload.timestamp ?? ''),
       seq,
-      own: author === me,
+      own: typeof isMine === 'function' ? isMine(author) : author === isMine,
+      attachment: cleanAttachment(payload.attachment),
+      editedAt: typeof payload.editedAt === 'string' ? payload.editedAt : undefined,
+      deleted: payload.deleted === true,
+      reactions: cleanReactions(payload.reactions),
       time: Date.parse(payload.timestamp) || 0,
       rank: seq,
       order: ++arrivals,
     };
+    if (item.deleted) {
+      item.msg = '';
+      item.attachment = undefined;
+      item.reactions = [];
+    }
     this.ids.add(item.id);
     if (seq > this.maxSeq) this.maxSeq = seq;
     return { item, index: this.insert(item) };
+  }
+
+  /**
+   * A change to a message already here (`message_edited`, `message_deleted`, `reaction`, or a fresher
+   * copy from REST). Returns the item and its index when something visible changed, else null.
+   */
+  updateMessage(payload) {
+    if (typeof payload?.id !== 'string' || !this.ids.has(payload.id)) return null;
+    const index = this.items.findIndex((item) => item.id === payload.id);
+    const item = this.items[index];
+    if (item === undefined) return null;
+    const before = JSON.stringify([item.msg, item.editedAt, item.deleted, item.reactions, item.attachment]);
+    if (payload.deleted === true) {
+      item.deleted = true;
+      item.msg = '';
+      item.attachment = undefined;
+      item.reactions = [];
+    } else if (!item.deleted) {
+      if (typeof payload.msg === 'string') item.msg = payload.msg;
+      if (typeof payload.editedAt === 'string') item.editedAt = payload.editedAt;
+      if ('reactions' in payload) item.reactions = cleanReactions(payload.reactions);
+      if ('attachment' in payload) item.attachment = cleanAttachment(payload.attachment);
+    }
+    const after = JSON.stringify([item.msg, item.editedAt, item.deleted, item.reactions, item.attachment]);
+    return before === after ? null : { item, index };
   }
 
   /** A join/leave line, or a local notice. */
@@ -85,15 +144,20 @@ export class Conversation {
     return this.items.find((item) => item.type === 'message')?.id;
   }
 
-  /** What sessionStorage keeps of a private conversation. */
+  /** The newest message of the user that can still be edited (for ↑ in an empty message box). */
+  lastOwnMessage() {
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const item = this.items[i];
+      if (item.type === 'message' && item.own && !item.deleted) return item;
+    }
+    return undefined;
+  }
+
+  /**
+   * What sessionStorage keeps of a private conversation: who, and how many unread. The messages
+   * themselves come from the server (GET /api/private/:username/messages) when it is opened.
+   */
   toJSON() {
-    return {
-      name: this.name,
-      unread: this.unread,
-      messages: this.items
-        .filter((item) => item.type === 'message')
-        .slice(-200)
-        .map(({ id, author, to, msg, timestamp }) => ({ id, from: author, to, msg, timestamp })),
-    };
+    return { name: this.name, unread: this.unread };
   }
 }

@@ -27,3 +27,41 @@ export const byId = (id) => {
 export const setHidden = (node, hidden) => {
   if (node.hidden !== hidden) node.hidden = hidden;
 };
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Line icons (24×24, drawn with the text colour), hidden from screen readers. */
+const ICONS = {
+  smilePlus: [
+    'M20.6 12.5A8.6 8.6 0 1 1 12 3.4',
+    'M8.5 14.5s1.2 1.6 3.5 1.6 3.5-1.6 3.5-1.6',
+    'M9 9.5h.01M15 9.5h.01',
+    'M19 2.5v6M16 5.5h6',
+  ],
+  pencil: ['M4 20h4L19 9a2.83 2.83 0 0 0-4-4L4 16z', 'M13.5 6.5l4 4'],
+  trash: ['M4 7h16', 'M9.5 7V4.5h5V7', 'M6.5 7l1 12.5h9l1-12.5', 'M10.2 11v5.2M13.8 11v5.2'],
+  file: ['M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z', 'M14 3v5h5', 'M9 13h6M9 17h4'],
+  download: ['M12 4v11', 'M7.5 10.5 12 15l4.5-4.5', 'M5 20h14'],
+  close: ['M6 6l12 12M18 6 6 18'],
+};
+
+export const icon = (name, size = 18) => {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', 'icon');
+  for (const d of ICONS[name] ?? []) {
+    const path = document.createElementNS(SVG, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '1.9');
+    path.setAttribute('stroke-linecap', 'round');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.append(path);
+  }
+  return svg;
+};

@@ -35,3 +35,21 @@ export const excerpt = (text, max = 140) => {
   const chars = Array.from(text.replace(/\s+/g, ' ').trim());
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 };
+
+/** 2048 → "2 KB", 1536000 → "1.5 MB". */
+export const formatSize = (bytes) => {
+  const size = Number(bytes) || 0;
+  if (size < 1024) return `${size} ${size === 1 ? 'byte' : 'bytes'}`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = size / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ${units[unit]}`;
+};
+
+/** "Ada", "Ada and Bob", "Ada, Bob and Cy". */
+export const listNames = (names) =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;

@@ -75,13 +75,20 @@ export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
   /** Open the page in this context instead of a new one (a second tab of the same user). */
   context?: BrowserContext;
+  /** A touch screen (taps, no hover), as on a phone. */
+  touch?: boolean;
 }
 
 /** A new browser context (a new person) on the chat page, connected and caught up. */
 export const openChat = async (browser: Browser, url: string, options: OpenOptions = {}): Promise<ChatPage> => {
   const context =
     options.context ??
-    (await browser.newContext({ viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light', locale: 'en-GB' }));
+    (await browser.newContext({
+      viewport: options.viewport ?? DESKTOP,
+      colorScheme: options.colorScheme ?? 'light',
+      locale: 'en-GB',
+      ...(options.touch === true ? { hasTouch: true, isMobile: true } : {}),
+    }));
   context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
   const dialogs: string[] = [];
@@ -161,3 +168,102 @@ export const waitCurrent = async (page: Page, kind: 'room' | 'dm', name: string)
   await conversationButton(page, kind, name).and(page.locator('[aria-current="page"]')).waitFor({ state: 'attached' });
   await page.locator('#conv-title .conv-title-name').getByText(name, { exact: true }).waitFor();
 };
+
+export interface ContrastFailure {
+  text: string;
+  colour: string;
+  background: string;
+  ratio: number;
+  needed: number;
+}
+
+/**
+ * Every visible piece of text on the page (and the message box's placeholder) against the colour
+ * actually behind it, composited through translucent ancestors: the WCAG AA ratios, 4.5:1 for body
+ * text and 3:1 for large text.
+ */
+export const contrastFailures = (page: Page, within = 'body'): Promise<ContrastFailure[]> =>
+  page.evaluate((rootSelector) => {
+    const win = globalThis as unknown as PageGlobals & { document: { querySelector(s: string): PageElement | null } };
+    type Rgba = [number, number, number, number];
+    const parse = (value: string): Rgba => {
+      const match = /rgba?\(([^)]+)\)/.exec(value);
+      if (match === null) return [0, 0, 0, 0];
+      const parts = match[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
+    };
+    const over = (top: Rgba, bottom: Rgba): Rgba => {
+      const alpha = top[3] + bottom[3] * (1 - top[3]);
+      if (alpha === 0) return [0, 0, 0, 0];
+      const mix = (i: number): number => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / alpha;
+      return [mix(0), mix(1), mix(2), alpha];
+    };
+    const backgroundOf = (element: PageElement | null): Rgba => {
+      const layers: Rgba[] = [];
+      for (let node = element; node !== null; node = node.parentElement) {
+        const layer = parse(win.getComputedStyle(node).backgroundColor ?? '');
+        if (layer[3] > 0) layers.push(layer);
+        if (layer[3] >= 1) break;
+      }
+      let colour: Rgba = [255, 255, 255, 1];
+      for (const layer of layers.reverse()) colour = over(layer, colour);
+      return colour;
+    };
+    const luminance = ([r, g, b]: Rgba): number => {
+      const channel = (v: number): number => {
+        const s = v / 255;
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const ratio = (a: Rgba, b: Rgba): number => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const failures: { text: string; colour: string; background: string; ratio: number; needed: number }[] = [];
+    const check = (element: PageElement, text: string, colourValue: string): void => {
+      const style = win.getComputedStyle(element);
+      const background = backgroundOf(element);
+      const colour = over(parse(colourValue), background);
+      const size = parseFloat(style.fontSize ?? '16');
+      const bold = Number(style.fontWeight) >= 700;
+      const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      const value = ratio(colour, background);
+      if (value < needed) {
+        failures.push({
+          text: text.slice(0, 40),
+          colour: colourValue,
+          background: `rgb(${background.slice(0, 3).map(Math.round).join(',')})`,
+          ratio: Math.round(value * 100) / 100,
+          needed,
+        });
+      }
+    };
+    const root = win.document.querySelector(rootSelector);
+    const all = root === null ? [] : Array.from(root.querySelectorAll('*'));
+    for (const element of all) {
+      const own = Array.from(element.childNodes)
+        .filter((node) => node.nodeType === 3)
+        .map((node) => node.textContent ?? '')
+        .join('')
+        .trim();
+      if (own === '') continue;
+      const box = element.getBoundingClientRect();
+      const style = win.getComputedStyle(element);
+      if (
+        box.width <= 1 ||
+        box.height <= 1 ||
+        style.visibility !== 'visible' ||
+        (element as unknown as { checkVisibility(): boolean }).checkVisibility() !== true
+      )
+        continue;
+      check(element, own, style.color ?? '');
+    }
+    const input = win.document.querySelector('#composer-input');
+    if (input !== null && root?.querySelector('#composer-input') !== null)
+      check(input, 'placeholder', win.getComputedStyle(input, '::placeholder').color ?? '');
+    return failures;
+  }, within);
