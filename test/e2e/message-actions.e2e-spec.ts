@@ -131,6 +131,19 @@ describe('edits, deletes, reactions and typing', () => {
       }
     });
 
+    it('takes back the reaction of a user who changed name since reacting', async () => {
+      const cookie = ((await server.http().get('/api/session')).headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+      const zed = await server.connect({ cookie });
+      await zed.ask('join', { room: 'General' });
+      const { message } = await zed.ask<{ message: Message }>('message', { room: 'General', msg: 'mine' });
+      await zed.ask('react', { room: 'General', messageId: message.id, emoji: '👍' });
+      await server.http().post('/api/auth/register').set('Cookie', cookie).send({ username: 'Zed', password: 'zed-password' }).expect(201);
+      const off = await zed.ask<{ message: Message }>('react', { room: 'General', messageId: message.id, emoji: '👍' });
+      expect(off.message.reactions).toBeUndefined();
+      const on = await zed.ask<{ message: Message }>('react', { room: 'General', messageId: message.id, emoji: '👍' });
+      expect(on.message.reactions).toEqual({ '👍': ['Zed'] });
+    });
+
     it('refuses non-members', async () => {
       const { message } = await pair('Code with Josh');
       const outsider = await server.connect();
@@ -164,6 +177,10 @@ describe('edits, deletes, reactions and typing', () => {
       await alice.ask('typing', { target: bob.username, typing: true });
       await expect(bob.next('typing')).resolves.toEqual({ from: alice.username, typing: true });
       await alice.ask('typing', { target: bob.username, typing: false });
+      await expect(bob.next('typing')).resolves.toEqual({ from: alice.username, typing: false });
+      await alice.ask('typing', { target: bob.username, typing: true });
+      await bob.next('typing', (t) => t.typing === true);
+      await alice.ask('private_message', { target: bob.username, msg: 'sent' });
       await expect(bob.next('typing')).resolves.toEqual({ from: alice.username, typing: false });
       await expect(alice.ask('typing', { room: 'Zero to Knowing', typing: true })).resolves.toMatchObject({
         error: { code: 'not_a_member' },

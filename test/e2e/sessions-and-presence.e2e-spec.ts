@@ -53,7 +53,13 @@ describe('sessions and presence', () => {
         expect(cookie).toMatch(/SameSite=Lax/);
         const pair = cookie.split(';')[0]!;
         const who = await server.http().get('/api/session').set('Cookie', pair).expect(200);
-        expect(who.body).toEqual({ username: expect.stringMatching(/^Guest\d+$/), resumed: true, account: false, rooms: [] });
+        expect(who.body).toEqual({
+          username: expect.stringMatching(/^Guest\d+$/),
+          resumed: true,
+          account: false,
+          rooms: [],
+          maxUploadBytes: 10485760,
+        });
         expect(who.headers['set-cookie']).toBeUndefined();
         const socket = await server.connect({ cookie: pair });
         expect(socket.session).toMatchObject({ username: who.body.username, resumed: true });

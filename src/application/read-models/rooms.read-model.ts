@@ -40,18 +40,12 @@ export const toMessageView = ({ data, metadata }: RecordedEvent<MessageSent>): M
   ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
 });
 
-/** A reaction list with `username` added to or removed from `emoji`; empty lists disappear. */
-const withReaction = (
-  reactions: Readonly<Record<string, readonly string[]>> | undefined,
-  emoji: string,
-  username: string,
-  add: boolean,
-): Readonly<Record<string, readonly string[]>> | undefined => {
-  const users = (reactions?.[emoji] ?? []).filter((name) => name !== username);
-  if (add) users.push(username);
-  const next = { ...reactions, [emoji]: users };
-  if (users.length === 0) delete next[emoji];
-  return Object.keys(next).length === 0 ? undefined : next;
+/** Who reacted with what, by user id (names change), shown by name in the order they reacted. */
+type Reactors = Map<string, Map<string, string>>;
+
+const reactionsView = (reactors: Reactors): Readonly<Record<string, readonly string[]>> | undefined => {
+  const entries = [...reactors].filter(([, users]) => users.size > 0).map(([emoji, users]) => [emoji, [...users.values()]] as const);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
 };
 
 interface RoomDoc {
@@ -60,6 +54,7 @@ interface RoomDoc {
   readonly messages: MessageView[];
   readonly byId: Map<string, MessageView>;
   readonly byClientKey: Map<string, MessageView>;
+  readonly reactors: Map<string, Reactors>;
 }
 
 /** Room directory, members and full timelines of every configured room. */
@@ -70,7 +65,7 @@ export class RoomsReadModel implements Projection {
 
   constructor(config: AppConfig) {
     for (const name of config.chatRooms) {
-      this.rooms.set(name, { members: new Map(), messages: [], byId: new Map(), byClientKey: new Map() });
+      this.rooms.set(name, { members: new Map(), messages: [], byId: new Map(), byClientKey: new Map(), reactors: new Map() });
     }
   }
 
@@ -119,12 +114,20 @@ export class RoomsReadModel implements Projection {
         }));
         return;
       case 'ReactionAdded':
-      case 'ReactionRemoved':
-        this.update(event.data.room, event.data.messageId, ({ reactions, ...view }) => {
-          const next = withReaction(reactions, event.data.emoji, event.data.username, event.type === 'ReactionAdded');
-          return next === undefined ? view : { ...view, reactions: next };
-        });
+      case 'ReactionRemoved': {
+        const { room, messageId, emoji, userId, username } = event.data;
+        const doc = this.rooms.get(room);
+        if (doc === undefined) return;
+        let reactors = doc.reactors.get(messageId);
+        if (reactors === undefined) doc.reactors.set(messageId, (reactors = new Map()));
+        let users = reactors.get(emoji);
+        if (users === undefined) reactors.set(emoji, (users = new Map()));
+        if (event.type === 'ReactionAdded') users.set(userId, username);
+        else users.delete(userId);
+        const reactions = reactionsView(reactors);
+        this.update(room, messageId, ({ reactions: _, ...view }) => (reactions === undefined ? view : { ...view, reactions }));
         return;
+      }
       default:
         return;
     }

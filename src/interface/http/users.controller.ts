@@ -1,3 +1,4 @@
+import { AppConfig } from '../../application/ports/app-config';
 import { Controller, Get, HttpException, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
@@ -14,6 +15,7 @@ export class UsersController {
   constructor(
     private readonly queryBus: QueryBus,
     private readonly sessions: SessionCookie,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('api/users')
@@ -26,10 +28,16 @@ export class UsersController {
   async session(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ username: string; resumed: boolean; account: boolean; rooms: string[] }> {
+  ): Promise<{ username: string; resumed: boolean; account: boolean; rooms: string[]; maxUploadBytes: number }> {
     const identity = await this.sessions.ensure(req, res);
     const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(identity.actor.userId));
-    return { username: identity.actor.username, resumed: identity.resumed, account: identity.account, rooms };
+    return {
+      username: identity.actor.username,
+      resumed: identity.resumed,
+      account: identity.account,
+      rooms,
+      maxUploadBytes: this.config.maxUploadBytes,
+    };
   }
 
   /** A private conversation with `username`, newest first: `before` a message id, `limit` 1…100. */

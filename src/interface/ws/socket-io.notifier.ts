@@ -95,6 +95,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       }
       case 'PrivateMessageSent':
+        this.typing.setPrivate(event.data.toUserId, event.data.fromUserId, event.data.from, false);
         server
           .to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)])
           .emit('private_message', privateMessagePayload(toPrivateMessageView(event)));
