@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { roomDecider, roomStream } from '../domain/room/room.decider';
-import type { RoomCommand } from '../domain/room/room.commands';
-import type { RoomEvent } from '../domain/room/room.events';
-import { DomainError } from '../domain/shared/domain-error';
-import { loadConfig } from '../infrastructure/config';
-import { InMemoryEventStore } from '../infrastructure/event-store/in-memory-event-store';
-import { CommandExecutor } from './handle-command';
-import { Clock } from './ports/clock.port';
+import { roomDecider, roomStream } from '../src/domain/room/room.decider';
+import type { RoomCommand } from '../src/domain/room/room.commands';
+import type { RoomEvent } from '../src/domain/room/room.events';
+import { DomainError } from '../src/domain/shared/domain-error';
+import { loadConfig } from '../src/infrastructure/config';
+import { InMemoryEventStore } from '../src/infrastructure/event-store/in-memory-event-store';
+import { CommandExecutor } from '../src/application/handle-command';
+import { Clock } from '../src/application/ports/clock.port';
 import {
   ConcurrencyError,
   StoreUnavailableError,
@@ -15,13 +15,13 @@ import {
   type NewEvent,
   type RecordedEvent,
   type Subscription,
-} from './ports/event-store.port';
-import { IdGenerator } from './ports/id-generator.port';
-import { Notifier } from './ports/notifier.port';
-import { ProjectionRunner } from './projection-runner';
-import { FilesReadModel } from './read-models/files.read-model';
-import { RoomsReadModel } from './read-models/rooms.read-model';
-import { UsersReadModel } from './read-models/users.read-model';
+} from '../src/application/ports/event-store.port';
+import { IdGenerator } from '../src/application/ports/id-generator.port';
+import { Notifier } from '../src/application/ports/notifier.port';
+import { ProjectionRunner } from '../src/application/projection-runner';
+import { FilesReadModel } from '../src/application/read-models/files.read-model';
+import { RoomsReadModel } from '../src/application/read-models/rooms.read-model';
+import { UsersReadModel } from '../src/application/read-models/users.read-model';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const NODE = 'node-a';
