@@ -1,48 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { startApp, removeDataDir, type TestApp } from '../support/test-app';
-import {
-  conversationButton,
-  expectTexts,
-  launchBrowser,
-  message,
-  messageTexts,
-  openChat,
-  send,
-  waitConnected,
-  waitCurrent,
-  type ChatPage,
-} from '../support/browser';
+import type { TestApp } from '../support/test-app';
+import { conversationButton, expectTexts, message, messageTexts, send, waitConnected, waitCurrent, pageSuite } from '../support/browser';
 
 jest.setTimeout(30_000);
 
 describe('the chat page: rooms, private conversations, presence', () => {
+  const suite = pageSuite();
+  const { open } = suite;
   let server: TestApp;
-  let browser: Browser;
-  const pages: ChatPage[] = [];
 
-  const open = async (): Promise<ChatPage> => {
-    const chat = await openChat(browser, server.url);
-    pages.push(chat);
-    return chat;
-  };
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startApp({ PRESENCE_GRACE_MS: '150' }), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (server !== undefined) removeDataDir(server.dataDir);
-  });
-
-  afterEach(async () => {
-    const opened = pages.splice(0);
-    await Promise.all(opened.map((chat) => chat.close()));
-    for (const chat of opened) {
-      expect(chat.pageErrors).toEqual([]);
-      expect(chat.dialogs).toEqual([]);
-    }
+  beforeAll(() => {
+    server = suite.server;
   });
 
   it('welcomes a guest by name, joins General and shows its recent history with sender and local time', async () => {

@@ -1,18 +1,6 @@
-import type { Browser } from 'playwright-core';
 import { SocketIoNotifier } from '../../src/interface/ws/socket-io.notifier';
-import { startApp, removeDataDir, type TestApp } from '../support/test-app';
-import type { TestSocket } from '../support/socket';
-import {
-  expectTexts,
-  launchBrowser,
-  message,
-  messageTexts,
-  openChat,
-  send,
-  waitConnected,
-  type ChatPage,
-  type PageGlobals,
-} from '../support/browser';
+import type { TestApp } from '../support/test-app';
+import { expectTexts, message, messageTexts, send, waitConnected, type PageGlobals, pageSuite } from '../support/browser';
 
 jest.setTimeout(30_000);
 
@@ -32,43 +20,12 @@ const disconnectOnServer = async (server: TestApp, username: string): Promise<nu
 };
 
 describe('the chat page: reconnects, rejected sends, history and the new-messages marker', () => {
+  const suite = pageSuite();
+  const { open, person } = suite;
   let server: TestApp;
-  let browser: Browser;
-  const pages: ChatPage[] = [];
-  const sockets: TestSocket[] = [];
 
-  const open = async (): Promise<ChatPage> => {
-    const chat = await openChat(browser, server.url);
-    pages.push(chat);
-    return chat;
-  };
-
-  const person = async (room: string): Promise<TestSocket> => {
-    const socket = await server.connect();
-    sockets.push(socket);
-    const joined = await socket.ask('join', { room });
-    expect(joined).toMatchObject({ ok: true });
-    return socket;
-  };
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startApp({ PRESENCE_GRACE_MS: '150' }), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (server !== undefined) removeDataDir(server.dataDir);
-  });
-
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    const opened = pages.splice(0);
-    await Promise.all(opened.map((chat) => chat.close()));
-    for (const chat of opened) {
-      expect(chat.pageErrors).toEqual([]);
-      expect(chat.dialogs).toEqual([]);
-    }
+  beforeAll(() => {
+    server = suite.server;
   });
 
   it('shows "Reconnecting…" while the socket is down, then fills the gap exactly once, in order', async () => {

@@ -1,19 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { deflateSync } from 'node:zlib';
-import { startApp, removeDataDir, type TestApp } from '../support/test-app';
-import type { TestSocket } from '../support/socket';
+import type { TestApp } from '../support/test-app';
 import {
   contrastFailures,
   conversationButton,
-  launchBrowser,
   openChat,
   PHONE,
   send,
   waitConnected,
   waitCurrent,
-  type ChatPage,
   type PageElement,
   type PageGlobals,
+  pageSuite,
 } from '../support/browser';
 
 jest.setTimeout(30_000);
@@ -80,43 +78,14 @@ const focused = (page: Page): Promise<string | null | undefined> =>
   });
 
 describe('the chat page: accounts, typing, emoji, reactions, edits and files', () => {
+  const suite = pageSuite();
+  const { open, person } = suite;
   let server: TestApp;
   let browser: Browser;
-  const pages: ChatPage[] = [];
-  const sockets: TestSocket[] = [];
 
-  const open = async (options: Parameters<typeof openChat>[2] = {}): Promise<ChatPage> => {
-    const chat = await openChat(browser, server.url, options);
-    pages.push(chat);
-    return chat;
-  };
-
-  const person = async (room = 'General'): Promise<TestSocket> => {
-    const socket = await server.connect();
-    sockets.push(socket);
-    await socket.ask('join', { room });
-    return socket;
-  };
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startApp({ PRESENCE_GRACE_MS: '150' }), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (server !== undefined) removeDataDir(server.dataDir);
-  });
-
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    const opened = pages.splice(0);
-    await Promise.all(opened.map((chat) => chat.close()));
-    for (const chat of opened) {
-      expect(chat.pageErrors).toEqual([]);
-      expect(chat.dialogs).toEqual([]);
-      expect(chat.consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
-    }
+  beforeAll(() => {
+    server = suite.server;
+    browser = suite.browser;
   });
 
   it('creates an account from the page (the name changes everywhere), signs out and signs in again', async () => {

@@ -1,4 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { TestSocket } from './socket';
+import { removeDataDir, startApp, type TestApp } from './test-app';
 
 /** Debian's Chromium, never a downloaded one (`.ci/run` installs it with apt-get). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -267,3 +269,68 @@ export const contrastFailures = (page: Page, within = 'body'): Promise<ContrastF
       check(input, 'placeholder', win.getComputedStyle(input, '::placeholder').color ?? '');
     return failures;
   }, within);
+
+export interface PageSuite {
+  readonly server: TestApp;
+  readonly browser: Browser;
+  /** A chat page in a fresh browser context, closed (and checked) after the test. */
+  open(options?: OpenOptions): Promise<ChatPage>;
+  /** Someone on a plain Socket.IO client who joined `room`, disconnected after the test. */
+  person(room?: string): Promise<TestSocket>;
+}
+
+/**
+ * A real server and a real Chromium for a spec file. After each test every page it opened is
+ * closed and must have had no page error, no dialog (an XSS would raise one) and no CSP violation.
+ */
+export const pageSuite = (env: Record<string, string> = {}): PageSuite => {
+  let server: TestApp | undefined;
+  let browser: Browser | undefined;
+  const pages: ChatPage[] = [];
+  const sockets: TestSocket[] = [];
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the page suite has not started');
+    return value;
+  };
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startApp({ PRESENCE_GRACE_MS: '150', ...env }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (server !== undefined) removeDataDir(server.dataDir);
+  });
+
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    const opened = pages.splice(0);
+    await Promise.all(opened.map((chat) => chat.close()));
+    for (const chat of opened) {
+      expect(chat.pageErrors).toEqual([]);
+      expect(chat.dialogs).toEqual([]);
+      expect(chat.consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
+    }
+  });
+
+  return {
+    get server() {
+      return ready(server);
+    },
+    get browser() {
+      return ready(browser);
+    },
+    open: async (options = {}) => {
+      const chat = await openChat(ready(browser), ready(server).url, options);
+      pages.push(chat);
+      return chat;
+    },
+    person: async (room = 'General') => {
+      const socket = await ready(server).connect();
+      sockets.push(socket);
+      expect(await socket.ask('join', { room })).toMatchObject({ ok: true });
+      return socket;
+    },
+  };
+};
