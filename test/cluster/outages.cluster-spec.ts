@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { TestSocket } from '../support/socket';
 import { Cluster, eventually, type Node } from './support/cluster';
+import { freePort } from '../support/server-process';
 
 /**
  * PostgreSQL or Redis going away under a running cluster of two nodes, and coming back.
@@ -22,14 +22,6 @@ const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/
 
 type Message = { id: string; seq: number; msg: string; username: string; clientId?: string };
 type Ack = { ok: true; message: Message } | { ok: false; error: { code: string; message: string } };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const alive = (node: Node): boolean => node.process.exitCode === null && node.process.signalCode === null;
 

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { connect, type TestSocket } from '../support/socket';
 import { removeDataDir, tempDataDir } from '../support/test-app';
+import { MAIN, freePort } from '../support/server-process';
 
 /**
  * Crash safety of the built server (`node dist/main.js`, as users run it; `npm test` builds it):
@@ -13,7 +12,6 @@ import { removeDataDir, tempDataDir } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 const SECRET_KEY = 'crash-safety-secret-0123456789abcdef';
 const ROOM = 'General';
 const CLIENTS = 4;
@@ -21,14 +19,6 @@ const CLIENTS = 4;
 const WINDOW = 4;
 /** One acknowledgement in this many is dropped by the client, as a network would: stored, yet unacknowledged. */
 const LOSE_EVERY = 25;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 interface Server {
   readonly child: ChildProcessWithoutNullStreams;

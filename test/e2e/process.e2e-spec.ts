@@ -1,20 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { removeDataDir, tempDataDir } from '../support/test-app';
-
-/** The built server as users run it: `node dist/main.js` (npm test builds it first). */
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+import { MAIN, freePort } from '../support/server-process';
 
 interface Run {
   child: ChildProcessWithoutNullStreams;

@@ -15,11 +15,11 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TestSocket } from '../support/socket';
 import { removeDataDir, tempDataDir } from '../support/test-app';
+import { MAIN, freePort } from '../support/server-process';
 
 /**
  * Storage faults against the built server (`node dist/main.js`; `npm test` builds it): an
@@ -33,17 +33,8 @@ import { removeDataDir, tempDataDir } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 const SECRET_KEY = 'storage-faults-secret-0123456789abcdef';
 const ROOM = 'General';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 interface Server {
   readonly child: ChildProcessWithoutNullStreams;

@@ -1,23 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { connect, type ConnectOptions, type TestSocket } from '../../support/socket';
+import { MAIN, freePort } from '../../support/server-process';
 
-const MAIN = join(__dirname, '..', '..', '..', 'dist', 'main.js');
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const CLUSTER_SECRET = 'cluster-spec-secret-0123456789abcdef';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const pgUrl = (database: string): string => {
   const url = new URL(PG_ADMIN);
