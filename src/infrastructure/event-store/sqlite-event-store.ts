@@ -9,20 +9,9 @@ import {
   type RecordedEvent,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
+import { SQLITE_SCHEMA } from './sqlite-schema';
 
 type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position  INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream_id TEXT    NOT NULL,
-    version   INTEGER NOT NULL,
-    type      TEXT    NOT NULL,
-    data      TEXT    NOT NULL,
-    metadata  TEXT    NOT NULL,
-    UNIQUE (stream_id, version)
-  );
-`;
 
 const toRecorded = (row: Row): RecordedEvent =>
   ({
@@ -80,7 +69,7 @@ export class SqliteEventStore extends LocalEventStore {
       // A damaged page anywhere (table or index) is found now, not halfway through a replay.
       const check = this.db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(`integrity check failed: ${String(check).split('\n').join('; ')}`);
-      this.db.exec(SCHEMA);
+      this.db.exec(SQLITE_SCHEMA);
     } catch (error) {
       throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
     }
