@@ -8,8 +8,8 @@ import { InfrastructureModule, type Connections } from './infrastructure/infrast
 import { loggerOptions } from './infrastructure/logging';
 import { Lifecycle } from './interface/lifecycle';
 import { Metrics, MetricsController } from './interface/metrics';
-import { AbuseGuard } from './interface/ws/abuse-guard';
-import { ClientEvents } from './interface/ws/client-events';
+import { ClientLimits } from './interface/ws/client-limits';
+import { ClientEventPipeline } from './interface/ws/client-event-pipeline';
 import { MessageActionsGateway } from './interface/ws/message-actions.gateway';
 import { TypingTracker } from './interface/ws/typing';
 import { AuthController } from './interface/http/auth.controller';
@@ -40,9 +40,9 @@ export class AppModule {
         SessionCookie,
         ChatGateway,
         Lifecycle,
-        AbuseGuard,
+        ClientLimits,
         Metrics,
-        ClientEvents,
+        ClientEventPipeline,
         MessageActionsGateway,
         TypingTracker,
       ],

@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import * as ts from 'typescript';
 
 /**
- * The layer rule of DESIGN.md, checked on the import statements of every source file. Test code
+ * The layer rule of docs/ARCHITECTURE.md ("Layers"), checked on the import statements of every source file. Test code
  * (`*.spec.ts`, `*.pg-spec.ts`, `*.contract.ts`) is left out; `src/main.ts` and `src/app.module.ts`
  * are the composition root and may import anything.
  */

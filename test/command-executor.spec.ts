@@ -5,7 +5,7 @@ import type { RoomEvent } from '../src/domain/room/room.events';
 import { DomainError } from '../src/domain/shared/domain-error';
 import { loadConfig } from '../src/infrastructure/config';
 import { InMemoryEventStore } from '../src/infrastructure/event-store/in-memory-event-store';
-import { CommandExecutor } from '../src/application/handle-command';
+import { CommandExecutor } from '../src/application/command-executor';
 import { Clock } from '../src/application/ports/clock.port';
 import {
   ConcurrencyError,
@@ -276,7 +276,7 @@ describe('CommandExecutor', () => {
 
       await expect(execute(join(alice))).rejects.toBeInstanceOf(ConcurrencyError);
 
-      expect(store.attempts).toBe(10); // MAX_ATTEMPTS in handle-command.ts
+      expect(store.attempts).toBe(10); // MAX_ATTEMPTS in command-executor.ts
       expect(await store.headPosition()).toBe(0);
       await expect(execute(join(bob))).rejects.toBeInstanceOf(ConcurrencyError);
       expect(store.attempts).toBe(20);

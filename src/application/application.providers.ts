@@ -1,14 +1,18 @@
 import { RegisterAccountHandler, SignInHandler, SignOutHandler } from './commands/accounts.commands';
 import { ChangeMessageHandler } from './commands/change-message.command';
-import { DownloadFileHandler, UploadFileHandler } from './commands/files.commands';
+import { UploadFileHandler } from './commands/upload-file.command';
+import { DownloadFileHandler } from './queries/download-file.query';
 import { JoinRoomHandler } from './commands/join-room.command';
 import { LeaveRoomHandler } from './commands/leave-room.command';
-import { CloseConnectionHandler, OpenConnectionHandler, PresenceKeeper } from './commands/presence.commands';
-import { RoomRulesProvider } from './commands/room-rules';
+import { CloseConnectionHandler } from './commands/close-connection.command';
+import { OpenConnectionHandler } from './commands/open-connection.command';
+import { PresenceKeeper } from './presence-keeper';
+import { ClusterLiveness } from './cluster-liveness';
+import { RoomRulesProvider } from './room-rules.provider';
 import { SendMessageHandler } from './commands/send-message.command';
 import { SendPrivateMessageHandler } from './commands/send-private-message.command';
 import { StartGuestSessionHandler } from './commands/start-guest-session.command';
-import { CommandExecutor } from './handle-command';
+import { CommandExecutor } from './command-executor';
 import { ProjectionRunner } from './projection-runner';
 import {
   GetRoomHandler,
@@ -65,6 +69,7 @@ export const services = [
   CommandExecutor,
   ProjectionRunner,
   PresenceKeeper,
+  ClusterLiveness,
   RoomRulesProvider,
   RoomsReadModel,
   UsersReadModel,

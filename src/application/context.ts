@@ -1,4 +1,4 @@
-import type { CommandContext } from './handle-command';
+import type { CommandContext } from './command-executor';
 
 /** Who is acting, as the transport authenticated them. */
 export interface Actor {

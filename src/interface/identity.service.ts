@@ -5,7 +5,7 @@ import type { Actor } from '../application/context';
 import { IdGenerator } from '../application/ports/id-generator.port';
 import { TokenSigner, tokenSubject } from '../application/ports/token-signer.port';
 import { Clock } from '../application/ports/clock.port';
-import { ResolveSessionQuery, type RefusedToken, type SessionIdentity } from '../application/queries/users.queries';
+import { ResolveSessionQuery, type RefusedToken } from '../application/queries/users.queries';
 
 export interface Identity {
   readonly actor: Actor;
@@ -34,7 +34,7 @@ export class IdentityService {
   async identify(token: unknown): Promise<Identity> {
     let refused: Identity['refused'];
     if (typeof token === 'string' && token.length > 0) {
-      const session = await this.queryBus.execute<ResolveSessionQuery, SessionIdentity | RefusedToken>(new ResolveSessionQuery(token));
+      const session = await this.queryBus.execute(new ResolveSessionQuery(token));
       if (!('refused' in session)) {
         const { tokenId, account, ...actor } = session;
         return { actor, token, tokenId, account, resumed: true };
@@ -42,9 +42,7 @@ export class IdentityService {
       refused = session.refused;
       this.logger.warn({ reason: refused, outcome: 'rejected' }, 'session token refused');
     }
-    const actor = await this.commandBus.execute<StartGuestSessionCommand, Actor>(
-      new StartGuestSessionCommand({ correlationId: this.ids.id() }),
-    );
+    const actor = await this.commandBus.execute(new StartGuestSessionCommand({ correlationId: this.ids.id() }));
     this.logger.log({ userId: actor.userId, username: actor.username }, 'guest session started');
     return { ...this.issue(actor, false), resumed: false, ...(refused ? { refused } : {}) };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { GetReadinessQuery, type Readiness } from '../application/queries/readiness.query';
+import { GetReadinessQuery } from '../application/queries/readiness.query';
 import { GetActiveUsersQuery } from '../application/queries/users.queries';
 
 /** Prometheus metrics of this process (one registry per application, not the global one). */
@@ -40,7 +40,7 @@ export class Metrics {
       help: 'Users online in the cluster',
       registers: [this.registry],
       async collect() {
-        this.set((await queryBus.execute<GetActiveUsersQuery, string[]>(new GetActiveUsersQuery())).length);
+        this.set((await queryBus.execute(new GetActiveUsersQuery())).length);
       },
     });
     new Gauge({
@@ -48,7 +48,7 @@ export class Metrics {
       help: 'Events in the log not yet applied to the read models of this node',
       registers: [this.registry],
       async collect() {
-        const readiness = await queryBus.execute<GetReadinessQuery, Readiness>(new GetReadinessQuery());
+        const readiness = await queryBus.execute(new GetReadinessQuery());
         this.set(readiness.head === undefined ? Number.NaN : Math.max(0, readiness.head - readiness.projected));
       },
     });

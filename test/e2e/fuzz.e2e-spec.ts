@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { request as httpRequest } from 'node:http';
 import { runInThisContext } from 'node:vm';
 import { io } from 'socket.io-client';
-import { CommandExecutor } from '../../src/application/handle-command';
+import { CommandExecutor } from '../../src/application/command-executor';
 import { AppConfig } from '../../src/application/ports/app-config';
 import { RoomsReadModel } from '../../src/application/read-models/rooms.read-model';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';

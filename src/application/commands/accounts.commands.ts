@@ -1,25 +1,27 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/shared/domain-error';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
 import { usernameDecider, usernameStream } from '../../domain/username/username.decider';
 import type { Actor, CommandContext } from '../context';
-import { CommandExecutor } from '../handle-command';
+import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { PasswordHasher } from '../ports/password-hasher.port';
 import { UsersReadModel } from '../read-models/users.read-model';
 
 /** A session (a guest, usually) claims a name with a password and becomes an account. */
-export class RegisterAccountCommand {
+export class RegisterAccountCommand extends Command<Actor> {
   constructor(
     readonly sessionId: string,
     readonly username: string,
     readonly password: string,
     readonly context: CommandContext,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(RegisterAccountCommand)
-export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCommand, Actor> {
+export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCommand> {
   private readonly decider;
 
   constructor(
@@ -49,15 +51,17 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
 }
 
 /** Checks a name and password; wrong password and unknown name are the same failure. */
-export class SignInCommand {
+export class SignInCommand extends Command<Actor> {
   constructor(
     readonly username: string,
     readonly password: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(SignInCommand)
-export class SignInHandler implements ICommandHandler<SignInCommand, Actor> {
+export class SignInHandler implements ICommandHandler<SignInCommand> {
   constructor(
     private readonly users: UsersReadModel,
     private readonly hasher: PasswordHasher,
@@ -73,16 +77,18 @@ export class SignInHandler implements ICommandHandler<SignInCommand, Actor> {
 }
 
 /** Revokes one token of a session. */
-export class SignOutCommand {
+export class SignOutCommand extends Command<void> {
   constructor(
     readonly sessionId: string,
     readonly tokenId: string,
     readonly context: CommandContext,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(SignOutCommand)
-export class SignOutHandler implements ICommandHandler<SignOutCommand, void> {
+export class SignOutHandler implements ICommandHandler<SignOutCommand> {
   private readonly decider;
 
   constructor(

@@ -1,26 +1,28 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { RoomCommand } from '../../domain/room/room.commands';
 import { roomDecider, roomStream } from '../../domain/room/room.decider';
 import type { Actor, CommandContext } from '../context';
-import { CommandExecutor } from '../handle-command';
+import { CommandExecutor } from '../command-executor';
 import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
-import { RoomRulesProvider } from './room-rules';
+import { RoomRulesProvider } from '../room-rules.provider';
 
 export type MessageChange = { kind: 'edit'; text: string } | { kind: 'delete' } | { kind: 'react'; emoji: string };
 
 /** An edit, a delete or a reaction toggle on one message; answers with the message as it now is. */
-export class ChangeMessageCommand {
+export class ChangeMessageCommand extends Command<MessageView> {
   constructor(
     readonly actor: Actor,
     readonly room: string,
     readonly messageId: string,
     readonly change: MessageChange,
     readonly context: CommandContext,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(ChangeMessageCommand)
-export class ChangeMessageHandler implements ICommandHandler<ChangeMessageCommand, MessageView> {
+export class ChangeMessageHandler implements ICommandHandler<ChangeMessageCommand> {
   private readonly decider;
 
   constructor(

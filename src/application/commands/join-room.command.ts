@@ -1,19 +1,21 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { roomDecider, roomStream } from '../../domain/room/room.decider';
 import type { Actor, CommandContext } from '../context';
-import { CommandExecutor } from '../handle-command';
-import { RoomRulesProvider } from './room-rules';
+import { CommandExecutor } from '../command-executor';
+import { RoomRulesProvider } from '../room-rules.provider';
 
-export class JoinRoomCommand {
+export class JoinRoomCommand extends Command<{ joined: boolean }> {
   constructor(
     readonly actor: Actor,
     readonly room: string,
     readonly context: CommandContext,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(JoinRoomCommand)
-export class JoinRoomHandler implements ICommandHandler<JoinRoomCommand, { joined: boolean }> {
+export class JoinRoomHandler implements ICommandHandler<JoinRoomCommand> {
   private readonly decider;
 
   constructor(

@@ -1,21 +1,23 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { LeaveReason } from '../../domain/room/room.events';
 import { roomDecider, roomStream } from '../../domain/room/room.decider';
 import type { Actor, CommandContext } from '../context';
-import { CommandExecutor } from '../handle-command';
-import { RoomRulesProvider } from './room-rules';
+import { CommandExecutor } from '../command-executor';
+import { RoomRulesProvider } from '../room-rules.provider';
 
-export class LeaveRoomCommand {
+export class LeaveRoomCommand extends Command<{ left: boolean }> {
   constructor(
     readonly actor: Pick<Actor, 'userId'> & Partial<Pick<Actor, 'username'>>,
     readonly room: string,
     readonly context: CommandContext,
     readonly reason: LeaveReason = 'left',
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(LeaveRoomCommand)
-export class LeaveRoomHandler implements ICommandHandler<LeaveRoomCommand, { left: boolean }> {
+export class LeaveRoomHandler implements ICommandHandler<LeaveRoomCommand> {
   private readonly decider;
 
   constructor(

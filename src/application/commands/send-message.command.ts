@@ -1,14 +1,14 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { roomDecider, roomStream } from '../../domain/room/room.decider';
 import type { Actor, CommandContext } from '../context';
-import { CommandExecutor } from '../handle-command';
+import { CommandExecutor } from '../command-executor';
 import { IdGenerator } from '../ports/id-generator.port';
 import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
 import { FilesReadModel } from '../read-models/files.read-model';
-import { attachmentFor } from './files.commands';
-import { RoomRulesProvider } from './room-rules';
+import { attachmentFor } from './attachment';
+import { RoomRulesProvider } from '../room-rules.provider';
 
-export class SendMessageCommand {
+export class SendMessageCommand extends Command<MessageView> {
   constructor(
     readonly actor: Actor,
     readonly room: string,
@@ -16,12 +16,14 @@ export class SendMessageCommand {
     readonly clientId: string | undefined,
     readonly context: CommandContext,
     readonly fileId?: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** Returns the stored message; a resend with a known clientId returns the original one. */
 @CommandHandler(SendMessageCommand)
-export class SendMessageHandler implements ICommandHandler<SendMessageCommand, MessageView> {
+export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
   private readonly decider;
 
   constructor(

@@ -1,14 +1,14 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
 import type { Actor, CommandContext } from '../context';
-import { CommandExecutor } from '../handle-command';
+import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
 import { FilesReadModel } from '../read-models/files.read-model';
 import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
-import { attachmentFor } from './files.commands';
+import { attachmentFor } from './attachment';
 
-export class SendPrivateMessageCommand {
+export class SendPrivateMessageCommand extends Command<PrivateMessageView> {
   constructor(
     readonly actor: Actor,
     readonly target: string,
@@ -16,11 +16,13 @@ export class SendPrivateMessageCommand {
     readonly clientId: string | undefined,
     readonly context: CommandContext,
     readonly fileId?: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(SendPrivateMessageCommand)
-export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMessageCommand, PrivateMessageView> {
+export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMessageCommand> {
   private readonly decider;
 
   constructor(

@@ -1,22 +1,24 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/shared/domain-error';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
 import { guestName, usernameDecider, usernameStream } from '../../domain/username/username.decider';
 import type { Actor, CommandContext } from '../context';
-import { CommandExecutor } from '../handle-command';
+import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
 import { UsersReadModel } from '../read-models/users.read-model';
 
-export class StartGuestSessionCommand {
-  constructor(readonly context: CommandContext) {}
+export class StartGuestSessionCommand extends Command<Actor> {
+  constructor(readonly context: CommandContext) {
+    super();
+  }
 }
 
 const NAME_ATTEMPTS = 20;
 
 /** A new identity with a generated guest name that no one else has ever had. */
 @CommandHandler(StartGuestSessionCommand)
-export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessionCommand, Actor> {
+export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessionCommand> {
   private readonly decider;
 
   constructor(

@@ -1,4 +1,4 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../ports/event-store.port';
 import { NodeRegistry } from '../ports/node-registry.port';
 import { ProjectionRunner } from '../projection-runner';
@@ -26,10 +26,10 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   });
 
 /** Ready when the event store and (in a cluster) Redis answer, and the read models have caught up. */
-export class GetReadinessQuery {}
+export class GetReadinessQuery extends Query<Readiness> {}
 
 @QueryHandler(GetReadinessQuery)
-export class GetReadinessHandler implements IQueryHandler<GetReadinessQuery, Readiness> {
+export class GetReadinessHandler implements IQueryHandler<GetReadinessQuery> {
   constructor(
     private readonly store: EventStore,
     private readonly registry: NodeRegistry,

@@ -1,11 +1,11 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { RoomsReadModel, type HistoryPage } from '../read-models/rooms.read-model';
 
 /** Messages a socket gets on join: the newest ones, or every one after `since`. */
 export const RECENT_HISTORY = 50;
 export const SINCE_CAP = 500;
 
-export class GetRoomsQuery {}
+export class GetRoomsQuery extends Query<{ name: string; members: number }[]> {}
 
 @QueryHandler(GetRoomsQuery)
 export class GetRoomsHandler implements IQueryHandler<GetRoomsQuery> {
@@ -16,8 +16,10 @@ export class GetRoomsHandler implements IQueryHandler<GetRoomsQuery> {
   }
 }
 
-export class GetRoomQuery {
-  constructor(readonly room: string) {}
+export class GetRoomQuery extends Query<{ name: string; members: string[] } | null> {
+  constructor(readonly room: string) {
+    super();
+  }
 }
 
 @QueryHandler(GetRoomQuery)
@@ -29,12 +31,14 @@ export class GetRoomHandler implements IQueryHandler<GetRoomQuery> {
   }
 }
 
-export class GetRoomMessagesQuery {
+export class GetRoomMessagesQuery extends Query<HistoryPage | 'unknown_room' | 'unknown_message'> {
   constructor(
     readonly room: string,
     readonly before: string | undefined,
     readonly limit: number,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @QueryHandler(GetRoomMessagesQuery)
@@ -47,11 +51,13 @@ export class GetRoomMessagesHandler implements IQueryHandler<GetRoomMessagesQuer
   }
 }
 
-export class GetRoomHistoryQuery {
+export class GetRoomHistoryQuery extends Query<HistoryPage> {
   constructor(
     readonly room: string,
     readonly since: number | undefined,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @QueryHandler(GetRoomHistoryQuery)
@@ -63,8 +69,10 @@ export class GetRoomHistoryHandler implements IQueryHandler<GetRoomHistoryQuery>
   }
 }
 
-export class GetUserRoomsQuery {
-  constructor(readonly userId: string) {}
+export class GetUserRoomsQuery extends Query<string[]> {
+  constructor(readonly userId: string) {
+    super();
+  }
 }
 
 @QueryHandler(GetUserRoomsQuery)

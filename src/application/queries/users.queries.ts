@@ -1,4 +1,4 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Actor } from '../context';
 import { AppConfig } from '../ports/app-config';
 import { Clock } from '../ports/clock.port';
@@ -6,7 +6,7 @@ import { parseTokenSubject, TokenSigner } from '../ports/token-signer.port';
 import { RoomsReadModel } from '../read-models/rooms.read-model';
 import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
 
-export class GetOnlineUsersQuery {}
+export class GetOnlineUsersQuery extends Query<{ username: string; rooms: string[] }[]> {}
 
 @QueryHandler(GetOnlineUsersQuery)
 export class GetOnlineUsersHandler implements IQueryHandler<GetOnlineUsersQuery> {
@@ -20,7 +20,7 @@ export class GetOnlineUsersHandler implements IQueryHandler<GetOnlineUsersQuery>
   }
 }
 
-export class GetActiveUsersQuery {}
+export class GetActiveUsersQuery extends Query<string[]> {}
 
 @QueryHandler(GetActiveUsersQuery)
 export class GetActiveUsersHandler implements IQueryHandler<GetActiveUsersQuery> {
@@ -39,8 +39,10 @@ export interface SessionIdentity extends Actor {
 export type RefusedToken = { readonly refused: 'invalid_token' | 'expired_token' | 'signed_out' | 'unknown_session' };
 
 /** The identity a session token stands for, or why it is refused. */
-export class ResolveSessionQuery {
-  constructor(readonly token: string) {}
+export class ResolveSessionQuery extends Query<SessionIdentity | RefusedToken> {
+  constructor(readonly token: string) {
+    super();
+  }
 }
 
 @QueryHandler(ResolveSessionQuery)
@@ -70,8 +72,10 @@ export class ResolveSessionHandler implements IQueryHandler<ResolveSessionQuery>
 }
 
 /** A user's current name (it changes when a guest registers an account). */
-export class GetUsernameQuery {
-  constructor(readonly userId: string) {}
+export class GetUsernameQuery extends Query<string | undefined> {
+  constructor(readonly userId: string) {
+    super();
+  }
 }
 
 @QueryHandler(GetUsernameQuery)
@@ -84,8 +88,10 @@ export class GetUsernameHandler implements IQueryHandler<GetUsernameQuery> {
 }
 
 /** An online user by exact name, or null. */
-export class FindOnlineUserQuery {
-  constructor(readonly username: string) {}
+export class FindOnlineUserQuery extends Query<Actor | null> {
+  constructor(readonly username: string) {
+    super();
+  }
 }
 
 @QueryHandler(FindOnlineUserQuery)
@@ -101,17 +107,19 @@ export class FindOnlineUserHandler implements IQueryHandler<FindOnlineUserQuery>
 export type PrivatePage = { messages: readonly PrivateMessageView[]; hasMore: boolean } | 'user_not_found' | 'unknown_message';
 
 /** A page of one's private conversation with a user (online or not), newest first. */
-export class GetPrivateConversationQuery {
+export class GetPrivateConversationQuery extends Query<PrivatePage> {
   constructor(
     readonly userId: string,
     readonly otherUsername: string,
     readonly before: string | undefined,
     readonly limit: number,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @QueryHandler(GetPrivateConversationQuery)
-export class GetPrivateConversationHandler implements IQueryHandler<GetPrivateConversationQuery, PrivatePage> {
+export class GetPrivateConversationHandler implements IQueryHandler<GetPrivateConversationQuery> {
   constructor(private readonly users: UsersReadModel) {}
 
   execute({ userId, otherUsername, before, limit }: GetPrivateConversationQuery): Promise<PrivatePage> {

@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, HttpException, HttpStatus, Post, Req, Res }
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { RegisterAccountCommand, SignInCommand, SignOutCommand } from '../../application/commands/accounts.commands';
-import type { Actor } from '../../application/context';
 import { AppConfig } from '../../application/ports/app-config';
 import { IdGenerator } from '../../application/ports/id-generator.port';
 import { RateLimiter } from '../../application/ports/rate-limiter.port';
@@ -70,7 +69,7 @@ export class AuthController {
     const { username, password } = credentials(body);
     try {
       const { actor } = await this.sessions.ensure(req, res);
-      const account = await this.commandBus.execute<RegisterAccountCommand, Actor>(
+      const account = await this.commandBus.execute(
         new RegisterAccountCommand(actor.userId, username, password, { correlationId: this.ids.id() }),
       );
       return { username: account.username, account: true };
@@ -98,7 +97,7 @@ export class AuthController {
           );
         }
       }
-      const actor = await this.commandBus.execute<SignInCommand, Actor>(new SignInCommand(username, password));
+      const actor = await this.commandBus.execute(new SignInCommand(username, password));
       res.cookie(SESSION_COOKIE, this.identities.issue(actor, true).token, sessionCookieOptions(req.secure, this.config.sessionMaxAgeDays));
       return { username: actor.username, account: true };
     } catch (error) {

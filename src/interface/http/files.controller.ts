@@ -3,11 +3,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { createHash } from 'node:crypto';
-import { DownloadFileQuery, UploadFileCommand, type Download } from '../../application/commands/files.commands';
+import { UploadFileCommand } from '../../application/commands/upload-file.command';
+import { DownloadFileQuery } from '../../application/queries/download-file.query';
 import { AppConfig } from '../../application/ports/app-config';
 import { IdGenerator } from '../../application/ports/id-generator.port';
 import { RateLimiter } from '../../application/ports/rate-limiter.port';
-import type { FileView } from '../../application/read-models/files.read-model';
 import { toClientError } from '../client-error';
 import { ALLOWED_TYPES, cleanFileName, sniffType } from './file-types';
 import { SessionCookie } from './session-cookie';
@@ -70,7 +70,7 @@ export class FilesController {
     const fileId = this.ids.id();
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     try {
-      await this.commandBus.execute<UploadFileCommand, FileView>(
+      await this.commandBus.execute(
         new UploadFileCommand(identity.actor, { fileId, name, type, size: file.size, sha256 }, file.buffer, {
           correlationId: this.ids.id(),
         }),
@@ -86,7 +86,7 @@ export class FilesController {
   @Get(':id')
   async download(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const identity = await this.sessions.ensure(req, res);
-    const found = await this.queryBus.execute<DownloadFileQuery, Download>(new DownloadFileQuery(identity.actor.userId, id));
+    const found = await this.queryBus.execute(new DownloadFileQuery(identity.actor.userId, id));
     if (found === 'not_found') throw failure(HttpStatus.NOT_FOUND, 'file_not_found', 'No such file');
     if (found === 'forbidden')
       throw failure(HttpStatus.FORBIDDEN, 'forbidden', 'Only members of a room the file was shared in can download it');

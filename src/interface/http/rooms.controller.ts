@@ -1,7 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GetRoomMessagesQuery, GetRoomQuery, GetRoomsQuery } from '../../application/queries/rooms.queries';
-import type { HistoryPage } from '../../application/read-models/rooms.read-model';
 import { messagePayload } from '../ws/client-payloads';
 import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 
@@ -16,7 +15,7 @@ export class RoomsController {
 
   @Get(':room')
   async room(@Param('room') room: string): Promise<{ name: string; members: string[] }> {
-    const found = await this.queryBus.execute<GetRoomQuery, { name: string; members: string[] } | null>(new GetRoomQuery(room));
+    const found = await this.queryBus.execute(new GetRoomQuery(room));
     if (found === null) throw notFound('unknown_room', `Unknown room: ${room}`);
     return found;
   }
@@ -26,9 +25,7 @@ export class RoomsController {
   async messages(@Param('room') room: string, @Query() query: Record<string, unknown>): Promise<unknown> {
     const limit = parseLimit(query.limit);
     const before = parseBefore(query.before);
-    const page = await this.queryBus.execute<GetRoomMessagesQuery, HistoryPage | 'unknown_room' | 'unknown_message'>(
-      new GetRoomMessagesQuery(room, before, limit),
-    );
+    const page = await this.queryBus.execute(new GetRoomMessagesQuery(room, before, limit));
     if (page === 'unknown_room') throw notFound('unknown_room', `Unknown room: ${room}`);
     if (page === 'unknown_message') throw badRequest('before', `No message ${String(before)} in ${room}`);
     return { room, messages: page.messages.map(messagePayload), hasMore: page.hasMore };

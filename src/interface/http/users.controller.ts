@@ -3,7 +3,7 @@ import { Controller, Get, HttpException, HttpStatus, Param, Query, Req, Res } fr
 import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
-import { GetOnlineUsersQuery, GetPrivateConversationQuery, type PrivatePage } from '../../application/queries/users.queries';
+import { GetOnlineUsersQuery, GetPrivateConversationQuery } from '../../application/queries/users.queries';
 import { privateMessagePayload } from '../ws/client-payloads';
 import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 import { GetReadinessQuery, type Readiness } from '../../application/queries/readiness.query';
@@ -30,7 +30,7 @@ export class UsersController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ username: string; resumed: boolean; account: boolean; rooms: string[]; maxUploadBytes: number }> {
     const identity = await this.sessions.ensure(req, res);
-    const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(identity.actor.userId));
+    const rooms = await this.queryBus.execute(new GetUserRoomsQuery(identity.actor.userId));
     return {
       username: identity.actor.username,
       resumed: identity.resumed,
@@ -51,9 +51,7 @@ export class UsersController {
     const identity = await this.sessions.ensure(req, res);
     const limit = parseLimit(query.limit);
     const before = parseBefore(query.before);
-    const page = await this.queryBus.execute<GetPrivateConversationQuery, PrivatePage>(
-      new GetPrivateConversationQuery(identity.actor.userId, username, before, limit),
-    );
+    const page = await this.queryBus.execute(new GetPrivateConversationQuery(identity.actor.userId, username, before, limit));
     if (page === 'user_not_found') throw notFound('user_not_found', `No user named ${username}`);
     if (page === 'unknown_message') throw badRequest('before', `No message ${String(before)} in this conversation`);
     return { with: username, messages: page.messages.map(privateMessagePayload), hasMore: page.hasMore };
@@ -66,7 +64,7 @@ export class UsersController {
 
   @Get('ready')
   async ready(): Promise<Readiness & { status: string }> {
-    const readiness = await this.queryBus.execute<GetReadinessQuery, Readiness>(new GetReadinessQuery());
+    const readiness = await this.queryBus.execute(new GetReadinessQuery());
     if (!readiness.ready) throw new HttpException({ status: 'not_ready', ...readiness }, HttpStatus.SERVICE_UNAVAILABLE);
     return { status: 'ready', ...readiness };
   }

@@ -13,23 +13,22 @@ import {
 import type { Server, Socket } from 'socket.io';
 import { JoinRoomCommand } from '../../application/commands/join-room.command';
 import { LeaveRoomCommand } from '../../application/commands/leave-room.command';
-import { CloseConnectionCommand, OpenConnectionCommand } from '../../application/commands/presence.commands';
+import { CloseConnectionCommand } from '../../application/commands/close-connection.command';
+import { OpenConnectionCommand } from '../../application/commands/open-connection.command';
 import { SendMessageCommand } from '../../application/commands/send-message.command';
 import { SendPrivateMessageCommand } from '../../application/commands/send-private-message.command';
 import type { Actor, CommandContext } from '../../application/context';
 import { GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetActiveUsersQuery } from '../../application/queries/users.queries';
-import type { HistoryPage, MessageView } from '../../application/read-models/rooms.read-model';
-import type { PrivateMessageView } from '../../application/read-models/users.read-model';
 import { IdentityService } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import { messagePayload, privateMessagePayload, socketRoom, userRoom } from './client-payloads';
 import { JoinDto, LeaveDto, MessageDto, PrivateMessageDto } from './dto/chat.dto';
 import { AppConfig } from '../../application/ports/app-config';
 import { Metrics } from '../metrics';
-import { AbuseGuard } from './abuse-guard';
+import { ClientLimits } from './client-limits';
 import { SocketIoNotifier } from './socket-io.notifier';
-import { ClientEvents, elapsed, type AckFn, type ChatSocket, type Reply } from './client-events';
+import { ClientEventPipeline, elapsed, type AckFn, type ChatSocket, type Reply } from './client-event-pipeline';
 import { validatePayload } from './validate-payload';
 
 /** The client's address: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For entry. */
@@ -50,17 +49,17 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly queryBus: QueryBus,
     private readonly identities: IdentityService,
     private readonly notifier: SocketIoNotifier,
-    private readonly guard: AbuseGuard,
+    private readonly limits: ClientLimits,
     private readonly metrics: Metrics,
     private readonly config: AppConfig,
-    private readonly events: ClientEvents,
+    private readonly pipeline: ClientEventPipeline,
   ) {}
 
   afterInit(server: Server): void {
     this.notifier.attach(server);
     server.use((socket, next) => {
       const address = clientAddress(socket, this.config.trustProxy);
-      if (!this.guard.admit(address)) {
+      if (!this.limits.admit(address)) {
         this.logger.warn({ address, outcome: 'rejected', code: 'too_many_connections' }, 'connection refused');
         return next(new Error('too_many_connections'));
       }
@@ -72,7 +71,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           next();
         },
         (error: unknown) => {
-          this.guard.release(address, socket.id);
+          this.limits.release(address, socket.id);
           this.logger.error({ err: error, socketId: socket.id }, 'identification failed');
           next(new Error('unavailable'));
         },
@@ -84,16 +83,16 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const started = performance.now();
     this.metrics.connectedSockets.inc();
     const { actor, token, resumed, account, refused } = socket.data.identity;
-    const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(actor.userId));
+    const rooms = await this.queryBus.execute(new GetUserRoomsQuery(actor.userId));
     await socket.join([userRoom(actor.userId), ...rooms.map(socketRoom)]);
     try {
       // Online first, so anything the client does after `session` already counts it.
-      await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.events.context()));
+      await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.pipeline.context()));
       socket.emit('session', { username: actor.username, token, resumed, account, rooms, ...(refused !== undefined ? { refused } : {}) });
-      socket.emit('active_users', { users: await this.queryBus.execute<GetActiveUsersQuery, string[]>(new GetActiveUsersQuery()) });
-      this.logger.log({ event: 'connect', ...this.events.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
+      socket.emit('active_users', { users: await this.queryBus.execute(new GetActiveUsersQuery()) });
+      this.logger.log({ event: 'connect', ...this.pipeline.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
     } catch (error) {
-      this.logger.error({ event: 'connect', ...this.events.who(socket), err: error, ms: elapsed(started) }, 'connect failed');
+      this.logger.error({ event: 'connect', ...this.pipeline.who(socket), err: error, ms: elapsed(started) }, 'connect failed');
       socket.disconnect(true);
     }
   }
@@ -101,14 +100,14 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     if (socket.data.identity === undefined) return;
     this.metrics.connectedSockets.dec();
-    this.guard.release(socket.data.address, socket.id);
+    this.limits.release(socket.data.address, socket.id);
     if (this.stopping) return;
     const started = performance.now();
     try {
-      await this.commandBus.execute(new CloseConnectionCommand(socket.data.identity.actor.userId, socket.id, this.events.context()));
-      this.logger.log({ event: 'disconnect', ...this.events.who(socket), outcome: 'ok', ms: elapsed(started) }, 'disconnect');
+      await this.commandBus.execute(new CloseConnectionCommand(socket.data.identity.actor.userId, socket.id, this.pipeline.context()));
+      this.logger.log({ event: 'disconnect', ...this.pipeline.who(socket), outcome: 'ok', ms: elapsed(started) }, 'disconnect');
     } catch (error) {
-      this.logger.error({ event: 'disconnect', ...this.events.who(socket), err: error }, 'disconnect failed');
+      this.logger.error({ event: 'disconnect', ...this.pipeline.who(socket), err: error }, 'disconnect failed');
     }
   }
 
@@ -118,11 +117,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('join')
   join(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'join', ack, async (actor, context) => {
+    return this.pipeline.run(socket, 'join', ack, async (actor, context) => {
       const { room, since } = validatePayload(JoinDto, body);
-      const { joined } = await this.commandBus.execute<JoinRoomCommand, { joined: boolean }>(new JoinRoomCommand(actor, room, context));
+      const { joined } = await this.commandBus.execute(new JoinRoomCommand(actor, room, context));
       await socket.join(socketRoom(room));
-      const history = await this.queryBus.execute<GetRoomHistoryQuery, HistoryPage>(new GetRoomHistoryQuery(room, since));
+      const history = await this.queryBus.execute(new GetRoomHistoryQuery(room, since));
       socket.emit('history', { room, messages: history.messages.map(messagePayload), hasMore: history.hasMore });
       return { result: { room, joined }, log: { room, joined } };
     });
@@ -130,7 +129,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('leave')
   leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'leave', ack, async (actor, context) => {
+    return this.pipeline.run(socket, 'leave', ack, async (actor, context) => {
       const { room } = validatePayload(LeaveDto, body);
       await this.commandBus.execute(new LeaveRoomCommand(actor, room, context));
       return { result: { room }, log: { room } };
@@ -139,20 +138,18 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('message')
   message(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'message', ack, async (actor, context) => {
+    return this.pipeline.run(socket, 'message', ack, async (actor, context) => {
       const dto = validatePayload(MessageDto, body);
       if (dto.type === 'private') return this.sendPrivate(actor, dto.target ?? '', dto.msg, dto.clientId, context, dto.fileId);
       const room = dto.room ?? 'General';
-      const sent = await this.commandBus.execute<SendMessageCommand, MessageView>(
-        new SendMessageCommand(actor, room, dto.msg, dto.clientId, context, dto.fileId),
-      );
+      const sent = await this.commandBus.execute(new SendMessageCommand(actor, room, dto.msg, dto.clientId, context, dto.fileId));
       return { result: { message: messagePayload(sent) }, log: { room, messageId: sent.id, seq: sent.seq } };
     });
   }
 
   @SubscribeMessage('private_message')
   privateMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'private_message', ack, (actor, context) => {
+    return this.pipeline.run(socket, 'private_message', ack, (actor, context) => {
       const dto = validatePayload(PrivateMessageDto, body);
       return this.sendPrivate(actor, dto.target, dto.msg, dto.clientId, context, dto.fileId);
     });
@@ -166,9 +163,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     context: CommandContext,
     fileId: string | undefined,
   ): Promise<Reply> {
-    const sent = await this.commandBus.execute<SendPrivateMessageCommand, PrivateMessageView>(
-      new SendPrivateMessageCommand(actor, target, msg, clientId, context, fileId),
-    );
+    const sent = await this.commandBus.execute(new SendPrivateMessageCommand(actor, target, msg, clientId, context, fileId));
     return { result: { message: privateMessagePayload(sent) }, log: { to: sent.to, messageId: sent.id } };
   }
 }

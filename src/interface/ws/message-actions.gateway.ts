@@ -4,9 +4,8 @@ import { ChangeMessageCommand, type MessageChange } from '../../application/comm
 import type { Actor } from '../../application/context';
 import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { FindOnlineUserQuery } from '../../application/queries/users.queries';
-import type { MessageView } from '../../application/read-models/rooms.read-model';
 import { DomainError } from '../../domain/shared/domain-error';
-import { ClientEvents, type AckFn, type ChatSocket, type Reply } from './client-events';
+import { ClientEventPipeline, type AckFn, type ChatSocket, type Reply } from './client-event-pipeline';
 import { messagePayload } from './client-payloads';
 import { DeleteMessageDto, EditMessageDto, ReactDto, TypingDto } from './dto/chat.dto';
 import { TypingTracker } from './typing';
@@ -18,13 +17,13 @@ export class MessageActionsGateway {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
-    private readonly events: ClientEvents,
+    private readonly pipeline: ClientEventPipeline,
     private readonly typing: TypingTracker,
   ) {}
 
   @SubscribeMessage('edit_message')
   edit(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'edit_message', ack, (actor, context) => {
+    return this.pipeline.run(socket, 'edit_message', ack, (actor, context) => {
       const { room, messageId, msg } = validatePayload(EditMessageDto, body);
       return this.change(actor, room, messageId, { kind: 'edit', text: msg }, context.correlationId);
     });
@@ -32,7 +31,7 @@ export class MessageActionsGateway {
 
   @SubscribeMessage('delete_message')
   delete(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'delete_message', ack, (actor, context) => {
+    return this.pipeline.run(socket, 'delete_message', ack, (actor, context) => {
       const { room, messageId } = validatePayload(DeleteMessageDto, body);
       return this.change(actor, room, messageId, { kind: 'delete' }, context.correlationId);
     });
@@ -40,7 +39,7 @@ export class MessageActionsGateway {
 
   @SubscribeMessage('react')
   react(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'react', ack, (actor, context) => {
+    return this.pipeline.run(socket, 'react', ack, (actor, context) => {
       const { room, messageId, emoji } = validatePayload(ReactDto, body);
       return this.change(actor, room, messageId, { kind: 'react', emoji }, context.correlationId);
     });
@@ -48,15 +47,15 @@ export class MessageActionsGateway {
 
   @SubscribeMessage('typing')
   typingChanged(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.events.run(socket, 'typing', ack, async (actor) => {
+    return this.pipeline.run(socket, 'typing', ack, async (actor) => {
       const { room, target, typing } = validatePayload(TypingDto, body);
       if (room !== undefined) {
-        const rooms = await this.queryBus.execute<GetUserRoomsQuery, string[]>(new GetUserRoomsQuery(actor.userId));
+        const rooms = await this.queryBus.execute(new GetUserRoomsQuery(actor.userId));
         if (!rooms.includes(room)) throw new DomainError('not_a_member', `Join ${room} before typing in it`);
         this.typing.set(room, actor.userId, actor.username, typing);
         return { result: { room }, log: { room, typing } };
       }
-      const to = await this.queryBus.execute<FindOnlineUserQuery, Actor | null>(new FindOnlineUserQuery(target ?? ''));
+      const to = await this.queryBus.execute(new FindOnlineUserQuery(target ?? ''));
       if (to === null) throw new DomainError('user_not_found', `${target ?? ''} is not online`);
       this.typing.setPrivate(to.userId, actor.userId, actor.username, typing);
       return { result: { target: to.username }, log: { to: to.username, typing } };
@@ -64,9 +63,7 @@ export class MessageActionsGateway {
   }
 
   private async change(actor: Actor, room: string, messageId: string, change: MessageChange, correlationId: string): Promise<Reply> {
-    const message = await this.commandBus.execute<ChangeMessageCommand, MessageView>(
-      new ChangeMessageCommand(actor, room, messageId, change, { correlationId }),
-    );
+    const message = await this.commandBus.execute(new ChangeMessageCommand(actor, room, messageId, change, { correlationId }));
     return { result: { message: messagePayload(message) }, log: { room, messageId, change: change.kind } };
   }
 }

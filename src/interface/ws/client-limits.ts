@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../application/ports/app-config';
+import { Clock } from '../../application/ports/clock.port';
 import { RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
 import { TokenBuckets } from '../../application/token-buckets';
 
@@ -15,12 +16,13 @@ export class RateLimitedError extends Error {
 const FLOOD_WINDOW_MS = 10_000;
 
 /**
- * Token buckets per connection (here) and per user (the RateLimiter port, shared by the cluster),
+ * The limits every client event and connection passes (not a Nest guard: the client-event pipeline
+ * calls it). Token buckets per connection (here) and per user (the RateLimiter port, shared by the cluster),
  * a cap on connections per address, and disconnection of a socket that keeps flooding.
  */
 @Injectable()
-export class AbuseGuard implements OnApplicationShutdown {
-  private readonly perConnection = new TokenBuckets();
+export class ClientLimits implements OnApplicationShutdown {
+  private readonly perConnection: TokenBuckets;
   private readonly floods = new Map<string, { count: number; since: number }>();
   private readonly connectionsPerAddress = new Map<string, number>();
   private readonly rules: Record<string, RateRule>;
@@ -28,7 +30,9 @@ export class AbuseGuard implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
   ) {
+    this.perConnection = new TokenBuckets(() => clock.now().getTime());
     const { messages, joins, privateMessages } = config.rateLimits;
     this.rules = {
       message: messages,
@@ -53,7 +57,7 @@ export class AbuseGuard implements OnApplicationShutdown {
 
   /** Counts a rejection for flooding; true when the socket should be disconnected. */
   floodedBy(connectionId: string): boolean {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const flood = this.floods.get(connectionId);
     if (flood === undefined || now - flood.since > FLOOD_WINDOW_MS) {
       this.floods.set(connectionId, { count: 1, since: now });

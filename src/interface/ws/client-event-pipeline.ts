@@ -7,7 +7,7 @@ import { GetUsernameQuery } from '../../application/queries/users.queries';
 import { toClientError } from '../client-error';
 import type { Identity } from '../identity.service';
 import { Metrics } from '../metrics';
-import { AbuseGuard } from './abuse-guard';
+import { ClientLimits } from './client-limits';
 
 export type AckFn = ((response: unknown) => void) | undefined;
 export type Reply = { result: Record<string, unknown>; log?: Record<string, unknown> };
@@ -18,13 +18,13 @@ export type ChatSocket = Socket & { data: { identity: Identity; address: string 
  * an `error` event without one), metrics, and one log line with outcome and duration.
  */
 @Injectable()
-export class ClientEvents {
+export class ClientEventPipeline {
   private readonly logger = new Logger('ChatGateway');
 
   constructor(
     private readonly queryBus: QueryBus,
     private readonly ids: IdGenerator,
-    private readonly guard: AbuseGuard,
+    private readonly limits: ClientLimits,
     private readonly metrics: Metrics,
   ) {}
 
@@ -33,11 +33,9 @@ export class ClientEvents {
     const context = this.context();
     const { userId } = socket.data.identity.actor;
     try {
-      await this.guard.check(socket.id, userId, event);
+      await this.limits.check(socket.id, userId, event);
       // The name can change while connected (registering an account); ask for the current one.
-      const username =
-        (await this.queryBus.execute<GetUsernameQuery, string | undefined>(new GetUsernameQuery(userId))) ??
-        socket.data.identity.actor.username;
+      const username = (await this.queryBus.execute(new GetUsernameQuery(userId))) ?? socket.data.identity.actor.username;
       const { result, log } = await work({ userId, username }, context);
       const ms = elapsed(started);
       this.metrics.commandDuration.observe({ event, outcome: 'ok' }, ms / 1000);
@@ -53,7 +51,7 @@ export class ClientEvents {
       else this.logger.warn({ ...line, reason: rejection.message }, `${event} rejected`);
       if (typeof ack === 'function') ack({ ok: false, error: rejection });
       else socket.emit('error', { ...rejection, event });
-      if (rejection.code === 'rate_limited' && this.guard.floodedBy(socket.id)) {
+      if (rejection.code === 'rate_limited' && this.limits.floodedBy(socket.id)) {
         this.logger.warn({ ...this.who(socket), outcome: 'disconnected', code: 'flooding' }, 'flooding socket disconnected');
         socket.disconnect(true);
       }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { RoomRules } from '../../domain/room/room.decider';
-import { AppConfig } from '../ports/app-config';
+import type { RoomRules } from '../domain/room/room.decider';
+import { AppConfig } from './ports/app-config';
 
 @Injectable()
 export class RoomRulesProvider {

@@ -1,0 +1,100 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CloseConnectionCommand } from './commands/close-connection.command';
+import { AppConfig } from './ports/app-config';
+import { Clock } from './ports/clock.port';
+import { NodeRegistry } from './ports/node-registry.port';
+import { IdGenerator } from './ports/id-generator.port';
+import { PresenceKeeper } from './presence-keeper';
+import { UsersReadModel } from './read-models/users.read-model';
+
+/**
+ * This node's part in the cluster: it heartbeats, tells which nodes are dead, closes the
+ * connections dead nodes (a previous run of this one included) left open, and has the presence
+ * keeper repair what they left half done. It runs once at
+ * start and then every third of NODE_TIMEOUT_MS.
+ */
+@Injectable()
+export class ClusterLiveness {
+  private readonly logger = new Logger(ClusterLiveness.name);
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+  /** When this node last saw each node's heartbeat; as many entries as there are nodes. */
+  private readonly lastSeen = new Map<string, number>();
+  /** Since when the registry has answered without a break; unset while it does not. */
+  private reachableSince: number | undefined;
+
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly presence: PresenceKeeper,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly users: UsersReadModel,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.registry.heartbeat(this.config.nodeId);
+    this.reachableSince = this.now();
+    await this.sweep();
+    this.timer = setInterval(() => void this.tick(), Math.max(250, Math.floor(this.config.nodeTimeoutMs / 3)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async leave(): Promise<void> {
+    await this.registry
+      .leave(this.config.nodeId)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not leave the cluster'));
+    await this.registry.close();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.registry.heartbeat(this.config.nodeId);
+      this.reachableSince ??= this.now();
+    } catch (error) {
+      this.reachableSince = undefined;
+      this.logger.warn({ err: error }, 'heartbeat failed; retrying');
+      return;
+    }
+    try {
+      await this.sweep();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'sweep failed; retrying');
+    }
+  }
+
+  /**
+   * A node is dead once the registry has answered for a whole NODE_TIMEOUT_MS and this node has not
+   * seen its heartbeat for as long. So a node that just started, a Redis outage, or a Redis that came
+   * back without its keys takes no live node for dead: live nodes heartbeat again well within it.
+   */
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = this.now();
+      for (const node of await this.registry.aliveNodes()) this.lastSeen.set(node, now);
+      const settled = this.reachableSince !== undefined && now - this.reachableSince >= this.config.nodeTimeoutMs;
+      const isAlive = (node: string): boolean =>
+        node === this.config.nodeId ||
+        (this.registry.shared && (!settled || now - (this.lastSeen.get(node) ?? 0) < this.config.nodeTimeoutMs));
+      const context = { correlationId: this.ids.id() };
+      for (const { userId, connectionId, node } of this.users.openConnections()) {
+        if (!isAlive(node)) await this.commandBus.execute(new CloseConnectionCommand(userId, connectionId, context));
+      }
+      await this.presence.repair();
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+}
