@@ -40,7 +40,7 @@ if (process.env.BENCH_ULIMIT_RAISED !== '1') {
 const c = require('./lib/common');
 const { roomNames, connectTopology, runStep } = require('./lib/load');
 const { summarise } = require('./lib/profile');
-const { generate } = require('./gen-log');
+const { generate, fingerprint, removeDatabase } = require('./gen-log');
 const report = require('./lib/report');
 
 // ---------------------------------------------------------------------------------------------
@@ -424,17 +424,23 @@ const scenarioStore = async () => {
 // Scenario 5: start-up replay
 
 const cacheDir = path.join(os.tmpdir(), 'nest-chat-bench-cache');
-const GEN_VERSION = 'v1';
 
+/**
+ * A generated log of `size` events, from the cache when one was written by the same schema and
+ * generator (the fingerprint in its name); logs of another fingerprint are deleted (~600 MB each).
+ */
 const replayLog = (size) => {
-  const file = path.join(cacheDir, `replay-${size}-${GEN_VERSION}.sqlite`);
+  const fp = fingerprint();
+  const file = path.join(cacheDir, `replay-${size}-${fp}.sqlite`);
   if (!fs.existsSync(file)) {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    for (const f of fs.readdirSync(cacheDir))
+      if (f.startsWith('replay-') && !f.includes(`-${fp}.`)) fs.rmSync(path.join(cacheDir, f), { force: true });
     c.log(`replay: generating a log of ${size} events (cached in ${cacheDir})…`);
     const tmp = `${file}.tmp`;
     const written = generate(size, tmp);
     fs.renameSync(tmp, file);
-    fs.rmSync(`${tmp}-wal`, { force: true });
-    fs.rmSync(`${tmp}-shm`, { force: true });
+    removeDatabase(tmp);
     c.log(`replay: ${written} events written`);
   }
   return file;
