@@ -1,8 +1,8 @@
 'use strict';
 /**
- * Writes a realistic SQLite event log (the table and JSON shapes of
- * src/infrastructure/event-store/sqlite-event-store.ts and src/domain/** /*.events.ts) for the
- * start-up (replay) scenario.
+ * Writes a realistic SQLite event log (the server's own table, SQLITE_SCHEMA from the build of
+ * src/infrastructure/event-store/sqlite-schema.ts, and the JSON shapes of src/domain/** /*.events.ts)
+ * for the start-up (replay) scenario. Needs `npm run build` first.
  *
  *   node bench/gen-log.js <events> <file>
  *
@@ -15,22 +15,32 @@
  * and the start-up measures the replay alone. About 85 % of the events are MessageSent.
  */
 const Database = require('better-sqlite3');
-const { randomUUID } = require('node:crypto');
+const { createHash, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-// Same DDL as SqliteEventStore's SCHEMA.
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position  INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream_id TEXT    NOT NULL,
-    version   INTEGER NOT NULL,
-    type      TEXT    NOT NULL,
-    data      TEXT    NOT NULL,
-    metadata  TEXT    NOT NULL,
-    UNIQUE (stream_id, version)
-  );
-`;
+const SCHEMA_MODULE = path.join(__dirname, '..', 'dist', 'infrastructure', 'event-store', 'sqlite-schema.js');
+
+/** The server's SQLite DDL, from dist/. Loaded on first use, so that requiring this file needs no build. */
+const sqliteSchema = () => {
+  if (!fs.existsSync(SCHEMA_MODULE)) {
+    throw Object.assign(new Error(`${path.relative(process.cwd(), SCHEMA_MODULE)} is missing: run \`npm run build\` first`), {
+      code: 'BENCH_NOT_BUILT',
+    });
+  }
+  return require(SCHEMA_MODULE).SQLITE_SCHEMA;
+};
+
+/**
+ * Changes whenever the schema or this generator does: a log cached under another fingerprint was
+ * written by another schema or generator and must not be reused.
+ */
+const fingerprint = () => createHash('sha256').update(sqliteSchema()).update(fs.readFileSync(__filename)).digest('hex').slice(0, 12);
+
+/** Deletes an SQLite database file and its WAL and shared-memory files, if any. */
+const removeDatabase = (file) => {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+};
 
 const ROOMS = ['General', 'Zero to Knowing', 'Code with Josh', 'The Nerd Nook'];
 const WORDS = (
@@ -60,14 +70,13 @@ const text = () => {
 };
 
 const generate = (total, file) => {
+  const schema = sqliteSchema();
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.rmSync(file, { force: true });
-  fs.rmSync(`${file}-wal`, { force: true });
-  fs.rmSync(`${file}-shm`, { force: true });
+  removeDatabase(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  db.exec(SCHEMA);
+  db.exec(schema);
   const insert = db.prepare('INSERT INTO events (stream_id, version, type, data, metadata) VALUES (?, ?, ?, ?, ?)');
   const versions = new Map();
   const seqs = new Map(ROOMS.map((r) => [r, 0]));
@@ -182,12 +191,18 @@ const generate = (total, file) => {
   return written;
 };
 
-module.exports = { generate };
+module.exports = { generate, fingerprint, removeDatabase };
 
 if (require.main === module) {
   const total = Number(process.argv[2] || 100_000);
   const file = path.resolve(process.argv[3] || `events-${total}.sqlite`);
   const started = Date.now();
-  const written = generate(total, file);
-  process.stdout.write(`${written} events in ${file} (${Date.now() - started} ms)\n`);
+  try {
+    const written = generate(total, file);
+    process.stdout.write(`${written} events in ${file} (${Date.now() - started} ms)\n`);
+  } catch (error) {
+    if (error.code !== 'BENCH_NOT_BUILT') throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  }
 }

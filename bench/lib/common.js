@@ -58,26 +58,25 @@ const waitReady = async (port, { since = now(), timeoutMs = 120_000, everyMs = 1
   }
 };
 
-/** VmRSS of a process in kB, from /proc/<pid>/status. */
-const rssKb = (pid) => {
-  let status;
+/** /proc/<pid>/<name> as text, or null when the process is gone. */
+const procFile = (pid, name) => {
   try {
-    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return fs.readFileSync(`/proc/${pid}/${name}`, 'utf8');
   } catch {
-    return Number.NaN; // the process is gone
+    return null;
   }
-  const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+};
+
+/** VmRSS of a process in kB, from /proc/<pid>/status; NaN when it is gone. */
+const rssKb = (pid) => {
+  const match = /VmRSS:\s+(\d+)\s+kB/.exec(procFile(pid, 'status') ?? '');
   return match ? Number(match[1]) : Number.NaN;
 };
 
-/** CPU time (user+sys) of a process in ms, from /proc/<pid>/stat. */
+/** CPU time (user+sys) of a process in ms, from /proc/<pid>/stat; NaN when it is gone. */
 const cpuMs = (pid) => {
-  let stat;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return Number.NaN; // the process is gone
-  }
+  const stat = procFile(pid, 'stat');
+  if (stat === null) return Number.NaN;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
@@ -229,6 +228,24 @@ const startWorker = (id) =>
 
 const startWorkers = (n) => Promise.all(Array.from({ length: n }, (_, i) => startWorker(i)));
 
+/**
+ * Starts a server under test (`serverOptions` as for startServer) and `nWorkers` load workers, runs
+ * fn(server, workers), then closes the workers and stops the server (`signal`, SIGKILL after `graceMs`).
+ */
+const withServerAndWorkers = async (kind, serverOptions, nWorkers, fn, { signal = 'SIGTERM', graceMs = 10_000 } = {}) => {
+  const server = await startServer(kind, serverOptions);
+  try {
+    const workers = await startWorkers(nWorkers);
+    try {
+      return await fn(server, workers);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+    }
+  } finally {
+    await server.stop(signal, graceMs);
+  }
+};
+
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
@@ -262,6 +279,7 @@ module.exports = {
   projectEnv,
   startServer,
   startWorkers,
+  withServerAndWorkers,
   median,
   min,
   max,

@@ -1,8 +1,66 @@
 'use strict';
-/** Rooms × users × senders spread over the load workers, and one measured step of load. */
+/**
+ * Sockets spread over the load workers (rooms × users × senders, or idle sockets), guest sessions
+ * for tabs, and one measured step of load.
+ */
 const { Histogram } = require('./histogram');
 
 const roomNames = (n) => Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
+
+/**
+ * Opens and joins `perWorker[i]` (socket specs, see load-worker.js) on worker i, all at once; sums
+ * the replies: {ok, failed, skipped, total, errors, ms}. No handshake starts after `deadlineMs`.
+ */
+const connectSockets = async (workers, url, perWorker, { concurrency = 25, timeoutMs = 60_000, deadlineMs } = {}) => {
+  const replies = await Promise.all(
+    workers.map((w, i) =>
+      w.request({ cmd: 'connect', url, sockets: perWorker[i], concurrency, timeoutMs, deadlineMs }, 'connected', 30 * 60_000),
+    ),
+  );
+  const sum = (key) => replies.reduce((a, r) => a + r[key], 0);
+  return {
+    ok: sum('ok'),
+    failed: sum('failed'),
+    skipped: sum('skipped'),
+    total: sum('total'),
+    errors: replies.flatMap((r) => r.errors),
+    ms: Math.max(...replies.map((r) => r.ms)),
+  };
+};
+
+/**
+ * Idle (non-sender) sockets number `from` to `to - 1`, dealt round-robin over `nWorkers`; socket k
+ * joins room floor(k / nWorkers) mod rooms. With `tokens` (room → session token) every socket of a
+ * room resumes that room's user: they are tabs of one user.
+ */
+const spreadSockets = (from, to, nWorkers, names, tokens = null) => {
+  const perWorker = Array.from({ length: nWorkers }, () => []);
+  for (let k = from; k < to; k++) {
+    const room = names[Math.floor(k / nWorkers) % names.length];
+    perWorker[k % nWorkers].push({ room, sender: false, ...(tokens ? { token: tokens.get(room) } : {}) });
+  }
+  return perWorker;
+};
+
+/** One new guest session per room (a socket connects, receives its `session`, closes): room → token. */
+const sessionTokens = async (url, rooms) => {
+  const { io } = require('socket.io-client');
+  const tokens = new Map();
+  for (const room of rooms) {
+    tokens.set(
+      room,
+      await new Promise((resolve, reject) => {
+        const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+        socket.once('session', (s) => {
+          socket.close();
+          resolve(s.token);
+        });
+        socket.once('connect_error', reject);
+      }),
+    );
+  }
+  return tokens;
+};
 
 /**
  * Opens R×U sockets over the workers (round-robin, so a room's members live in several processes),
@@ -15,13 +73,8 @@ const connectTopology = async (workers, url, { rooms, usersPerRoom, sendersPerRo
   for (const room of names) {
     for (let u = 0; u < usersPerRoom; u++) perWorker[k++ % workers.length].push({ room, sender: u < sendersPerRoom });
   }
-  const replies = await Promise.all(
-    workers.map((w, i) => w.request({ cmd: 'connect', url, sockets: perWorker[i], concurrency, timeoutMs }, 'connected', 30 * 60_000)),
-  );
-  const ok = replies.reduce((a, r) => a + r.ok, 0);
-  const failed = replies.reduce((a, r) => a + r.failed, 0);
-  const errors = replies.flatMap((r) => r.errors);
-  return { rooms: names, ok, failed, errors, ms: Math.max(...replies.map((r) => r.ms)) };
+  const { ok, failed, errors, ms } = await connectSockets(workers, url, perWorker, { concurrency, timeoutMs });
+  return { rooms: names, ok, failed, errors, ms };
 };
 
 let runCounter = 0;
@@ -70,4 +123,4 @@ const runStep = async (workers, topology, { ratePerSender, durationMs, drainMs =
   };
 };
 
-module.exports = { roomNames, connectTopology, runStep };
+module.exports = { roomNames, connectSockets, spreadSockets, sessionTokens, connectTopology, runStep };

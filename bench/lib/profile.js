@@ -40,28 +40,29 @@ const frame = (cf) => {
   return `${name}  ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
 };
 
+/** A file under node_modules/ as {pkg, inner} (the package, scoped or not, and the path inside it); else null. */
+const inPackage = (file) => {
+  const nm = file.lastIndexOf('node_modules/');
+  if (nm < 0) return null;
+  const rest = file.slice(nm + 'node_modules/'.length).split('/');
+  const n = rest[0].startsWith('@') ? 2 : 1;
+  return { pkg: rest.slice(0, n).join('/'), inner: rest.slice(n).join('/') };
+};
+
 /** dist/… → src/….ts (what a reader should open), node_modules/<pkg>/… → <pkg>, node:… stays. */
 const where = (url) => {
   if (!url) return '(native)';
   let file = url.replace(/^file:\/\//, '');
   if (file.startsWith(ROOT + '/')) file = file.slice(ROOT.length + 1);
-  const nm = file.lastIndexOf('node_modules/');
-  if (nm >= 0) {
-    const rest = file.slice(nm + 'node_modules/'.length).split('/');
-    const pkg = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-    return `${pkg}: ${rest.slice(rest[0].startsWith('@') ? 2 : 1).join('/')}`;
-  }
-  return file;
+  const p = inPackage(file);
+  return p ? `${p.pkg}: ${p.inner}` : file;
 };
 
 const packageOf = (url) => {
   if (!url) return '(native / GC / idle)';
   const file = url.replace(/^file:\/\//, '');
-  const nm = file.lastIndexOf('node_modules/');
-  if (nm >= 0) {
-    const rest = file.slice(nm + 'node_modules/'.length).split('/');
-    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-  }
+  const p = inPackage(file);
+  if (p) return p.pkg;
   if (file.includes('/dist/')) return 'project (src/ via dist/)';
   if (file.startsWith('node:')) return 'node core';
   return 'other';

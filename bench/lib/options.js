@@ -1,0 +1,59 @@
+'use strict';
+/** The command line of bench/run.js (flags listed there and in bench/README.md) and the sizes it implies. */
+const path = require('node:path');
+const { BENCH } = require('./common');
+
+const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay'];
+
+/** The sizes of every scenario; `quick` shortens steps and sizes (a smoke test). */
+const config = (quick) => ({
+  // Scenario 1 and 2: R rooms × U users, S senders per room, load in fan-out deliveries/s.
+  topology: { rooms: 10, usersPerRoom: 20, sendersPerRoom: 2 },
+  workers: 2,
+  // Messages/s per sender, walked up until a step fails; ×400 = offered deliveries/s.
+  ladder: [10, 20, 30, 45, 65, 90, 125, 175, 250, 350, 500],
+  stepMs: quick ? 1500 : 3000,
+  drainMs: quick ? 600 : 1000,
+  pass: { deliveredRatio: 0.999, p99Ms: 50 },
+  // Scenario 2: more, shorter runs than elsewhere: p99 on a shared machine needs the median of many.
+  latencyMs: quick ? 3000 : 5000,
+  latencyRuns: quick ? 1 : 5,
+  // Scenario 3
+  idle: {
+    rooms: 100,
+    workers: 4,
+    checkpoints: quick ? [500, 2000] : [1000, 5000, 10000],
+    distinctCheckpoints: quick ? [250, 500] : [250, 500, 1000],
+    distinctBudgetMs: quick ? 30_000 : 60_000,
+    fullDistinctBudgetMs: 15 * 60_000,
+  },
+  // Scenario 4
+  store: { durationMs: quick ? 800 : 2000, concurrency: 16, pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test' },
+  // Scenario 5
+  replay: { sizes: quick ? [100_000] : [100_000, 1_000_000] },
+  targets: { saturation: 0.7, p99: 2, memory: 1.3, connections: 10_000, replayMs: 10_000 },
+});
+
+/**
+ * Parses the arguments: {flag(name), option(name, fallback), only, quick, runs, outDir, config}.
+ * Throws on an unknown scenario in --only.
+ */
+const parseOptions = (argv) => {
+  const flag = (name) => argv.includes(`--${name}`);
+  const option = (name, fallback) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+  };
+  const only = option('only', SCENARIOS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (expected ${SCENARIOS.join(', ')})`);
+  const quick = flag('quick');
+  const runs = Number(option('runs', quick ? 1 : 3));
+  const partial = quick || only.length < SCENARIOS.length;
+  const outDir = partial && !flag('write') ? path.join(BENCH, 'out') : BENCH;
+  return { flag, option, only, quick, runs, outDir, config: config(quick) };
+};
+
+module.exports = { SCENARIOS, parseOptions };

@@ -1,0 +1,254 @@
+'use strict';
+/** bench/RESULTS.md: the Markdown report (machine, targets, one section per scenario, profiles) from the results of bench/run.js. */
+const { median, max } = require('./common');
+const { f, ms, ratio, rx, mm } = require('./report-format');
+const { targets, connectGrowth, satOf, memAt } = require('./report-targets');
+
+const markdown = (r) => {
+  const m = r.machine;
+  const L = [];
+  const add = (...lines) => L.push(...lines);
+  add('# Benchmark results', '');
+  add(
+    `Produced by \`npm run bench\` (bench/run.js) on ${r.startedAt.slice(0, 10)}, ${r.runs} run${r.runs > 1 ? 's' : ''} per figure${r.quick ? ', **--quick (smoke test, not a measurement)**' : ''}` +
+      `${r.only.length < 5 ? `, scenarios: ${r.only.join(', ')}` : ''}; took ${f(r.elapsedS)} s. How to run and read it: [README.md](README.md). Raw figures: \`results.json\`.`,
+    '',
+  );
+  add('| Machine | |', '|---|---|');
+  add(`| CPU | ${m.cpu}, ${m.cores} cores (shared with other work: absolute numbers drift, ratios hold better) |`);
+  add(`| RAM | ${m.ramGb} GB |`, `| OS | ${m.kernel} |`, `| Load average (1/5/15 min) at start | ${m.loadavg.join(' / ')} |`);
+  if (r.loadavg)
+    add(
+      `| Load average at each scenario's start | ${Object.entries(r.loadavg)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k} ${v[0]}`)
+        .join(', ')} (2 cores: above 2, other work competes for the CPU) |`,
+    );
+  add(`| Node | ${m.node} |`, `| socket.io / socket.io-client | ${m.socketIo} / ${m.socketIoClient} (server and baseline use the same) |`);
+  add(`| @nestjs/core, better-sqlite3, pg | ${m.nest}, ${m.betterSqlite3}, ${m.pg} |`);
+  add(`| Server measured | dist/ built from ${m.commit}${m.srcDirty ? ' plus uncommitted changes in src/' : ''} |`, '');
+  add('Every figure is **min / median** over the runs. Ratios are project ÷ baseline of the medians.', '');
+
+  add('## Targets', '', '| Target | Result | |', '|---|---|---|');
+  for (const v of targets(r)) add(`| ${v.label} | ${v.met === null ? 'not measured' : v.met ? '**met**' : '**missed**'} | ${v.detail} |`);
+  add('');
+
+  const topo = r.config.topology;
+  if (r.saturation) {
+    const s = r.saturation;
+    add('## 1. Saturation', '');
+    add(
+      `${topo.rooms} rooms × ${topo.usersPerRoom} users (one socket each), ${topo.sendersPerRoom} senders per room; every message is delivered to the ${topo.usersPerRoom} members of its room (the sender included), ` +
+        `so a load is counted in deliveries/s = senders × rate × ${topo.usersPerRoom}. ${r.config.workers} load-generator processes. Each step sends for ${r.config.stepMs / 1000} s and waits ${r.config.drainMs / 1000} s for stragglers; ` +
+        `the sweep walks up a fixed ladder until a step fails (< ${r.config.pass.deliveredRatio * 100} % delivered or p99 ≥ ${r.config.pass.p99Ms} ms), then tries one step between. ` +
+        `Saturation = the highest delivered load of a passing step. The project server runs on SQLite (the default), LOG_LEVEL=warn, rate limits lifted.`,
+      '',
+    );
+    add('| | baseline | project | ratio |', '|---|---|---|---|');
+    const b = satOf(s.baseline);
+    const p = satOf(s.project);
+    add(`| saturation, deliveries/s | ${mm(b)} | ${mm(p)} | ${rx(ratio(median(p), median(b)))} |`);
+    add(`| best run, deliveries/s | ${f(max(b))} | ${f(max(p))} | ${rx(ratio(max(p), max(b)))} |`);
+    add(`| = messages in/s (median) | ${f(median(b) / topo.usersPerRoom)} | ${f(median(p) / topo.usersPerRoom)} | |`);
+    const cores = (runs) => runs.map((x) => (x.best ? x.best.serverCores : Number.NaN));
+    add(`| server CPU at that load, cores | ${mm(cores(s.baseline), (x) => f(x, 2))} | ${mm(cores(s.project), (x) => f(x, 2))} | |`);
+    // CPU per delivery: the slope of server cores against delivered load over every step of every
+    // run (least squares), which ignores the fixed idle cost and does not depend on where a noisy
+    // sweep happened to stop.
+    const slope = (runs, key) => {
+      const pts = runs.flatMap((x) => x.steps).filter((st) => Number.isFinite(st[key]) && st.delivered > 0);
+      if (pts.length < 2) return Number.NaN;
+      const mx = pts.reduce((a, st) => a + st.delivered, 0) / pts.length;
+      const my = pts.reduce((a, st) => a + st[key], 0) / pts.length;
+      const sxy = pts.reduce((a, st) => a + (st.delivered - mx) * (st[key] - my), 0);
+      const sxx = pts.reduce((a, st) => a + (st.delivered - mx) ** 2, 0);
+      return sxx ? (sxy / sxx) * 1e6 : Number.NaN;
+    };
+    const sb = slope(s.baseline, 'serverCores');
+    const sp = slope(s.project, 'serverCores');
+    add(`| server CPU per 1,000 deliveries, ms (slope over all steps) | ${f(sb, 2)} | ${f(sp, 2)} | ${rx(ratio(sp, sb))} |`);
+    add(
+      `| load-generator CPU per 1,000 deliveries, ms | ${f(slope(s.baseline, 'clientCores'), 2)} | ${f(slope(s.project, 'clientCores'), 2)} | |`,
+    );
+    add('');
+    add(
+      'Interference from other work on the machine can only make a run worse, so the best run is the steadier estimate of capacity when the load average is high; the target is judged on the medians.',
+      '',
+    );
+    add('Every step of every run (offered → delivered, p50 / p99 / max latency, CPU of the server and of the load processes):', '');
+    add(
+      '| server | run | offered/s | delivered/s | delivered | p50 ms | p99 ms | max ms | server cores | load-generator cores | load avg | |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const kind of ['baseline', 'project']) {
+      for (const run of s[kind]) {
+        for (const st of run.steps) {
+          add(
+            `| ${kind} | ${run.run} | ${f(st.offered)} | ${f(st.delivered)} | ${f(st.deliveredRatio * 100, 2)} % | ${ms(st.latency.p50)} | ${ms(st.latency.p99)} | ${ms(st.latency.max)} | ${f(st.serverCores, 2)} | ${f(st.clientCores, 2)} | ${st.loadavg1 === undefined ? '' : f(st.loadavg1, 1)} | ${st.pass ? 'pass' : 'fail'}${st.refine ? ' (refine)' : ''}${st.retry ? ' (retry)' : ''}${st.acksFailed ? `, ${st.acksFailed} rejected` : ''} |`,
+          );
+        }
+      }
+    }
+    add('');
+    if (r.saturation.baseline.some((x) => x.ceilingHit))
+      add('Note: the baseline passed every step of the ladder; its saturation is at least the figure above.', '');
+    add('![latency against offered load](latency.svg)', '');
+  }
+
+  if (r.latency) {
+    const l = r.latency;
+    add("## 2. Latency at half the baseline's saturation", '');
+    add(
+      `${f(l.offered)} deliveries/s offered (${l.ratePerSender} msgs/s per sender), ${l.durationMs / 1000} s per run, ${l.runs || l.baseline.length} runs alternating baseline and project (a fresh server each), same topology as above; end-to-end from the sender's emit to each receiver's handler, over every delivery.`,
+      '',
+    );
+    add('| | baseline | project | ratio |', '|---|---|---|---|');
+    for (const k of ['p50', 'p95', 'p99', 'max']) {
+      const b = l.baseline.map((s) => s.latency[k]);
+      const p = l.project.map((s) => s.latency[k]);
+      add(`| ${k}, ms | ${mm(b, ms)} | ${mm(p, ms)} | ${rx(ratio(median(p), median(b)))} |`);
+    }
+    const dr = (xs) => xs.map((s) => s.deliveredRatio * 100);
+    add(`| delivered, % | ${mm(dr(l.baseline), (x) => f(x, 2))} | ${mm(dr(l.project), (x) => f(x, 2))} | |`);
+    add(
+      `| p99 of each run, ms | ${l.baseline.map((s) => ms(s.latency.p99)).join(', ')} | ${l.project.map((s) => ms(s.latency.p99)).join(', ')} | |`,
+    );
+    add(
+      `| server CPU, cores | ${mm(
+        l.baseline.map((s) => s.serverCores),
+        (x) => f(x, 2),
+      )} | ${mm(
+        l.project.map((s) => s.serverCores),
+        (x) => f(x, 2),
+      )} | ${rx(ratio(median(l.project.map((s) => s.serverCores)), median(l.baseline.map((s) => s.serverCores))))} |`,
+    );
+    add('');
+  }
+
+  if (r.idle) {
+    const i = r.idle;
+    add('## 3. Idle connections', '');
+    add(
+      `Sockets opened by ${r.config.idle.workers} load-generator processes, each joined to one of ${r.config.idle.rooms} rooms, then left idle. Memory per connection = (server RSS once quiet − RSS before the first socket) ÷ sockets, RSS from /proc/<pid>/status VmRSS. ` +
+        'Project, two ways: **one guest per socket** (the realistic case: every socket is a new user, as a browser without a cookie) and **tabs** (one user per room and load process, every other socket a further tab of that user, resumed with its token): the latter isolates the cost of a socket from the cost of a user.',
+      '',
+    );
+    add(
+      '| sockets | baseline kB/socket | project, tabs kB/socket | ratio | project, one guest per socket kB/socket | ratio |',
+      '|---|---|---|---|---|---|',
+    );
+    const all = [...new Set([...i.checkpoints, ...r.config.idle.distinctCheckpoints])].sort((a, b) => a - b);
+    for (const n of all) {
+      const b = memAt(i.baseline, n);
+      const t = memAt(i.projectTabs, n);
+      const d = memAt(i.projectDistinct, n);
+      if (!b.length && !t.length && !d.length) continue;
+      const cell = (xs) => (xs.length ? mm(xs, (x) => f(x, 1)) : '—');
+      add(
+        `| ${f(n)} | ${cell(b)} | ${cell(t)} | ${t.length && b.length ? rx(ratio(median(t), median(b))) : '—'} | ${cell(d)} | ${d.length && b.length ? rx(ratio(median(d), median(b))) : '—'} |`,
+      );
+    }
+    add('');
+    add('Time to open and join (cumulative per run, sockets/s of the last batch):', '');
+    add(
+      '| server | run | checkpoint | opened | seconds for the batch | sockets/s | RSS MB | failed |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    const rows = (label, runs) =>
+      runs.forEach((points, k) =>
+        points.forEach((p) =>
+          add(
+            `| ${label} | ${k + 1} | ${f(p.target)} | ${f(p.opened)} | ${f(p.connectMs / 1000, 1)} | ${f(p.rateps)} | ${f(p.rssKb / 1024)} | ${p.failed || ''}${p.errors && p.errors.length ? ` ${p.errors.map(([e, n]) => `${e} ×${n}`).join(', ')}` : ''} |`,
+          ),
+        ),
+      );
+    rows('baseline', i.baseline);
+    rows('project, tabs', i.projectTabs);
+    rows('project, one guest per socket', i.projectDistinct);
+    if (i.projectDistinctFull) rows('project, one guest per socket (--full-idle)', [i.projectDistinctFull]);
+    const g = connectGrowth(i.projectDistinct);
+    if (g)
+      add(
+        '',
+        `One guest per socket: ${f(g.fromN)} sockets took ${f(g.tA / 1000, 1)} s, ${f(g.toN)} took ${f(g.tB / 1000, 1)} s (medians): time grows as N^${f(g.exponent, 2)}; at that rate 10,000 would take ~${f(g.projected10kS)} s. The baseline opens 10,000 in seconds.`,
+      );
+    add('');
+  }
+
+  if (r.store) {
+    const s = r.store;
+    add('## 4. The event store alone', '');
+    add(
+      `The project's adapters from dist/ (SqliteEventStore, PostgresEventStore), one MessageSent per append with the expected-version check, ${s.durationMs / 1000} s per figure. ` +
+        `Single: one append at a time. Concurrent: ${s.concurrency} appenders at once, each on its own stream. PostgreSQL: ${s.pgUrl ? `${s.pgUrl}, a fresh schema per run (dropped after)` : 'not reachable, skipped'}.`,
+      '',
+    );
+    add(
+      '| store | single appends/s | concurrent appends/s | single append p50 / p99 / p99.9 / max, ms (median run) | single appends over 5 ms / over 20 ms |',
+      '|---|---|---|---|---|',
+    );
+    for (const kind of ['sqlite', 'postgres']) {
+      if (!s[kind].length) continue;
+      const lat = s[kind].filter((x) => x.singleLatency).map((x) => x.singleLatency);
+      const med = (k) => median(lat.map((l) => l[k]));
+      const latCell = lat.length ? `${ms(med('p50'))} / ${ms(med('p99'))} / ${ms(med('p999'))} / ${ms(med('max'))}` : 'n/a';
+      const overCell = lat.length ? `${f(med('over5ms'))} / ${f(med('over20ms'))} of ${f(med('n'))}` : 'n/a';
+      add(
+        `| ${kind === 'sqlite' ? 'SQLite (WAL, synchronous=NORMAL)' : 'PostgreSQL'} | ${mm(s[kind].map((x) => x.single))} | ${mm(s[kind].map((x) => x.concurrent))} | ${latCell} | ${overCell} |`,
+      );
+    }
+    add('');
+    add(
+      "SQLite appends are synchronous (better-sqlite3): an append's latency is time the whole server's event loop stands still, so the tail (p99.9, max: disk writes and WAL checkpoints on this shared VM) shows up directly in every client's message latency.",
+      '',
+    );
+  }
+
+  if (r.replay) {
+    const p = r.replay;
+    add('## 5. Start-up: replaying the log', '');
+    add(
+      'A generated SQLite log (bench/gen-log.js: guests claim names and start sessions, open connections, join one of the four default rooms, send messages, leave; ~87 % MessageSent, every visit closed) ' +
+        'is copied into a fresh DATA_DIR; the time is from spawning `node dist/main.js` to the first 200 of GET /ready (polled every 10 ms). "Rebuilt" is the server\'s own `read models rebuilt from the log` figure.',
+      '',
+    );
+    add('| log | ready, ms | rebuilt (server log), ms | RSS when ready, MB |', '|---|---|---|---|');
+    add(
+      `| empty | ${mm(p.empty.map((x) => x.readyMs))} | ${mm(p.empty.map((x) => x.rebuiltMs))} | ${mm(p.empty.map((x) => x.rssKb / 1024))} |`,
+    );
+    for (const size of p.sizes) {
+      const xs = p.bySize[size];
+      add(
+        `| ${f(size)} events | ${mm(xs.map((x) => x.readyMs))} | ${mm(xs.map((x) => x.rebuiltMs))} | ${mm(xs.map((x) => x.rssKb / 1024))} |`,
+      );
+    }
+    add('');
+  }
+
+  if (r.profiles.length) {
+    add('## Profiles', '');
+    add(
+      '`node --cpu-prof` of the project server where a target was missed; self time (time spent in the function itself), of the busy (non-idle) time. Files under dist/ are shown as their src/ source.',
+      '',
+    );
+    for (const pr of r.profiles) {
+      const s = pr.summary;
+      add(`### ${pr.name}: ${pr.what}`, '');
+      add(
+        `\`${s.file}\` (open in Chrome DevTools → Performance, or speedscope). Busy ${f(s.busyMs)} ms of ${f(s.totalMs)} ms sampled.`,
+        '',
+      );
+      add('| by package | self ms | % |', '|---|---|---|');
+      for (const row of s.packages.slice(0, 8)) add(`| ${row.what} | ${f(row.ms)} | ${f(row.pct, 1)} |`);
+      add('', '| charged to the nearest src/ function on the stack | ms | % |', '|---|---|---|');
+      for (const row of s.attributed.slice(0, 12)) add(`| \`${row.what.replace(/\|/g, '\\|')}\` | ${f(row.ms)} | ${f(row.pct, 1)} |`);
+      add('', '| top functions | self ms | % |', '|---|---|---|');
+      for (const row of s.functions.slice(0, 15)) add(`| \`${row.what.replace(/\|/g, '\\|')}\` | ${f(row.ms)} | ${f(row.pct, 1)} |`);
+      add('');
+    }
+  }
+  if (r.analysis) add(r.analysis, '');
+  return `${L.join('\n')}\n`;
+};
+
+module.exports = { markdown };

@@ -1,0 +1,103 @@
+'use strict';
+/** The verdict on each target of the issue, from the results of bench/run.js, and the figures it rests on. */
+const { median } = require('./common');
+const { f, ratio, rx } = require('./report-format');
+
+const satOf = (runs) => runs.map((r) => r.saturation);
+const lastPoint = (points, target) => points.find((p) => p.target === target);
+
+/** Per-socket memory at `target` over the runs that reached it. */
+const memAt = (runs, target) =>
+  runs
+    .map((points) => lastPoint(points, target))
+    .filter((p) => p && p.reached)
+    .map((p) => p.perConnKb);
+
+/** How the time to open N distinct-guest sockets grows with N (cumulative ms at each checkpoint). */
+const connectGrowth = (runs) => {
+  const cumulative = runs.map((points) => {
+    let total = 0;
+    return points.map((p) => ({ n: p.opened, target: p.target, reached: p.reached, t: (total += p.connectMs) }));
+  });
+  const targets = [
+    ...new Set(
+      cumulative
+        .flat()
+        .filter((p) => p.reached)
+        .map((p) => p.target),
+    ),
+  ].sort((a, b) => a - b);
+  if (targets.length < 2) return null;
+  const [a, b] = targets.slice(-2);
+  const tA = median(cumulative.map((pts) => (pts.find((p) => p.target === a && p.reached) || {}).t));
+  const tB = median(cumulative.map((pts) => (pts.find((p) => p.target === b && p.reached) || {}).t));
+  const exponent = Math.log(tB / tA) / Math.log(b / a);
+  return { fromN: a, toN: b, tA, tB, exponent, projected10kS: (tB * (10_000 / b) ** exponent) / 1000 };
+};
+
+// Each verdict: {met, detail}, or null when the scenario was not run.
+
+const saturationVerdict = (r, t) => {
+  if (!(r.saturation && r.saturation.project.length && r.saturation.baseline.length)) return null;
+  const q = ratio(median(satOf(r.saturation.project)), median(satOf(r.saturation.baseline)));
+  return { met: q >= t.saturation, detail: `${rx(q)} (median / median)` };
+};
+
+const latencyVerdict = (r, t) => {
+  if (!r.latency) return null;
+  const q = ratio(median(r.latency.project.map((s) => s.latency.p99)), median(r.latency.baseline.map((s) => s.latency.p99)));
+  return { met: q <= t.p99, detail: `${rx(q)}` };
+};
+
+const memoryVerdict = (r, t) => {
+  if (!r.idle) return null;
+  const common = [...r.config.idle.distinctCheckpoints]
+    .reverse()
+    .find((n) => memAt(r.idle.projectDistinct, n).length && memAt(r.idle.baseline, n).length);
+  const big = r.idle.checkpoints[r.idle.checkpoints.length - 1];
+  const qDistinct = common ? ratio(median(memAt(r.idle.projectDistinct, common)), median(memAt(r.idle.baseline, common))) : Number.NaN;
+  const qTabs = ratio(median(memAt(r.idle.projectTabs, big)), median(memAt(r.idle.baseline, big)));
+  return {
+    met: Number.isFinite(qDistinct) ? qDistinct <= t.memory && !(qTabs > t.memory) : null,
+    detail: `${rx(qDistinct)} with one guest per socket (at ${f(common)}), ${rx(qTabs)} with tabs of shared users (at ${f(big)})`,
+  };
+};
+
+const connectionsVerdict = (r, t) => {
+  if (!r.idle) return null;
+  const full = r.idle.projectDistinctFull;
+  const tabs10k = r.idle.projectTabs.every((pts) => pts.some((p) => p.target >= t.connections && p.reached));
+  if (full) {
+    const reachedFull = full.some((p) => p.target >= t.connections && p.reached);
+    return {
+      met: reachedFull && tabs10k,
+      detail: `one guest per socket: ${reachedFull ? 'reached' : `stopped at ${f(full[full.length - 1].opened)}`}; tabs: ${tabs10k ? 'reached' : 'not reached'}`,
+    };
+  }
+  const growth = connectGrowth(r.idle.projectDistinct);
+  return {
+    met: tabs10k && growth !== null && growth.exponent < 1.3,
+    detail: `tabs of shared users: ${tabs10k ? `${f(t.connections)} reached` : 'not reached'}; one guest per socket: connect time grows as N^${growth ? f(growth.exponent, 1) : '?'} (${growth ? `${f(growth.fromN)}→${f(growth.toN)}` : ''}), ~${growth ? f(growth.projected10kS) : '?'} s projected for ${f(t.connections)}`,
+  };
+};
+
+const replayVerdict = (r, t) => {
+  if (!(r.replay && r.replay.bySize[1_000_000])) return null;
+  const m = median(r.replay.bySize[1_000_000].map((x) => x.readyMs));
+  return { met: m <= t.replayMs, detail: `${f(m / 1000, 2)} s to ready (median)` };
+};
+
+/** The verdict on each target: [{key, label, met, detail}]; met is null when not measured. */
+const targets = (r) => {
+  const t = r.config.targets;
+  const verdict = (key, label, measure) => ({ key, label, ...(measure(r, t) ?? { met: null, detail: 'not measured' }) });
+  return [
+    verdict('saturation', `saturation ≥ ${t.saturation}× baseline`, saturationVerdict),
+    verdict('latency', `p99 at half load ≤ ${t.p99}× baseline`, latencyVerdict),
+    verdict('memory', `memory per idle connection ≤ ${t.memory}× baseline`, memoryVerdict),
+    verdict('connections', `${f(t.connections)} connections on one process`, connectionsVerdict),
+    verdict('replay', `replay of 1,000,000 events ≤ ${t.replayMs / 1000} s`, replayVerdict),
+  ];
+};
+
+module.exports = { targets, connectGrowth, satOf, memAt };

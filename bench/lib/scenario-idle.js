@@ -1,0 +1,87 @@
+'use strict';
+/**
+ * Scenario 3: idle connections. Sockets opened up to each checkpoint, the server's RSS read once it
+ * is quiet: memory per connection. The project two ways: one guest per socket, and tabs.
+ */
+const c = require('./common');
+const { roomNames, connectSockets, spreadSockets, sessionTokens } = require('./load');
+
+/** Waits until the server has been (nearly) idle for a second, at most `maxMs`. */
+const settle = async (server, maxMs = 20_000) => {
+  const started = c.now();
+  let quietFor = 0;
+  while (c.now() - started < maxMs && quietFor < 1000) {
+    const cpu0 = server.cpuMs();
+    await c.sleep(250);
+    quietFor = (server.cpuMs() - cpu0) / 250 < 0.05 ? quietFor + 250 : 0;
+  }
+};
+
+/**
+ * Opens sockets up to each checkpoint (all joined to one of the rooms), and reads the server's RSS
+ * at each once it is quiet. mode: 'distinct' (one guest user per socket) or 'tabs' (one user per
+ * room, every socket of the room a tab of that user: the project only).
+ */
+const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
+  const { rooms, workers: nWorkers } = config.idle;
+  const names = roomNames(rooms);
+  return c.withServerAndWorkers(
+    kind,
+    { rooms: names, logName: `${kind}-idle-${mode}` },
+    nWorkers,
+    async (server, workers) => {
+      const points = [];
+      // Tabs: one user per room, their sessions started (and closed) before the measurement.
+      const tokens = mode === 'tabs' ? await sessionTokens(server.url, names) : null;
+      await c.sleep(mode === 'tabs' ? 4000 : 1500); // past the presence grace period (3 s)
+      await settle(server, 5000);
+      const rss0 = server.rssKb();
+      let k = 0;
+      const started = c.now();
+      for (const target of checkpoints) {
+        const perWorker = spreadSockets(k, target, nWorkers, names, tokens);
+        k = Math.max(k, target);
+        const left = budgetMs - (c.now() - started);
+        const t0 = c.now();
+        const { total: opened, failed, errors } = await connectSockets(workers, server.url, perWorker, { deadlineMs: Math.max(0, left) });
+        const connectMs = c.now() - t0;
+        await settle(server);
+        const rss = server.rssKb();
+        const point = {
+          target,
+          opened,
+          failed,
+          errors,
+          connectMs,
+          rateps: (perWorker.flat().length / connectMs) * 1000,
+          rssKb: rss,
+          rss0Kb: rss0,
+          perConnKb: (rss - rss0) / opened,
+          reached: opened >= target,
+        };
+        points.push(point);
+        c.log(
+          `  idle ${kind} ${mode}: ${opened}/${target} sockets in ${(connectMs / 1000).toFixed(1)} s, RSS ${(rss / 1024).toFixed(0)} MB (+${((rss - rss0) / 1024).toFixed(0)}), ${point.perConnKb.toFixed(1)} kB/socket${failed ? `, ${failed} failed ${JSON.stringify(errors)}` : ''}`,
+        );
+        if (!point.reached) break;
+      }
+      return points;
+    },
+    { graceMs: 20_000 },
+  );
+};
+
+const scenarioIdle = async ({ config, runs, flag }) => {
+  const { checkpoints, distinctCheckpoints, distinctBudgetMs, fullDistinctBudgetMs } = config.idle;
+  const out = { checkpoints, baseline: [], projectTabs: [], projectDistinct: [], projectDistinctFull: null };
+  for (let run = 1; run <= runs; run++) {
+    c.log(`idle: run ${run}/${runs}`);
+    out.baseline.push(await idleRun(config, 'baseline', 'distinct', checkpoints, 10 * 60_000));
+    out.projectTabs.push(await idleRun(config, 'project', 'tabs', checkpoints, 10 * 60_000));
+    out.projectDistinct.push(await idleRun(config, 'project', 'distinct', distinctCheckpoints, distinctBudgetMs));
+  }
+  if (flag('full-idle')) out.projectDistinctFull = await idleRun(config, 'project', 'distinct', checkpoints, fullDistinctBudgetMs);
+  return out;
+};
+
+module.exports = { scenarioIdle };
