@@ -295,4 +295,18 @@ describe('PostgreSQL event store shared by several nodes', () => {
     await until(() => seen.length === 3, 3000);
     expect(seen.map((e) => e.version)).toEqual([1, 2, 3]);
   });
+
+  it('returns event shapes written by an older version in their current shape', async () => {
+    const schema = freshSchema();
+    const store = await open(schema);
+    const metadata = { eventId: 'e1', occurredAt: '2026-01-01T00:00:00.000Z', correlationId: 'c', causationId: 'c', node: 'n' };
+    await admin.query(
+      `INSERT INTO ${escapeIdentifier(schema)}.events (stream_id, version, type, data, metadata) VALUES ($1, 1, 'ConnectionClosed', $2, $3)`,
+      ['presence-u1', { userId: 'u1', connectionId: 'c1' }, metadata],
+    );
+    const [closed] = await store.readStream('presence-u1');
+    expect(closed).toMatchObject({ type: 'ConnectionClosed', data: { userId: 'u1', connectionId: 'c1', remaining: -1 }, version: 1 });
+    await until(async () => (await store.readAll(0, 10)).length === 1);
+    expect(await store.readAll(0, 10)).toEqual([closed]);
+  });
 });

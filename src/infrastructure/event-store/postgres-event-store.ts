@@ -1,14 +1,17 @@
-import { Client, Pool, escapeIdentifier, type PoolClient } from 'pg';
+import { Pool, escapeIdentifier, type PoolClient } from 'pg';
 import {
   ConcurrencyError,
   EventStore,
-  StoreUnavailableError,
   type AppendResult,
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
   type Subscription,
 } from '../../application/ports/event-store.port';
+import { isUnavailable, isUniqueViolation, redact, unavailable } from './postgres-errors';
+import { channelFor, PostgresNotifications } from './postgres-notifications';
+import { postgresEventStoreSchema } from './postgres-schema';
+import { toRecorded, type EventRow } from './stored-event';
 
 export interface PostgresEventStoreOptions {
   /** The schema the `events` table lives in; created if absent. Default `public`. */
@@ -28,25 +31,6 @@ export interface PostgresEventStoreOptions {
   readonly beforeCommit?: () => Promise<void>;
 }
 
-/** The DDL, for documentation: `schema` is quoted as an identifier. Idempotent. */
-export const postgresEventStoreSchema = (schema = 'public'): string => {
-  const table = `${escapeIdentifier(schema)}.events`;
-  return `
-CREATE TABLE IF NOT EXISTS ${table} (
-  position       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  stream_id      text        NOT NULL,
-  version        integer     NOT NULL CHECK (version > 0),
-  type           text        NOT NULL,
-  data           jsonb       NOT NULL,
-  metadata       jsonb       NOT NULL,
-  recorded_at    timestamptz NOT NULL DEFAULT now(),
-  transaction_id xid8        NOT NULL DEFAULT pg_current_xact_id(),
-  CONSTRAINT events_stream_version UNIQUE (stream_id, version)
-);
-CREATE INDEX IF NOT EXISTS events_transaction_id ON ${table} (transaction_id);
-`;
-};
-
 /** Advisory lock class ids (first key of the two-int form); the second key is hashtext(schema). */
 const DDL_LOCK = 0x65730001;
 const APPEND_LOCK = 0x65730002;
@@ -54,70 +38,8 @@ const STREAM_LOCK = 0x65730003;
 
 const CATCH_UP_BATCH = 1000;
 const ANY_VERSION_ATTEMPTS = 5;
-const LISTEN_RETRY_MS = { min: 250, max: 5000 };
 
-type Row = { position: string; stream_id: string; version: number; type: string; data: unknown; metadata: unknown };
-
-const toRecorded = (row: Row): RecordedEvent =>
-  ({
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-    streamId: row.stream_id,
-    version: row.version,
-    position: Number(row.position),
-  }) as RecordedEvent;
-
-/** SQLSTATEs and socket errors that mean "the database is not there (or not writable) right now". */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'EAI_AGAIN',
-  '57P01', // admin_shutdown (terminated by administrator)
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now (starting up / shutting down)
-  '55000', // object_not_in_prerequisite_state: the database does not accept connections now
-  '53100', // disk_full
-  '53200', // out_of_memory
-  '53300', // too_many_connections
-  '25006', // read_only_sql_transaction (a standby)
-  '3D000', // invalid_catalog_name (no such database)
-  '28000', // invalid_authorization_specification
-  '28P01', // invalid_password
-]);
-const UNAVAILABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|connection error|Cannot use a pool after calling end|Client was closed|not queryable/i;
-
-const isUnavailable = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  if (error instanceof AggregateError) return error.errors.some(isUnavailable);
-  return UNAVAILABLE_MESSAGES.test(error.message);
-};
-
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
-
-const unavailable = (what: string, error: unknown): StoreUnavailableError =>
-  error instanceof StoreUnavailableError
-    ? error
-    : new StoreUnavailableError(`Event store (PostgreSQL) ${what} failed: ${(error as Error).message || String(error)}`, {
-        cause: error,
-      });
-
-/** Channel names are identifiers: at most 63 bytes. */
-const channelFor = (schema: string): string => {
-  const name = `event_store:${schema}`;
-  if (Buffer.byteLength(name) <= 63) return name;
-  let hash = 0;
-  for (const char of name) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
-  return `event_store:${(hash >>> 0).toString(16)}`;
-};
+type Row = EventRow & { position: string };
 
 interface LiveSubscription {
   position: number;
@@ -158,14 +80,11 @@ export class PostgresEventStore extends EventStore {
   private readonly subscriptions = new Set<LiveSubscription>();
   private readonly pumping = new Set<Promise<void>>();
   private pollTimer: NodeJS.Timeout | undefined;
-  private listener: Client | undefined;
-  private listenRetryTimer: NodeJS.Timeout | undefined;
-  private listenRetryMs = LISTEN_RETRY_MS.min;
-  private reconnecting: Promise<void> | undefined;
+  private readonly notifications: PostgresNotifications;
   private closing: Promise<void> | undefined;
 
   private constructor(
-    private readonly url: string,
+    url: string,
     private readonly pool: Pool,
     readonly schema: string,
     private readonly options: PostgresEventStoreOptions,
@@ -173,6 +92,13 @@ export class PostgresEventStore extends EventStore {
     super();
     this.table = `${escapeIdentifier(schema)}.events`;
     this.channel = channelFor(schema);
+    this.notifications = new PostgresNotifications(
+      url,
+      this.channel,
+      options.applicationName ?? 'nest-chat-event-store',
+      () => this.pumpAll(),
+      (error, context) => this.report(error, context),
+    );
   }
 
   /** Connects, creates the schema if absent, and starts listening for other nodes' appends. */
@@ -190,7 +116,7 @@ export class PostgresEventStore extends EventStore {
     pool.on('error', (error) => store.report(error, 'idle pool connection'));
     try {
       await store.createSchema();
-      await store.listen();
+      await store.notifications.listen();
     } catch (error) {
       await store.close().catch(() => undefined);
       throw unavailable(`connection to ${redact(url)}`, error);
@@ -284,13 +210,8 @@ export class PostgresEventStore extends EventStore {
     for (const subscription of this.subscriptions) subscription.closed = true;
     this.subscriptions.clear();
     this.stopPolling();
-    if (this.listenRetryTimer !== undefined) clearTimeout(this.listenRetryTimer);
-    this.listenRetryTimer = undefined;
-    await this.reconnecting;
-    const listener = this.listener;
-    this.listener = undefined;
+    await this.notifications.close();
     await Promise.allSettled([...this.pumping]);
-    if (listener !== undefined) await listener.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 
@@ -390,62 +311,6 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
-  private async listen(): Promise<void> {
-    const client = new Client({
-      connectionString: this.url,
-      keepAlive: true,
-      connectionTimeoutMillis: 5000,
-      application_name: `${this.options.applicationName ?? 'nest-chat-event-store'} (listen)`,
-    });
-    let lost = false;
-    const onLost = (error?: unknown): void => {
-      if (lost) return;
-      lost = true;
-      if (this.listener === client) this.listener = undefined;
-      if (this.closing !== undefined) return;
-      if (error !== undefined) this.report(error, 'LISTEN connection');
-      client.end().catch(() => undefined);
-      this.scheduleListen();
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    client.on('notification', () => this.pumpAll());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${escapeIdentifier(this.channel)}`);
-    } catch (error) {
-      lost = true;
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    if (this.closing !== undefined) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.listener = client;
-    this.listenRetryMs = LISTEN_RETRY_MS.min;
-    // Anything committed while we were not listening is found by this catch-up.
-    this.pumpAll();
-  }
-
-  private scheduleListen(): void {
-    if (this.closing !== undefined || this.listenRetryTimer !== undefined) return;
-    const delay = this.listenRetryMs;
-    this.listenRetryMs = Math.min(this.listenRetryMs * 2, LISTEN_RETRY_MS.max);
-    this.listenRetryTimer = setTimeout(() => {
-      this.listenRetryTimer = undefined;
-      this.reconnecting = this.listen()
-        .catch((error: unknown) => {
-          if (this.closing !== undefined) return;
-          this.report(error, 'LISTEN reconnect');
-          this.scheduleListen();
-        })
-        .finally(() => {
-          this.reconnecting = undefined;
-        });
-    }, delay);
-  }
-
   private startPolling(): void {
     if (this.pollTimer !== undefined || this.closing !== undefined) return;
     this.pollTimer = setInterval(() => this.pumpAll(), this.options.pollIntervalMs ?? 250);
@@ -506,5 +371,3 @@ export class PostgresEventStore extends EventStore {
     }
   }
 }
-
-const redact = (url: string): string => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');

@@ -10,18 +10,13 @@ import {
 } from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
 import { SQLITE_SCHEMA } from './sqlite-schema';
+import { toRecorded } from './stored-event';
 
 type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
 
-const toRecorded = (row: Row): RecordedEvent =>
-  ({
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as unknown,
-    streamId: row.stream_id,
-    version: row.version,
-    position: row.position,
-  }) as RecordedEvent;
+/** SQLite keeps `data` and `metadata` as JSON text. */
+const fromRow = (row: Row): RecordedEvent =>
+  toRecorded({ ...row, data: JSON.parse(row.data) as unknown, metadata: JSON.parse(row.metadata) as unknown });
 
 /** Storage failures a client can be told about; anything else is a bug and stays as it is. */
 const isStorageFailure = (error: unknown): boolean =>
@@ -107,11 +102,11 @@ export class SqliteEventStore extends LocalEventStore {
   }
 
   protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {
-    return reading(() => this.statements.readStream.all(streamId, fromVersion).map(toRecorded));
+    return reading(() => this.statements.readStream.all(streamId, fromVersion).map(fromRow));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {
-    return reading(() => this.statements.readAll.all(fromPosition, limit).map(toRecorded));
+    return reading(() => this.statements.readAll.all(fromPosition, limit).map(fromRow));
   }
 
   protected headPositionSync(): number {
