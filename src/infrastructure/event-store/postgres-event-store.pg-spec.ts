@@ -91,14 +91,19 @@ describe('PostgreSQL event store shared by several nodes', () => {
       return Number(rows[0]?.position);
     };
 
-    it('is never stepped over: later events wait until it commits, then both arrive in position order, once', async () => {
+    /** A writer and a polling reader on a fresh schema, and a raw transaction holding position 1 open. */
+    const withHeldTransaction = async () => {
       const schema = freshSchema();
       const writer = await open(schema);
       const reader = await open(schema, { pollIntervalMs: 50 });
       const { seen } = collect(reader);
       const raw = await rawClient();
-
       expect(await heldInsert(schema, raw, 'room-held')).toBe(1);
+      return { writer, reader, seen, raw };
+    };
+
+    it('is never stepped over: later events wait until it commits, then both arrive in position order, once', async () => {
+      const { writer, reader, seen, raw } = await withHeldTransaction();
       const later = await writer.append('room-b', [joined('u2')], 0);
       expect(later.events.map((e) => e.position)).toEqual([2]);
 
@@ -124,13 +129,7 @@ describe('PostgreSQL event store shared by several nodes', () => {
     });
 
     it('holds later events back until it rolls back, then delivers them without it', async () => {
-      const schema = freshSchema();
-      const writer = await open(schema);
-      const reader = await open(schema, { pollIntervalMs: 50 });
-      const { seen } = collect(reader);
-      const raw = await rawClient();
-
-      expect(await heldInsert(schema, raw, 'room-held')).toBe(1);
+      const { writer, reader, seen, raw } = await withHeldTransaction();
       await writer.append('room-b', [joined('u2'), joined('u3')], 0);
       await sleep(300);
       expect(seen).toEqual([]);
