@@ -113,14 +113,15 @@ class AlwaysConflictingStore extends InMemoryEventStore {
 }
 
 /** Built by the real loader, so the spec does not break whenever AppConfig grows a field. */
-const config = loadConfig({
+const configEnv = {
   EVENT_STORE: 'memory',
   CHAT_ROOMS: 'General,Random',
   MAX_MESSAGE_LENGTH: '20',
   NODE_ID: NODE,
   SECRET_KEY: 'test-secret-key-0123456789abcdef',
   LOG_LEVEL: 'silent',
-});
+};
+const config = loadConfig(configEnv);
 
 const alice = { userId: 'u-alice', username: 'alice' };
 const bob = { userId: 'u-bob', username: 'bob' };
@@ -144,13 +145,13 @@ const seqs = (events: readonly RecordedEvent[]): number[] => events.flatMap((e) 
 
 const running: ProjectionRunner[] = [];
 
-const setup = async <S extends InMemoryEventStore>(store: S) => {
+const setup = async <S extends InMemoryEventStore>(store: S, executorConfig = config) => {
   const notifier = new RecordingNotifier();
   const rooms = new RoomsReadModel(config);
   const runner = new ProjectionRunner(store, notifier, config, rooms, new UsersReadModel(), new FilesReadModel());
   await runner.start();
   running.push(runner);
-  const executor = new CommandExecutor(store, new FixedClock(), new SequentialIds(), config, runner);
+  const executor = new CommandExecutor(store, new FixedClock(), new SequentialIds(), executorConfig, runner);
   const execute = (command: RoomCommand, stream = GENERAL) => executor.execute(stream, decider, command, context);
   return { store, executor, execute, notifier, rooms };
 };
@@ -292,6 +293,35 @@ describe('CommandExecutor', () => {
 
       expect(store.attempts).toHaveLength(1);
       expect(await store.headPosition()).toBe(0);
+    });
+  });
+
+  describe('with more streams than the aggregate cache holds', () => {
+    class ReadCountingStore extends SpyStore {
+      readonly reads: string[] = [];
+      override readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
+        this.reads.push(streamId);
+        return super.readStream(streamId, fromVersion);
+      }
+    }
+    const RANDOM = roomStream('Random');
+
+    it('keeps the most recently used streams, and loads an evicted one from the store with its whole state', async () => {
+      const small = loadConfig({ ...configEnv, AGGREGATE_CACHE_SIZE: '1' });
+      const { store, execute } = await setup(new ReadCountingStore(), small);
+
+      await execute(join(alice));
+      await execute(send(alice, 'one'));
+      await execute(send(alice, 'two'));
+      expect(store.reads).toEqual([GENERAL]); // the first load; then the cache serves it
+
+      await execute(join(bob, 'Random'), RANDOM); // takes the only place in the cache
+      const sent = await execute(send(alice, 'three'));
+
+      expect(store.reads).toEqual([GENERAL, RANDOM, GENERAL]);
+      expect(seqs(sent)).toEqual([3]);
+      await expect(execute(send(bob, 'not a member'))).rejects.toMatchObject({ code: 'not_a_member' });
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2, 3]);
     });
   });
 

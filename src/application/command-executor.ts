@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Decider } from '../domain/shared/decider';
 import type { DomainEvent } from '../domain/events';
+import { LruCache } from './lru-cache';
 import { AppConfig } from './ports/app-config';
 import { Clock } from './ports/clock.port';
 import { ConcurrencyError, EventStore, type NewEvent, type RecordedEvent } from './ports/event-store.port';
@@ -22,14 +23,15 @@ const backOff = (attempt: number): Promise<void> =>
 
 /**
  * The one write path: load the aggregate, decide, append with the expected version, and wait
- * until the read models have seen the result. Aggregate states are cached per stream. With an
+ * until the read models have seen the result. Aggregate states are cached per stream, the
+ * AGGREGATE_CACHE_SIZE most recently used ones; a stream not cached is loaded from the store. With an
  * exclusive store the cache is always current, so a command costs one append; with a shared store
  * the stream is caught up before each decision, and a version conflict (another node appended in
  * between) makes the command be decided again on the newer state.
  */
 @Injectable()
 export class CommandExecutor {
-  private readonly cache = new Map<string, Loaded>();
+  private readonly cache: LruCache<string, Loaded>;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -39,7 +41,9 @@ export class CommandExecutor {
     private readonly ids: IdGenerator,
     private readonly config: AppConfig,
     private readonly projections: ProjectionRunner,
-  ) {}
+  ) {
+    this.cache = new LruCache(config.aggregateCacheSize);
+  }
 
   /** Decides and appends; resolves with the events stored (none when the command changed nothing). */
   execute<S, C extends { type: string }, E extends DomainEvent>(

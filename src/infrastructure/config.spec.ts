@@ -104,6 +104,7 @@ describe('configuration', () => {
       ['SECRET_KEY', { SECRET_KEY: 'short' }],
       ['SECRET_KEY', { SECRET_KEY: 'x'.repeat(15) }],
       ['PRESENCE_GRACE_MS', { PRESENCE_GRACE_MS: 'soon' }],
+      ['AGGREGATE_CACHE_SIZE', { AGGREGATE_CACHE_SIZE: '0' }],
       ['REDIS_URL', { REDIS_URL: 'http://localhost:6379' }],
       ['CLUSTER_NAME', { CLUSTER_NAME: 'my cluster' }],
       ['NODE_TIMEOUT_MS', { NODE_TIMEOUT_MS: '10' }],

@@ -19,6 +19,8 @@ export interface AppConfigValues {
   /** This process; unique per start, so a restarted node never takes over a dead one's connections. */
   nodeId: string;
   pretty: boolean;
+  /** How many aggregate states (one per stream) the write path keeps in memory; the rest load from the store. */
+  aggregateCacheSize: number;
   /** Set: cluster mode (Socket.IO Redis adapter, node heartbeats in Redis). */
   redisUrl: string | undefined;
   /** Prefix of this cluster's Redis keys and channels, so clusters can share a Redis. */
