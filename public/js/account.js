@@ -1,4 +1,5 @@
 import { byId, el, setHidden } from './dom.js';
+import { logIn, logOut, register } from './rest-client.js';
 
 const USERNAME = /^[\p{L}\p{N}_.-]{3,32}$/u;
 
@@ -19,22 +20,6 @@ const MODES = {
     switchButton: 'Sign in instead',
     password: 'new-password',
   },
-};
-
-const postJson = async (path, body) => {
-  const response = await fetch(path, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let payload = null;
-  try {
-    payload = await response.json();
-  } catch {
-    // An empty or non-JSON answer: the status says enough.
-  }
-  return { status: response.status, ok: response.ok, payload, retryAfter: Number(response.headers.get('retry-after')) || 0 };
 };
 
 /**
@@ -179,7 +164,7 @@ export class Account {
     this.setBusy(true);
     let answer;
     try {
-      answer = await postJson(mode === 'register' ? '/api/auth/register' : '/api/auth/login', { username, password });
+      answer = await (mode === 'register' ? register : logIn)({ username, password });
     } catch {
       this.setBusy(false);
       ui.error.textContent = 'Could not reach the server. Check the connection and try again.';
@@ -238,7 +223,7 @@ export class Account {
     if (ui.signOut.disabled) return;
     ui.signOut.disabled = true;
     try {
-      const answer = await postJson('/api/auth/logout');
+      const answer = await logOut();
       if (answer.ok && typeof answer.payload?.username === 'string') {
         this.announce(`Signed out. You are ${answer.payload.username} now.`);
         this.onSignedOut(answer.payload.username);

@@ -7,6 +7,7 @@
  *   /vendor/emojibase/messages.json           group names
  */
 import { el } from './dom.js';
+import { saveRecentEmoji, savedRecentEmoji } from './storage.js';
 
 const BASE = '/vendor/emojibase';
 
@@ -150,27 +151,15 @@ export const normaliseEmoji = (emoji) => {
 };
 
 /** The most recently picked emoji, for the top of the picker. */
-const RECENT_KEY = 'nest-chat:recent-emoji';
 const DEFAULT_RECENT = ['👍', '❤️', '😂', '🎉', '😮', '🙏', '👀', '🔥'];
 
 export const recentEmoji = () => {
-  try {
-    const saved = JSON.parse(window.localStorage.getItem(RECENT_KEY) ?? 'null');
-    if (Array.isArray(saved) && saved.every((value) => typeof value === 'string') && saved.length > 0) return saved.slice(0, 16);
-  } catch {
-    // Storage disabled or garbled: the defaults.
-  }
+  const saved = savedRecentEmoji();
+  if (Array.isArray(saved) && saved.every((value) => typeof value === 'string') && saved.length > 0) return saved.slice(0, 16);
   return DEFAULT_RECENT;
 };
 
-export const rememberEmoji = (emoji) => {
-  const next = [emoji, ...recentEmoji().filter((value) => value !== emoji)].slice(0, 16);
-  try {
-    window.localStorage.setItem(RECENT_KEY, JSON.stringify(next));
-  } catch {
-    // Only a convenience.
-  }
-};
+export const rememberEmoji = (emoji) => saveRecentEmoji([emoji, ...recentEmoji().filter((value) => value !== emoji)].slice(0, 16));
 
 /** The entry for one emoji (its label and shortcode for the picker's preview). */
 export const describeEmoji = (unicode) => data.list.find((entry) => entry.unicode === unicode);

@@ -7,8 +7,8 @@ import { dmKey, roomKey } from './conversation.js';
  * keyboard: ↑/↓ (and Home/End) move between them, Enter or Space opens one.
  */
 export class Sidebar {
-  constructor({ roomList, dmList, dmEmpty, userList, onlineCount, onOpen, onOpenUser }) {
-    Object.assign(this, { roomList, dmList, dmEmpty, userList, onlineCount, onOpen, onOpenUser });
+  constructor({ root, roomList, dmList, dmEmpty, userList, onlineCount, onOpen, onOpenUser }) {
+    Object.assign(this, { root, roomList, dmList, dmEmpty, userList, onlineCount, onOpen, onOpenUser });
     this.signatures = new Map();
     for (const list of [roomList, dmList]) {
       list.addEventListener('click', (event) => {
@@ -26,6 +26,15 @@ export class Sidebar {
   /** The conversation buttons in screen order. */
   buttons() {
     return [...this.roomList.querySelectorAll('button[data-key]'), ...this.dmList.querySelectorAll('button[data-key]')];
+  }
+
+  /** The button of the conversation `key`, if it is listed. */
+  button(key) {
+    return this.buttons().find((button) => button.dataset.key === key);
+  }
+
+  contains(node) {
+    return this.root.contains(node);
   }
 
   onKey(event) {

@@ -1,5 +1,6 @@
 import { el, icon, setHidden } from './dom.js';
 import { formatSize } from './format.js';
+import { uploadFile } from './rest-client.js';
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
@@ -66,38 +67,19 @@ export class Attachments {
     const preview = IMAGE_TYPES.has(file.type) ? window.URL.createObjectURL(file) : null;
     const pending = { file, preview, status: 'uploading', progress: 0, id: null, error: null, xhr: null };
     pending.done = new Promise((resolve) => {
-      const xhr = new window.XMLHttpRequest();
-      pending.xhr = xhr;
-      xhr.open('POST', '/api/files');
-      xhr.responseType = 'json';
-      xhr.setRequestHeader('accept', 'application/json');
-      xhr.upload.addEventListener('progress', (event) => {
-        if (!event.lengthComputable || this.pending !== pending) return;
-        pending.progress = Math.round((event.loaded / event.total) * 100);
-        this.render();
+      pending.xhr = uploadFile(file, {
+        onProgress: (progress) => {
+          if (this.pending !== pending) return;
+          pending.progress = progress;
+          this.render();
+        },
+        onDone: (result) => {
+          pending.status = result.status;
+          if (result.status === 'ready') pending.id = result.id;
+          else if (result.status === 'failed') pending.error = uploadError(result.httpStatus, result.body, file);
+          resolve();
+        },
       });
-      xhr.addEventListener('load', () => {
-        if (xhr.status === 201 && typeof xhr.response?.id === 'string') {
-          pending.status = 'ready';
-          pending.id = xhr.response.id;
-        } else {
-          pending.status = 'failed';
-          pending.error = uploadError(xhr.status, xhr.response, file);
-        }
-        resolve();
-      });
-      xhr.addEventListener('error', () => {
-        pending.status = 'failed';
-        pending.error = uploadError(0, null, file);
-        resolve();
-      });
-      xhr.addEventListener('abort', () => {
-        pending.status = 'cancelled';
-        resolve();
-      });
-      const form = new window.FormData();
-      form.append('file', file, file.name);
-      xhr.send(form);
     });
     pending.done.then(() => {
       if (this.pending !== pending) return;

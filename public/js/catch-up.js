@@ -1,0 +1,117 @@
+import { DEFAULT_ROOM } from './chat-state.js';
+import { loadEmoji } from './emoji.js';
+
+/** How long a new connection waits to see itself online before catching up anyway. */
+const PRESENCE_WAIT_MS = 2000;
+
+/**
+ * After every (re)connection: rejoin the rooms and fetch exactly what was missed. It starts once
+ * the server has counted the connection (the first user list that includes us), and then the page
+ * is ready to send. On the first connection it also finds the rooms the user is in and the
+ * conversation that was open before a reload.
+ */
+export class CatchUp {
+  constructor({ state, connection, inbox, rooms, dms, history, restoreCurrent, render, showError }) {
+    Object.assign(this, { state, connection, inbox, rooms, dms, history, restoreCurrent, render, showError });
+    this.awaitingPresence = false;
+    this.presenceFallback = undefined;
+    /** The `history` the server sent for a room, until its `join` is answered. */
+    this.histories = new Map();
+    this.runs = 0;
+  }
+
+  /** Connected: the session and the user list follow. */
+  connected() {
+    this.awaitingPresence = false;
+    clearTimeout(this.presenceFallback);
+  }
+
+  /** The `session` event: catch up once this connection shows in the user list (or after a while anyway). */
+  expectPresence() {
+    this.awaitingPresence = true;
+    this.presenceFallback = setTimeout(() => {
+      if (this.awaitingPresence) this.run();
+    }, PRESENCE_WAIT_MS);
+  }
+
+  /** A new user list. */
+  presence() {
+    if (this.awaitingPresence && this.state.online.includes(this.state.me)) this.run();
+  }
+
+  /** The `history` event, which comes just before `join` is answered. */
+  received(history) {
+    if (typeof history?.room === 'string') this.histories.set(history.room, history);
+  }
+
+  /** A catch-up under way is for someone else now: it ends without effect. */
+  cancel() {
+    this.runs++;
+  }
+
+  async run() {
+    const { state, connection, rooms } = this;
+    this.awaitingPresence = false;
+    clearTimeout(this.presenceFallback);
+    const run = ++this.runs;
+    const reconnection = state.started;
+    if (!state.started) {
+      const mine = state.sessionRooms ?? (await rooms.mine());
+      for (const name of [DEFAULT_ROOM, ...mine, ...rooms.saved()]) state.room(name).joined = true;
+      this.restoreCurrent();
+    }
+    const joined = state.ofKind('room').filter((conversation) => conversation.joined || state.isCurrent(conversation));
+    await Promise.all(joined.map((conversation) => this.join(conversation)));
+    if (run !== this.runs || !connection.connected) return;
+    state.started = true;
+    state.switching = false;
+    connection.show('connected');
+    connection.setReady(true);
+    this.render();
+    // The emoji data (shortcodes, the picker) once the conversation is on screen: it is not needed before.
+    loadEmoji().catch(() => undefined);
+    // Private conversations come from the server; after a reconnect, what was missed too.
+    for (const conversation of state.conversations.values()) {
+      if (conversation.kind === 'dm' && (conversation.loaded || state.isCurrent(conversation))) this.dms.load(conversation);
+      // Edits, deletions and reactions made while disconnected, on the recent messages.
+      else if (reconnection && conversation.kind === 'room' && conversation.loaded) this.history.recent(conversation);
+    }
+  }
+
+  /**
+   * `join`, then the history the server sends before answering: the newest page the first time, every
+   * message after the last one seen (`since`) afterwards, page after page while `hasMore`.
+   */
+  join(conversation) {
+    const { state, connection } = this;
+    conversation.joining ??= (async () => {
+      try {
+        for (let page = 0; page < 100; page++) {
+          const since = conversation.loaded ? conversation.maxSeq : undefined;
+          this.histories.delete(conversation.name);
+          const answer = await connection.ask(
+            'join',
+            since === undefined ? { room: conversation.name } : { room: conversation.name, since },
+          );
+          if (answer?.ok !== true) {
+            if (state.isCurrent(conversation)) this.showError(answer?.error?.message ?? `Could not join ${conversation.name}`);
+            return false;
+          }
+          conversation.joined = true;
+          this.rooms.save();
+          const history = this.histories.get(conversation.name);
+          this.histories.delete(conversation.name);
+          if (history !== undefined) this.inbox.history(conversation, history, since !== undefined);
+          if (since === undefined || history?.hasMore !== true) break;
+        }
+        return true;
+      } catch {
+        return false;
+      } finally {
+        conversation.joining = undefined;
+        this.render();
+      }
+    })();
+    return conversation.joining;
+  }
+}

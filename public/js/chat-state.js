@@ -1,0 +1,127 @@
+import { Conversation, dmKey, roomKey } from './conversation.js';
+
+export const DEFAULT_ROOM = 'General';
+
+/**
+ * What the page knows: who the user is, the conversations and which one is open, the rooms the
+ * server offers and who is online. The identity and the open conversation change only through the
+ * methods below; each conversation keeps its own messages and flags (see conversation.js).
+ */
+export class ChatState {
+  constructor() {
+    this.me = null;
+    /** Signed in to an account (not a guest). */
+    this.account = false;
+    /** Earlier names of this session (a guest who registered under a new name). */
+    this.aliases = new Set();
+    /** The rooms the server says the user is in (the `session` event). */
+    this.sessionRooms = null;
+    /** Signing in or out: the socket is being reconnected on purpose. */
+    this.switching = false;
+    /** Room names in the server's order (GET /api/rooms). */
+    this.rooms = [];
+    this.members = new Map();
+    this.conversations = new Map();
+    this.currentKey = roomKey(DEFAULT_ROOM);
+    this.online = [];
+    /** Connected, and every room caught up since the last connection. */
+    this.ready = false;
+    /** The first catch-up after loading the page is done. */
+    this.started = false;
+  }
+
+  /** The conversation, created on first use. */
+  conversation(kind, name) {
+    const key = kind === 'room' ? roomKey(name) : dmKey(name);
+    let found = this.conversations.get(key);
+    if (found === undefined) {
+      found = new Conversation(kind, name);
+      this.conversations.set(key, found);
+    }
+    return found;
+  }
+
+  room(name) {
+    return this.conversation('room', name);
+  }
+
+  dm(name) {
+    return this.conversation('dm', name);
+  }
+
+  /** `room:General` or `dm:Ada`, created on first use. */
+  byKey(key) {
+    const [kind, ...rest] = key.split(':');
+    return kind === 'room' ? this.room(rest.join(':')) : this.dm(rest.join(':'));
+  }
+
+  /** Only a room already known (for events about rooms this tab may never have opened). */
+  knownRoom(name) {
+    return this.conversations.get(roomKey(name));
+  }
+
+  ofKind(kind) {
+    return [...this.conversations.values()].filter((conversation) => conversation.kind === kind);
+  }
+
+  current() {
+    return this.conversations.get(this.currentKey) ?? this.room(DEFAULT_ROOM);
+  }
+
+  isCurrent(conversation) {
+    return conversation.key === this.currentKey;
+  }
+
+  /** The user's own name, or one this session had before registering. */
+  isMine = (name) => name === this.me || this.aliases.has(name);
+
+  /** Opens `conversation`: it is the one shown, and read. */
+  select(conversation) {
+    this.currentKey = conversation.key;
+    conversation.unread = 0;
+  }
+
+  totalUnread() {
+    let total = 0;
+    for (const conversation of this.conversations.values()) total += conversation.unread;
+    return total;
+  }
+
+  /** The `session` event: who this connection is. True when it is the page's first identity. */
+  startSession(session) {
+    const first = this.me === null;
+    this.me = session.username;
+    this.account = session.account === true;
+    this.sessionRooms = Array.isArray(session.rooms) ? session.rooms.filter((name) => typeof name === 'string') : null;
+    return first;
+  }
+
+  /** A guest registered: the same session under a new name; the old one stays the user's. */
+  rename(name, isAccount) {
+    if (this.me !== null && this.me !== name) this.aliases.add(this.me);
+    this.me = name;
+    this.account = isAccount;
+  }
+
+  /** Someone else now (signed in, signed out): nothing of the previous identity is kept. */
+  forget() {
+    this.conversations.clear();
+    this.currentKey = roomKey(DEFAULT_ROOM);
+    this.started = false;
+    this.me = null;
+    this.account = false;
+    this.aliases = new Set();
+    this.sessionRooms = null;
+  }
+
+  /** GET /api/rooms */
+  setRooms(entries) {
+    this.rooms = entries.map((entry) => String(entry.name));
+    for (const entry of entries) this.members.set(String(entry.name), Number(entry.members) || 0);
+  }
+
+  /** `active_users` */
+  setOnline(users) {
+    this.online = Array.isArray(users) ? users.filter((user) => typeof user === 'string') : [];
+  }
+}

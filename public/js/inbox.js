@@ -1,0 +1,74 @@
+import { withEmoji } from './emoji.js';
+import { excerpt } from './format.js';
+
+/**
+ * Messages into conversations, from every source (live push, acknowledgement, history on join,
+ * catch-up, REST), and onto the screen when their conversation is open. Duplicates are dropped
+ * by id; messages of others count as unread elsewhere and are announced to screen readers.
+ */
+export class Inbox {
+  constructor({ state, messageList, typing, announce, saveDms }) {
+    Object.assign(this, { state, messageList, typing, announce, saveDms });
+  }
+
+  /** A new message; null when it was already there. */
+  receive(conversation, payload, { announce = true, render = true, follow = false, unread = true } = {}) {
+    const { state, messageList, typing } = this;
+    const added = conversation.addMessage(payload, state.isMine);
+    if (added === null) return null;
+    const { item, index } = added;
+    if (state.isCurrent(conversation)) {
+      if (render) messageList.insert(index, item, { follow });
+    } else if (!item.own && unread) {
+      conversation.unread += 1;
+    }
+    if (announce && !item.own) {
+      const where = conversation.kind === 'dm' ? ' (private)' : state.isCurrent(conversation) ? '' : ` in ${conversation.name}`;
+      const text = item.msg !== '' ? excerpt(withEmoji(item.msg)) : item.attachment !== undefined ? `shared ${item.attachment.name}` : '';
+      this.announce(`${item.author}${where}: ${text}`);
+    }
+    if (!item.own) {
+      typing.sent(conversation.key, item.author);
+      typing.render(state.currentKey);
+    }
+    if (conversation.kind === 'dm') this.saveDms();
+    return item;
+  }
+
+  /** A change to a room message: edited, deleted, reactions. */
+  change(payload) {
+    if (typeof payload?.room !== 'string' || typeof payload.id !== 'string') return;
+    const conversation = this.state.knownRoom(payload.room);
+    const changed = conversation?.updateMessage(payload);
+    if (changed === null || changed === undefined) return;
+    if (this.state.isCurrent(conversation)) this.messageList.refresh(changed.index);
+  }
+
+  /** The history the server sends on `join`: what was said before, or (`catchUp`) what was missed. */
+  history(conversation, history, catchUp) {
+    const messages = Array.isArray(history?.messages) ? history.messages : [];
+    let fresh = 0;
+    for (const message of messages) {
+      // The first history is what was said before: only a catch-up brings unread messages.
+      if (
+        this.receive(conversation, message, { announce: false, render: catchUp, unread: catchUp }) !== null &&
+        message.username !== this.state.me
+      )
+        fresh++;
+    }
+    if (!catchUp) {
+      conversation.hasOlder = history?.hasMore === true && conversation.oldestMessageId() !== undefined;
+      conversation.loaded = true;
+      // The first history replaces whatever was shown: render it whole.
+      if (this.state.isCurrent(conversation)) this.messageList.show(conversation);
+    } else if (fresh > 0) {
+      this.announce(`${fresh} new ${fresh === 1 ? 'message' : 'messages'} in ${conversation.name}`);
+    }
+  }
+
+  /** A join or leave line, or a local notice, drawn at once when its conversation is open. */
+  system(conversation, text, timestamp, kind) {
+    const { item, index } = conversation.addSystem(text, timestamp, kind);
+    if (this.state.isCurrent(conversation)) this.messageList.insert(index, item);
+  }
+}

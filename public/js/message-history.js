@@ -1,0 +1,51 @@
+import { getHistory } from './rest-client.js';
+
+/**
+ * Message history over REST (newest first there): earlier pages as the reader scrolls up and, after
+ * a reconnect, the recent messages of a room again for the changes missed meanwhile.
+ */
+export class MessageHistory {
+  constructor({ state, messageList, inbox, showError }) {
+    Object.assign(this, { state, messageList, inbox, showError });
+  }
+
+  /** The page before the oldest message shown. */
+  async older(conversation) {
+    const { state, messageList } = this;
+    if (!conversation.hasOlder || conversation.loadingOlder) return;
+    const before = conversation.oldestMessageId();
+    if (before === undefined) return;
+    conversation.loadingOlder = true;
+    if (state.isCurrent(conversation)) messageList.updateTop();
+    try {
+      const page = await getHistory(conversation, before);
+      const added = [];
+      for (const message of Array.isArray(page.messages) ? page.messages : []) {
+        const result = conversation.addMessage(message, state.isMine);
+        if (result !== null) added.push(result);
+      }
+      conversation.hasOlder = page.hasMore === true;
+      if (state.isCurrent(conversation)) {
+        // Positions shift as each one goes in; recompute them against the final order.
+        messageList.insertOlder(added.map(({ item }) => ({ item, index: conversation.items.indexOf(item) })));
+      }
+    } catch {
+      if (state.isCurrent(conversation)) this.showError('Could not load earlier messages. Scroll up to try again.');
+    } finally {
+      conversation.loadingOlder = false;
+      if (state.isCurrent(conversation)) messageList.updateTop();
+    }
+  }
+
+  /** A room's recent messages again, for edits, deletions and reactions missed while disconnected. */
+  async recent(conversation) {
+    try {
+      const page = await getHistory(conversation);
+      for (const message of Array.isArray(page.messages) ? page.messages : []) {
+        this.inbox.change({ ...message, room: conversation.name, reactions: message.reactions ?? {}, attachment: message.attachment });
+      }
+    } catch {
+      // Live changes still arrive; this was a best effort.
+    }
+  }
+}
