@@ -68,6 +68,11 @@ export abstract class EventStore {
   abstract append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
   /** Events of one stream with version ≥ `fromVersion`, in order. */
   abstract readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
+  /**
+   * Up to `limit` events of one stream with version < `beforeVersion`, newest first: older pages of
+   * a stream without reading it from the start. Answered from the (stream, version) index.
+   */
+  abstract readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]>;
   /** Up to `limit` events with position > `fromPosition`, in position order. */
   abstract readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every event with position > `fromPosition`, in order, exactly once: the stored ones, then live. */

@@ -97,6 +97,29 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(await store.readStream('room-none')).toEqual([]);
     });
 
+    it('reads a stream backwards before a version, newest first, up to a limit', async () => {
+      await store.append('room-a', [joined('u1'), joined('u2'), joined('u3'), joined('u4'), joined('u5')], 0);
+      await store.append('room-b', [joined('u6', 'Random'), joined('u7', 'Random')], 0);
+      const versions = async (beforeVersion: number, limit: number, stream = 'room-a') =>
+        (await store.readStreamBackward(stream, beforeVersion, limit)).map((e) => [e.streamId, e.version]);
+
+      expect(await versions(6, 2)).toEqual([
+        ['room-a', 5],
+        ['room-a', 4],
+      ]);
+      expect(await versions(4, 10)).toEqual([
+        ['room-a', 3],
+        ['room-a', 2],
+        ['room-a', 1],
+      ]);
+      expect(await versions(100, 1)).toEqual([['room-a', 5]]);
+      expect(await versions(1, 10)).toEqual([]);
+      expect(await versions(6, 0)).toEqual([]);
+      expect(await versions(10, 10, 'room-none')).toEqual([]);
+      const [newest] = await store.readStreamBackward('room-b', 3, 1);
+      expect(newest).toEqual((await store.readStream('room-b', 2))[0]);
+    });
+
     it('orders all streams by a global position that only grows', async () => {
       await store.append('room-a', [joined('u1')], 0);
       await store.append('room-b', [joined('u2')], 0);

@@ -27,6 +27,12 @@ export class InMemoryEventStore extends LocalEventStore {
     return (this.streams.get(streamId) ?? []).slice(Math.max(0, fromVersion - 1));
   }
 
+  protected readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[] {
+    const stream = this.streams.get(streamId) ?? [];
+    const end = Math.min(stream.length, Math.max(0, beforeVersion - 1));
+    return stream.slice(Math.max(0, end - limit), end).reverse();
+  }
+
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {
     return this.log.slice(fromPosition, fromPosition + limit);
   }

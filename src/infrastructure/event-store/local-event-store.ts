@@ -23,6 +23,7 @@ export abstract class LocalEventStore extends EventStore {
 
   protected abstract appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[];
   protected abstract readStreamSync(streamId: string, fromVersion: number): RecordedEvent[];
+  protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
   protected abstract headPositionSync(): number;
 
@@ -40,6 +41,10 @@ export abstract class LocalEventStore extends EventStore {
 
   readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
     return this.attempt(() => this.readStreamSync(streamId, fromVersion));
+  }
+
+  readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]> {
+    return this.attempt(() => (limit > 0 ? this.readStreamBackwardSync(streamId, beforeVersion, limit) : []));
   }
 
   readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {

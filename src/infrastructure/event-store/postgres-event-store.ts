@@ -150,6 +150,17 @@ export class PostgresEventStore extends EventStore {
     return rows.map(toRecorded);
   }
 
+  async readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const rows = await this.query<Row>(
+      'readStreamBackward',
+      `SELECT position, stream_id, version, type, data, metadata FROM ${this.table}
+        WHERE stream_id = $1 AND version < $2 ORDER BY version DESC LIMIT $3`,
+      [streamId, beforeVersion, limit],
+    );
+    return rows.map(toRecorded);
+  }
+
   /**
    * Up to `limit` events after `fromPosition`, from the safe prefix of the log only: events whose
    * transaction, and every transaction that could still add an event below them, has finished. An

@@ -74,6 +74,9 @@ export class SqliteEventStore extends LocalEventStore {
         'INSERT INTO events (stream_id, version, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
       ),
       readStream: this.db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version'),
+      readStreamBackward: this.db.prepare<[string, number, number], Row>(
+        'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?',
+      ),
       readAll: this.db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
@@ -103,6 +106,10 @@ export class SqliteEventStore extends LocalEventStore {
 
   protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {
     return reading(() => this.statements.readStream.all(streamId, fromVersion).map(fromRow));
+  }
+
+  protected readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[] {
+    return reading(() => this.statements.readStreamBackward.all(streamId, beforeVersion, limit).map(fromRow));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {
