@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../application/ports/app-config';
+import { isApiDocsPath, setupApiDocs } from './http/api-docs';
 import { PUBLIC_DIR } from './http/page.controller';
 
 /** Socket.IO with the configured CORS origins, a bounded message size and, in a cluster, the Redis adapter. */
@@ -79,26 +80,25 @@ export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOpti
   });
   app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, credentials: true });
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  const directives = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    connectSrc: ["'self'", 'ws:', 'wss:'],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+  const strict = helmet({ contentSecurityPolicy: { useDefaults: false, directives }, crossOriginEmbedderPolicy: false });
+  // Swagger UI's page has inline <style> blocks; its scripts are files, so only styles are relaxed, and only there.
+  const docs = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => (isApiDocsPath(req.path) ? docs : strict)(req, res, next));
   app.useStaticAssets(PUBLIC_DIR, { index: false });
   // Emoji data for the page (`:shortcode:` and the picker), from the emojibase-data package.
   app.useStaticAssets(join(dirname(require.resolve('emojibase-data/package.json')), 'en'), {
@@ -106,4 +106,5 @@ export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOpti
     index: false,
     maxAge: '1d',
   });
+  setupApiDocs(app);
 };

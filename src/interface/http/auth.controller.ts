@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { RegisterAccountCommand, SignInCommand, SignOutCommand } from '../../application/commands/accounts.commands';
@@ -9,6 +10,7 @@ import { normaliseUsername } from '../../domain/username/username.decider';
 import { toClientError } from '../client-error';
 import { IdentityService } from '../identity.service';
 import { SESSION_COOKIE, sessionCookieOptions, tokenFromCookieHeader } from '../session-token';
+import { AccountAnswer, ApiErrors, ApiSession, Credentials as CredentialsBody, SET_COOKIE } from './api-models';
 import { SessionCookie } from './session-cookie';
 
 const USERNAME = /^[\p{L}\p{N}_.-]{3,32}$/u;
@@ -48,6 +50,7 @@ const asHttp = (error: unknown): unknown => {
 };
 
 /** Accounts: register (a guest keeps their session and messages), sign in, sign out. Passwords are never logged or returned. */
+@ApiTags('accounts')
 @Controller('api/auth')
 export class AuthController {
   constructor(
@@ -61,6 +64,15 @@ export class AuthController {
 
   @Post('register')
   @HttpCode(201)
+  @ApiOperation({ summary: "Turns the current session (a guest) into an account; it keeps its name's messages and rooms" })
+  @ApiSession()
+  @ApiBody({ type: CredentialsBody, description: 'Exactly these two fields' })
+  @ApiCreatedResponse({ type: AccountAnswer, headers: SET_COOKIE })
+  @ApiErrors(
+    [400, ['invalid_payload', 'session_ended'], 'A missing, malformed or unexpected field (named in `field`), or a session that has ended'],
+    [409, ['name_taken', 'already_registered'], 'The name belongs to someone else, or this session is already an account'],
+    [503, ['unavailable'], 'Storage is unreachable or too busy; try again'],
+  )
   async register(
     @Body() body: unknown,
     @Req() req: Request,
@@ -80,6 +92,18 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Signs in: a new session cookie for the account' })
+  @ApiBody({ type: CredentialsBody, description: 'Exactly these two fields' })
+  @ApiOkResponse({
+    type: AccountAnswer,
+    headers: { 'Set-Cookie': { description: `The account's new session cookie`, schema: { type: 'string' } } },
+  })
+  @ApiErrors(
+    [400, ['invalid_payload'], 'A missing, malformed or unexpected field (named in `field`)'],
+    [401, ['invalid_credentials'], 'Unknown name or wrong password (the same answer for both)'],
+    [429, ['rate_limited'], 'Too many attempts for this name or address; `Retry-After` header and `retryAfterMs`'],
+    [503, ['unavailable'], 'Storage is unreachable or too busy; try again'],
+  )
   async login(
     @Body() body: unknown,
     @Req() req: Request,
@@ -108,6 +132,14 @@ export class AuthController {
   /** Ends this token's session and hands out a fresh guest; the old token no longer works anywhere. */
   @Post('logout')
   @HttpCode(200)
+  @ApiOperation({ summary: "Ends this token's session everywhere (its sockets get `session_ended`) and starts a fresh guest" })
+  @ApiSession()
+  @ApiOkResponse({
+    type: AccountAnswer,
+    description: '`account` is false: the new guest',
+    headers: { 'Set-Cookie': { description: 'The new guest session cookie', schema: { type: 'string' } } },
+  })
+  @ApiErrors([503, ['unavailable'], 'Storage is unreachable or too busy; try again'])
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: false }> {
     try {
       const token = tokenFromCookieHeader(req.headers.cookie);

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpException, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { createHash } from 'node:crypto';
@@ -10,6 +11,7 @@ import { IdGenerator } from '../../application/ports/id-generator.port';
 import { RateLimiter } from '../../application/ports/rate-limiter.port';
 import { toClientError } from '../client-error';
 import { ALLOWED_TYPES, cleanFileName, sniffType } from './file-types';
+import { ApiErrors, ApiSession, SET_COOKIE, UploadedFile } from './api-models';
 import { SessionCookie } from './session-cookie';
 
 const UPLOAD_RULE = { perSecond: 0.5, burst: 5 };
@@ -22,6 +24,8 @@ const failure = (status: HttpStatus, code: string, message: string, extra: Recor
  * for those allowed to see it. Uploads are read into memory up to MAX_UPLOAD_BYTES, so a refused or
  * interrupted upload leaves nothing behind.
  */
+@ApiTags('files')
+@ApiSession()
 @Controller('api/files')
 export class FilesController {
   private readonly upload;
@@ -42,6 +46,23 @@ export class FilesController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Uploads a file to share: then send a message with its `id` as `fileId`' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: 'The only part' } },
+    },
+  })
+  @ApiCreatedResponse({ type: UploadedFile, headers: SET_COOKIE })
+  @ApiErrors(
+    [400, ['invalid_payload', 'empty_file'], 'No `file` part, a malformed upload, or an empty file'],
+    [413, ['file_too_large'], 'Larger than MAX_UPLOAD_BYTES (`maxUploadBytes` of GET /api/session)'],
+    [415, ['unsupported_type'], 'Not PNG, JPEG, GIF, WebP, PDF or plain text, or the name or declared type disagrees with the bytes'],
+    [429, ['rate_limited'], 'Too many uploads; `retryAfterMs` says when to try again'],
+    [503, ['unavailable'], 'Storage is unreachable or too busy; try again'],
+  )
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -84,6 +105,21 @@ export class FilesController {
   }
 
   @Get(':id')
+  @ApiOperation({
+    summary: 'Downloads a file: for its uploader, members of a room it was shared in, and both sides of a private message with it',
+  })
+  @ApiParam({ name: 'id', description: 'The `id` from POST /api/files (or `attachment.fileId` of a message)' })
+  @ApiProduces(...ALLOWED_TYPES)
+  @ApiOkResponse({
+    description: 'The bytes; images inline, anything else as an attachment',
+    schema: { type: 'string', format: 'binary' },
+    headers: {
+      'Content-Disposition': { description: '`inline` or `attachment`, with `filename` and `filename*`', schema: { type: 'string' } },
+      'X-Content-Type-Options': { schema: { type: 'string', enum: ['nosniff'] } },
+      'Content-Security-Policy': { schema: { type: 'string', example: "default-src 'none'; sandbox" } },
+    },
+  })
+  @ApiErrors([403, ['forbidden'], 'Not allowed to see this file'], [404, ['file_not_found'], 'No such file'])
   async download(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const identity = await this.sessions.ensure(req, res);
     const found = await this.queryBus.execute(new DownloadFileQuery(identity.actor.userId, id));

@@ -1,6 +1,7 @@
 import { AppConfig } from '../../application/ports/app-config';
 import { Controller, Get, HttpException, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetOnlineUsersQuery, GetPrivateConversationQuery } from '../../application/queries/users.queries';
@@ -8,6 +9,17 @@ import { privateMessagePayload } from '../ws/client-payloads';
 import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 import { GetReadinessQuery, type Readiness } from '../../application/queries/readiness.query';
 
+import {
+  ApiErrors,
+  ApiPage,
+  ApiSession,
+  Health,
+  OnlineUsers,
+  PrivateMessagesPage,
+  ReadinessAnswer,
+  SessionAnswer,
+  SET_COOKIE,
+} from './api-models';
 import { SessionCookie } from './session-cookie';
 
 @Controller()
@@ -19,12 +31,19 @@ export class UsersController {
   ) {}
 
   @Get('api/users')
+  @ApiTags('users')
+  @ApiOperation({ summary: 'The online users and their rooms' })
+  @ApiOkResponse({ type: OnlineUsers })
   async users(): Promise<{ users: { username: string; rooms: string[] }[] }> {
     return { users: await this.queryBus.execute(new GetOnlineUsersQuery()) };
   }
 
   /** Who am I: resumes the session cookie, or starts a guest session and sets the cookie. */
   @Get('api/session')
+  @ApiTags('users')
+  @ApiOperation({ summary: 'Who am I: resumes the session cookie, or starts a guest session and sets it' })
+  @ApiSession()
+  @ApiOkResponse({ type: SessionAnswer, headers: SET_COOKIE })
   async session(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -42,6 +61,13 @@ export class UsersController {
 
   /** A private conversation with `username`, newest first: `before` a message id, `limit` 1…100. */
   @Get('api/private/:username/messages')
+  @ApiTags('users')
+  @ApiOperation({ summary: 'A page of your private conversation with `username`, newest first' })
+  @ApiSession()
+  @ApiParam({ name: 'username', description: 'The other side' })
+  @ApiPage()
+  @ApiOkResponse({ type: PrivateMessagesPage, headers: SET_COOKIE })
+  @ApiErrors([400, ['invalid_query'], 'A bad `limit` or `before` (named in `field`)'], [404, ['user_not_found'], 'No user of that name'])
   async privateMessages(
     @Param('username') username: string,
     @Query() query: Record<string, unknown>,
@@ -58,11 +84,18 @@ export class UsersController {
   }
 
   @Get('health')
+  @ApiTags('operations')
+  @ApiOperation({ summary: 'Liveness: answers while the process runs' })
+  @ApiOkResponse({ type: Health })
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiTags('operations')
+  @ApiOperation({ summary: 'Readiness: the event store answers and the read models have caught up' })
+  @ApiOkResponse({ type: ReadinessAnswer, description: '`status: ready`' })
+  @ApiServiceUnavailableResponse({ type: ReadinessAnswer, description: '`status: not_ready`, with `reason`' })
   async ready(): Promise<Readiness & { status: string }> {
     const readiness = await this.queryBus.execute(new GetReadinessQuery());
     if (!readiness.ready) throw new HttpException({ status: 'not_ready', ...readiness }, HttpStatus.SERVICE_UNAVAILABLE);
