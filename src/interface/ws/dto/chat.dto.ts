@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 /** Shapes and sizes only; the rules (known room, member, text length) live in the domain. */
@@ -6,9 +7,14 @@ const CLIENT_ID = 100;
 /** Far above any MAX_MESSAGE_LENGTH; the domain gives the precise answer below it. */
 const TEXT = 100_000;
 
+/** A string of `min`..`max` characters. */
+const Text = (min: number, max: number): PropertyDecorator => applyDecorators(IsString(), min > 0 ? Length(min, max) : MaxLength(max));
+/** A name-like string: a room, a user, a message or file id. */
+const Name = (): PropertyDecorator => Text(1, NAME);
+const OptionalName = (max = NAME): PropertyDecorator => applyDecorators(IsOptional(), Text(1, max));
+
 export class JoinDto {
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   room!: string;
 
   @IsOptional()
@@ -19,20 +25,16 @@ export class JoinDto {
 }
 
 export class LeaveDto {
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   room!: string;
 }
 
 /** `message`: a room message, or with `type: 'private'` the original client's private message. */
 export class MessageDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, NAME)
+  @OptionalName()
   room?: string;
 
-  @IsString()
-  @MaxLength(TEXT)
+  @Text(0, TEXT)
   msg!: string;
 
   @IsOptional()
@@ -40,90 +42,69 @@ export class MessageDto {
   type?: 'message' | 'private';
 
   @ValidateIf((dto: MessageDto) => dto.type === 'private')
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   target?: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(1, CLIENT_ID)
+  @OptionalName(CLIENT_ID)
   clientId?: string;
 
   /** A file uploaded with POST /api/files, shared with this message. */
-  @IsOptional()
-  @IsString()
-  @Length(1, NAME)
+  @OptionalName()
   fileId?: string;
 }
 
 export class PrivateMessageDto {
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   target!: string;
 
-  @IsString()
-  @MaxLength(TEXT)
+  @Text(0, TEXT)
   msg!: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(1, CLIENT_ID)
+  @OptionalName(CLIENT_ID)
   clientId?: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(1, NAME)
+  @OptionalName()
   fileId?: string;
 }
 
 export class EditMessageDto {
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   room!: string;
 
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   messageId!: string;
 
-  @IsString()
-  @MaxLength(TEXT)
+  @Text(0, TEXT)
   msg!: string;
 }
 
 export class DeleteMessageDto {
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   room!: string;
 
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   messageId!: string;
 }
 
 export class ReactDto {
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   room!: string;
 
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   messageId!: string;
 
-  @IsString()
-  @Length(1, 64)
+  @Text(1, 64)
   emoji!: string;
 }
 
 /** `typing` in a room (`room`) or in a private conversation (`target`), not both. */
 export class TypingDto {
   @ValidateIf((dto: TypingDto) => dto.target === undefined)
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   room?: string;
 
   @ValidateIf((dto: TypingDto) => dto.room === undefined)
-  @IsString()
-  @Length(1, NAME)
+  @Name()
   target?: string;
 
   @IsBoolean()
