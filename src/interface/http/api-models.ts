@@ -32,6 +32,9 @@ export class ErrorResponse {
 
 type ErrorCase = readonly [status: number, codes: readonly string[], when: string];
 
+/** The answer of every route that writes when the store cannot be reached. */
+export const UNAVAILABLE: ErrorCase = [503, ['unavailable'], 'Storage is unreachable or too busy; try again'];
+
 /** Error answers: each status with the `error.code` values it carries. */
 export const ApiErrors = (...cases: ErrorCase[]): MethodDecorator & ClassDecorator =>
   applyDecorators(

@@ -10,7 +10,7 @@ import { normaliseUsername } from '../../domain/username/username.decider';
 import { toClientError } from '../client-error';
 import { IdentityService } from '../identity.service';
 import { SESSION_COOKIE, sessionCookieOptions, tokenFromCookieHeader } from '../session-token';
-import { AccountAnswer, ApiErrors, ApiSession, Credentials as CredentialsBody, SET_COOKIE } from './api-models';
+import { AccountAnswer, ApiErrors, ApiSession, Credentials as CredentialsBody, SET_COOKIE, UNAVAILABLE } from './api-models';
 import { SessionCookie } from './session-cookie';
 
 const USERNAME = /^[\p{L}\p{N}_.-]{3,32}$/u;
@@ -71,7 +71,7 @@ export class AuthController {
   @ApiErrors(
     [400, ['invalid_payload', 'session_ended'], 'A missing, malformed or unexpected field (named in `field`), or a session that has ended'],
     [409, ['name_taken', 'already_registered'], 'The name belongs to someone else, or this session is already an account'],
-    [503, ['unavailable'], 'Storage is unreachable or too busy; try again'],
+    UNAVAILABLE,
   )
   async register(
     @Body() body: unknown,
@@ -102,7 +102,7 @@ export class AuthController {
     [400, ['invalid_payload'], 'A missing, malformed or unexpected field (named in `field`)'],
     [401, ['invalid_credentials'], 'Unknown name or wrong password (the same answer for both)'],
     [429, ['rate_limited'], 'Too many attempts for this name or address; `Retry-After` header and `retryAfterMs`'],
-    [503, ['unavailable'], 'Storage is unreachable or too busy; try again'],
+    UNAVAILABLE,
   )
   async login(
     @Body() body: unknown,
@@ -139,7 +139,7 @@ export class AuthController {
     description: '`account` is false: the new guest',
     headers: { 'Set-Cookie': { description: 'The new guest session cookie', schema: { type: 'string' } } },
   })
-  @ApiErrors([503, ['unavailable'], 'Storage is unreachable or too busy; try again'])
+  @ApiErrors(UNAVAILABLE)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: false }> {
     try {
       const token = tokenFromCookieHeader(req.headers.cookie);

@@ -11,7 +11,7 @@ import { IdGenerator } from '../../application/ports/id-generator.port';
 import { RateLimiter } from '../../application/ports/rate-limiter.port';
 import { toClientError } from '../client-error';
 import { ALLOWED_TYPES, cleanFileName, sniffType } from './file-types';
-import { ApiErrors, ApiSession, SET_COOKIE, UploadedFile } from './api-models';
+import { ApiErrors, ApiSession, SET_COOKIE, UploadedFile, UNAVAILABLE } from './api-models';
 import { SessionCookie } from './session-cookie';
 
 const UPLOAD_RULE = { perSecond: 0.5, burst: 5 };
@@ -61,7 +61,7 @@ export class FilesController {
     [413, ['file_too_large'], 'Larger than MAX_UPLOAD_BYTES (`maxUploadBytes` of GET /api/session)'],
     [415, ['unsupported_type'], 'Not PNG, JPEG, GIF, WebP, PDF or plain text, or the name or declared type disagrees with the bytes'],
     [429, ['rate_limited'], 'Too many uploads; `retryAfterMs` says when to try again'],
-    [503, ['unavailable'], 'Storage is unreachable or too busy; try again'],
+    UNAVAILABLE,
   )
   async create(
     @Req() req: Request,
