@@ -158,6 +158,11 @@ export class UsersReadModel implements Projection {
     return [...this.online.values()];
   }
 
+  /** The name this user is online under, or undefined when offline. */
+  onlineUsername(userId: string): string | undefined {
+    return this.online.get(userId)?.username;
+  }
+
   isOnline(userId: string): boolean {
     return this.online.has(userId);
   }
