@@ -96,7 +96,7 @@ describe('presence diffs (auth.presence = "diff")', () => {
     expect(diffs.length).toBeLessThan(names.length);
   });
 
-  it('shows a guest who registers an account as leaving under the old name and joining under the new one', async () => {
+  it('shows a guest who registers an account as leaving under the old name and joining under the new one, then leaving under it', async () => {
     const watcher = await server.connect(DIFFS);
     await watcher.next('presence_state');
     const seed = await server.connect();
@@ -114,6 +114,12 @@ describe('presence diffs (auth.presence = "diff")', () => {
     await expect(watcher.next<Diff>('presence_diff')).resolves.toEqual({ joined: ['Ada'], left: [guest.username] });
     await expect(seed.next<Users>('active_users', (p) => p.users.includes('Ada'))).resolves.toEqual({
       users: [watcher.username, seed.username, 'Ada'],
+    });
+
+    guest.close();
+    await expect(watcher.next<Diff>('presence_diff')).resolves.toEqual({ joined: [], left: ['Ada'] });
+    await expect(seed.next<Users>('active_users', (p) => !p.users.includes('Ada'))).resolves.toEqual({
+      users: [watcher.username, seed.username],
     });
   });
 

@@ -94,6 +94,26 @@ describe('SocketIoNotifier presence', () => {
     expect(sent('active_users')).toEqual([{ users: ['Ada'] }]);
   });
 
+  it('has a registered user go offline under the new name, and one identified before registering come online under it', () => {
+    happen({ type: 'SessionStarted', data: { sessionId: 'u1', username: 'Guest1', kind: 'guest' } });
+    online('u1', 'Guest1');
+    windowEnds();
+    happen({ type: 'AccountRegistered', data: { sessionId: 'u1', username: 'Ada', previousUsername: 'Guest1', passwordHash: 'x' } });
+    windowEnds();
+    emits = [];
+    // The presence stream still knows the user by the name they came online under.
+    offline('u1', 'Guest1');
+    windowEnds();
+    expect(sent('presence_diff')).toEqual([{ joined: [], left: ['Ada'] }]);
+    expect(sent('active_users')).toEqual([{ users: [] }]);
+
+    emits = [];
+    online('u1', 'Guest1');
+    windowEnds();
+    expect(sent('presence_diff')).toEqual([{ joined: ['Ada'], left: [] }]);
+    expect(sent('active_users')).toEqual([{ users: ['Ada'] }]);
+  });
+
   it('does not announce a registration of a user who is offline', () => {
     happen({ type: 'AccountRegistered', data: { sessionId: 'u1', username: 'Ada', previousUsername: 'Guest1', passwordHash: 'x' } });
     windowEnds();

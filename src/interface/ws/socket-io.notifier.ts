@@ -144,7 +144,8 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         this.presenceChanged(event.data.userId, undefined);
         return;
       case 'UserWentOffline':
-        this.presenceChanged(event.data.userId, event.data.username);
+        // Online under the session's name, which a registration may have changed since the user came online.
+        this.presenceChanged(event.data.userId, this.users.usernameOf(event.data.userId) ?? event.data.username);
         return;
       default:
         return;
