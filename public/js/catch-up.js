@@ -34,7 +34,7 @@ export class CatchUp {
     }, PRESENCE_WAIT_MS);
   }
 
-  /** A new user list. */
+  /** The user list changed. */
   presence() {
     if (this.awaitingPresence && this.state.online.includes(this.state.me)) this.run();
   }

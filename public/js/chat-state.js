@@ -120,8 +120,16 @@ export class ChatState {
     for (const entry of entries) this.members.set(String(entry.name), Number(entry.members) || 0);
   }
 
-  /** `active_users` */
+  /** `presence_state` (or the seed protocol's `active_users`): the whole list. */
   setOnline(users) {
     this.online = Array.isArray(users) ? users.filter((user) => typeof user === 'string') : [];
+  }
+
+  /** `presence_diff`: who went offline (or changed name) and who came online since the last change. */
+  changeOnline(joined, left) {
+    const gone = new Set(Array.isArray(left) ? left : []);
+    const online = this.online.filter((user) => !gone.has(user));
+    for (const user of Array.isArray(joined) ? joined : []) if (typeof user === 'string' && !online.includes(user)) online.push(user);
+    this.online = online;
   }
 }

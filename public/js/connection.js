@@ -14,7 +14,8 @@ const TEXTS = { connecting: 'Connecting…', connected: 'Connected', reconnectin
 export class Connection {
   constructor({ state, indicator, onLost }) {
     Object.assign(this, { state, indicator, onLost });
-    this.socket = io({ reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+    // Who is online comes as `presence_state` once per connection, then `presence_diff`s.
+    this.socket = io({ auth: { presence: 'diff' }, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     this.readyWaiters = [];
     const { socket } = this;
     socket.on('disconnect', (reason) => {

@@ -9,8 +9,18 @@ export const listenToServer = ({ socket, state, catchUp, identity, inbox, typing
 
   socket.on('session', (session) => identity.start(session));
 
-  socket.on('active_users', (payload) => {
-    state.setOnline(payload?.users);
+  // Who is online: the whole list once per connection, then only what changed (the page asks for
+  // diffs in its handshake, see connection.js). `active_users` is what a server without diffs sends.
+  for (const event of ['presence_state', 'active_users']) {
+    socket.on(event, (payload) => {
+      state.setOnline(payload?.users);
+      catchUp.presence();
+      render();
+    });
+  }
+
+  socket.on('presence_diff', (payload) => {
+    state.changeOnline(payload?.joined, payload?.left);
     catchUp.presence();
     render();
   });

@@ -4,6 +4,8 @@ export interface ConnectOptions {
   token?: string;
   cookie?: string;
   headers?: Record<string, string>;
+  /** More handshake auth fields beside `token`, e.g. `{ presence: 'diff' }`. */
+  auth?: Record<string, unknown>;
 }
 
 export interface Session {
@@ -34,7 +36,9 @@ export const connect = (url: string, options: ConnectOptions = {}): Promise<Test
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    ...(options.token !== undefined ? { auth: { token: options.token } } : {}),
+    ...(options.token !== undefined || options.auth !== undefined
+      ? { auth: { ...options.auth, ...(options.token !== undefined ? { token: options.token } : {}) } }
+      : {}),
     extraHeaders: { ...options.headers, ...(options.cookie !== undefined ? { cookie: options.cookie } : {}) },
   });
   const log = new Map<string, unknown[]>();

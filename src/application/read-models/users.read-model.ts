@@ -90,8 +90,11 @@ export class UsersReadModel implements Projection {
         return;
       case 'UserWentOnline': {
         const connections = this.userConnections(event.data.userId);
-        this.online.set(event.data.userId, { userId: event.data.userId, username: event.data.username, connections });
-        this.onlineByName.set(event.data.username, event.data.userId);
+        // The session's name now: a connection identified just before a registration comes online under
+        // the new name, so an online user's name is always the session's (and goes offline under it).
+        const username = this.sessions.get(event.data.userId) ?? event.data.username;
+        this.online.set(event.data.userId, { userId: event.data.userId, username, connections });
+        this.onlineByName.set(username, event.data.userId);
         this.activeUsersCache = undefined;
         return;
       }
@@ -102,12 +105,15 @@ export class UsersReadModel implements Projection {
         if (connections?.size === 0 && !this.online.has(event.data.userId)) this.connectionsByUser.delete(event.data.userId);
         return;
       }
-      case 'UserWentOffline':
+      case 'UserWentOffline': {
+        // The event carries the name the user came online under; a registration since renamed them.
+        const username = this.online.get(event.data.userId)?.username ?? event.data.username;
         this.online.delete(event.data.userId);
         if (this.connectionsByUser.get(event.data.userId)?.size === 0) this.connectionsByUser.delete(event.data.userId);
-        if (this.onlineByName.get(event.data.username) === event.data.userId) this.onlineByName.delete(event.data.username);
+        if (this.onlineByName.get(username) === event.data.userId) this.onlineByName.delete(username);
         this.activeUsersCache = undefined;
         return;
+      }
       case 'PrivateMessageSent': {
         const view = toPrivateMessageView(event);
         const key = pairKey(view.fromUserId, view.toUserId);
@@ -156,6 +162,11 @@ export class UsersReadModel implements Projection {
 
   onlineUsers(): OnlineUser[] {
     return [...this.online.values()];
+  }
+
+  /** The name this user is online under (always the session's current name), or undefined when offline. */
+  onlineUsername(userId: string): string | undefined {
+    return this.online.get(userId)?.username;
   }
 
   isOnline(userId: string): boolean {

@@ -22,7 +22,15 @@ import { GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/querie
 import { GetActiveUsersQuery } from '../../application/queries/users.queries';
 import { IdentityService } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
-import { messagePayload, privateMessagePayload, socketRoom, userRoom } from './client-payloads';
+import {
+  messagePayload,
+  PRESENCE_DIFF_ROOM,
+  PRESENCE_LIST_ROOM,
+  privateMessagePayload,
+  socketRoom,
+  userRoom,
+  wantsPresenceDiffs,
+} from './client-payloads';
 import { JoinDto, LeaveDto, MessageDto, PrivateMessageDto } from './dto/chat.dto';
 import { AppConfig } from '../../application/ports/app-config';
 import { Metrics } from '../metrics';
@@ -83,13 +91,20 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const started = performance.now();
     this.metrics.connectedSockets.inc();
     const { actor, token, resumed, account, refused } = socket.data.identity;
+    const diffs = wantsPresenceDiffs(socket.handshake.auth);
     const rooms = await this.queryBus.execute(new GetUserRoomsQuery(actor.userId));
-    await socket.join([userRoom(actor.userId), ...rooms.map(socketRoom)]);
+    await socket.join([userRoom(actor.userId), ...(diffs ? [] : [PRESENCE_LIST_ROOM]), ...rooms.map(socketRoom)]);
     try {
       // Online first, so anything the client does after `session` already counts it.
       await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.pipeline.context()));
       socket.emit('session', { username: actor.username, token, resumed, account, rooms, ...(refused !== undefined ? { refused } : {}) });
-      socket.emit('active_users', { users: await this.queryBus.execute(new GetActiveUsersQuery()) });
+      const users = await this.queryBus.execute(new GetActiveUsersQuery());
+      if (diffs) {
+        // In the room and sent the state in the same turn, so no diff is missed and none comes first.
+        const joining = socket.join(PRESENCE_DIFF_ROOM);
+        socket.emit('presence_state', { users });
+        await joining;
+      } else socket.emit('active_users', { users });
       this.logger.log({ event: 'connect', ...this.pipeline.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
     } catch (error) {
       this.logger.error({ event: 'connect', ...this.pipeline.who(socket), err: error, ms: elapsed(started) }, 'connect failed');

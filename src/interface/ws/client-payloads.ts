@@ -46,3 +46,12 @@ export const statusPayload = (username: string, type: 'join' | 'leave', room: st
 
 export const socketRoom = (room: string): string => `room:${room}`;
 export const userRoom = (userId: string): string => `user:${userId}`;
+
+/** Sockets that get the whole list of online users (`active_users`), as the seed protocol does. */
+export const PRESENCE_LIST_ROOM = 'presence:list';
+/** Sockets that connected with `auth: { presence: 'diff' }`: `presence_state` once, then `presence_diff`. */
+export const PRESENCE_DIFF_ROOM = 'presence:diff';
+
+/** Diffs only for exactly `auth.presence === 'diff'`; anything else (absent, not a string, unknown) is the seed behaviour. */
+export const wantsPresenceDiffs = (auth: unknown): boolean =>
+  typeof auth === 'object' && auth !== null && (auth as { presence?: unknown }).presence === 'diff';

@@ -6,15 +6,30 @@ import { RoomsReadModel, toMessageView } from '../../application/read-models/roo
 import { toPrivateMessageView, UsersReadModel } from '../../application/read-models/users.read-model';
 import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
-import { messageChangePayload, messagePayload, privateMessagePayload, socketRoom, statusPayload, userRoom } from './client-payloads';
+import {
+  messageChangePayload,
+  messagePayload,
+  PRESENCE_DIFF_ROOM,
+  PRESENCE_LIST_ROOM,
+  privateMessagePayload,
+  socketRoom,
+  statusPayload,
+  userRoom,
+} from './client-payloads';
 
-const ACTIVE_USERS_WINDOW_MS = 50;
+/** Changes of the online set within this window go out together. */
+const PRESENCE_WINDOW_MS = 50;
 
 /** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
 @Injectable()
 export class SocketIoNotifier extends Notifier implements OnApplicationShutdown {
   private server: Server | undefined;
-  private activeUsersTimer: NodeJS.Timeout | undefined;
+  private presenceTimer: NodeJS.Timeout | undefined;
+  /**
+   * The users whose presence an event of this node changed in the current window, each with the name
+   * it was online under when the window opened (undefined: offline then).
+   */
+  private readonly presenceBefore = new Map<string, string | undefined>();
 
   constructor(
     private readonly users: UsersReadModel,
@@ -36,19 +51,37 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
   }
 
   /**
-   * Everyone gets the whole list, so a burst of arrivals would cost arrivals × users × list
-   * length. Changes within a short window go out as one list, the one current when it is sent.
+   * The online set changed (`before`: the user's online name just before this event). Changes within
+   * a short window go out together, each as one emit to a room, serialised once whatever the number of
+   * recipients: the whole current list to `presence:list` (the seed's `active_users`, arrivals × users
+   * × list length in a burst, hence the window), and to `presence:diff` only the difference between the
+   * window's start and end. A user who left and came back within the window nets out.
    */
-  private announceActiveUsers(): void {
-    if (this.activeUsersTimer !== undefined) return;
-    this.activeUsersTimer = setTimeout(() => {
-      this.activeUsersTimer = undefined;
-      this.server?.emit('active_users', { users: this.users.activeUsers() });
-    }, ACTIVE_USERS_WINDOW_MS);
+  private presenceChanged(userId: string, before: string | undefined): void {
+    if (!this.presenceBefore.has(userId)) this.presenceBefore.set(userId, before);
+    this.presenceTimer ??= setTimeout(() => this.announcePresence(), PRESENCE_WINDOW_MS);
+  }
+
+  private announcePresence(): void {
+    this.presenceTimer = undefined;
+    const was = new Set<string>();
+    const is = new Set<string>();
+    for (const [userId, before] of this.presenceBefore) {
+      if (before !== undefined) was.add(before);
+      const now = this.users.onlineUsername(userId);
+      if (now !== undefined) is.add(now);
+    }
+    this.presenceBefore.clear();
+    const server = this.server;
+    if (server === undefined) return;
+    server.to(PRESENCE_LIST_ROOM).emit('active_users', { users: this.users.activeUsers() });
+    const joined = [...is].filter((name) => !was.has(name));
+    const left = [...was].filter((name) => !is.has(name));
+    if (joined.length > 0 || left.length > 0) server.to(PRESENCE_DIFF_ROOM).emit('presence_diff', { joined, left });
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.activeUsersTimer);
+    clearTimeout(this.presenceTimer);
   }
 
   /** Sockets that used a signed-out token, on any node, are told and disconnected. */
@@ -102,14 +135,17 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       case 'AccountRegistered':
         server.to(userRoom(event.data.sessionId)).emit('identity', { username: event.data.username, account: true });
-        if (this.users.isOnline(event.data.sessionId)) this.announceActiveUsers();
+        if (this.users.isOnline(event.data.sessionId)) this.presenceChanged(event.data.sessionId, event.data.previousUsername);
         return;
       case 'SignedOut':
         void this.endSignedOutSockets(server, event.data.sessionId, event.data.tokenId);
         return;
       case 'UserWentOnline':
+        this.presenceChanged(event.data.userId, undefined);
+        return;
       case 'UserWentOffline':
-        this.announceActiveUsers();
+        // Online under the session's name, which a registration may have changed since the user came online.
+        this.presenceChanged(event.data.userId, this.users.usernameOf(event.data.userId) ?? event.data.username);
         return;
       default:
         return;
