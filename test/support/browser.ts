@@ -282,7 +282,11 @@ export const pageSuite = (env: Record<string, string> = {}): PageSuite => {
   };
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startApp({ PRESENCE_GRACE_MS: '150', ...env }), launchBrowser()]);
+    // Each assigned as soon as it is up, so afterAll closes it even when the other fails to start.
+    await Promise.all([
+      startApp({ PRESENCE_GRACE_MS: '150', ...env }).then((started) => (server = started)),
+      launchBrowser().then((launched) => (browser = launched)),
+    ]);
   });
 
   afterAll(async () => {

@@ -19,7 +19,7 @@ export interface TestApp {
   readonly http: () => ReturnType<typeof request>;
   readonly store: EventStore;
   connect(options?: ConnectOptions): Promise<TestSocket>;
-  /** Stops the server; the data directory stays for a restart. */
+  /** Stops the server; the data directory stays for a restart. Closing again does nothing. */
   close(): Promise<void>;
 }
 
@@ -40,10 +40,16 @@ export const startApp = async (env: Record<string, string> = {}, dataDir = tempD
     ...env,
   });
   const app = await createApp(config, { logger: false });
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const sockets: TestSocket[] = [];
+  let closed: Promise<void> | undefined;
   return {
     app,
     url,
@@ -55,10 +61,30 @@ export const startApp = async (env: Record<string, string> = {}, dataDir = tempD
       sockets.push(socket);
       return socket;
     },
-    close: async () => {
-      for (const socket of sockets) socket.close();
-      await app.close();
-    },
+    close: () =>
+      (closed ??= (async () => {
+        for (const socket of sockets) socket.close();
+        await app.close();
+      })()),
+  };
+};
+
+/**
+ * `startApp` for tests that start servers of their own (a restart, another configuration): every
+ * server started is closed after the test, passed or failed, and its data directory removed. Call it
+ * in a describe block.
+ */
+export const appsClosedAfterEach = (): typeof startApp => {
+  const started: TestApp[] = [];
+  afterEach(async () => {
+    const apps = started.splice(0);
+    await Promise.all(apps.map((app) => app.close()));
+    for (const app of apps) removeDataDir(app.dataDir);
+  });
+  return async (env, dataDir) => {
+    const app = await startApp(env, dataDir);
+    started.push(app);
+    return app;
   };
 };
 

@@ -5,6 +5,8 @@ import { Client } from 'pg';
 import { connect, type ConnectOptions, type TestSocket } from '../../support/socket';
 import { spawnServer, type ServerProcess } from '../../support/server-process';
 
+export { eventually } from '../../support/eventually';
+
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const CLUSTER_SECRET = 'cluster-spec-secret-0123456789abcdef';
@@ -122,12 +124,3 @@ export class Cluster {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
-
-/** Polls `probe` until it returns true (for state that converges, such as REST listings on every node). */
-export const eventually = async (probe: () => Promise<boolean>, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
