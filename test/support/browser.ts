@@ -159,6 +159,30 @@ export const waitCurrent = async (page: Page, kind: 'room' | 'dm', name: string)
   await page.locator('#conv-title .conv-title-name').getByText(name, { exact: true }).waitFor();
 };
 
+/** A message in the open conversation, by (part of) its text. */
+export const messageWith = (page: Page, text: string) => page.locator('#messages li.msg').filter({ hasText: text });
+
+/** The reaction chip of `emoji` under the message containing `text`. */
+export const chip = (page: Page, text: string, emoji: string) => messageWith(page, text).locator(`.reaction[data-emoji="${emoji}"]`);
+
+/** The names in the online list. */
+export const userList = (page: Page): Promise<string[]> => page.locator('#user-list .user-name').allTextContents();
+
+/** The id of what has focus. */
+export const activeId = (page: Page): Promise<string | null | undefined> =>
+  page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('id'));
+
+/** How wide the page's content is: wider than the viewport means it scrolls sideways. */
+export const scrollWidth = (page: Page): Promise<number> =>
+  page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth);
+
+/** The accessible label (or id) of what has focus. */
+export const focused = (page: Page): Promise<string | null | undefined> =>
+  page.evaluate(() => {
+    const active = (globalThis as unknown as PageGlobals).document.activeElement;
+    return active?.getAttribute('aria-label') ?? active?.getAttribute('id') ?? active?.textContent;
+  });
+
 export interface ContrastFailure {
   text: string;
   colour: string;
