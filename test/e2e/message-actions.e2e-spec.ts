@@ -1,4 +1,4 @@
-import { appsClosedAfterEach, startApp, type TestApp } from '../support/test-app';
+import { appsClosedAfterEach, guestCookie, startApp, type TestApp } from '../support/test-app';
 
 type Message = { id: string; seq: number; msg: string; editedAt?: string; deleted?: boolean; reactions?: Record<string, string[]> };
 
@@ -130,7 +130,7 @@ describe('edits, deletes, reactions and typing', () => {
     });
 
     it('takes back the reaction of a user who changed name since reacting', async () => {
-      const cookie = ((await server.http().get('/api/session')).headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+      const cookie = await guestCookie(server);
       const zed = await server.connect({ cookie });
       await zed.ask('join', { room: 'General' });
       const { message } = await zed.ask<{ message: Message }>('message', { room: 'General', msg: 'mine' });

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createApp } from '../../src/bootstrap';
 import { EventStore } from '../../src/application/ports/event-store.port';
 import { loadConfig } from '../../src/infrastructure/config';
+import { UNREACHABLE_LIMITS } from './server-process';
 import { connect, type ConnectOptions, type TestSocket } from './socket';
 
 export const TEST_SECRET = 'test-secret-key-0123456789abcdef';
@@ -33,10 +34,7 @@ export const startApp = async (env: Record<string, string> = {}, dataDir = tempD
     LOG_LEVEL: 'silent',
     PRESENCE_GRACE_MS: '150',
     // Specs that are not about abuse send faster than a person; test/e2e/abuse.e2e-spec.ts uses the real limits.
-    RATE_LIMIT_MESSAGES: '100000,100000',
-    RATE_LIMIT_JOINS: '100000,100000',
-    RATE_LIMIT_PRIVATE_MESSAGES: '100000,100000',
-    MAX_CONNECTIONS_PER_IP: '100000',
+    ...UNREACHABLE_LIMITS,
     ...env,
   });
   const app = await createApp(config, { logger: false });
@@ -89,3 +87,13 @@ export const appsClosedAfterEach = (): typeof startApp => {
 };
 
 export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** The `name=value` of the first cookie a response sets (the session cookie). */
+export const cookieOf = (response: { headers: Record<string, unknown> }): string => {
+  const cookies = response.headers['set-cookie'] as string[] | undefined;
+  if (cookies === undefined) throw new Error('no Set-Cookie');
+  return cookies[0]!.split(';')[0]!;
+};
+
+/** A new guest's session cookie, as a browser gets it from GET /api/session. */
+export const guestCookie = async (server: TestApp): Promise<string> => cookieOf(await server.http().get('/api/session'));
