@@ -118,6 +118,14 @@ export const fuzzSuite = (): FuzzSuite => {
   };
 };
 
+/** Whether socket.io-client sends `value` as a binary packet: it holds a Buffer, an ArrayBuffer or a typed array somewhere. */
+const carriesBinary = (value: unknown, seen = new Set<unknown>()): boolean => {
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
+  if (typeof value !== 'object' || value === null || seen.has(value)) return false;
+  seen.add(value);
+  return Object.values(value).some((inner) => carriesBinary(inner, seen));
+};
+
 /** One client event: which socket, which event, which arguments. */
 export interface SocketCall {
   who: number;
@@ -198,9 +206,11 @@ export const judge = ({ server }: FuzzSuite, socket: TestSocket, event: string, 
   const fields = FIELDS[event];
   if (fields !== undefined) {
     if (args.length !== 1 || !isPlainObject(args[0])) return 'accepted a payload that is not one object';
-    // A key whose value is undefined never goes over the wire (JSON drops it), so the server never saw it.
+    // A key whose value is undefined never goes over the wire (JSON drops it), so the server never saw it; nor does an own
+    // `__proto__` key in a packet with binary in it (socket.io-parser copies such packets by assignment, which drops it).
     const sent = args[0];
-    const unexpected = Object.keys(sent).filter((key) => sent[key] !== undefined && !fields.includes(key));
+    const unseen = (key: string): boolean => sent[key] === undefined || (key === '__proto__' && carriesBinary(args));
+    const unexpected = Object.keys(sent).filter((key) => !unseen(key) && !fields.includes(key));
     if (unexpected.length > 0) return `accepted unexpected field(s) ${unexpected.map((k) => JSON.stringify(k)).join(', ')}`;
   }
   // What was sent is the sender's, whatever the payload said (edit, delete and react answer with someone's message).
