@@ -22,21 +22,11 @@ const path = require('node:path');
 const { Buffer } = require('node:buffer');
 const { setTimeout: delay } = require('node:timers/promises');
 const { chromium } = require('playwright-core');
+const { CHROMIUM_PATH, CHROMIUM_ARGS } = require('./chromium');
 
 const ROOT = path.join(__dirname, '..');
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
 const GIF = path.join(ROOT, 'docs', 'demo.gif');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-sync',
-];
 const MAX_GIF_BYTES = 2 * 1024 * 1024;
 
 const freePort = () =>
@@ -280,7 +270,7 @@ const main = async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   const videoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nest-chat-video-'));
   const server = await startServer();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     // Two people are already there (with accounts); the third one's screen is recorded from the moment they arrive.
     const bea = await person(browser, server.url, { viewport: { width: 1280, height: 800 } });

@@ -1,15 +1,29 @@
+import type { Browser } from 'playwright-core';
 import type { TestApp } from '../support/test-app';
-import { conversationButton, expectTexts, message, messageTexts, send, waitConnected, waitCurrent, pageSuite } from '../support/browser';
+import {
+  conversationButton,
+  expectTexts,
+  message,
+  messageTexts,
+  messageWith,
+  openChat,
+  send,
+  waitConnected,
+  waitCurrent,
+  pageSuite,
+} from '../support/browser';
 
 jest.setTimeout(30_000);
 
 describe('the chat page: rooms, private conversations, presence', () => {
   const suite = pageSuite();
-  const { open } = suite;
+  const { open, person } = suite;
   let server: TestApp;
+  let browser: Browser;
 
   beforeAll(() => {
     server = suite.server;
+    browser = suite.browser;
   });
 
   it('welcomes a guest by name, joins General and shows its recent history with sender and local time', async () => {
@@ -167,5 +181,27 @@ describe('the chat page: rooms, private conversations, presence', () => {
     await conversationButton(alice.page, 'room', 'The Nerd Nook').click();
     await expectTexts(alice.page, '#messages .msg .text', ['an old message in the Nook']);
     erin.close();
+  });
+
+  it('loads a private conversation from the server when opened, and older messages as one scrolls up', async () => {
+    const alice = await open();
+    const erin = await person();
+    for (let i = 1; i <= 60; i++) await erin.ask('private_message', { target: alice.username, msg: `private note ${i}` });
+    const entry = conversationButton(alice.page, 'dm', erin.username);
+    await entry.locator('.badge', { hasText: '60' }).waitFor();
+
+    // A second tab knew nothing of it: the server has the conversation.
+    const tab = await openChat(browser, server.url, { context: alice.context });
+    await tab.page.locator('#user-list button', { hasText: erin.username }).click();
+    await waitCurrent(tab.page, 'dm', erin.username);
+    await messageWith(tab.page, 'private note 60').waitFor();
+    expect(await tab.page.locator('#messages li.msg').count()).toBe(50);
+    await tab.page.locator('#load-older').click();
+    await tab.page.locator('#messages .text').getByText('private note 1', { exact: true }).waitFor();
+    expect(await tab.page.locator('#messages li.msg').count()).toBe(60);
+    await tab.page.locator('#history-start', { hasText: `private conversation with ${erin.username}` }).waitFor();
+    expect(await tab.page.locator('#messages li.msg .text').first().textContent()).toBe('private note 1');
+    await tab.close();
+    expect(tab.pageErrors).toEqual([]);
   });
 });

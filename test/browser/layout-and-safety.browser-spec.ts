@@ -1,11 +1,12 @@
-import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app';
 import {
+  activeId,
   contrastFailures,
   conversationButton,
   expectTexts,
   message,
   PHONE,
+  scrollWidth,
   send,
   waitConnected,
   waitCurrent,
@@ -32,9 +33,6 @@ describe('the chat page: phones, accessibility and safety', () => {
   beforeAll(() => {
     server = suite.server;
   });
-
-  const scrollWidth = (page: Page): Promise<number> =>
-    page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth);
 
   it('on a 390×844 phone the sidebar is a drawer behind a toggle, and nothing scrolls sideways', async () => {
     const alice = await open({ viewport: PHONE });
@@ -149,9 +147,7 @@ describe('the chat page: phones, accessibility and safety', () => {
     await page.locator('#composer-input:placeholder-shown').waitFor();
     expect(await input.inputValue()).toBe('');
     // Focus stays in the message box for the next message.
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('id'))).toBe(
-      'composer-input',
-    );
+    expect(await activeId(page)).toBe('composer-input');
 
     const announcer = page.locator('#announcer');
     expect(await announcer.getAttribute('aria-live')).toBe('polite');

@@ -105,7 +105,7 @@ describe('PostgreSQL going away', () => {
   afterAll(async () => {
     await restore().catch(() => undefined);
     await admin.end();
-    await cluster.stop();
+    await cluster?.stop();
   });
 
   it('fails commands fast with unavailable while it is gone', async () => {
@@ -181,6 +181,8 @@ describe('Redis going away', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    // Killed by afterAll even if it never becomes ready.
+    redis = child;
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error) => (output += String(error)));
@@ -189,7 +191,6 @@ describe('Redis going away', () => {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    redis = child;
   };
 
   /** Resolves once both nodes' heartbeat keys in Redis have taken `count` new values each (a heartbeat a second). */
@@ -233,8 +234,11 @@ describe('Redis going away', () => {
   });
 
   afterAll(async () => {
-    await cluster.stop();
-    await killRedis();
+    try {
+      await cluster?.stop();
+    } finally {
+      await killRedis();
+    }
   });
 
   it('answers commands fast while it is gone: accepted, or refused with unavailable, never internal', async () => {

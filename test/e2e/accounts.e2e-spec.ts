@@ -1,10 +1,4 @@
-import { startApp, type TestApp } from '../support/test-app';
-
-const cookieOf = (response: { headers: Record<string, unknown> }): string => {
-  const cookies = response.headers['set-cookie'] as string[] | undefined;
-  if (cookies === undefined) throw new Error('no Set-Cookie');
-  return cookies[0]!.split(';')[0]!;
-};
+import { cookieOf, startApp, type TestApp } from '../support/test-app';
 
 describe('accounts', () => {
   let server: TestApp;

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { connect, type TestSocket } from '../support/socket';
 import { removeDataDir, tempDataDir } from '../support/test-app';
-import { MAIN, freePort } from '../support/server-process';
+import { wholeHistory } from '../support/room-history';
+import { killServers, spawnServer, type ServerProcess } from '../support/server-process';
 
 /**
  * Crash safety of the built server (`node dist/main.js`, as users run it; `npm test` builds it):
@@ -12,7 +12,6 @@ import { MAIN, freePort } from '../support/server-process';
 
 jest.setTimeout(60_000);
 
-const SECRET_KEY = 'crash-safety-secret-0123456789abcdef';
 const ROOM = 'General';
 const CLIENTS = 4;
 /** Sends each client keeps in flight: a steady stream, not one message at a time. */
@@ -20,51 +19,12 @@ const WINDOW = 4;
 /** One acknowledgement in this many is dropped by the client, as a network would: stored, yet unacknowledged. */
 const LOSE_EVERY = 25;
 
-interface Server {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  readonly output: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts the built server on `dataDir` and resolves once it listens. */
-const startServer = async (dataDir: string): Promise<Server> => {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SECRET_KEY,
-      LOG_LEVEL: 'warn',
-      PRESENCE_GRACE_MS: '60000',
-      // The stream is faster than a person types; rate limits are test/e2e/abuse.e2e-spec.ts's business.
-      RATE_LIMIT_MESSAGES: '100000,100000',
-      RATE_LIMIT_JOINS: '100000,100000',
-      RATE_LIMIT_PRIVATE_MESSAGES: '100000,100000',
-      MAX_CONNECTIONS_PER_IP: '100000',
-    },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (gone) throw new Error(`server exited before listening:\n${output}`);
-    try {
-      if ((await fetch(`${url}/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return { child, url, output: () => output, exited };
+/** Starts the built server on `dataDir` and resolves once it is ready. */
+const startServer = async (dataDir: string): Promise<ServerProcess> => {
+  // Presence outlasts the restarts: nobody is announced gone between the two runs.
+  const server = await spawnServer({ DATA_DIR: dataDir, PRESENCE_GRACE_MS: '60000' });
+  await server.ready();
+  return server;
 };
 
 type Message = { id: string; seq: number; msg: string; username: string; room: string; clientId?: string };
@@ -129,22 +89,6 @@ class Sender {
 
 const totalAcked = (senders: Sender[]): number => senders.reduce((sum, s) => sum + s.acked.size, 0);
 
-/** Every message of the room over REST, paging back with `before` until there is no more; oldest first. */
-const wholeHistory = async (url: string): Promise<Message[]> => {
-  const all: Message[] = [];
-  let before: string | undefined;
-  for (;;) {
-    const response = await fetch(
-      `${url}/api/rooms/${encodeURIComponent(ROOM)}/messages?limit=100${before !== undefined ? `&before=${encodeURIComponent(before)}` : ''}`,
-    );
-    expect(response.status).toBe(200);
-    const page = (await response.json()) as { messages: Message[]; hasMore: boolean };
-    all.push(...page.messages);
-    if (!page.hasMore || page.messages.length === 0) return all.reverse();
-    before = page.messages[page.messages.length - 1]!.id;
-  }
-};
-
 /** Connects the senders' users again with their tokens and rejoins the room. */
 const reconnect = async (url: string, senders: Sender[]): Promise<void> => {
   for (const sender of senders) {
@@ -178,14 +122,7 @@ const expectExactlyOnce = (history: Message[], senders: Sender[]): void => {
 
 describe('crash safety of the built server', () => {
   const dirs: string[] = [];
-  const children: ChildProcessWithoutNullStreams[] = [];
   const sockets: TestSocket[] = [];
-
-  const start = async (dataDir: string): Promise<Server> => {
-    const server = await startServer(dataDir);
-    children.push(server.child);
-    return server;
-  };
 
   const senders = async (url: string, count: number, prefix: string): Promise<Sender[]> => {
     const result: Sender[] = [];
@@ -198,9 +135,9 @@ describe('crash safety of the built server', () => {
     return result;
   };
 
-  afterEach(() => {
+  afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await killServers();
   });
 
   afterAll(() => {
@@ -210,7 +147,7 @@ describe('crash safety of the built server', () => {
   it('loses no acknowledged message to a SIGKILL, and resends by clientId create no duplicate', async () => {
     const dataDir = tempDataDir();
     dirs.push(dataDir);
-    const first = await start(dataDir);
+    const first = await startServer(dataDir);
     const clients = await senders(first.url, CLIENTS, 'kill-');
     for (const client of clients) client.start();
 
@@ -225,16 +162,16 @@ describe('crash safety of the built server', () => {
     expect(clients.flatMap((c) => c.refused)).toEqual([]);
     expect(unacknowledged.length).toBeGreaterThan(0);
 
-    const second = await start(dataDir);
+    const second = await startServer(dataDir);
     await reconnect(second.url, clients);
 
     // What was acknowledged before the crash survived it, numbered as acknowledged.
-    expectExactlyOnce(await wholeHistory(second.url), clients);
+    expectExactlyOnce(await wholeHistory<Message>(second.url, ROOM), clients);
 
     // Resend every unacknowledged message with its clientId: stored once, whether or not it made it before the kill.
     let storedBeforeTheKill = 0;
     for (const [client, clientId] of unacknowledged) {
-      const before = (await wholeHistory(second.url)).find((m) => m.clientId === clientId);
+      const before = (await wholeHistory<Message>(second.url, ROOM)).find((m) => m.clientId === clientId);
       const ack = await client.socket.ask<Ack>('message', { room: ROOM, msg: `message ${clientId}`, clientId });
       if (!ack.ok) throw new Error(`resend of ${clientId} refused: ${ack.error.code}`);
       if (before !== undefined) {
@@ -252,7 +189,7 @@ describe('crash safety of the built server', () => {
       message: oldMessage,
     });
 
-    const history = await wholeHistory(second.url);
+    const history = await wholeHistory<Message>(second.url, ROOM);
     expectExactlyOnce(history, clients);
     expect(history).toHaveLength(acked + unacknowledged.length);
     // Some of those had been stored (their acknowledgement lost, on purpose or by the kill): the resend path that must
@@ -267,7 +204,7 @@ describe('crash safety of the built server', () => {
   it('finishes the commands in flight on SIGTERM under load, exits 0 and loses no acknowledged message', async () => {
     const dataDir = tempDataDir();
     dirs.push(dataDir);
-    const first = await start(dataDir);
+    const first = await startServer(dataDir);
     const clients = await senders(first.url, CLIENTS, 'term-');
     for (const client of clients) client.start();
 
@@ -279,9 +216,9 @@ describe('crash safety of the built server', () => {
     for (const client of clients) client.stop();
     expect(clients.flatMap((c) => c.refused)).toEqual([]);
 
-    const second = await start(dataDir);
+    const second = await startServer(dataDir);
     await reconnect(second.url, clients);
-    const history = await wholeHistory(second.url);
+    const history = await wholeHistory<Message>(second.url, ROOM);
     expectExactlyOnce(history, clients);
     // Nothing but what the clients sent, and at least everything acknowledged.
     expect(history.every((m) => m.clientId?.startsWith('term-'))).toBe(true);

@@ -1,14 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { startApp, type TestApp } from '../support/test-app';
+import { appsClosedAfterEach, guestCookie, startApp, type TestApp } from '../support/test-app';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 const PDF = Buffer.from('%PDF-1.4\n% a tiny document\n');
 const HTML = Buffer.from('<!doctype html><script>alert(1)</script>');
-
-const cookieOf = (response: { headers: Record<string, unknown> }): string =>
-  (response.headers['set-cookie'] as string[])[0]!.split(';')[0]!;
 
 describe('file sharing', () => {
   let server: TestApp;
@@ -22,7 +19,7 @@ describe('file sharing', () => {
   });
 
   const user = async () => {
-    const cookie = cookieOf(await server.http().get('/api/session'));
+    const cookie = await guestCookie(server);
     return { cookie, socket: await server.connect({ cookie }) };
   };
   const filesOnDisk = (): string[] => {
@@ -168,21 +165,19 @@ describe('file sharing', () => {
     expect(response.body.error).toMatchObject({ code: 'invalid_payload', field: 'file' });
   });
 
+  const startOwnApp = appsClosedAfterEach();
+
   it('survives a restart: the file and its message are still there', async () => {
-    const fresh = await startApp();
-    const cookie = cookieOf(await fresh.http().get('/api/session'));
+    const fresh = await startOwnApp();
+    const cookie = await guestCookie(fresh);
     const socket = await fresh.connect({ cookie });
     await socket.ask('join', { room: 'General' });
     const upload = await fresh.http().post('/api/files').set('Cookie', cookie).attach('file', PNG, 'kept.png').expect(201);
     await socket.ask('message', { room: 'General', msg: 'kept', fileId: upload.body.id });
     await fresh.close();
-    const again = await startApp({}, fresh.dataDir);
-    try {
-      const resumed = await again.connect({ cookie });
-      await resumed.ask('join', { room: 'General' });
-      await again.http().get(upload.body.url).set('Cookie', cookie).expect(200);
-    } finally {
-      await again.close();
-    }
+    const again = await startOwnApp({}, fresh.dataDir);
+    const resumed = await again.connect({ cookie });
+    await resumed.ask('join', { room: 'General' });
+    await again.http().get(upload.body.url).set('Cookie', cookie).expect(200);
   });
 });

@@ -1,5 +1,7 @@
-import { startApp, type TestApp } from '../support/test-app';
+import { io } from 'socket.io-client';
+import { expectRefusedUnchanged } from '../support/fuzz';
 import type { TestSocket } from '../support/socket';
+import { appsClosedAfterEach, removeDataDir, startApp, type TestApp } from '../support/test-app';
 
 /** Parsed from JSON, so `__proto__` is an own key as it would be off the wire. */
 const polluted = (): Record<string, unknown> =>
@@ -36,28 +38,27 @@ const cases = Object.keys(fieldsOf).flatMap((event) => [
   [event, 'a string clientId that is too long', [{ ...fieldsOf[event], clientId: 'c'.repeat(101) }]] as const,
 ]);
 
+/** One server for the file: Alice, in General, sends the payloads; Bob is someone to write to. */
+let server: TestApp;
+let alice: TestSocket;
+let bob: TestSocket;
+
+beforeAll(async () => {
+  server = await startApp();
+  alice = await server.connect();
+  bob = await server.connect();
+  fieldsOf.private_message!.target = bob.username;
+  await alice.ask('join', { room: 'General' });
+});
+
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
 describe('malformed payloads', () => {
-  let server: TestApp;
-  let alice: TestSocket;
-  let bob: TestSocket;
-
-  beforeAll(async () => {
-    server = await startApp();
-    alice = await server.connect();
-    bob = await server.connect();
-    fieldsOf.private_message!.target = bob.username;
-    await alice.ask('join', { room: 'General' });
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
   it.each(cases)('%s with %s is rejected with invalid_payload and changes nothing', async (event, _, args) => {
-    const before = await server.store.headPosition();
-    const answer = await alice.ask(event, ...args);
-    expect(answer).toEqual({ ok: false, error: { code: 'invalid_payload', message: expect.any(String) } });
-    expect(await server.store.headPosition()).toBe(before);
+    await expectRefusedUnchanged(server, alice, event, args);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -89,5 +90,59 @@ describe('malformed payloads', () => {
     alice.raw.emit('drop_tables', { all: true });
     await expect(alice.ask('join', { room: 'General' })).resolves.toMatchObject({ ok: true });
     expect(alice.raw.connected).toBe(true);
+  });
+});
+
+/** Found by fuzzing (test/e2e/fuzz-socket-events.e2e-spec.ts); pinned here so each one is named on its own. */
+describe('payloads the fuzzer found', () => {
+  const nested = (depth: number, wrap: (inner: unknown) => unknown): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = wrap(value);
+    return value;
+  };
+
+  it.each([
+    ['join', 'a nested object with a constructor key', () => ({ room: { constructor: 1 } })],
+    ['message', 'a nested object with a constructor key', () => ({ room: 'General', msg: { constructor: 'x' } })],
+    ['private_message', 'a nested object with a constructor key', () => ({ target: { constructor: 1 }, msg: 'hi' })],
+    ['join', 'arrays nested 2000 deep', () => ({ room: 'General', since: nested(2000, (v) => [v]) })],
+    ['message', 'arrays nested 2000 deep', () => ({ room: 'General', msg: nested(2000, (v) => [v]) })],
+  ])('%s with %s is refused with invalid_payload, not internal', async (event, _, payload) => {
+    await expectRefusedUnchanged(server, alice, event, [payload()]);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'refuses %s as an unexpected field, naming it',
+    async (key) => {
+      const payloads: Record<string, Record<string, unknown>> = {
+        join: { room: 'General' },
+        leave: { room: 'The Nerd Nook' },
+        message: { room: 'General', msg: 'hi' },
+        private_message: { target: bob.username, msg: 'hi' },
+      };
+      for (const [event, fields] of Object.entries(payloads)) {
+        const payload = JSON.parse(JSON.stringify(fields).replace(/^\{/, `{${JSON.stringify(key)}:{"polluted":true},`)) as unknown;
+        await expectRefusedUnchanged(server, alice, event, [payload], expect.stringContaining(key));
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
+});
+
+describe('frames beyond the size limit', () => {
+  const startOwnApp = appsClosedAfterEach();
+
+  it('close only the offending connection; everyone else carries on', async () => {
+    const server = await startOwnApp();
+    const bystander = await server.connect();
+    await bystander.ask('join', { room: 'General' });
+    const raw = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    await new Promise((resolve) => raw.once('session', resolve));
+    const closed = new Promise<string>((resolve) => raw.once('disconnect', resolve));
+    raw.emit('message', { room: 'General', msg: 'x'.repeat(1_100_000) });
+    await expect(closed).resolves.toBe('transport close');
+    await expect(bystander.ask('message', { room: 'General', msg: 'unaffected' })).resolves.toMatchObject({ ok: true });
+    const page = await server.http().get('/api/rooms/General/messages').expect(200);
+    expect(page.body.messages.map((m: { msg: string }) => m.msg)).toEqual(['unaffected']);
   });
 });

@@ -1,4 +1,4 @@
-import { startApp, type TestApp } from '../support/test-app';
+import { appsClosedAfterEach, guestCookie, startApp, type TestApp } from '../support/test-app';
 
 type Message = { id: string; seq: number; msg: string; editedAt?: string; deleted?: boolean; reactions?: Record<string, string[]> };
 
@@ -98,8 +98,10 @@ describe('edits, deletes, reactions and typing', () => {
   });
 
   describe('react', () => {
+    const startOwnApp = appsClosedAfterEach();
+
     it('toggles a reaction; every member sees counts and who reacted, and they survive a restart', async () => {
-      const isolated = await startApp();
+      const isolated = await startOwnApp();
       const alice = await isolated.connect();
       const bob = await isolated.connect();
       await alice.ask('join', { room: 'General' });
@@ -122,17 +124,13 @@ describe('edits, deletes, reactions and typing', () => {
       });
       await isolated.close();
 
-      const again = await startApp({}, isolated.dataDir);
-      try {
-        const page = await again.http().get('/api/rooms/General/messages').expect(200);
-        expect(page.body.messages[0]).toMatchObject({ id: message.id, reactions: { '👍': [alice.username] } });
-      } finally {
-        await again.close();
-      }
+      const again = await startOwnApp({}, isolated.dataDir);
+      const page = await again.http().get('/api/rooms/General/messages').expect(200);
+      expect(page.body.messages[0]).toMatchObject({ id: message.id, reactions: { '👍': [alice.username] } });
     });
 
     it('takes back the reaction of a user who changed name since reacting', async () => {
-      const cookie = ((await server.http().get('/api/session')).headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+      const cookie = await guestCookie(server);
       const zed = await server.connect({ cookie });
       await zed.ask('join', { room: 'General' });
       const { message } = await zed.ask<{ message: Message }>('message', { room: 'General', msg: 'mine' });

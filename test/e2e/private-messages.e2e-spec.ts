@@ -1,4 +1,4 @@
-import { startApp, type TestApp } from '../support/test-app';
+import { guestCookie, startApp, type TestApp } from '../support/test-app';
 
 describe('private messages', () => {
   let server: TestApp;
@@ -96,7 +96,7 @@ describe('private history', () => {
   it('pages a conversation newest first, to its two sides only, even after one went offline', async () => {
     const server = await startApp();
     try {
-      const aliceCookie = ((await server.http().get('/api/session')).headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+      const aliceCookie = await guestCookie(server);
       const alice = await server.connect({ cookie: aliceCookie });
       const bob = await server.connect();
       for (let i = 1; i <= 5; i++) await alice.ask('private_message', { target: bob.username, msg: `p${i}` });

@@ -1,35 +1,24 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { removeDataDir, tempDataDir } from '../support/test-app';
-import { MAIN, freePort } from '../support/server-process';
+import { killServers, spawnServer, type ServerProcess } from '../support/server-process';
 
-interface Run {
-  child: ChildProcessWithoutNullStreams;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+// Each test starts a Node process, which takes seconds on a busy machine.
+jest.setTimeout(30_000);
 
-const run = (env: Record<string, string>): Run => {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-};
-
-const waitForLine = async (output: () => string, pattern: RegExp, exited: Promise<unknown>): Promise<void> => {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  while (!pattern.test(output())) {
-    if (gone) throw new Error(`process exited before printing ${pattern}:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
+/** Waits until the process printed a line matching `pattern`, checking at every chunk of output. */
+const waitForLine = (server: ServerProcess, pattern: RegExp): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!pattern.test(server.stdout())) return;
+      server.child.stdout.off('data', check);
+      resolve();
+    };
+    server.child.stdout.on('data', check);
+    void server.exited.then(() => reject(new Error(`process exited before printing ${pattern}:\n${server.output()}`)));
+    check();
+  });
 
 const logLines = (output: string): Record<string, unknown>[] =>
   output
@@ -38,6 +27,8 @@ const logLines = (output: string): Record<string, unknown>[] =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('the server process', () => {
+  afterEach(killServers);
+
   it.each([
     ['PORT', { PORT: 'abc' }],
     ['MAX_MESSAGE_LENGTH', { MAX_MESSAGE_LENGTH: '-5' }],
@@ -46,39 +37,52 @@ describe('the server process', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
   ])('refuses to start with a bad %s, in one clear line', async (variable, env) => {
     const dataDir = tempDataDir();
-    const server = run({ DATA_DIR: dataDir, ...env });
-    expect(await server.exited).toBe(1);
-    const lines = server.stderr().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^Cannot start: ${variable}: `));
-    removeDataDir(dataDir);
+    try {
+      const server = await spawnServer({ DATA_DIR: dataDir, ...env });
+      expect(await server.exited).toEqual({ code: 1, signal: null });
+      const lines = server.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Cannot start: ${variable}: `));
+    } finally {
+      removeDataDir(dataDir);
+    }
   });
 
   it('refuses to start on a corrupt event store file, naming it', async () => {
     const dataDir = tempDataDir();
-    writeFileSync(join(dataDir, 'events.sqlite'), 'this is not a database, just some text that fills a page'.repeat(100));
-    const server = run({ DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'silent' });
-    expect(await server.exited).toBe(1);
-    expect(server.stderr().trim()).toMatch(/^Cannot start: Cannot open the event store at .*events\.sqlite: /);
-    removeDataDir(dataDir);
+    try {
+      writeFileSync(join(dataDir, 'events.sqlite'), 'this is not a database, just some text that fills a page'.repeat(100));
+      const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+      expect(await server.exited).toEqual({ code: 1, signal: null });
+      expect(server.stderr().trim()).toMatch(/^Cannot start: Cannot open the event store at .*events\.sqlite: /);
+    } finally {
+      removeDataDir(dataDir);
+    }
   });
 
   it('logs structured JSON lines without message bodies, and stops cleanly on SIGTERM', async () => {
     const dataDir = tempDataDir();
-    const port = await freePort();
-    const server = run({ DATA_DIR: dataDir, PORT: String(port), SECRET_KEY: 'process-spec-secret-0123456789' });
+    // The log level users get by default, and the real limits.
+    const server = await spawnServer({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: undefined,
+      RATE_LIMIT_MESSAGES: undefined,
+      RATE_LIMIT_JOINS: undefined,
+      RATE_LIMIT_PRIVATE_MESSAGES: undefined,
+      MAX_CONNECTIONS_PER_IP: undefined,
+    });
     try {
-      await waitForLine(server.stdout, /listening on/, server.exited);
-      const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
+      await waitForLine(server, /listening on/);
+      const socket = io(server.url, { transports: ['websocket'], reconnection: false });
       await new Promise((resolve) => socket.once('session', resolve));
       await socket.timeout(3000).emitWithAck('join', { room: 'General' });
       await socket.timeout(3000).emitWithAck('message', { room: 'General', msg: 'a secret body' });
       await socket.timeout(3000).emitWithAck('message', { room: 'Nowhere', msg: 'x' });
       socket.close();
-      await waitForLine(server.stdout, /"event":"disconnect"/, server.exited);
+      await waitForLine(server, /"event":"disconnect"/);
 
       server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
+      expect(await server.exited).toEqual({ code: 0, signal: null });
       const lines = logLines(server.stdout());
       const byEvent = (event: string) => lines.filter((line) => line.event === event);
       const who = { socketId: expect.any(String), userId: expect.any(String), username: expect.stringMatching(/^Guest/) };
@@ -91,7 +95,7 @@ describe('the server process', () => {
       expect(byEvent('disconnect')[0]).toMatchObject({ ...who, outcome: 'ok' });
       expect(server.stdout()).not.toContain('a secret body');
     } finally {
-      server.child.kill('SIGKILL');
+      await killServers();
       removeDataDir(dataDir);
     }
   });

@@ -47,6 +47,25 @@ describe('rooms: join, leave and messages', () => {
       expect(room.body.members.filter((name: string) => name === bob.username)).toHaveLength(1);
     });
 
+    it('sends the history to the joining socket only: members already in the room receive none', async () => {
+      const alice = await server.connect();
+      const bob = await server.connect();
+      await alice.ask('join', { room: 'The Nerd Nook' });
+      await expect(alice.next('history')).resolves.toMatchObject({ room: 'The Nerd Nook' });
+      await alice.ask('message', { room: 'The Nerd Nook', msg: 'before bob came' });
+
+      await expect(bob.ask('join', { room: 'The Nerd Nook' })).resolves.toMatchObject({ ok: true, joined: true });
+      await expect(bob.next('history')).resolves.toMatchObject({
+        room: 'The Nerd Nook',
+        messages: expect.arrayContaining([expect.objectContaining({ msg: 'before bob came' })]),
+      });
+      // The server pushes the history before it acknowledges the join, so a push meant for the room would be on its way
+      // to Alice already; her own round trip after Bob's acknowledgement is answered behind it on the same connection.
+      await alice.ask('typing', { room: 'The Nerd Nook', typing: false });
+      expect(alice.received('history')).toHaveLength(1);
+      expect(bob.received('history')).toHaveLength(1);
+    });
+
     it('lets a user be in several rooms at once', async () => {
       const alice = await server.connect();
       await alice.ask('join', { room: 'Zero to Knowing' });

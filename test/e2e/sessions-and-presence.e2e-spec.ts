@@ -1,4 +1,4 @@
-import { startApp, TEST_SECRET, type TestApp } from '../support/test-app';
+import { appsClosedAfterEach, startApp, TEST_SECRET, type TestApp } from '../support/test-app';
 import { tokenSubject } from '../../src/application/ports/token-signer.port';
 import { HmacTokenSigner } from '../../src/infrastructure/hmac-token-signer';
 
@@ -146,9 +146,11 @@ describe('sessions and presence', () => {
   });
 
   describe('leaving by disconnecting', () => {
+    const startOwnApp = appsClosedAfterEach();
+
     it('announces neither a leave nor a join when a page reloads within the grace period', async () => {
       // A grace period long enough for a reload even on a loaded machine.
-      const server = await startApp({ PRESENCE_GRACE_MS: '1500' });
+      const server = await startOwnApp({ PRESENCE_GRACE_MS: '1500' });
       const watcher = await server.connect();
       await watcher.ask('join', { room: 'The Nerd Nook' });
       const alice = await server.connect();
@@ -168,7 +170,6 @@ describe('sessions and presence', () => {
       await watcher.next('status', (s) => s.msg === `${other.username} has left the room.`);
       const aboutAlice = (watcher.received('status') as { msg: string }[]).filter((s) => s.msg.startsWith(`${alice.username} `));
       expect(aboutAlice.map((s) => s.msg)).toEqual([`${alice.username} has joined the room.`]);
-      await server.close();
     });
 
     it('announces the leave after the grace period once the last connection closes', async () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -19,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TestSocket } from '../support/socket';
 import { removeDataDir, tempDataDir } from '../support/test-app';
-import { MAIN, freePort } from '../support/server-process';
+import { wholeHistory } from '../support/room-history';
+import { killServers, spawnServer, type ServerProcess } from '../support/server-process';
 
 /**
  * Storage faults against the built server (`node dist/main.js`; `npm test` builds it): an
@@ -33,57 +34,14 @@ import { MAIN, freePort } from '../support/server-process';
 
 jest.setTimeout(60_000);
 
-const SECRET_KEY = 'storage-faults-secret-0123456789abcdef';
 const ROOM = 'General';
-
-interface Server {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-  alive(): boolean;
-}
-
-const children: ChildProcessWithoutNullStreams[] = [];
-
-const spawnServer = async (dataDir: string): Promise<Server> => {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SECRET_KEY,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MESSAGES: '100000,100000',
-      RATE_LIMIT_JOINS: '100000,100000',
-      MAX_CONNECTIONS_PER_IP: '100000',
-    },
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    alive: () => child.exitCode === null && child.signalCode === null,
-  };
-};
 
 type Outcome = { kind: 'exited'; code: number | null } | { kind: 'ready' } | { kind: 'hung' };
 
 /** What a start comes to: the process exits, or answers /ready, or neither within `timeoutMs`. */
-const outcomeOf = async (server: Server, timeoutMs = 10_000): Promise<Outcome> => {
+const outcomeOf = async (server: ServerProcess, timeoutMs = 10_000): Promise<Outcome> => {
   let code: number | null | undefined;
-  void server.exited.then((c) => (code = c));
+  void server.exited.then((exit) => (code = exit.code));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (code !== undefined) return { kind: 'exited', code };
@@ -97,25 +55,24 @@ const outcomeOf = async (server: Server, timeoutMs = 10_000): Promise<Outcome> =
   return code !== undefined ? { kind: 'exited', code } : { kind: 'hung' };
 };
 
-const startServer = async (dataDir: string): Promise<Server> => {
-  const server = await spawnServer(dataDir);
+const startServer = async (dataDir: string): Promise<ServerProcess> => {
+  const server = await spawnServer({ DATA_DIR: dataDir });
   const outcome = await outcomeOf(server);
   if (outcome.kind !== 'ready') throw new Error(`server did not start (${JSON.stringify(outcome)}):\n${server.stderr()}${server.stdout()}`);
   return server;
 };
 
-const stop = async (server: Server): Promise<void> => {
+const stop = async (server: ServerProcess): Promise<void> => {
   if (!server.alive()) return;
   server.child.kill('SIGTERM');
-  expect(await server.exited).toBe(0);
+  expect(await server.exited).toEqual({ code: 0, signal: null });
 };
 
 /** Expects the start to fail: exit 1 with exactly one line on stderr, matching `pattern`. */
 const expectRefusedStart = async (dataDir: string, pattern: RegExp): Promise<void> => {
-  const server = await spawnServer(dataDir);
+  const server = await spawnServer({ DATA_DIR: dataDir });
   const outcome = await outcomeOf(server, 8000);
   if (outcome.kind !== 'exited') {
-    server.child.kill('SIGKILL');
     throw new Error(
       outcome.kind === 'ready' ? 'the server started and reported ready' : 'the start neither failed nor finished within 8 s',
     );
@@ -163,19 +120,6 @@ const unmountAll = (): void => {
 
 type Message = { id: string; seq: number; msg: string; clientId?: string };
 type Ack = { ok: true; message: Message } | { ok: false; error: { code: string; message: string } };
-
-const wholeHistory = async (url: string): Promise<Message[]> => {
-  const all: Message[] = [];
-  let before: string | undefined;
-  for (;;) {
-    const response = await fetch(`${url}/api/rooms/${ROOM}/messages?limit=100${before !== undefined ? `&before=${before}` : ''}`);
-    expect(response.status).toBe(200);
-    const page = (await response.json()) as { messages: Message[]; hasMore: boolean };
-    all.push(...page.messages);
-    if (!page.hasMore || page.messages.length === 0) return all.reverse();
-    before = page.messages[page.messages.length - 1]!.id;
-  }
-};
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -237,12 +181,13 @@ describe('storage faults', () => {
   const dirs: string[] = [];
   const sockets: TestSocket[] = [];
 
-  afterEach(() => {
+  afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await killServers();
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await killServers();
     unmountAll();
     for (const dir of dirs) removeDataDir(dir);
   });
@@ -299,7 +244,9 @@ describe('storage faults', () => {
 
     it('is whole and serves every message when left alone (the control)', async () => {
       const server = await startServer(copy());
-      expect((await wholeHistory(server.url)).map((m) => [m.seq, m.id])).toEqual(original.messages.map((m) => [m.seq, m.id]));
+      expect((await wholeHistory<Message>(server.url, ROOM)).map((m) => [m.seq, m.id])).toEqual(
+        original.messages.map((m) => [m.seq, m.id]),
+      );
       await stop(server);
     });
 
@@ -384,7 +331,7 @@ describe('storage faults', () => {
       expect(server.alive()).toBe(true);
       expect(alice.raw.connected && bob.raw.connected).toBe(true);
       // What was stored is all there, and nothing else.
-      expect((await wholeHistory(server.url)).map((m) => m.id)).toEqual(stored.map((m) => m.id));
+      expect((await wholeHistory<Message>(server.url, ROOM)).map((m) => m.id)).toEqual(stored.map((m) => m.id));
       expect(bob.received('message').map((m) => (m as Message).id)).toEqual(stored.map((m) => m.id));
 
       // Space again: the same clientId goes through now, numbered right after the last stored message.
@@ -400,7 +347,7 @@ describe('storage faults', () => {
       // And all of it survives a restart.
       await stop(server);
       const again = await startServer(dataDir);
-      const history = await wholeHistory(again.url);
+      const history = await wholeHistory<Message>(again.url, ROOM);
       expect(history.map((m) => m.id)).toEqual(stored.map((m) => m.id));
       expect(history.map((m) => m.seq)).toEqual(history.map((_, i) => i + 1));
       await stop(again);

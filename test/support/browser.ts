@@ -1,22 +1,10 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
 import type { TestSocket } from './socket';
 import { removeDataDir, startApp, type TestApp } from './test-app';
 
-/** Debian's Chromium, never a downloaded one (`.ci/run` installs it with apt-get). */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-sync',
-];
-
-export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/** Debian's Chromium, headless, with the flags scripts/screenshots.js uses too. */
+export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 
 /** How long any single wait in a browser spec may take before it fails. */
 export const WAIT_MS = 8000;
@@ -171,6 +159,30 @@ export const waitCurrent = async (page: Page, kind: 'room' | 'dm', name: string)
   await page.locator('#conv-title .conv-title-name').getByText(name, { exact: true }).waitFor();
 };
 
+/** A message in the open conversation, by (part of) its text. */
+export const messageWith = (page: Page, text: string) => page.locator('#messages li.msg').filter({ hasText: text });
+
+/** The reaction chip of `emoji` under the message containing `text`. */
+export const chip = (page: Page, text: string, emoji: string) => messageWith(page, text).locator(`.reaction[data-emoji="${emoji}"]`);
+
+/** The names in the online list. */
+export const userList = (page: Page): Promise<string[]> => page.locator('#user-list .user-name').allTextContents();
+
+/** The id of what has focus. */
+export const activeId = (page: Page): Promise<string | null | undefined> =>
+  page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('id'));
+
+/** How wide the page's content is: wider than the viewport means it scrolls sideways. */
+export const scrollWidth = (page: Page): Promise<number> =>
+  page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth);
+
+/** The accessible label (or id) of what has focus. */
+export const focused = (page: Page): Promise<string | null | undefined> =>
+  page.evaluate(() => {
+    const active = (globalThis as unknown as PageGlobals).document.activeElement;
+    return active?.getAttribute('aria-label') ?? active?.getAttribute('id') ?? active?.textContent;
+  });
+
 export interface ContrastFailure {
   text: string;
   colour: string;
@@ -294,7 +306,11 @@ export const pageSuite = (env: Record<string, string> = {}): PageSuite => {
   };
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startApp({ PRESENCE_GRACE_MS: '150', ...env }), launchBrowser()]);
+    // Each assigned as soon as it is up, so afterAll closes it even when the other fails to start.
+    await Promise.all([
+      startApp({ PRESENCE_GRACE_MS: '150', ...env }).then((started) => (server = started)),
+      launchBrowser().then((launched) => (browser = launched)),
+    ]);
   });
 
   afterAll(async () => {

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { connect, type ConnectOptions, type TestSocket } from '../../support/socket';
-import { MAIN, freePort } from '../../support/server-process';
+import { spawnServer, type ServerProcess } from '../../support/server-process';
+
+export { eventually } from '../../support/eventually';
 
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,7 +20,7 @@ const pgUrl = (database: string): string => {
 export interface Node {
   readonly name: string;
   readonly url: string;
-  readonly process: ChildProcess;
+  readonly process: ServerProcess['child'];
   output(): string;
   connect(options?: ConnectOptions): Promise<TestSocket>;
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
@@ -56,40 +57,25 @@ export class Cluster {
 
   /** Starts one more node and resolves when it answers /ready. */
   async startNode(env: Record<string, string> = {}): Promise<Node> {
-    const port = await freePort();
     const name = `node-${this.nodes.length + 1}`;
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATA_DIR: this.dataDir,
-        EVENT_STORE: this.eventStoreUrl,
-        REDIS_URL,
-        CLUSTER_NAME: this.name,
-        SECRET_KEY: CLUSTER_SECRET,
-        LOG_LEVEL: 'warn',
-        PRESENCE_GRACE_MS: '500',
-        NODE_TIMEOUT_MS: '3000',
-        NODE_ID: `${this.name}-${name}-${Date.now()}`,
-        // Specs that are not about limits send faster than a person.
-        RATE_LIMIT_MESSAGES: '100000,100000',
-        RATE_LIMIT_JOINS: '100000,100000',
-        RATE_LIMIT_PRIVATE_MESSAGES: '100000,100000',
-        ...this.env,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = await spawnServer({
+      DATA_DIR: this.dataDir,
+      EVENT_STORE: this.eventStoreUrl,
+      REDIS_URL,
+      CLUSTER_NAME: this.name,
+      SECRET_KEY: CLUSTER_SECRET,
+      PRESENCE_GRACE_MS: '500',
+      NODE_TIMEOUT_MS: '3000',
+      NODE_ID: `${this.name}-${name}-${Date.now()}`,
+      ...this.env,
+      ...env,
     });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const url = `http://127.0.0.1:${port}`;
+    const { url } = server;
     const node: Node = {
       name,
       url,
-      process: child,
-      output: () => output,
+      process: server.child,
+      output: server.output,
       connect: async (options) => {
         const socket = await connect(url, options);
         this.sockets.push(socket);
@@ -101,7 +87,7 @@ export class Cluster {
       },
     };
     this.nodes.push(node);
-    await waitUntilReady(node);
+    await server.ready();
     return node;
   }
 
@@ -138,27 +124,3 @@ export class Cluster {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
-
-const waitUntilReady = async (node: Node, timeoutMs = 20_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (node.process.exitCode !== null) throw new Error(`${node.name} exited:\n${node.output()}`);
-    try {
-      const response = await fetch(`${node.url}/ready`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${node.name} not ready in ${timeoutMs} ms:\n${node.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
-/** Polls `probe` until it returns true (for state that converges, such as REST listings on every node). */
-export const eventually = async (probe: () => Promise<boolean>, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
