@@ -91,11 +91,24 @@ const trustProxy = (env: Env): boolean | number => {
   throw new ConfigError('TRUST_PROXY', `expected true, false or the number of proxies in front, got "${raw}"`);
 };
 
+/** Values copied from examples and tutorials: anyone can read them, so they sign nothing. */
+const PLACEHOLDER_SECRET = /change[\s_-]*me|replace[\s_-]*me|your[\s_-]*secret|^(secret|password|default|example|test|dev)([\s_-]*key)?$/i;
+
+const metricsToken = (env: Env): string | undefined => {
+  const token = env.METRICS_TOKEN?.trim();
+  if (token === undefined || token === '') return undefined;
+  if (token.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  return token;
+};
+
 /** Reads and validates the whole configuration, or throws a ConfigError naming the variable. */
 export const loadConfig = (env: Env = process.env): AppConfig => {
   const secret = env.SECRET_KEY;
   if (secret !== undefined && secret.length > 0 && secret.length < 16) {
     throw new ConfigError('SECRET_KEY', 'must be at least 16 characters');
+  }
+  if (secret !== undefined && PLACEHOLDER_SECRET.test(secret.trim())) {
+    throw new ConfigError('SECRET_KEY', 'is a placeholder from an example; set a long random value (openssl rand -hex 32)');
   }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -130,5 +143,6 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     sessionMaxAgeDays: integer(env, 'SESSION_MAX_AGE_DAYS', 365, 1, 3650),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     trustProxy: trustProxy(env),
+    metricsToken: metricsToken(env),
   });
 };

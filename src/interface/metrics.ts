@@ -1,4 +1,7 @@
-import { Controller, Get, Header, Injectable } from '@nestjs/common';
+import { Controller, Get, Header, Headers, HttpException, HttpStatus, Injectable, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../application/ports/app-config';
 import { QueryBus } from '@nestjs/cqrs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { GetReadinessQuery } from '../application/queries/readiness.query';
@@ -55,13 +58,34 @@ export class Metrics {
   }
 }
 
+/** Compares in constant time, so the answer's timing says nothing of how much of the token was right. */
+const sameToken = (offered: string, expected: string): boolean => {
+  const a = createHash('sha256').update(offered).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+};
+
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: Metrics) {}
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  scrape(): Promise<string> {
+  scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const token = this.config.metricsToken;
+    if (token !== undefined) {
+      const offered = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+      if (offered === undefined || !sameToken(offered, token)) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        throw new HttpException(
+          { error: { code: 'unauthorized', message: 'Metrics need Authorization: Bearer <METRICS_TOKEN>' } },
+          HttpStatus.UNAUTHORIZED,
+        );
+      }
+    }
     return this.metrics.registry.metrics();
   }
 }

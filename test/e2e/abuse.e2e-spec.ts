@@ -129,6 +129,8 @@ describe('abuse', () => {
       const page = await server.http().get('/').expect(200);
       expect(page.headers['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
       expect(page.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
+      // Sockets to the page's own host only, not to any ws: or wss: host.
+      expect(page.headers['content-security-policy']).toMatch(/connect-src 'self'(;|$)/);
       expect(page.headers['x-content-type-options']).toBe('nosniff');
       expect(page.headers['x-frame-options']).toBeDefined();
       expect(page.headers['x-powered-by']).toBeUndefined();
@@ -186,6 +188,23 @@ describe('metrics', () => {
       expect(text).toMatch(/^chat_command_duration_seconds_count\{event="message",outcome="ok"\} 1$/m);
       expect(text).toMatch(/^chat_projection_lag_events 0$/m);
       expect(text).toMatch(/^chat_nodejs_eventloop_lag_seconds /m);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('metrics behind a token (METRICS_TOKEN)', () => {
+  it('answers /metrics only to the bearer of the token, with a JSON 401 otherwise', async () => {
+    const server = await startApp({ METRICS_TOKEN: 'scrape-token-0123456789abcdef' });
+    try {
+      const anonymous = await server.http().get('/metrics').expect(401);
+      expect(anonymous.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+      expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+      await server.http().get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789abcdef').expect(401);
+      await server.http().get('/metrics').set('Authorization', 'scrape-token-0123456789abcdef').expect(401);
+      const scraped = await server.http().get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789abcdef').expect(200);
+      expect(scraped.text).toMatch(/^chat_connected_sockets 0$/m);
     } finally {
       await server.close();
     }

@@ -32,10 +32,16 @@ const fieldsOf: Record<string, Record<string, unknown>> = {
   private_message: { target: 'Someone', msg: 'hi' },
 };
 
+const withNul = (fields: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, `${String(value)}\u0000`]));
+
 const cases = Object.keys(fieldsOf).flatMap((event) => [
   ...garbage.map(([name, args]) => [event, name, args] as const),
   [event, 'an unexpected extra field', [{ ...fieldsOf[event], admin: true }]] as const,
   [event, 'a string clientId that is too long', [{ ...fieldsOf[event], clientId: 'c'.repeat(101) }]] as const,
+  // PostgreSQL's jsonb cannot hold U+0000; no store takes it, so no payload may carry it.
+  [event, 'a NUL character in its clientId', [{ ...fieldsOf[event], clientId: 'c\u0000' }]] as const,
+  [event, 'a NUL character in every field', [withNul(fieldsOf[event]!)]] as const,
 ]);
 
 /** One server for the file: Alice, in General, sends the payloads; Bob is someone to write to. */

@@ -35,6 +35,8 @@ describe('the server process', () => {
     ['EVENT_STORE', { EVENT_STORE: 'mongodb://x' }],
     ['CHAT_ROOMS', { CHAT_ROOMS: 'General,,Other' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['SECRET_KEY', { SECRET_KEY: 'change-me-to-a-long-random-string' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],
   ])('refuses to start with a bad %s, in one clear line', async (variable, env) => {
     const dataDir = tempDataDir();
     try {

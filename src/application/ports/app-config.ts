@@ -36,6 +36,8 @@ export interface AppConfigValues {
   maxUploadBytes: number;
   /** Express `trust proxy`: behind a TLS-terminating proxy, cookies become Secure and client addresses real. */
   trustProxy: boolean | number;
+  /** Set: `/metrics` answers only requests with `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 /** Everything the server reads from its environment, validated once at start. Also the DI token. */

@@ -2,10 +2,19 @@ import { applyDecorators } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
 import { MetricsController } from '../metrics';
 import { SESSION_COOKIE } from '../session-token';
-import { ErrorDetail, SESSION_SCHEME } from './api-models';
+import { ApiErrors, ErrorDetail, SESSION_SCHEME } from './api-models';
 
 /** Swagger UI; the document itself is at `/api/docs-json` (and `/api/docs-yaml`). */
 export const API_DOCS_PATH = '/api/docs';
@@ -19,6 +28,8 @@ applyDecorators(
   ApiOperation({ summary: 'Prometheus metrics of this node' }),
   ApiProduces('text/plain'),
   ApiOkResponse({ description: 'The Prometheus text format (version 0.0.4)', schema: { type: 'string' } }),
+  ApiHeader({ name: 'Authorization', required: false, description: '`Bearer <METRICS_TOKEN>`, when the server has one' }),
+  ApiErrors([401, ['unauthorized'], 'METRICS_TOKEN is set and the request does not carry it as a bearer token']),
 )(MetricsController.prototype, 'scrape', Object.getOwnPropertyDescriptor(MetricsController.prototype, 'scrape')!);
 
 const DESCRIPTION = `The REST side of nest-chat. The real-time side (Socket.IO events in both directions) is described

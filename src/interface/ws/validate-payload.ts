@@ -27,7 +27,7 @@ const fieldsOf = (dto: new () => object): ReadonlySet<string> => {
  * The payload as a DTO, or a DomainError('invalid_payload') naming what is wrong. Every DTO field is
  * a scalar, so the payload is checked key by key before anything reads it: unknown keys (also
  * `__proto__`, `constructor`, `toString`), objects and arrays are refused, and no library ever walks
- * untrusted nesting.
+ * untrusted nesting. Strings with U+0000 are refused too.
  */
 export const validatePayload = <T extends object>(dto: new () => T, payload: unknown): T => {
   if (!isPlainObject(payload)) throw new DomainError('invalid_payload', 'Expected an object payload');
@@ -38,6 +38,8 @@ export const validatePayload = <T extends object>(dto: new () => T, payload: unk
     const value = payload[key];
     if (typeof value === 'object' && value !== null)
       throw new DomainError('invalid_payload', `${key}: must be a string, number or boolean`);
+    // No store keeps U+0000 alike (PostgreSQL's jsonb refuses it), and no chat text needs it.
+    if (typeof value === 'string' && value.includes('\u0000')) throw new DomainError('invalid_payload', `${key}: must not contain U+0000`);
     Object.defineProperty(instance, key, { value, enumerable: true, writable: true, configurable: true });
   }
   const errors = validateSync(instance, { forbidUnknownValues: true });
