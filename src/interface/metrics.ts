@@ -16,6 +16,11 @@ export class Metrics {
     help: 'Socket.IO connections open on this node',
     registers: [this.registry],
   });
+  readonly connectionSlots = new Gauge({
+    name: 'chat_connection_slots',
+    help: 'Connections counted against MAX_CONNECTIONS_PER_IP on this node (handshakes in progress included)',
+    registers: [this.registry],
+  });
   readonly eventsAppended = new Counter({
     name: 'chat_events_appended_total',
     help: 'Events this node appended to the log, by type',

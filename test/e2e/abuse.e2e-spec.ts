@@ -1,4 +1,5 @@
 import { eventually } from '../support/eventually';
+import { send } from '../support/raw-http';
 import { connect, type TestSocket } from '../support/socket';
 import { startApp, type TestApp } from '../support/test-app';
 
@@ -97,6 +98,40 @@ describe('abuse', () => {
         await server.close();
       }
     });
+  });
+
+  describe('half-open connections', () => {
+    /** A polling session that connects and closes in one request, while the server is still identifying it. */
+    const connectAndClose = async (url: string): Promise<void> => {
+      const opened = await send(url, 'GET', '/socket.io/?EIO=4&transport=polling');
+      const sid = /"sid":"([^"]+)"/.exec(opened.body)?.[1];
+      if (sid === undefined) throw new Error(`no session: ${opened.status} ${opened.body}`);
+      await send(
+        url,
+        'POST',
+        `/socket.io/?EIO=4&transport=polling&sid=${sid}`,
+        { 'Content-Type': 'text/plain;charset=UTF-8' },
+        '40\u001e1',
+      );
+    };
+
+    const slotsHeld = async (server: TestApp): Promise<number> => {
+      const metrics = (await server.http().get('/metrics').expect(200)).text;
+      return Number(/^chat_connection_slots (\d+)$/m.exec(metrics)?.[1]);
+    };
+
+    it('release every connection slot they took, so the address is never locked out', async () => {
+      const server = await startApp({ MAX_CONNECTIONS_PER_IP: '50' });
+      try {
+        for (let batch = 0; batch < 20; batch++) await Promise.all(Array.from({ length: 50 }, () => connectAndClose(server.url)));
+        await eventually(async () => (await slotsHeld(server)) === 0);
+        const alice = await server.connect();
+        expect(alice.session).toMatchObject({ username: expect.any(String) });
+        expect(await slotsHeld(server)).toBe(1);
+      } finally {
+        await server.close();
+      }
+    }, 60_000);
   });
 
   describe('origins', () => {

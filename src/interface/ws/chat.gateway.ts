@@ -67,10 +67,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.notifier.attach(server);
     server.use((socket, next) => {
       const address = clientAddress(socket, this.config.trustProxy);
-      if (!this.limits.admit(address)) {
+      // Gone before it got here (connected and closed in one request): nothing to admit.
+      if (socket.conn.readyState !== 'open') return next(new Error('transport closed'));
+      if (!this.limits.admit(address, socket.id)) {
         this.logger.warn({ address, outcome: 'rejected', code: 'too_many_connections' }, 'connection refused');
         return next(new Error('too_many_connections'));
       }
+      // The transport can close while the socket is still being identified; Socket.IO then drops the
+      // socket without a disconnect, so the slot is tied to the transport's end as well.
+      socket.conn.once('close', () => this.limits.release(socket.id));
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token = typeof auth?.token === 'string' ? auth.token : tokenFromCookieHeader(socket.handshake.headers.cookie);
       this.identities.identify(token).then(
@@ -79,7 +84,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           next();
         },
         (error: unknown) => {
-          this.limits.release(address, socket.id);
+          this.limits.release(socket.id);
           this.logger.error({ err: error, socketId: socket.id }, 'identification failed');
           next(new Error('unavailable'));
         },
@@ -115,7 +120,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     if (socket.data.identity === undefined) return;
     this.metrics.connectedSockets.dec();
-    this.limits.release(socket.data.address, socket.id);
+    this.limits.release(socket.id);
     if (this.stopping) return;
     const started = performance.now();
     try {

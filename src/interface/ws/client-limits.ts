@@ -3,6 +3,7 @@ import { AppConfig } from '../../application/ports/app-config';
 import { Clock } from '../../application/ports/clock.port';
 import { RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
 import { TokenBuckets } from '../../application/token-buckets';
+import { Metrics } from '../metrics';
 
 /** A client sent too much too fast; `retryAfterMs` says when to try again. */
 export class RateLimitedError extends Error {
@@ -25,12 +26,15 @@ export class ClientLimits implements OnApplicationShutdown {
   private readonly perConnection: TokenBuckets;
   private readonly floods = new Map<string, { count: number; since: number }>();
   private readonly connectionsPerAddress = new Map<string, number>();
+  /** Socket id → the address whose slot it holds: a slot is released once, whichever way the socket ends. */
+  private readonly slots = new Map<string, string>();
   private readonly rules: Record<string, RateRule>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     this.perConnection = new TokenBuckets(() => clock.now().getTime());
     const { messages, joins, privateMessages } = config.rateLimits;
@@ -67,15 +71,22 @@ export class ClientLimits implements OnApplicationShutdown {
     return flood.count > 3 * this.config.rateLimits.messages.burst;
   }
 
-  /** Admits one more connection from `address`, or false when it has too many. */
-  admit(address: string): boolean {
+  /** Admits one more connection from `address` for the socket `connectionId`, or false when it has too many. */
+  admit(address: string, connectionId: string): boolean {
     const open = this.connectionsPerAddress.get(address) ?? 0;
     if (open >= this.config.maxConnectionsPerIp) return false;
     this.connectionsPerAddress.set(address, open + 1);
+    this.slots.set(connectionId, address);
+    this.metrics.connectionSlots.set(this.slots.size);
     return true;
   }
 
-  release(address: string, connectionId: string): void {
+  /** Frees the socket's slot and forgets its buckets; a second call for the same socket does nothing. */
+  release(connectionId: string): void {
+    const address = this.slots.get(connectionId);
+    if (address === undefined) return;
+    this.slots.delete(connectionId);
+    this.metrics.connectionSlots.set(this.slots.size);
     const open = (this.connectionsPerAddress.get(address) ?? 1) - 1;
     if (open <= 0) this.connectionsPerAddress.delete(address);
     else this.connectionsPerAddress.set(address, open);
