@@ -83,10 +83,11 @@ const rate = (env: Env, name: string, fallback: RateRule): RateRule => {
   return { perSecond: Number(match[1]), burst: Number(match[2]) };
 };
 
-const trustProxy = (env: Env): boolean | number => {
+/** How many proxies in front to trust: `true` is one (a TLS terminator), `false` none. */
+const trustProxy = (env: Env): number => {
   const raw = env.TRUST_PROXY?.trim().toLowerCase();
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
+  if (raw === undefined || raw === '' || raw === 'false') return 0;
+  if (raw === 'true') return 1;
   if (/^\d{1,2}$/.test(raw)) return Number(raw);
   throw new ConfigError('TRUST_PROXY', `expected true, false or the number of proxies in front, got "${raw}"`);
 };

@@ -134,6 +134,47 @@ describe('abuse', () => {
     }, 60_000);
   });
 
+  describe('client addresses behind a proxy (TRUST_PROXY=true: one proxy)', () => {
+    const through = (client: string, written = ''): Record<string, string> => ({
+      'x-forwarded-for': written === '' ? client : `${written}, ${client}`,
+    });
+
+    it('counts connections by the address the proxy saw, whatever the client wrote to the left of it', async () => {
+      const server = await startApp({ MAX_CONNECTIONS_PER_IP: '2', TRUST_PROXY: 'true' });
+      try {
+        await connect(server.url, { headers: through('198.51.100.1', '203.0.113.1') });
+        await connect(server.url, { headers: through('198.51.100.1', '203.0.113.2') });
+        await expect(connect(server.url, { headers: through('198.51.100.1', '203.0.113.3') })).rejects.toMatchObject({
+          message: 'too_many_connections',
+        });
+        // Another client behind the same proxy is not locked out by the first one.
+        await expect(connect(server.url, { headers: through('198.51.100.2', '198.51.100.1') })).resolves.toMatchObject({
+          session: expect.any(Object),
+        });
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('limits sign-in attempts by the address the proxy saw, over HTTP too', async () => {
+      const server = await startApp({ TRUST_PROXY: 'true', RATE_LIMIT_SIGN_INS: '0.01,3' });
+      try {
+        const attempt = (name: string, written: string) =>
+          server
+            .http()
+            .post('/api/auth/login')
+            .set(through('198.51.100.1', written))
+            .send({ username: name, password: 'not-the-password' });
+        for (let i = 0; i < 3; i++) await attempt(`nobody${i}`, `203.0.113.${i}`).expect(401);
+        const refused = await attempt('nobody9', '203.0.113.99').expect(429);
+        expect(refused.body).toMatchObject({ error: { code: 'rate_limited' } });
+        await attempt('nobody9', '198.51.100.1').set('x-forwarded-for', '198.51.100.3').expect(401);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe('origins', () => {
     let server: TestApp;
 

@@ -34,8 +34,11 @@ export interface AppConfigValues {
   sessionMaxAgeDays: number;
   /** Largest file a user may upload, in bytes. */
   maxUploadBytes: number;
-  /** Express `trust proxy`: behind a TLS-terminating proxy, cookies become Secure and client addresses real. */
-  trustProxy: boolean | number;
+  /**
+   * How many proxies in front are trusted (0: none). A client's address is the one the outermost
+   * trusted proxy saw, as Express's numeric `trust proxy`; behind TLS, cookies become Secure.
+   */
+  trustProxy: number;
   /** Set: `/metrics` answers only requests with `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
 }

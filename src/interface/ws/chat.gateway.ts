@@ -10,7 +10,7 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import type { Server, Socket } from 'socket.io';
+import type { Server } from 'socket.io';
 import { JoinRoomCommand } from '../../application/commands/join-room.command';
 import { LeaveRoomCommand } from '../../application/commands/leave-room.command';
 import { CloseConnectionCommand } from '../../application/commands/close-connection.command';
@@ -20,6 +20,7 @@ import { SendPrivateMessageCommand } from '../../application/commands/send-priva
 import type { Actor, CommandContext } from '../../application/context';
 import { GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetActiveUsersQuery } from '../../application/queries/users.queries';
+import { clientAddress } from '../client-address';
 import { IdentityService } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import {
@@ -38,13 +39,6 @@ import { ClientLimits } from './client-limits';
 import { SocketIoNotifier } from './socket-io.notifier';
 import { ClientEventPipeline, elapsed, type AckFn, type ChatSocket, type Reply } from './client-event-pipeline';
 import { validatePayload } from './validate-payload';
-
-/** The client's address: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For entry. */
-const clientAddress = (socket: Socket, trustProxy: boolean | number): string => {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  if (trustProxy !== false && typeof forwarded === 'string' && forwarded.length > 0) return forwarded.split(',')[0]!.trim();
-  return socket.handshake.address;
-};
 
 /** Socket.IO events in, commands and queries out. Pushes go through the Notifier. */
 @WebSocketGateway()
@@ -66,7 +60,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   afterInit(server: Server): void {
     this.notifier.attach(server);
     server.use((socket, next) => {
-      const address = clientAddress(socket, this.config.trustProxy);
+      const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.config.trustProxy);
       // Gone before it got here (connected and closed in one request): nothing to admit.
       if (socket.conn.readyState !== 'open') return next(new Error('transport closed'));
       if (!this.limits.admit(address, socket.id)) {
