@@ -10,6 +10,7 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../application/ports/app-config';
 import { isApiDocsPath, setupApiDocs } from './http/api-docs';
 import { PUBLIC_DIR } from './http/page.controller';
+import { tokenFromCookieHeader } from './session-token';
 
 /** Socket.IO with the configured CORS origins, a bounded message size and, in a cluster, the Redis adapter. */
 class ChatIoAdapter extends IoAdapter {
@@ -25,7 +26,7 @@ class ChatIoAdapter extends IoAdapter {
     const origin = this.config.corsOrigins === '*' ? true : this.config.corsOrigins;
     return super.createIOServer(port, {
       ...(options as ServerOptions),
-      cors: { origin, credentials: true },
+      cors: { origin, credentials: this.config.corsOrigins !== '*' },
       // Browsers do not apply CORS to WebSockets, so the handshake checks the Origin itself.
       allowRequest: (req, callback) => callback(null, originAllowed(this.config, req.headers.origin, req.headers.host)),
       maxHttpBufferSize: 1_000_000,
@@ -68,6 +69,48 @@ const originAllowed = (config: AppConfig, origin: string | undefined, host: stri
   }
 };
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The page's own origin, or one CORS_ORIGINS names (never merely allowed by `*`). */
+const trustedOrigin = (config: AppConfig, origin: string, host: string | undefined): boolean => {
+  if (config.corsOrigins !== '*' && config.corsOrigins.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+};
+
+/** The media types a request that changes state may carry: JSON, and multipart for uploads. */
+const acceptedBody = (req: Request): boolean => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+  if (!hasBody) return true;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type === 'multipart/form-data' && req.method === 'POST' && req.path === '/api/files');
+};
+
+/**
+ * State-changing requests come from the page's own origin or a listed one, whatever `*` allows for
+ * reads: a form another site posts (login CSRF) is refused, and so is a request with a session
+ * cookie but no Origin (browsers always send one on such requests). Bodies are JSON (multipart for
+ * uploads), which a cross-site form cannot produce.
+ */
+const guardStateChanges = (config: AppConfig) => (req: Request, res: Response, next: NextFunction) => {
+  if (SAFE_METHODS.has(req.method)) return next();
+  const origin = req.headers.origin;
+  const refuse = (status: number, code: string, message: string): void => {
+    res.status(status).json({ error: { code, message } });
+  };
+  if (origin !== undefined && !trustedOrigin(config, origin, req.headers.host)) {
+    return refuse(403, 'origin_not_allowed', `Origin ${origin} may not change anything here`);
+  }
+  if (origin === undefined && tokenFromCookieHeader(req.headers.cookie) !== undefined) {
+    return refuse(403, 'origin_not_allowed', 'A request with a session cookie must say its Origin');
+  }
+  if (!acceptedBody(req)) return refuse(415, 'unsupported_media_type', 'Send the body as application/json');
+  next();
+};
+
 /** Everything main.ts and the specs both need on top of the module graph. */
 export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOptions['adapter']): void => {
   const config = app.get(AppConfig);
@@ -78,7 +121,9 @@ export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOpti
     if (originAllowed(config, req.headers.origin, req.headers.host)) return next();
     res.status(403).json({ error: { code: 'origin_not_allowed', message: `Origin ${String(req.headers.origin)} is not allowed` } });
   });
-  app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, credentials: true });
+  app.use(guardStateChanges(config));
+  // Credentials only for origins listed by name: `*` lets any site read, never as the user.
+  app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, credentials: config.corsOrigins !== '*' });
   app.disable('x-powered-by');
   const directives = {
     defaultSrc: ["'self'"],

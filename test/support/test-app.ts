@@ -17,7 +17,7 @@ export interface TestApp {
   readonly app: NestExpressApplication;
   readonly url: string;
   readonly dataDir: string;
-  readonly http: () => ReturnType<typeof request>;
+  readonly http: () => ReturnType<typeof request.agent>;
   readonly store: EventStore;
   connect(options?: ConnectOptions): Promise<TestSocket>;
   /** Stops the server; the data directory stays for a restart. Closing again does nothing. */
@@ -52,7 +52,8 @@ export const startApp = async (env: Record<string, string> = {}, dataDir = tempD
     app,
     url,
     dataDir,
-    http: () => request(app.getHttpServer()),
+    // As the page sends them: from its own origin (a spec about other origins sets or unsets it).
+    http: () => request.agent(app.getHttpServer()).set('Origin', url),
     store: app.get(EventStore),
     connect: async (options) => {
       const socket = await connect(url, options);

@@ -37,7 +37,10 @@ by the AsyncAPI 3 document \`docs/asyncapi.yaml\` in the repository.
 
 Errors answer \`{ "error": { "code", "message" } }\` (validation errors also name the \`field\`, rate limits add
 \`retryAfterMs\`). Any request whose \`Origin\` is neither the page's own nor one of \`CORS_ORIGINS\` gets
-403 \`origin_not_allowed\`.
+403 \`origin_not_allowed\`. Requests that change state (\`POST\`) are refused with 403 \`origin_not_allowed\`
+from any origin but the page's own or one \`CORS_ORIGINS\` names (\`*\` only opens reads), and when they carry
+the session cookie without an \`Origin\`; their bodies must be \`application/json\` (\`multipart/form-data\`
+for uploads), else 415 \`unsupported_media_type\`.
 
 Routes that act as a user read the \`${SESSION_COOKIE}\` cookie; without a valid one they start a guest
 session and set the cookie, so the security requirement is optional.`;
