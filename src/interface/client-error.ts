@@ -1,6 +1,6 @@
 import { ConcurrencyError, StoreUnavailableError } from '../application/ports/event-store.port';
+import { RateLimitedError } from '../application/ports/rate-limiter.port';
 import { DomainError } from '../domain/shared/domain-error';
-import { RateLimitedError } from './ws/client-limits';
 
 export interface ClientError {
   readonly code: string;

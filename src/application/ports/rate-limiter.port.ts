@@ -17,3 +17,15 @@ export interface RateDecision {
 export abstract class RateLimiter {
   abstract consume(key: string, rule: RateRule): Promise<RateDecision>;
 }
+
+/** A client sent too much too fast, or the server has too much of it to do; `retryAfterMs` says when to try again. */
+export class RateLimitedError extends Error {
+  readonly code = 'rate_limited';
+
+  constructor(
+    readonly retryAfterMs: number,
+    message = `Too many requests; retry in ${retryAfterMs} ms`,
+  ) {
+    super(message);
+  }
+}

@@ -101,7 +101,11 @@ export class AuthController {
   @ApiErrors(
     [400, ['invalid_payload'], 'A missing, malformed or unexpected field (named in `field`)'],
     [401, ['invalid_credentials'], 'Unknown name or wrong password (the same answer for both)'],
-    [429, ['rate_limited'], 'Too many attempts for this name or address; `Retry-After` header and `retryAfterMs`'],
+    [
+      429,
+      ['rate_limited'],
+      'Too many attempts from this address, or for this name from it (`Retry-After` header and `retryAfterMs`); or too many passwords being checked at once',
+    ],
     UNAVAILABLE,
   )
   async login(
@@ -111,7 +115,9 @@ export class AuthController {
   ): Promise<{ username: string; account: true }> {
     const { username, password } = credentials(body);
     try {
-      for (const key of [`login:name:${normaliseUsername(username)}`, `login:ip:${req.ip ?? 'unknown'}`]) {
+      // Per address, and per name from that address: attempts from elsewhere never lock the owner out.
+      const address = req.ip ?? 'unknown';
+      for (const key of [`login:ip:${address}`, `login:name:${normaliseUsername(username)}:${address}`]) {
         const decision = await this.limiter.consume(key, this.config.rateLimits.signIns);
         if (!decision.allowed) {
           res.setHeader('Retry-After', Math.ceil(decision.retryAfterMs / 1000));

@@ -1,18 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../application/ports/app-config';
 import { Clock } from '../../application/ports/clock.port';
-import { RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
+import { RateLimitedError, RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
 import { TokenBuckets } from '../../application/token-buckets';
 import { Metrics } from '../metrics';
-
-/** A client sent too much too fast; `retryAfterMs` says when to try again. */
-export class RateLimitedError extends Error {
-  readonly code = 'rate_limited';
-
-  constructor(readonly retryAfterMs: number) {
-    super(`Too many requests; retry in ${retryAfterMs} ms`);
-  }
-}
 
 const FLOOD_WINDOW_MS = 10_000;
 

@@ -1,0 +1,71 @@
+import { appsClosedAfterEach, guestCookie } from '../support/test-app';
+
+/** Behind one proxy (TRUST_PROXY=1), so each request can come from an address of the spec's choosing. */
+const from = (address: string): Record<string, string> => ({ 'x-forwarded-for': address });
+
+describe('sign-in and registration under attack', () => {
+  const start = appsClosedAfterEach();
+
+  it('lets the owner sign in while others hammer their name from other addresses', async () => {
+    const server = await start({ TRUST_PROXY: '1', RATE_LIMIT_SIGN_INS: '0.001,3' });
+    await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', await guestCookie(server))
+      .send({ username: 'Victim', password: 'the-right-password' })
+      .expect(201);
+
+    for (const attacker of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push(
+          (
+            await server
+              .http()
+              .post('/api/auth/login')
+              .set(from(attacker))
+              .send({ username: 'Victim', password: `guess-${i}-xxxx` })
+          ).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    }
+
+    const owner = await server
+      .http()
+      .post('/api/auth/login')
+      .set(from('198.51.100.7'))
+      .send({ username: 'Victim', password: 'the-right-password' });
+    expect(owner.status).toBe(200);
+    expect(owner.body).toEqual({ username: 'Victim', account: true });
+  });
+
+  it('answers rate_limited, without hashing, when more passwords arrive at once than it hashes', async () => {
+    const server = await start({ RATE_LIMIT_SIGN_INS: '1000,1000' });
+    const cookies = await Promise.all(Array.from({ length: 40 }, () => guestCookie(server)));
+    const answers = await Promise.all(
+      cookies.map((cookie, i) =>
+        server
+          .http()
+          .post('/api/auth/register')
+          .set('Cookie', cookie)
+          .send({ username: `Crowd${i}`, password: 'a-long-password' }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201).length).toBeGreaterThan(0);
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 201 || status === 429)).toBe(true);
+    for (const answer of refused)
+      expect(answer.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) } });
+    // A refused registration claimed nothing: the name is still free for its owner.
+    const index = answers.findIndex((answer) => answer.status === 429);
+    await server
+      .http()
+      .post('/api/auth/register')
+      .set('Cookie', await guestCookie(server))
+      .send({ username: `Crowd${index}`, password: 'a-long-password' })
+      .expect(201);
+  }, 60_000);
+});
