@@ -139,6 +139,8 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
       privateMessages: rate(env, 'RATE_LIMIT_PRIVATE_MESSAGES', { perSecond: 5, burst: 10 }),
       // Ten tries at once, then one every six seconds, per name and per address.
       signIns: rate(env, 'RATE_LIMIT_SIGN_INS', { perSecond: 1 / 6, burst: 10 }),
+      // Five at once, then ten an hour, per address.
+      registrations: rate(env, 'RATE_LIMIT_REGISTRATIONS', { perSecond: 1 / 360, burst: 5 }),
     },
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
     sessionMaxAgeDays: integer(env, 'SESSION_MAX_AGE_DAYS', 365, 1, 3650),

@@ -68,4 +68,23 @@ describe('sign-in and registration under attack', () => {
       .send({ username: `Crowd${index}`, password: 'a-long-password' })
       .expect(201);
   }, 60_000);
+
+  it('limits registrations per address, so one address cannot squat names by the hundred', async () => {
+    const server = await start({ TRUST_PROXY: '1', RATE_LIMIT_REGISTRATIONS: '0.001,3' });
+    const register = async (name: string, address: string) =>
+      server
+        .http()
+        .post('/api/auth/register')
+        .set(from(address))
+        .set('Cookie', await guestCookie(server))
+        .send({ username: name, password: 'a-long-password' });
+
+    for (const name of ['Squat1', 'Squat2', 'Squat3']) expect((await register(name, '203.0.113.5')).status).toBe(201);
+    const refused = await register('Squat4', '203.0.113.5');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(refused.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) } });
+    // Nothing was claimed by the refused request, and another address registers as usual.
+    expect((await register('Squat4', '198.51.100.9')).status).toBe(201);
+  });
 });

@@ -28,7 +28,13 @@ export interface AppConfigValues {
   /** A node that has not heartbeaten for this long is taken for dead. */
   nodeTimeoutMs: number;
   /** Token buckets per connection and per user, by kind of event. */
-  rateLimits: { readonly messages: RateRule; readonly joins: RateRule; readonly privateMessages: RateRule; readonly signIns: RateRule };
+  rateLimits: {
+    readonly messages: RateRule;
+    readonly joins: RateRule;
+    readonly privateMessages: RateRule;
+    readonly signIns: RateRule;
+    readonly registrations: RateRule;
+  };
   maxConnectionsPerIp: number;
   /** Session tokens and cookies expire this many days after they were issued. */
   sessionMaxAgeDays: number;

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { RegisterAccountCommand, SignInCommand, SignOutCommand } from '../../application/commands/accounts.commands';
 import { AppConfig } from '../../application/ports/app-config';
 import { IdGenerator } from '../../application/ports/id-generator.port';
-import { RateLimiter } from '../../application/ports/rate-limiter.port';
+import { RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
 import { normaliseUsername } from '../../domain/username/username.decider';
 import { toClientError } from '../client-error';
 import { IdentityService } from '../identity.service';
@@ -71,6 +71,11 @@ export class AuthController {
   @ApiErrors(
     [400, ['invalid_payload', 'session_ended'], 'A missing, malformed or unexpected field (named in `field`), or a session that has ended'],
     [409, ['name_taken', 'already_registered'], 'The name belongs to someone else, or this session is already an account'],
+    [
+      429,
+      ['rate_limited'],
+      'Too many registrations from this address (`Retry-After` header and `retryAfterMs`), or too many passwords being checked at once',
+    ],
     UNAVAILABLE,
   )
   async register(
@@ -80,6 +85,12 @@ export class AuthController {
   ): Promise<{ username: string; account: true }> {
     const { username, password } = credentials(body);
     try {
+      await this.take(
+        `register:ip:${req.ip ?? 'unknown'}`,
+        this.config.rateLimits.registrations,
+        res,
+        'Too many registrations from this address; wait a little',
+      );
       const { actor } = await this.sessions.ensure(req, res);
       const account = await this.commandBus.execute(
         new RegisterAccountCommand(actor.userId, username, password, { correlationId: this.ids.id() }),
@@ -118,14 +129,7 @@ export class AuthController {
       // Per address, and per name from that address: attempts from elsewhere never lock the owner out.
       const address = req.ip ?? 'unknown';
       for (const key of [`login:ip:${address}`, `login:name:${normaliseUsername(username)}:${address}`]) {
-        const decision = await this.limiter.consume(key, this.config.rateLimits.signIns);
-        if (!decision.allowed) {
-          res.setHeader('Retry-After', Math.ceil(decision.retryAfterMs / 1000));
-          throw new HttpException(
-            { error: { code: 'rate_limited', message: 'Too many sign-in attempts; wait a little', retryAfterMs: decision.retryAfterMs } },
-            HttpStatus.TOO_MANY_REQUESTS,
-          );
-        }
+        await this.take(key, this.config.rateLimits.signIns, res, 'Too many sign-in attempts; wait a little');
       }
       const actor = await this.commandBus.execute(new SignInCommand(username, password));
       res.cookie(SESSION_COOKIE, this.identities.issue(actor, true).token, sessionCookieOptions(req.secure, this.config.sessionMaxAgeDays));
@@ -133,6 +137,17 @@ export class AuthController {
     } catch (error) {
       throw asHttp(error);
     }
+  }
+
+  /** One token from the bucket `key`, or a 429 `rate_limited` with `Retry-After`. */
+  private async take(key: string, rule: RateRule, res: Response, message: string): Promise<void> {
+    const decision = await this.limiter.consume(key, rule);
+    if (decision.allowed) return;
+    res.setHeader('Retry-After', Math.ceil(decision.retryAfterMs / 1000));
+    throw new HttpException(
+      { error: { code: 'rate_limited', message, retryAfterMs: decision.retryAfterMs } },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 
   /** Ends this token's session and hands out a fresh guest; the old token no longer works anywhere. */
