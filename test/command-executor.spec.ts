@@ -5,6 +5,7 @@ import type { RoomEvent } from '../src/domain/room/room.events';
 import { DomainError } from '../src/domain/shared/domain-error';
 import { loadConfig } from '../src/infrastructure/config';
 import { InMemoryEventStore } from '../src/infrastructure/event-store/in-memory-event-store';
+import { ConfusableNameKey } from '../src/infrastructure/confusable-name-key';
 import { CommandExecutor } from '../src/application/command-executor';
 import { Clock } from '../src/application/ports/clock.port';
 import {
@@ -148,7 +149,7 @@ const running: ProjectionRunner[] = [];
 const setup = async <S extends InMemoryEventStore>(store: S, executorConfig = config) => {
   const notifier = new RecordingNotifier();
   const rooms = new RoomsReadModel(config);
-  const runner = new ProjectionRunner(store, notifier, config, rooms, new UsersReadModel(), new FilesReadModel());
+  const runner = new ProjectionRunner(store, notifier, config, rooms, new UsersReadModel(new ConfusableNameKey()), new FilesReadModel());
   await runner.start();
   running.push(runner);
   const executor = new CommandExecutor(store, new FixedClock(), new SequentialIds(), executorConfig, runner);

@@ -195,7 +195,10 @@ export class Account {
         ui.password.focus();
         return;
       case 'name_taken':
-        this.fieldError('username', `${username} is taken. Pick another name.`);
+        this.fieldError('username', `${username} is taken, or looks like a name that is. Pick another name.`);
+        return;
+      case 'invalid_name':
+        this.fieldError('username', error.message ?? 'Names cannot contain invisible or control characters.');
         return;
       case 'already_registered':
         ui.error.textContent = 'You already have an account. Sign out first to create another.';

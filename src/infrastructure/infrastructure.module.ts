@@ -7,9 +7,11 @@ import { Clock } from '../application/ports/clock.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
 import { NodeRegistry } from '../application/ports/node-registry.port';
+import { NameKey } from '../application/ports/name-key.port';
 import { PasswordHasher } from '../application/ports/password-hasher.port';
 import { RateLimiter } from '../application/ports/rate-limiter.port';
 import { ScryptPasswordHasher } from './scrypt-password-hasher';
+import { ConfusableNameKey } from './confusable-name-key';
 import { TokenSigner } from '../application/ports/token-signer.port';
 import { InMemoryEventStore } from './event-store/in-memory-event-store';
 import { PostgresEventStore } from './event-store/postgres-event-store';
@@ -63,9 +65,10 @@ export class InfrastructureModule {
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
         { provide: PasswordHasher, useClass: ScryptPasswordHasher },
+        { provide: NameKey, useClass: ConfusableNameKey },
         { provide: TokenSigner, useValue: new HmacTokenSigner(config.secretKey) },
       ],
-      exports: [AppConfig, EventStore, BlobStore, NodeRegistry, RateLimiter, PasswordHasher, Clock, IdGenerator, TokenSigner],
+      exports: [AppConfig, EventStore, BlobStore, NodeRegistry, RateLimiter, PasswordHasher, NameKey, Clock, IdGenerator, TokenSigner],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { RoomsReadModel } from '../../src/application/read-models/rooms.read-model';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';
+import { NameKey } from '../../src/application/ports/name-key.port';
 import { AppConfig } from '../../src/application/ports/app-config';
 import { appsClosedAfterEach, tempDataDir } from '../support/test-app';
 
@@ -85,7 +86,7 @@ describe('read models', () => {
 
     const config = server.app.get(AppConfig);
     const rooms = new RoomsReadModel(config);
-    const users = new UsersReadModel();
+    const users = new UsersReadModel(server.app.get(NameKey));
     for (const event of await server.store.readAll(0, 1_000_000)) {
       rooms.apply(event);
       users.apply(event);

@@ -5,6 +5,7 @@ import { CommandExecutor } from '../../src/application/command-executor';
 import { AppConfig } from '../../src/application/ports/app-config';
 import { RoomsReadModel } from '../../src/application/read-models/rooms.read-model';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';
+import { NameKey } from '../../src/application/ports/name-key.port';
 import { DEFAULT_ROOMS } from '../../src/infrastructure/config';
 import { contractViolation, FIELDS, gatewayEvents, isPlainObject, loggedSince, MORE_FIELDS, realProcess, type Answer } from './fuzz';
 import { anyString, anyValue, hugeString, POLLUTION_KEYS } from './fuzz-values';
@@ -274,7 +275,7 @@ export const itEndsClean = (suite: FuzzSuite, reached: (stats: FuzzStats) => voi
 
     await server.app.get(CommandExecutor).drain();
     const rooms = new RoomsReadModel(server.app.get(AppConfig));
-    const users = new UsersReadModel();
+    const users = new UsersReadModel(server.app.get(NameKey));
     for (const event of await server.store.readAll(0, Number.MAX_SAFE_INTEGER)) {
       rooms.apply(event);
       users.apply(event);

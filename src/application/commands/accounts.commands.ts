@@ -1,12 +1,13 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/shared/domain-error';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
-import { usernameDecider, usernameStream } from '../../domain/username/username.decider';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
+import { NameKey } from '../ports/name-key.port';
 import { PasswordHasher } from '../ports/password-hasher.port';
 import { UsersReadModel } from '../read-models/users.read-model';
+import { claimUsername } from './claim-username';
 
 /** A session (a guest, usually) claims a name with a password and becomes an account. */
 export class RegisterAccountCommand extends Command<Actor> {
@@ -27,6 +28,8 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
   constructor(
     private readonly executor: CommandExecutor,
     private readonly hasher: PasswordHasher,
+    private readonly users: UsersReadModel,
+    private readonly names: NameKey,
     config: AppConfig,
   ) {
     this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
@@ -34,12 +37,7 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
 
   async execute({ sessionId, username, password, context }: RegisterAccountCommand): Promise<Actor> {
     const passwordHash = await this.hasher.hash(password);
-    await this.executor.execute(
-      usernameStream(username),
-      usernameDecider,
-      { type: 'ClaimUsername', data: { username, userId: sessionId } },
-      context,
-    );
+    await claimUsername({ executor: this.executor, users: this.users, names: this.names }, username, sessionId, context);
     await this.executor.execute(
       sessionStream(sessionId),
       this.decider,

@@ -1,12 +1,14 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/shared/domain-error';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
-import { guestName, usernameDecider, usernameStream } from '../../domain/username/username.decider';
+import { guestName } from '../../domain/username/username.decider';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
+import { NameKey } from '../ports/name-key.port';
 import { UsersReadModel } from '../read-models/users.read-model';
+import { claimUsername } from './claim-username';
 
 export class StartGuestSessionCommand extends Command<Actor> {
   constructor(readonly context: CommandContext) {
@@ -25,6 +27,7 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
     private readonly executor: CommandExecutor,
     private readonly ids: IdGenerator,
     private readonly users: UsersReadModel,
+    private readonly names: NameKey,
     config: AppConfig,
   ) {
     this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
@@ -46,14 +49,9 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
     for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
       // Four digits while they are plentiful, more once a name collides.
       const username = guestName(this.ids.digits(attempt < 5 ? 4 : 6 + Math.floor(attempt / 5)));
-      if (this.users.isNameClaimed(username)) continue;
+      if (this.users.nameClaimedBy(username) !== undefined) continue;
       try {
-        await this.executor.execute(
-          usernameStream(username),
-          usernameDecider,
-          { type: 'ClaimUsername', data: { username, userId } },
-          context,
-        );
+        await claimUsername({ executor: this.executor, users: this.users, names: this.names }, username, userId, context);
         return username;
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'name_taken')) throw error;

@@ -3,6 +3,7 @@ import { normaliseUsername } from '../../domain/username/username.decider';
 import type { Attachment } from '../../domain/room/room.events';
 import type { PrivateMessageSent } from '../../domain/session/session.events';
 import type { RecordedEvent } from '../ports/event-store.port';
+import { NameKey } from '../ports/name-key.port';
 import type { Projection } from './projection';
 
 export interface PrivateMessageView {
@@ -43,6 +44,7 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `$
 export class UsersReadModel implements Projection {
   private readonly sessions = new Map<string, string>();
   private readonly byName = new Map<string, string>();
+  /** Name key (`NameKey`) → the user who claimed it first, over every claim in the log, whatever stream it is on. */
   private readonly claimed = new Map<string, string>();
   private readonly online = new Map<string, OnlineUser>();
   private readonly onlineByName = new Map<string, string>();
@@ -54,6 +56,8 @@ export class UsersReadModel implements Projection {
   private readonly accounts = new Map<string, { userId: string; username: string; passwordHash: string }>();
   private readonly signedOut = new Map<string, Set<string>>();
   private activeUsersCache: string[] | undefined;
+
+  constructor(private readonly names: NameKey) {}
 
   apply(event: RecordedEvent): void {
     switch (event.type) {
@@ -81,9 +85,12 @@ export class UsersReadModel implements Projection {
         tokens.add(event.data.tokenId);
         return;
       }
-      case 'UsernameClaimed':
-        this.claimed.set(normaliseUsername(event.data.username), event.data.userId);
+      case 'UsernameClaimed': {
+        // Claims older than the skeleton key may share a key; the first one keeps it.
+        const key = this.names.key(event.data.username);
+        if (!this.claimed.has(key)) this.claimed.set(key, event.data.userId);
         return;
+      }
       case 'ConnectionOpened':
         this.connections.set(event.data.connectionId, { userId: event.data.userId, node: event.data.node });
         this.userConnections(event.data.userId).set(event.data.connectionId, event.data.node);
@@ -151,8 +158,9 @@ export class UsersReadModel implements Projection {
     return this.signedOut.get(sessionId)?.has(tokenId) ?? false;
   }
 
-  isNameClaimed(username: string): boolean {
-    return this.claimed.has(normaliseUsername(username));
+  /** The user who claimed this name or a look-alike of it (the same `NameKey`), if anyone did. */
+  nameClaimedBy(username: string): string | undefined {
+    return this.claimed.get(this.names.key(username));
   }
 
   /** De-duplicated online usernames, in the order they came online. */

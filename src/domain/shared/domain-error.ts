@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'message_too_long'
   | 'user_not_found'
   | 'name_taken'
+  | 'invalid_name'
   | 'session_ended'
   | 'message_not_found'
   | 'forbidden'

@@ -1,6 +1,7 @@
 import { specFor } from '../../../test/support/decider-spec';
 import {
   guestName,
+  invisibleCharacterIn,
   normaliseUsername,
   usernameDecider,
   usernameStream,
@@ -33,16 +34,37 @@ describe('username decider', () => {
       given(claimed).when(claimUsername('u-bob')).thenFailsWith('name_taken');
     });
 
-    it('refuses a look-alike spelling to anyone else, since it lands on the same stream', () => {
-      expect(usernameStream('ｇｕｅｓｔ１')).toBe(usernameStream('Guest1'));
+    it('refuses a look-alike spelling to anyone else, since it lands on the same stream (the key is the same)', () => {
       given(claimed).when(claimUsername('u-bob', 'ｇｕｅｓｔ１')).thenFailsWith('name_taken');
+    });
+  });
+
+  describe('invisible and control characters', () => {
+    it.each([
+      ['a Hangul filler', 'alice\u3164'],
+      ['a zero-width space', 'al\u200Bice'],
+      ['a byte order mark', '\uFEFFalice'],
+      ['a soft hyphen', 'ali\u00ADce'],
+      ['a variation selector', 'alice\uFE0F'],
+      ['a bidi override', '\u202Eecila'],
+      ['a bidi isolate', 'alice\u2066'],
+      ['a control character', 'alice\u0007'],
+      ['a line separator', 'alice\u2028'],
+    ])('refuses a name with %s', (_, username) => {
+      given([]).when(claimUsername('u-bob', username)).thenFailsWith('invalid_name');
+      expect(invisibleCharacterIn(username)).toMatch(/invisible or control characters \(U\+[0-9A-F]{4}\)/);
+    });
+
+    it('accepts letters of any script, digits and accents', () => {
+      for (const username of ['alice', 'Zoë', 'Zoe\u0308', 'Ζωή', 'Алиса', '李小龍', 'Guest1234', 'ａｌｉｃｅ', 'a.b-c_d'])
+        expect(invisibleCharacterIn(username)).toBeUndefined();
     });
   });
 
   describe('name normalisation', () => {
     it('compares names case-insensitively', () => {
       expect(normaliseUsername('GuEsT1')).toBe('guest1');
-      expect(usernameStream('ALICE')).toBe(usernameStream('alice'));
+      expect(normaliseUsername('ALICE')).toBe(normaliseUsername('alice'));
     });
 
     it('folds compatibility look-alikes (NFKC)', () => {
@@ -51,11 +73,11 @@ describe('username decider', () => {
     });
 
     it('keeps different names apart', () => {
-      expect(usernameStream('guest1')).not.toBe(usernameStream('guest2'));
+      expect(normaliseUsername('guest1')).not.toBe(normaliseUsername('guest2'));
     });
 
-    it('names the stream after the normalised name', () => {
-      expect(usernameStream('Ｇｕｅｓｔ１')).toBe('username-guest1');
+    it('names the lock stream after the name key', () => {
+      expect(usernameStream('guestl')).toBe('username-guestl');
     });
   });
 

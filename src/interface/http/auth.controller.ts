@@ -6,7 +6,7 @@ import { RegisterAccountCommand, SignInCommand, SignOutCommand } from '../../app
 import { AppConfig } from '../../application/ports/app-config';
 import { IdGenerator } from '../../application/ports/id-generator.port';
 import { RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
-import { normaliseUsername } from '../../domain/username/username.decider';
+import { invisibleCharacterIn, normaliseUsername } from '../../domain/username/username.decider';
 import { toClientError } from '../client-error';
 import { IdentityService } from '../identity.service';
 import { SESSION_COOKIE, sessionCookieOptions, tokenFromCookieHeader } from '../session-token';
@@ -20,12 +20,15 @@ type Credentials = { username: string; password: string };
 const fieldError = (field: string, message: string): HttpException =>
   new HttpException({ error: { code: 'invalid_payload', field, message } }, HttpStatus.BAD_REQUEST);
 
-const credentials = (body: unknown): Credentials => {
+const credentials = (body: unknown, newName = false): Credentials => {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw fieldError('body', 'Expected a JSON object {username, password}');
   const { username, password, ...rest } = body as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
   if (extra !== undefined) throw fieldError(extra, `Unexpected field "${extra}"`);
+  // A name being chosen: invisible characters are named as such, before the general shape rule.
+  const invisible = newName && typeof username === 'string' ? invisibleCharacterIn(username) : undefined;
+  if (invisible !== undefined) throw new HttpException({ error: { code: 'invalid_name', message: invisible } }, HttpStatus.BAD_REQUEST);
   if (typeof username !== 'string' || !USERNAME.test(username)) {
     throw fieldError('username', 'username must be 3 to 32 letters, digits, "_", "." or "-"');
   }
@@ -69,8 +72,16 @@ export class AuthController {
   @ApiBody({ type: CredentialsBody, description: 'Exactly these two fields' })
   @ApiCreatedResponse({ type: AccountAnswer, headers: SET_COOKIE })
   @ApiErrors(
-    [400, ['invalid_payload', 'session_ended'], 'A missing, malformed or unexpected field (named in `field`), or a session that has ended'],
-    [409, ['name_taken', 'already_registered'], 'The name belongs to someone else, or this session is already an account'],
+    [
+      400,
+      ['invalid_payload', 'invalid_name', 'session_ended'],
+      'A missing, malformed or unexpected field (named in `field`), a name with an invisible or control character, or a session that has ended',
+    ],
+    [
+      409,
+      ['name_taken', 'already_registered'],
+      'The name, or a look-alike of it, belongs to someone else (names compare by their confusable skeleton), or this session is already an account',
+    ],
     [
       429,
       ['rate_limited'],
@@ -83,7 +94,7 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ username: string; account: true }> {
-    const { username, password } = credentials(body);
+    const { username, password } = credentials(body, true);
     try {
       await this.take(
         `register:ip:${req.ip ?? 'unknown'}`,

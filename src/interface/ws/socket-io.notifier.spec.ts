@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import type { RoomsReadModel } from '../../application/read-models/rooms.read-model';
 import { UsersReadModel } from '../../application/read-models/users.read-model';
+import { ConfusableNameKey } from '../../infrastructure/confusable-name-key';
 import type { DomainEvent } from '../../domain/events';
 import type { Metrics } from '../metrics';
 import { SocketIoNotifier } from './socket-io.notifier';
@@ -35,7 +36,7 @@ describe('SocketIoNotifier presence', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    users = new UsersReadModel();
+    users = new UsersReadModel(new ConfusableNameKey());
     emits = [];
     const server = {
       to: (room: string) => ({ emit: (event: string, payload: unknown) => emits.push({ room, event, payload }) }),

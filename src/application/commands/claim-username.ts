@@ -1,0 +1,33 @@
+import { DomainError } from '../../domain/shared/domain-error';
+import { checkUsernameCharacters, usernameDecider, usernameStream } from '../../domain/username/username.decider';
+import type { CommandContext } from '../context';
+import type { CommandExecutor } from '../command-executor';
+import type { NameKey } from '../ports/name-key.port';
+import type { UsersReadModel } from '../read-models/users.read-model';
+
+/**
+ * Claims a name for a user, or fails with `name_taken` when the name or a look-alike of it (the same `NameKey`)
+ * is someone else's, or `invalid_name` when it has an invisible or control character.
+ *
+ * Two checks, for two kinds of earlier claim. Every claim since names compare by their skeleton is on
+ * `username-<key>`, and that stream is the lock: two racing claims of look-alikes meet on it, on any node.
+ * Claims from before sit on `username-<NFKC-lowercased name>` and are all in the log already, so the read
+ * model (rebuilt from the whole log at start, indexed by key) knows them: a name whose key one of them has
+ * is refused before the lock is tried.
+ */
+export const claimUsername = async (
+  deps: { executor: CommandExecutor; users: UsersReadModel; names: NameKey },
+  username: string,
+  userId: string,
+  context: CommandContext,
+): Promise<void> => {
+  checkUsernameCharacters(username);
+  const owner = deps.users.nameClaimedBy(username);
+  if (owner !== undefined && owner !== userId) throw new DomainError('name_taken', `${username} is taken, or looks like a name that is`);
+  await deps.executor.execute(
+    usernameStream(deps.names.key(username)),
+    usernameDecider,
+    { type: 'ClaimUsername', data: { username, userId } },
+    context,
+  );
+};
