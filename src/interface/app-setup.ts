@@ -11,6 +11,7 @@ import { AppConfig } from '../application/ports/app-config';
 import { isApiDocsPath, setupApiDocs } from './http/api-docs';
 import { PUBLIC_DIR } from './http/page.controller';
 import { tokenFromCookieHeader } from './session-token';
+import { maxFrameBytes } from './ws/frame-limit';
 
 /** Socket.IO with the configured CORS origins, a bounded message size and, in a cluster, the Redis adapter. */
 class ChatIoAdapter extends IoAdapter {
@@ -29,7 +30,7 @@ class ChatIoAdapter extends IoAdapter {
       cors: { origin, credentials: this.config.corsOrigins !== '*' },
       // Browsers do not apply CORS to WebSockets, so the handshake checks the Origin itself.
       allowRequest: (req, callback) => callback(null, originAllowed(this.config, req.headers.origin, req.headers.host)),
-      maxHttpBufferSize: 1_000_000,
+      maxHttpBufferSize: maxFrameBytes(this.config.maxMessageLength),
       ...(this.adapter !== undefined ? { adapter: this.adapter } : {}),
     });
   }
