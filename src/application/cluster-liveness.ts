@@ -19,7 +19,7 @@ export class ClusterLiveness {
   private readonly logger = new Logger(ClusterLiveness.name);
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
-  /** When this node last saw each node's heartbeat; as many entries as there are nodes. */
+  /** When (on this node's clock) each node last heartbeated, as far as this node saw; as many entries as there are nodes. */
   private readonly lastSeen = new Map<string, number>();
   /** Since when the registry has answered without a break; unset while it does not. */
   private reachableSince: number | undefined;
@@ -70,8 +70,8 @@ export class ClusterLiveness {
   }
 
   /**
-   * A node is dead once the registry has answered for a whole NODE_TIMEOUT_MS and this node has not
-   * seen its heartbeat for as long. So a node that just started, a Redis outage, or a Redis that came
+   * A node is dead once the registry has answered for a whole NODE_TIMEOUT_MS and the node's last
+   * heartbeat this node saw is as old. So a node that just started, a Redis outage, or a Redis that came
    * back without its keys takes no live node for dead: live nodes heartbeat again well within it.
    */
   private async sweep(): Promise<void> {
@@ -79,7 +79,11 @@ export class ClusterLiveness {
     this.sweeping = true;
     try {
       const now = this.now();
-      for (const node of await this.registry.aliveNodes()) this.lastSeen.set(node, now);
+      // When the heartbeat was written, not when it was read: a key read just before it expires is a
+      // whole NODE_TIMEOUT_MS old, and its node is dead at the next sweep, not one more timeout later.
+      for (const [node, age] of await this.registry.aliveNodes()) {
+        this.lastSeen.set(node, Math.max(this.lastSeen.get(node) ?? 0, now - age));
+      }
       const settled = this.reachableSince !== undefined && now - this.reachableSince >= this.config.nodeTimeoutMs;
       const isAlive = (node: string): boolean =>
         node === this.config.nodeId ||

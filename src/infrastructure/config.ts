@@ -132,7 +132,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     pretty: env.NODE_ENV === 'development',
     redisUrl: redisUrl(env),
     clusterName: clusterName(env),
-    nodeTimeoutMs: integer(env, 'NODE_TIMEOUT_MS', 10_000, 1_000, 600_000),
+    nodeTimeoutMs: integer(env, 'NODE_TIMEOUT_MS', 6000, 1_000, 600_000),
     rateLimits: {
       messages: rate(env, 'RATE_LIMIT_MESSAGES', { perSecond: 5, burst: 10 }),
       joins: rate(env, 'RATE_LIMIT_JOINS', { perSecond: 2, burst: 10 }),

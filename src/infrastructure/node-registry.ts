@@ -15,8 +15,8 @@ export class LocalNodeRegistry extends NodeRegistry {
     return Promise.resolve();
   }
 
-  aliveNodes(): Promise<ReadonlySet<string>> {
-    return Promise.resolve(new Set(this.alive));
+  aliveNodes(): Promise<ReadonlyMap<string, number>> {
+    return Promise.resolve(new Map([...this.alive].map((node) => [node, 0])));
   }
 
   leave(node: string): Promise<void> {
@@ -30,7 +30,10 @@ export class LocalNodeRegistry extends NodeRegistry {
   }
 }
 
-/** A key per node with a time-to-live, refreshed by every heartbeat: `<cluster>:node:<id>`. */
+/**
+ * A key per node with a time-to-live, refreshed by every heartbeat: `<cluster>:node:<id>`. A
+ * heartbeat's age is read from the key's remaining time-to-live, so it needs no clock shared by nodes.
+ */
 export class RedisNodeRegistry extends NodeRegistry {
   readonly shared = true;
 
@@ -47,15 +50,22 @@ export class RedisNodeRegistry extends NodeRegistry {
     await this.redis.set(this.key(node), Date.now().toString(), 'PX', this.timeoutMs);
   }
 
-  async aliveNodes(): Promise<ReadonlySet<string>> {
-    const alive = new Set<string>();
+  async aliveNodes(): Promise<ReadonlyMap<string, number>> {
+    const found: string[] = [];
     const prefix = this.key('');
     let cursor = '0';
     do {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
-      for (const key of keys) alive.add(key.slice(prefix.length));
+      found.push(...keys);
       cursor = next;
     } while (cursor !== '0');
+    const alive = new Map<string, number>();
+    const ttls = await Promise.all(found.map((key) => this.redis.pttl(key)));
+    found.forEach((key, i) => {
+      const ttl = ttls[i] ?? -2;
+      // -2: expired since the scan; -1: no time-to-live (set by hand), taken as just now.
+      if (ttl !== -2) alive.set(key.slice(prefix.length), ttl < 0 ? 0 : Math.max(0, this.timeoutMs - ttl));
+    });
     return alive;
   }
 

@@ -11,13 +11,19 @@ import { AppConfig } from '../application/ports/app-config';
 import { isApiDocsPath, setupApiDocs } from './http/api-docs';
 import { PUBLIC_DIR } from './http/page.controller';
 import { tokenFromCookieHeader } from './session-token';
+import { ClientEventPipeline, type ChatSocket } from './ws/client-event-pipeline';
+import { maxFrameBytes } from './ws/frame-limit';
 
 /** Socket.IO with the configured CORS origins, a bounded message size and, in a cluster, the Redis adapter. */
 class ChatIoAdapter extends IoAdapter {
+  /** Sockets whose events no gateway handles are already watched (each gateway binds its handlers separately). */
+  private readonly watched = new WeakSet<Socket>();
+
   constructor(
     app: INestApplication,
     private readonly config: AppConfig,
     private readonly adapter: ServerOptions['adapter'] | undefined,
+    private readonly pipeline: ClientEventPipeline,
   ) {
     super(app);
   }
@@ -29,7 +35,7 @@ class ChatIoAdapter extends IoAdapter {
       cors: { origin, credentials: this.config.corsOrigins !== '*' },
       // Browsers do not apply CORS to WebSockets, so the handshake checks the Origin itself.
       allowRequest: (req, callback) => callback(null, originAllowed(this.config, req.headers.origin, req.headers.host)),
-      maxHttpBufferSize: 1_000_000,
+      maxHttpBufferSize: maxFrameBytes(this.config.maxMessageLength),
       ...(this.adapter !== undefined ? { adapter: this.adapter } : {}),
     });
   }
@@ -52,6 +58,18 @@ class ChatIoAdapter extends IoAdapter {
           .catch((error: unknown) => this.logger.error(error));
       });
     }
+    if (this.watched.has(socket)) return;
+    this.watched.add(socket);
+    // Every event reaches onAny first; one without a listener is unknown, and never free.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (socket.listeners(event as string).length > 0) return;
+      const ack = args.at(-1);
+      void this.pipeline.unknownEvent(
+        socket as ChatSocket,
+        String(event),
+        typeof ack === 'function' ? (ack as (response: unknown) => void) : undefined,
+      );
+    });
   }
 }
 
@@ -115,7 +133,7 @@ const guardStateChanges = (config: AppConfig) => (req: Request, res: Response, n
 export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOptions['adapter']): void => {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config, ioAdapter));
+  app.useWebSocketAdapter(new ChatIoAdapter(app, config, ioAdapter, app.get(ClientEventPipeline)));
   app.set('trust proxy', config.trustProxy);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (originAllowed(config, req.headers.origin, req.headers.host)) return next();

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { Cluster, eventually, type Node } from './support/cluster';
+import { Cluster, eventually, PRODUCT_TIMINGS, type Node } from './support/cluster';
 
 type Users = { users: string[] };
 type Message = { id: string; seq: number; msg: string; username: string };
@@ -114,9 +114,21 @@ describe('several nodes on PostgreSQL and Redis', () => {
     const history = await dave.next<{ messages: Message[] }>('history');
     expect(history.messages.map((m) => m.msg)).toContain('across nodes');
   });
+});
 
-  it('removes the users of a killed node within 20 seconds, with the facts in the log', async () => {
-    const doomed = await cluster.startNode();
+describe('a node killed outright, with the default timings', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = await Cluster.create(PRODUCT_TIMINGS);
+  });
+
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('removes its users within 15 seconds, with the facts in the log', async () => {
+    const [a, b, doomed] = (await cluster.start(3)) as [Node, Node, Node];
     const watcher = await a.connect();
     await watcher.ask('join', { room: 'The Nerd Nook' });
     const ghost = await doomed.connect();
@@ -125,9 +137,15 @@ describe('several nodes on PostgreSQL and Redis', () => {
 
     const killedAt = Date.now();
     await cluster.kill(doomed);
-    await watcher.next<Users>('active_users', (p) => !p.users.includes(ghost.username), 20_000);
-    await watcher.next('status', (s) => s.msg === `${ghost.username} has left the room.`, 20_000);
-    expect(Date.now() - killedAt).toBeLessThan(20_000);
+    // Waits longer than the bound, so a slow run prints what it measured.
+    await watcher.next<Users>('active_users', (p) => !p.users.includes(ghost.username), 25_000);
+    const gone = Date.now() - killedAt;
+    await watcher.next('status', (s) => s.msg === `${ghost.username} has left the room.`, 25_000);
+    const left = Date.now() - killedAt;
+    // eslint-disable-next-line no-console
+    console.log(`a killed node's user: out of active_users after ${gone} ms, left the room after ${left} ms (default timings)`);
+    expect(gone).toBeLessThanOrEqual(15_000);
+    expect(left).toBeLessThanOrEqual(15_000);
 
     const db = new Client({ connectionString: cluster.eventStoreUrl });
     await db.connect();

@@ -77,6 +77,33 @@ describe('abuse', () => {
     });
   });
 
+  describe('unknown events (real limits)', () => {
+    let server: TestApp;
+
+    beforeAll(async () => {
+      server = await startApp(REAL_LIMITS);
+    });
+
+    afterAll(async () => {
+      await server.close();
+    });
+
+    it('limits a socket that floods unknown events, and disconnects it if it keeps on', async () => {
+      const flooder = await server.connect();
+      const bystander = await server.connect();
+      const disconnected = new Promise<string>((resolve) => flooder.raw.once('disconnect', resolve));
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still connected after 5 s'), 5000).unref());
+      for (let i = 0; i < 1000; i++) flooder.raw.emit('drop_tables', { table: 'events' });
+      await expect(Promise.race([disconnected, timeout])).resolves.toBe('io server disconnect');
+      await expect(flooder.next('error', (e) => e.code === 'rate_limited')).resolves.toMatchObject({
+        event: 'drop_tables',
+        retryAfterMs: expect.any(Number),
+      });
+      await bystander.ask('join', { room: 'General' });
+      await expect(bystander.ask('message', { room: 'General', msg: 'unaffected' })).resolves.toMatchObject({ ok: true });
+    }, 15_000);
+  });
+
   describe('connections per address', () => {
     it('refuses connections beyond MAX_CONNECTIONS_PER_IP and admits again once one closes', async () => {
       const server = await startApp({ MAX_CONNECTIONS_PER_IP: '3' });

@@ -1,4 +1,6 @@
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '../../src/domain/shared/message-text';
+import { maxFrameBytes } from '../../src/interface/ws/frame-limit';
 import { expectRefusedUnchanged } from '../support/fuzz';
 import type { TestSocket } from '../support/socket';
 import { appsClosedAfterEach, removeDataDir, startApp, type TestApp } from '../support/test-app';
@@ -6,6 +8,8 @@ import { appsClosedAfterEach, removeDataDir, startApp, type TestApp } from '../s
 /** Parsed from JSON, so `__proto__` is an own key as it would be off the wire. */
 const polluted = (): Record<string, unknown> =>
   JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}') as Record<string, unknown>;
+
+const HUGE_FIELD = Math.floor(maxFrameBytes(DEFAULT_MAX_MESSAGE_LENGTH) / 4);
 
 /** Payloads no event accepts: wrong shapes, wrong types, extra fields, oversized values. */
 const garbage: [string, unknown[]][] = [
@@ -21,7 +25,8 @@ const garbage: [string, unknown[]][] = [
   ['a nested object where a string belongs', [{ room: { $ne: null }, msg: { text: 'hi' }, target: ['x'] }]],
   ['numbers where strings belong', [{ room: 1, msg: 2, target: 3 }]],
   ['null fields', [{ room: null, msg: null, target: null }]],
-  ['a huge string field', [{ room: 'G'.repeat(200_000), msg: 'hi', target: 'T'.repeat(200_000) }]],
+  // Far beyond the fields' caps, within the frame limit (beyond it the connection closes: `frames beyond the size limit`).
+  ['a huge string field', [{ room: 'G'.repeat(HUGE_FIELD), msg: 'hi', target: 'T'.repeat(HUGE_FIELD) }]],
   ['binary', [Buffer.from([1, 2, 3])]],
 ];
 
@@ -150,5 +155,61 @@ describe('frames beyond the size limit', () => {
     await expect(bystander.ask('message', { room: 'General', msg: 'unaffected' })).resolves.toMatchObject({ ok: true });
     const page = await server.http().get('/api/rooms/General/messages').expect(200);
     expect(page.body.messages.map((m: { msg: string }) => m.msg)).toEqual(['unaffected']);
+  });
+
+  /** A socket on WebSocket only that has joined General, to write frames of its own making. */
+  const rawMember = async (server: TestApp): Promise<Socket> => {
+    const raw = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    await new Promise((resolve) => raw.once('session', resolve));
+    await raw.emitWithAck('join', { room: 'General' });
+    return raw;
+  };
+  /** Sends `data` as one Engine.IO message frame ("4" + data), exactly as written, no acknowledgement. */
+  const sendFrame = (raw: Socket, data: string): void => {
+    raw.io.engine.write(data);
+  };
+  /** A `message` event whose frame is exactly `bytes` long, its text made of "x". */
+  const frameOf = (bytes: number): string => {
+    const bare = `2["message",{"room":"General","msg":""}]`;
+    return bare.replace('"msg":""', `"msg":"${'x'.repeat(bytes - 1 - Buffer.byteLength(bare))}"`);
+  };
+  const escaped = (text: string): string => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+
+  it('carries a maximal valid message: MAX_MESSAGE_LENGTH characters in the widest encoding, every other field at its longest', async () => {
+    const server = await startOwnApp();
+    const raw = await rawMember(server);
+    const limit = maxFrameBytes(DEFAULT_MAX_MESSAGE_LENGTH);
+    // Every character escaped: an emoji as two \\uXXXX escapes (12 bytes), each name character as one (6 bytes).
+    const emoji = '\\ud83d\\ude00'.repeat(DEFAULT_MAX_MESSAGE_LENGTH);
+    const clientId = 'c'.repeat(100);
+    const data = `2["message",{"room":"${escaped('General')}","msg":"${emoji}","type":"${escaped('message')}","clientId":"${escaped(clientId)}"}]`;
+    // The limit fits it, with headroom, and not much more: an oversized frame is refused early.
+    expect(1 + Buffer.byteLength(data)).toBeLessThanOrEqual(limit);
+    expect(limit).toBeLessThan(1.25 * (1 + Buffer.byteLength(data)));
+    const received = new Promise<{ msg: string; clientId?: string }>((resolve) => raw.on('message', resolve));
+    const refused = new Promise<unknown>((resolve) => raw.on('error', resolve));
+    sendFrame(raw, data);
+    const outcome = await Promise.race([received, refused]);
+    expect(outcome).toMatchObject({ msg: '😀'.repeat(DEFAULT_MAX_MESSAGE_LENGTH), clientId });
+    expect(raw.connected).toBe(true);
+    raw.close();
+  });
+
+  it('refuses a frame one byte over the limit computed from the configuration, and answers one at the limit', async () => {
+    const server = await startOwnApp();
+    const limit = maxFrameBytes(DEFAULT_MAX_MESSAGE_LENGTH);
+    const atLimit = await rawMember(server);
+    const answered = new Promise<unknown>((resolve) => atLimit.once('error', resolve));
+    sendFrame(atLimit, frameOf(limit));
+    await expect(answered).resolves.toMatchObject({ code: 'message_too_long', event: 'message' });
+    expect(atLimit.connected).toBe(true);
+    atLimit.close();
+
+    const overLimit = await rawMember(server);
+    const closed = new Promise<string>((resolve) => overLimit.once('disconnect', resolve));
+    sendFrame(overLimit, frameOf(limit + 1));
+    await expect(closed).resolves.toBe('transport close');
+    const page = await server.http().get('/api/rooms/General/messages').expect(200);
+    expect(page.body.messages).toEqual([]);
   });
 });

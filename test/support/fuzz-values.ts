@@ -76,7 +76,7 @@ export const anyString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.array(fc.constantFrom(...EDGE_STRINGS), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')) },
 );
 
-/** Long strings: around MAX_MESSAGE_LENGTH (2000), the DTO caps (100, 100 000) and far beyond; all under 1 MB. */
+/** Long strings: around MAX_MESSAGE_LENGTH (2000), the DTO caps (100, 100 000) and far beyond (those over MAX_FRAME are not sent). */
 export const hugeString: fc.Arbitrary<string> = fc
   .tuple(
     fc.constantFrom(99, 100, 101, 1999, 2000, 2001, 4000, 99_999, 100_000, 100_001, 300_000),

@@ -1,6 +1,8 @@
 import { ModulesContainer } from '@nestjs/core';
 import * as fc from 'fast-check';
 import { runInThisContext } from 'node:vm';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '../../src/domain/shared/message-text';
+import { maxFrameBytes } from '../../src/interface/ws/frame-limit';
 import type { TestSocket } from './socket';
 import type { TestApp } from './test-app';
 
@@ -151,8 +153,8 @@ export const wireSize = (args: unknown[]): number | undefined => {
 /** socket.io-client's timeout error, as opposed to its failing to encode the arguments. */
 export const isTimeout = (error: unknown): boolean => /timed out/.test((error as Error).message);
 
-/** Stays well under Socket.IO's maxHttpBufferSize (1 MB), which closes the connection (test/e2e/malformed-payloads.e2e-spec.ts). */
-export const MAX_FRAME = 900_000;
+/** Stays well under Socket.IO's maxHttpBufferSize, which closes the connection (test/e2e/malformed-payloads.e2e-spec.ts). */
+export const MAX_FRAME = Math.floor(0.9 * maxFrameBytes(DEFAULT_MAX_MESSAGE_LENGTH));
 
 /** Asks `event` with `args` and expects it refused with invalid_payload (its message matching `message`), storing nothing. */
 export const expectRefusedUnchanged = async (

@@ -8,7 +8,8 @@ export abstract class NodeRegistry {
 
   /** Marks `node` alive for the registry's time-out from now. */
   abstract heartbeat(node: string): Promise<void>;
-  abstract aliveNodes(): Promise<ReadonlySet<string>>;
+  /** The nodes whose heartbeat has not timed out, each with how long ago (ms) it last heartbeated. */
+  abstract aliveNodes(): Promise<ReadonlyMap<string, number>>;
   /** Takes `node` out at once (a clean stop), so others need not wait for the time-out. */
   abstract leave(node: string): Promise<void>;
   abstract close(): Promise<void>;

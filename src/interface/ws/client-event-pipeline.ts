@@ -7,7 +7,7 @@ import { GetUsernameQuery } from '../../application/queries/users.queries';
 import { toClientError } from '../client-error';
 import type { Identity } from '../identity.service';
 import { Metrics } from '../metrics';
-import { ClientLimits } from './client-limits';
+import { ClientLimits, UNKNOWN_EVENT } from './client-limits';
 
 export type AckFn = ((response: unknown) => void) | undefined;
 export type Reply = { result: Record<string, unknown>; log?: Record<string, unknown> };
@@ -49,12 +49,36 @@ export class ClientEventPipeline {
       const line = { event, ...this.who(socket), outcome: 'rejected', code: rejection.code, ms, correlationId: context.correlationId };
       if (internal) this.logger.error({ ...line, err: error }, `${event} failed`);
       else this.logger.warn({ ...line, reason: rejection.message }, `${event} rejected`);
-      if (typeof ack === 'function') ack({ ok: false, error: rejection });
-      else socket.emit('error', { ...rejection, event });
-      if (rejection.code === 'rate_limited' && this.limits.floodedBy(socket.id)) {
-        this.logger.warn({ ...this.who(socket), outcome: 'disconnected', code: 'flooding' }, 'flooding socket disconnected');
-        socket.disconnect(true);
-      }
+      this.refuse(socket, event, ack, rejection);
+    }
+  }
+
+  /**
+   * An event no gateway handles: ignored, but it draws on a bucket of its own, so a socket flooding
+   * such events is refused with rate_limited and, if it keeps on, disconnected like any flooder.
+   */
+  async unknownEvent(socket: ChatSocket, event: string, ack: AckFn): Promise<void> {
+    if (socket.data.identity === undefined) return;
+    try {
+      await this.limits.check(socket.id, socket.data.identity.actor.userId, UNKNOWN_EVENT);
+    } catch (error) {
+      const { internal, ...rejection } = toClientError(error);
+      // Not the event's name as a label: a client could make up any number of them.
+      this.metrics.rejections.inc({ code: rejection.code });
+      const line = { event: UNKNOWN_EVENT, ...this.who(socket), outcome: 'rejected', code: rejection.code };
+      if (internal) this.logger.error({ ...line, err: error }, 'unknown event failed');
+      else this.logger.warn({ ...line, reason: rejection.message }, 'unknown event rejected');
+      this.refuse(socket, event.slice(0, 100), ack, rejection);
+    }
+  }
+
+  /** Answers a refusal (the ack, or an `error` event without one), and disconnects a socket that keeps flooding. */
+  private refuse(socket: ChatSocket, event: string, ack: AckFn, rejection: { code: string }): void {
+    if (typeof ack === 'function') ack({ ok: false, error: rejection });
+    else socket.emit('error', { ...rejection, event });
+    if (rejection.code === 'rate_limited' && this.limits.floodedBy(socket.id)) {
+      this.logger.warn({ ...this.who(socket), outcome: 'disconnected', code: 'flooding' }, 'flooding socket disconnected');
+      socket.disconnect(true);
     }
   }
 

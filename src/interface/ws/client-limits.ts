@@ -7,6 +7,9 @@ import { Metrics } from '../metrics';
 
 const FLOOD_WINDOW_MS = 10_000;
 
+/** The bucket every event no gateway handles draws from (parsed, then ignored, but never free). */
+export const UNKNOWN_EVENT = '(unknown event)';
+
 /**
  * The limits every client event and connection passes (not a Nest guard: the client-event pipeline
  * calls it). Token buckets per connection (here) and per user (the RateLimiter port, shared by the cluster),
@@ -39,6 +42,7 @@ export class ClientLimits implements OnApplicationShutdown {
       leave: joins,
       // Typing updates come with keystrokes; the client throttles, this only stops floods.
       typing: { perSecond: Math.max(4, messages.perSecond), burst: Math.max(20, messages.burst) },
+      [UNKNOWN_EVENT]: messages,
     };
   }
 

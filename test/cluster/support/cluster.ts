@@ -17,6 +17,12 @@ const pgUrl = (database: string): string => {
   return url.toString();
 };
 
+/** Leaves every timing variable to the product's default (spawnServer leaves out a variable set to undefined). */
+export const PRODUCT_TIMINGS: Readonly<Record<string, undefined>> = {
+  PRESENCE_GRACE_MS: undefined,
+  NODE_TIMEOUT_MS: undefined,
+};
+
 export interface Node {
   readonly name: string;
   readonly url: string;
@@ -38,10 +44,11 @@ export class Cluster {
   private constructor(
     readonly database: string,
     readonly name: string,
-    private readonly env: Record<string, string>,
+    private readonly env: Record<string, string | undefined>,
   ) {}
 
-  static async create(env: Record<string, string> = {}): Promise<Cluster> {
+  /** `env` on top of the cluster specs' shortened timings; `PRODUCT_TIMINGS` for the product's. */
+  static async create(env: Record<string, string | undefined> = {}): Promise<Cluster> {
     const suffix = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
     const database = `chat_cluster_${suffix}`;
     const admin = new Client({ connectionString: PG_ADMIN });
@@ -56,7 +63,7 @@ export class Cluster {
   }
 
   /** Starts one more node and resolves when it answers /ready. */
-  async startNode(env: Record<string, string> = {}): Promise<Node> {
+  async startNode(env: Record<string, string | undefined> = {}): Promise<Node> {
     const name = `node-${this.nodes.length + 1}`;
     const server = await spawnServer({
       DATA_DIR: this.dataDir,

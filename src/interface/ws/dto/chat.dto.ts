@@ -2,8 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 /** Shapes and sizes only; the rules (known room, member, text length) live in the domain. */
-const NAME = 100;
-const CLIENT_ID = 100;
+export const NAME = 100;
+export const CLIENT_ID = 100;
 /** Far above any MAX_MESSAGE_LENGTH; the domain gives the precise answer below it. */
 const TEXT = 100_000;
 
