@@ -287,40 +287,43 @@ describe('upload limits', () => {
     const held = cookies.flatMap((cookie) =>
       [0, 1].map(
         () =>
-          new Promise<{ request: ReturnType<typeof httpRequest>; answer: Promise<{ status: number; headers: Record<string, unknown>; body: string }> }>(
-            (resolve) => {
-              const boundary = 'held-boundary';
-              const request = httpRequest({
-                host: '127.0.0.1',
-                port: Number(port),
-                method: 'POST',
-                path: '/api/files',
-                headers: {
-                  Cookie: cookie,
-                  Origin: server.url,
-                  'Content-Type': `multipart/form-data; boundary=${boundary}`,
-                  'Content-Length': '100000',
-                },
+          new Promise<{
+            request: ReturnType<typeof httpRequest>;
+            answer: Promise<{ status: number; headers: Record<string, unknown>; body: string }>;
+          }>((resolve) => {
+            const boundary = 'held-boundary';
+            const request = httpRequest({
+              host: '127.0.0.1',
+              port: Number(port),
+              method: 'POST',
+              path: '/api/files',
+              headers: {
+                Cookie: cookie,
+                Origin: server.url,
+                'Content-Type': `multipart/form-data; boundary=${boundary}`,
+                'Content-Length': '100000',
+              },
+            });
+            const answer = new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((done) => {
+              request.on('error', () => done({ status: 0, headers: {}, body: '' }));
+              request.on('response', (response) => {
+                let body = '';
+                response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+                response.on('end', () => done({ status: response.statusCode ?? 0, headers: response.headers, body }));
               });
-              const answer = new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((done) => {
-                request.on('error', () => done({ status: 0, headers: {}, body: '' }));
-                request.on('response', (response) => {
-                  let body = '';
-                  response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-                  response.on('end', () => done({ status: response.statusCode ?? 0, headers: response.headers, body }));
-                });
-              });
-              request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.png"\r\nContent-Type: image/png\r\n\r\n`);
-              request.write(PNG.subarray(0, 20), () => resolve({ request, answer }));
-            },
-          ),
+            });
+            request.write(
+              `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.png"\r\nContent-Type: image/png\r\n\r\n`,
+            );
+            request.write(PNG.subarray(0, 20), () => resolve({ request, answer }));
+          }),
       ),
     );
     const requests = await Promise.all(held);
     // All but two are answered at once; the two in flight wait for the rest of their bodies.
-    const refused = await Promise.race([
-      Promise.all(requests.map(({ answer }) => Promise.race([answer, new Promise<undefined>((r) => setTimeout(r, 3000))]))),
-    ]);
+    const refused = await Promise.all(
+      requests.map(({ answer }) => Promise.race([answer, new Promise<undefined>((done) => setTimeout(() => done(undefined), 3000))])),
+    );
     const answered = refused.filter((answer) => answer !== undefined);
     expect(answered.length).toBe(requests.length - 2);
     for (const answer of answered) {
