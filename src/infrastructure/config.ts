@@ -159,7 +159,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     uploadQuotaBytes: integer(env, 'UPLOAD_QUOTA_BYTES', 100 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     uploadQuotaBytesPerIp: integer(env, 'UPLOAD_QUOTA_BYTES_PER_IP', 400 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     uploadTtlMs: duration(env, 'UPLOAD_TTL', 3_600_000),
-    maxUploadsInFlightPerIp: integer(env, 'MAX_UPLOADS_IN_FLIGHT_PER_IP', 4, 1, 10_000),
+    maxUploadsInFlightPerIp: integer(env, 'UPLOADS_IN_FLIGHT_PER_IP', 4, 1, 10_000),
     trustProxy: trustProxy(env),
     metricsToken: metricsToken(env),
   });

@@ -280,7 +280,7 @@ describe('upload limits', () => {
   }, 20_000);
 
   it('refuses uploads beyond the in-flight limit per address with 429 rate_limited, and nothing stays on disk', async () => {
-    const server = await start({ MAX_UPLOADS_IN_FLIGHT_PER_IP: '2' });
+    const server = await start({ UPLOADS_IN_FLIGHT_PER_IP: '2' });
     const cookies = await Promise.all(Array.from({ length: 4 }, () => guestCookie(server)));
     const head = await server.store.headPosition();
     const { port } = new URL(server.url);

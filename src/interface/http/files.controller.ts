@@ -27,7 +27,7 @@ const failure = (status: HttpStatus, code: string, message: string, extra: Recor
  * `POST /api/files` (multipart, field `file`), then a message with `fileId`; `GET /api/files/:id`
  * for those allowed to see it. Uploads are read into memory up to MAX_UPLOAD_BYTES, so a refused or
  * interrupted upload leaves nothing behind. Uploading needs an established session (no guest is
- * started for it), at most MAX_UPLOADS_IN_FLIGHT_PER_IP at once per address on this node, and bytes
+ * started for it), at most UPLOADS_IN_FLIGHT_PER_IP at once per address on this node, and bytes
  * within the daily quotas per user and per address (counted in the RateLimiter: Redis in a cluster).
  */
 @ApiTags('files')
