@@ -8,6 +8,7 @@ import { CloseConnectionHandler } from './commands/close-connection.command';
 import { OpenConnectionHandler } from './commands/open-connection.command';
 import { PresenceKeeper } from './presence-keeper';
 import { ClusterLiveness } from './cluster-liveness';
+import { FileExpiry } from './file-expiry';
 import { RoomRulesProvider } from './room-rules.provider';
 import { SendMessageHandler } from './commands/send-message.command';
 import { SendPrivateMessageHandler } from './commands/send-private-message.command';
@@ -70,6 +71,7 @@ export const services = [
   ProjectionRunner,
   PresenceKeeper,
   ClusterLiveness,
+  FileExpiry,
   RoomRulesProvider,
   RoomsReadModel,
   UsersReadModel,

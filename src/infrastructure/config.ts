@@ -92,6 +92,19 @@ const trustProxy = (env: Env): number => {
   throw new ConfigError('TRUST_PROXY', `expected true, false or the number of proxies in front, got "${raw}"`);
 };
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration: a whole number of seconds, or with a unit, as `500ms`, `90s`, `30m`, `1h`, `2d`. */
+const duration = (env: Env, name: string, fallbackMs: number): number => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallbackMs;
+  const match = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(raw);
+  const ms = match === null ? 0 : Number(match[1]) * DURATION_UNITS[match[2] ?? 's']!;
+  if (ms < 1 || ms > 365 * DURATION_UNITS.d!)
+    throw new ConfigError(name, `expected seconds or a duration such as "1h", "30m", "500ms", got "${raw}"`);
+  return ms;
+};
+
 /** Values copied from examples and tutorials: anyone can read them, so they sign nothing. */
 const PLACEHOLDER_SECRET = /change[\s_-]*me|replace[\s_-]*me|your[\s_-]*secret|^(secret|password|default|example|test|dev)([\s_-]*key)?$/i;
 
@@ -145,6 +158,10 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
     sessionMaxAgeDays: integer(env, 'SESSION_MAX_AGE_DAYS', 365, 1, 3650),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    uploadQuotaBytes: integer(env, 'UPLOAD_QUOTA_BYTES', 100 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    uploadQuotaBytesPerIp: integer(env, 'UPLOAD_QUOTA_BYTES_PER_IP', 400 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    uploadTtlMs: duration(env, 'UPLOAD_TTL', 3_600_000),
+    maxUploadsInFlightPerIp: integer(env, 'UPLOADS_IN_FLIGHT_PER_IP', 4, 1, 10_000),
     trustProxy: trustProxy(env),
     metricsToken: metricsToken(env),
   });

@@ -7,8 +7,13 @@ export class InMemoryRateLimiter extends RateLimiter {
   private readonly buckets = new TokenBuckets();
   private readonly pruner = setInterval(() => this.buckets.prune(10 * 60_000), 60_000).unref();
 
-  consume(key: string, rule: RateRule): Promise<RateDecision> {
-    return Promise.resolve(this.buckets.take(key, rule));
+  consume(key: string, rule: RateRule, cost = 1): Promise<RateDecision> {
+    return Promise.resolve(this.buckets.take(key, rule, cost));
+  }
+
+  refund(key: string, rule: RateRule, cost: number): Promise<void> {
+    this.buckets.give(key, rule, cost);
+    return Promise.resolve();
   }
 
   close(): void {
@@ -16,11 +21,16 @@ export class InMemoryRateLimiter extends RateLimiter {
   }
 }
 
-/** The same token bucket as one atomic Lua script on Redis, so every node draws from one bucket. */
+/**
+ * The same token bucket as one atomic Lua script on Redis, so every node draws from one bucket.
+ * `cost` tokens at once (bytes for a quota); a negative cost gives tokens back. The key expires when
+ * the bucket would be full again.
+ */
 const TOKEN_BUCKET = `
 local key = KEYS[1]
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HMGET', key, 'tokens', 'at')
@@ -29,14 +39,17 @@ local at = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
 local allowed = 0
 local retry = 0
-if tokens >= 1 then
-  tokens = tokens - 1
+if cost < 0 then
+  tokens = math.min(burst, tokens - cost)
+  allowed = 1
+elseif tokens >= cost then
+  tokens = tokens - cost
   allowed = 1
 else
-  retry = math.ceil((1 - tokens) / rate * 1000)
+  retry = math.ceil((cost - tokens) / rate * 1000)
 end
 redis.call('HSET', key, 'tokens', tostring(tokens), 'at', now)
-redis.call('PEXPIRE', key, math.ceil(burst / rate * 1000) + 1000)
+redis.call('PEXPIRE', key, math.ceil((burst - tokens) / rate * 1000) + 1000)
 return { allowed, retry }
 `;
 
@@ -48,13 +61,17 @@ export class RedisRateLimiter extends RateLimiter {
     super();
   }
 
-  async consume(key: string, rule: RateRule): Promise<RateDecision> {
+  async consume(key: string, rule: RateRule, cost = 1): Promise<RateDecision> {
     let answer: [number, number];
     try {
-      answer = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst)) as [number, number];
+      answer = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst, cost)) as [number, number];
     } catch (error) {
       throw new StoreUnavailableError(`Rate limits (Redis) unreachable: ${(error as Error).message}`, { cause: error });
     }
     return { allowed: answer[0] === 1, retryAfterMs: answer[1] };
+  }
+
+  async refund(key: string, rule: RateRule, cost: number): Promise<void> {
+    await this.consume(key, rule, -cost);
   }
 }

@@ -32,16 +32,24 @@ export class IdentityService {
   ) {}
 
   async identify(token: unknown): Promise<Identity> {
-    let refused: Identity['refused'];
-    if (typeof token === 'string' && token.length > 0) {
-      const session = await this.queryBus.execute(new ResolveSessionQuery(token));
-      if (!('refused' in session)) {
-        const { tokenId, account, ...actor } = session;
-        return { actor, token, tokenId, account, resumed: true };
-      }
-      refused = session.refused;
-      this.logger.warn({ reason: refused, outcome: 'rejected' }, 'session token refused');
+    const resumed = await this.resume(token);
+    if (resumed === undefined) return this.startGuest(undefined);
+    return 'actor' in resumed ? resumed : this.startGuest(resumed.refused);
+  }
+
+  /** The session a token stands for, without starting one: undefined without a token. */
+  async resume(token: unknown): Promise<Identity | { refused: RefusedToken['refused'] } | undefined> {
+    if (typeof token !== 'string' || token.length === 0) return undefined;
+    const session = await this.queryBus.execute(new ResolveSessionQuery(token));
+    if (!('refused' in session)) {
+      const { tokenId, account, ...actor } = session;
+      return { actor, token, tokenId, account, resumed: true };
     }
+    this.logger.warn({ reason: session.refused, outcome: 'rejected' }, 'session token refused');
+    return { refused: session.refused };
+  }
+
+  private async startGuest(refused: Identity['refused']): Promise<Identity> {
     const actor = await this.commandBus.execute(new StartGuestSessionCommand({ correlationId: this.ids.id() }));
     this.logger.log({ userId: actor.userId, username: actor.username }, 'guest session started');
     return { ...this.issue(actor, false), resumed: false, ...(refused ? { refused } : {}) };

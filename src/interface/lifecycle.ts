@@ -1,14 +1,15 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ClusterLiveness } from '../application/cluster-liveness';
 import { CommandExecutor } from '../application/command-executor';
+import { FileExpiry } from '../application/file-expiry';
 import { BlobStore } from '../application/ports/blob-store.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { ProjectionRunner } from '../application/projection-runner';
 
 /**
  * Start: rebuild the read models from the log, then join the cluster (which closes what dead
- * nodes left open). Stop (after the sockets are closed): let in-flight commands finish, leave the
- * cluster, close the store.
+ * nodes left open), then start the expiry of unshared files. Stop (after the sockets are closed):
+ * stop expiring, let in-flight commands finish, leave the cluster, close the store.
  */
 @Injectable()
 export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,15 +21,18 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly executor: CommandExecutor,
     private readonly store: EventStore,
     private readonly blobs: BlobStore,
+    private readonly expiry: FileExpiry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projections.start();
     await this.liveness.start();
+    this.expiry.start();
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.liveness.stop();
+    await this.expiry.stop();
     await this.executor.drain();
     await this.liveness.leave();
     await this.store.close();

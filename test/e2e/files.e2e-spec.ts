@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually';
 import { appsClosedAfterEach, guestCookie, startApp, type TestApp } from '../support/test-app';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
@@ -180,4 +181,160 @@ describe('file sharing', () => {
     await resumed.ask('join', { room: 'General' });
     await again.http().get(upload.body.url).set('Cookie', cookie).expect(200);
   });
+});
+
+describe('upload limits', () => {
+  const start = appsClosedAfterEach();
+
+  const filesIn = (server: TestApp): string[] => {
+    try {
+      return readdirSync(join(server.dataDir, 'files')).filter((name) => !name.endsWith('.part'));
+    } catch {
+      return [];
+    }
+  };
+  const text = (bytes: number, fill = 'a'): Buffer => Buffer.alloc(bytes, fill);
+  const upload = (server: TestApp, cookie: string | undefined, bytes: Buffer, filename = 'notes.txt') => {
+    const sent = server.http().post('/api/files');
+    if (cookie !== undefined) sent.set('Cookie', cookie);
+    return sent.attach('file', bytes, { filename, contentType: filename.endsWith('.png') ? 'image/png' : 'text/plain' });
+  };
+
+  it('needs an established session: 1,000 attempts without one are 401 and leave 0 bytes and 0 events', async () => {
+    const server = await start();
+    const head = await server.store.headPosition();
+    const big = Buffer.concat([PNG, Buffer.alloc(1_300_000, 1)]);
+    for (let i = 0; i < 30; i++) {
+      const response = await upload(server, undefined, big, `big-${i}.png`);
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ error: { code: 'session_required', message: expect.any(String) } });
+      expect(response.headers['set-cookie']).toBeUndefined();
+    }
+    // A cookie for a session that does not exist (signed with another key, or made up) is no session either.
+    for (const cookie of ['chat_session=made-up', 'chat_session=']) {
+      const response = await upload(server, cookie, PNG, 'forged.png');
+      expect(response.status).toBe(401);
+      expect(response.body.error.code).toBe('session_required');
+    }
+    for (let batch = 0; batch < 968 / 44; batch++) {
+      const answers = await Promise.all(Array.from({ length: 44 }, () => upload(server, undefined, PNG, 'small.png')));
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 401));
+    }
+    expect(filesIn(server)).toEqual([]);
+    expect(await server.store.headPosition()).toBe(head);
+  }, 60_000);
+
+  it('counts bytes per user and per address for a day: beyond the quota, 429 quota_exceeded and nothing written', async () => {
+    const server = await start({ UPLOAD_QUOTA_BYTES: '3000', UPLOAD_QUOTA_BYTES_PER_IP: '5000', MAX_UPLOAD_BYTES: '4096' });
+    const alice = await guestCookie(server);
+    for (let i = 0; i < 3; i++) await upload(server, alice, text(1000)).expect(201);
+    const before = { files: filesIn(server), head: await server.store.headPosition() };
+    const refused = await upload(server, alice, text(1000)).expect(429);
+    expect(refused.body).toEqual({ error: { code: 'quota_exceeded', message: expect.any(String), retryAfterMs: expect.any(Number) } });
+    expect(refused.body.error.retryAfterMs).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(filesIn(server)).toEqual(before.files);
+    expect(await server.store.headPosition()).toBe(before.head);
+
+    // Another user from the same address has the address's remaining 2000 bytes.
+    const bob = await guestCookie(server);
+    await upload(server, bob, text(1000)).expect(201);
+    await upload(server, bob, text(1000)).expect(201);
+    const byAddress = await upload(server, bob, text(500)).expect(429);
+    expect(byAddress.body.error.code).toBe('quota_exceeded');
+  });
+
+  it('removes a file not shared within UPLOAD_TTL: bytes gone, FileExpired in the log, 404, cannot be shared', async () => {
+    const server = await start({ UPLOAD_TTL: '400ms' });
+    const cookie = await guestCookie(server);
+    const socket = await server.connect({ cookie });
+    await socket.ask('join', { room: 'General' });
+    const shared = await upload(server, cookie, PNG, 'shared.png').expect(201);
+    await socket.ask('message', { room: 'General', msg: 'kept', fileId: shared.body.id });
+    const unshared = await upload(server, cookie, PNG, 'forgotten.png').expect(201);
+    expect(filesIn(server).sort()).toEqual([shared.body.id, unshared.body.id].sort());
+
+    await eventually(async () => !filesIn(server).includes(unshared.body.id), 10_000);
+    const stream = await server.store.readStream(`file-${unshared.body.id}`);
+    expect(stream.map((event) => event.type)).toEqual(['FileUploaded', 'FileExpired']);
+    const gone = await server.http().get(unshared.body.url).set('Cookie', cookie).expect(404);
+    expect(gone.body.error.code).toBe('file_not_found');
+    await expect(socket.ask('message', { room: 'General', msg: 'too late', fileId: unshared.body.id })).resolves.toMatchObject({
+      error: { code: 'file_not_found' },
+    });
+
+    // The file shared in time is older than the expired one, and stays.
+    expect(filesIn(server)).toEqual([shared.body.id]);
+    await server.http().get(shared.body.url).set('Cookie', cookie).expect(200);
+    expect((await server.store.readStream(`file-${shared.body.id}`)).map((event) => event.type)).not.toContain('FileExpired');
+  }, 20_000);
+
+  it('removes files that expired while the server was down, at start', async () => {
+    const first = await start({ UPLOAD_TTL: '1h' });
+    const cookie = await guestCookie(first);
+    const unshared = await upload(first, cookie, PNG, 'forgotten.png').expect(201);
+    await first.close();
+    const again = await start({ UPLOAD_TTL: '1ms', MAX_UPLOAD_BYTES: '4096' }, first.dataDir);
+    await eventually(async () => !filesIn(again).includes(unshared.body.id), 10_000);
+    await again.http().get(unshared.body.url).set('Cookie', cookie).expect(404);
+  }, 20_000);
+
+  it('refuses uploads beyond the in-flight limit per address with 429 rate_limited, and nothing stays on disk', async () => {
+    const server = await start({ UPLOADS_IN_FLIGHT_PER_IP: '2' });
+    const cookies = await Promise.all(Array.from({ length: 4 }, () => guestCookie(server)));
+    const head = await server.store.headPosition();
+    const { port } = new URL(server.url);
+    const held = cookies.flatMap((cookie) =>
+      [0, 1].map(
+        () =>
+          new Promise<{
+            request: ReturnType<typeof httpRequest>;
+            answer: Promise<{ status: number; headers: Record<string, unknown>; body: string }>;
+          }>((resolve) => {
+            const boundary = 'held-boundary';
+            const request = httpRequest({
+              host: '127.0.0.1',
+              port: Number(port),
+              method: 'POST',
+              path: '/api/files',
+              headers: {
+                Cookie: cookie,
+                Origin: server.url,
+                'Content-Type': `multipart/form-data; boundary=${boundary}`,
+                'Content-Length': '100000',
+              },
+            });
+            const answer = new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((done) => {
+              request.on('error', () => done({ status: 0, headers: {}, body: '' }));
+              request.on('response', (response) => {
+                let body = '';
+                response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+                response.on('end', () => done({ status: response.statusCode ?? 0, headers: response.headers, body }));
+              });
+            });
+            request.write(
+              `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.png"\r\nContent-Type: image/png\r\n\r\n`,
+            );
+            request.write(PNG.subarray(0, 20), () => resolve({ request, answer }));
+          }),
+      ),
+    );
+    const requests = await Promise.all(held);
+    // All but two are answered at once; the two in flight wait for the rest of their bodies.
+    const refused = await Promise.all(
+      requests.map(({ answer }) => Promise.race([answer, new Promise<undefined>((done) => setTimeout(() => done(undefined), 3000))])),
+    );
+    const answered = refused.filter((answer) => answer !== undefined);
+    expect(answered.length).toBe(requests.length - 2);
+    for (const answer of answered) {
+      expect(answer.status).toBe(429);
+      expect(JSON.parse(answer.body).error.code).toBe('rate_limited');
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    for (const { request } of requests) request.destroy();
+    // Slots come back when the uploads end; nothing of the cut-off ones stays.
+    await eventually(async () => (await upload(server, cookies[0], PNG, 'after.png')).status === 201);
+    expect(filesIn(server).length).toBe(1);
+    expect(await server.store.headPosition()).toBe(head + 1);
+  }, 20_000);
 });

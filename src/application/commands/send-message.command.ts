@@ -5,7 +5,7 @@ import { CommandExecutor } from '../command-executor';
 import { IdGenerator } from '../ports/id-generator.port';
 import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
 import { FilesReadModel } from '../read-models/files.read-model';
-import { attachmentFor } from './attachment';
+import { shareAttachment } from './attachment';
 import { RoomRulesProvider } from '../room-rules.provider';
 
 export class SendMessageCommand extends Command<MessageView> {
@@ -38,7 +38,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
 
   async execute({ actor, room, text, clientId, context, fileId }: SendMessageCommand): Promise<MessageView> {
     const messageId = this.ids.id();
-    const attachment = attachmentFor(this.files, actor, fileId);
+    const attachment = await shareAttachment(this.executor, this.files, actor, fileId, context);
     const data = {
       room,
       userId: actor.userId,

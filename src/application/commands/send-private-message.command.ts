@@ -6,7 +6,7 @@ import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
 import { FilesReadModel } from '../read-models/files.read-model';
 import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
-import { attachmentFor } from './attachment';
+import { shareAttachment } from './attachment';
 
 export class SendPrivateMessageCommand extends Command<PrivateMessageView> {
   constructor(
@@ -38,7 +38,7 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
   async execute({ actor, target, text, clientId, context, fileId }: SendPrivateMessageCommand): Promise<PrivateMessageView> {
     const messageId = this.ids.id();
     const recipient = this.users.onlineUserNamed(target);
-    const attachment = attachmentFor(this.files, actor, fileId);
+    const attachment = await shareAttachment(this.executor, this.files, actor, fileId, context);
     const data = {
       sessionId: actor.userId,
       messageId,

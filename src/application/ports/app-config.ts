@@ -40,6 +40,14 @@ export interface AppConfigValues {
   sessionMaxAgeDays: number;
   /** Largest file a user may upload, in bytes. */
   maxUploadBytes: number;
+  /** Bytes a user may upload in a rolling day (a token bucket that refills over 24 h). */
+  uploadQuotaBytes: number;
+  /** Bytes one client address may upload in a rolling day, all its users together. */
+  uploadQuotaBytesPerIp: number;
+  /** A file not shared in a room or a private message this long after its upload is removed. */
+  uploadTtlMs: number;
+  /** Uploads one client address may have in flight at once on a node. */
+  maxUploadsInFlightPerIp: number;
   /**
    * How many proxies in front are trusted (0: none). A client's address is the one the outermost
    * trusted proxy saw, as Express's numeric `trust proxy`; behind TLS, cookies become Secure.

@@ -6,7 +6,7 @@ export interface RateRule {
 
 export interface RateDecision {
   readonly allowed: boolean;
-  /** When not allowed: how long until one token is back. */
+  /** When not allowed: how long until enough tokens are back. */
   readonly retryAfterMs: number;
 }
 
@@ -15,7 +15,10 @@ export interface RateDecision {
  * limits need no port: a connection lives in one process.
  */
 export abstract class RateLimiter {
-  abstract consume(key: string, rule: RateRule): Promise<RateDecision>;
+  /** Takes `cost` tokens (1 unless told, such as bytes for a quota in bytes), or none when fewer are left. */
+  abstract consume(key: string, rule: RateRule, cost?: number): Promise<RateDecision>;
+  /** Gives back `cost` tokens taken for something that then did not happen (never beyond `burst`). */
+  abstract refund(key: string, rule: RateRule, cost: number): Promise<void>;
 }
 
 /** A client sent too much too fast, or the server has too much of it to do; `retryAfterMs` says when to try again. */

@@ -13,8 +13,12 @@ import { toClientError } from '../client-error';
 import { ALLOWED_TYPES, cleanFileName, sniffType } from './file-types';
 import { ApiErrors, ApiSession, SET_COOKIE, UploadedFile, UNAVAILABLE } from './api-models';
 import { SessionCookie } from './session-cookie';
+import type { Identity } from '../identity.service';
 
 const UPLOAD_RULE = { perSecond: 0.5, burst: 5 };
+const DAY_SECONDS = 24 * 60 * 60;
+/** A quota of `bytes` a day as a token bucket: all of it at once, refilled over a rolling 24 hours. */
+const dailyQuota = (bytes: number) => ({ perSecond: bytes / DAY_SECONDS, burst: bytes });
 
 const failure = (status: HttpStatus, code: string, message: string, extra: Record<string, unknown> = {}): HttpException =>
   new HttpException({ error: { code, message, ...extra } }, status);
@@ -22,13 +26,17 @@ const failure = (status: HttpStatus, code: string, message: string, extra: Recor
 /**
  * `POST /api/files` (multipart, field `file`), then a message with `fileId`; `GET /api/files/:id`
  * for those allowed to see it. Uploads are read into memory up to MAX_UPLOAD_BYTES, so a refused or
- * interrupted upload leaves nothing behind.
+ * interrupted upload leaves nothing behind. Uploading needs an established session (no guest is
+ * started for it), at most UPLOADS_IN_FLIGHT_PER_IP at once per address on this node, and bytes
+ * within the daily quotas per user and per address (counted in the RateLimiter: Redis in a cluster).
  */
 @ApiTags('files')
 @ApiSession()
 @Controller('api/files')
 export class FilesController {
   private readonly upload;
+  /** uploads being received, by client address; an entry goes when its count is back to 0 */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly commandBus: CommandBus,
@@ -58,21 +66,45 @@ export class FilesController {
   @ApiCreatedResponse({ type: UploadedFile, headers: SET_COOKIE })
   @ApiErrors(
     [400, ['invalid_payload', 'empty_file'], 'No `file` part, a malformed upload, or an empty file'],
+    [401, ['session_required'], 'No session cookie, or its session does not exist: GET /api/session first'],
     [413, ['file_too_large'], 'Larger than MAX_UPLOAD_BYTES (`maxUploadBytes` of GET /api/session)'],
     [415, ['unsupported_type'], 'Not PNG, JPEG, GIF, WebP, PDF or plain text, or the name or declared type disagrees with the bytes'],
-    [429, ['rate_limited'], 'Too many uploads; `retryAfterMs` says when to try again'],
+    [
+      429,
+      ['rate_limited', 'quota_exceeded'],
+      'Too many uploads, or too many at once from this address (`rate_limited`), or beyond UPLOAD_QUOTA_BYTES a day for this user or UPLOAD_QUOTA_BYTES_PER_IP for this address (`quota_exceeded`); `Retry-After` header and `retryAfterMs`',
+    ],
     UNAVAILABLE,
   )
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ id: string; name: string; type: string; size: number; url: string }> {
-    const identity = await this.sessions.ensure(req, res);
+    const identity = await this.sessions.existing(req);
+    if (identity === undefined)
+      throw failure(HttpStatus.UNAUTHORIZED, 'session_required', 'Uploading needs a session: open the chat (GET /api/session) first');
+    const address = req.ip ?? 'unknown';
+    const inFlight = this.inFlight.get(address) ?? 0;
+    if (inFlight >= this.config.maxUploadsInFlightPerIp)
+      throw tooMany(res, 'rate_limited', 'Too many uploads at once from this address', 1000);
+    this.inFlight.set(address, inFlight + 1);
+    try {
+      return await this.accept(identity, address, req, res);
+    } finally {
+      const left = (this.inFlight.get(address) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(address, left);
+      else this.inFlight.delete(address);
+    }
+  }
+
+  private async accept(
+    identity: Identity,
+    address: string,
+    req: Request,
+    res: Response,
+  ): Promise<{ id: string; name: string; type: string; size: number; url: string }> {
     const decision = await this.limiter.consume(`upload:${identity.actor.userId}`, UPLOAD_RULE);
-    if (!decision.allowed)
-      throw failure(HttpStatus.TOO_MANY_REQUESTS, 'rate_limited', 'Too many uploads; wait a little', {
-        retryAfterMs: decision.retryAfterMs,
-      });
+    if (!decision.allowed) throw tooMany(res, 'rate_limited', 'Too many uploads; wait a little', decision.retryAfterMs);
     const file = await this.receive(req, res);
     if (file === undefined)
       throw failure(HttpStatus.BAD_REQUEST, 'invalid_payload', 'Send the file as multipart/form-data in the field "file"', {
@@ -88,6 +120,20 @@ export class FilesController {
         `Allowed: ${ALLOWED_TYPES.join(', ')}, with a matching name and content`,
       );
     }
+    const quotas = [
+      { key: `upload-bytes:user:${identity.actor.userId}`, rule: dailyQuota(this.config.uploadQuotaBytes) },
+      { key: `upload-bytes:ip:${address}`, rule: dailyQuota(this.config.uploadQuotaBytesPerIp) },
+    ];
+    const taken: typeof quotas = [];
+    const giveBack = () => Promise.all(taken.map(({ key, rule }) => this.limiter.refund(key, rule, file.size)));
+    for (const quota of quotas) {
+      const spent = await this.limiter.consume(quota.key, quota.rule, file.size);
+      if (!spent.allowed) {
+        await giveBack();
+        throw tooMany(res, 'quota_exceeded', 'Daily upload quota used up; wait until enough of it is back', spent.retryAfterMs);
+      }
+      taken.push(quota);
+    }
     const fileId = this.ids.id();
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     try {
@@ -97,6 +143,7 @@ export class FilesController {
         }),
       );
     } catch (error) {
+      await giveBack().catch(() => undefined);
       const { internal, ...rejection } = toClientError(error);
       if (internal) throw error;
       throw failure(HttpStatus.SERVICE_UNAVAILABLE, rejection.code, rejection.message);
@@ -156,5 +203,10 @@ export class FilesController {
     });
   }
 }
+
+const tooMany = (res: Response, code: 'rate_limited' | 'quota_exceeded', message: string, retryAfterMs: number): HttpException => {
+  res.setHeader('Retry-After', Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  return failure(HttpStatus.TOO_MANY_REQUESTS, code, message, { retryAfterMs });
+};
 
 const asciiName = (name: string): string => name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');

@@ -17,4 +17,10 @@ export class SessionCookie {
     if (!identity.resumed) res.cookie(SESSION_COOKIE, identity.token, sessionCookieOptions(req.secure, this.config.sessionMaxAgeDays));
     return identity;
   }
+
+  /** The established session of the request's cookie, or undefined: never starts a guest session. */
+  async existing(req: Request): Promise<Identity | undefined> {
+    const found = await this.identities.resume(tokenFromCookieHeader(req.headers.cookie));
+    return found !== undefined && 'actor' in found ? found : undefined;
+  }
 }
