@@ -87,4 +87,17 @@ describe('sign-in and registration under attack', () => {
     // Nothing was claimed by the refused request, and another address registers as usual.
     expect((await register('Squat4', '198.51.100.9')).status).toBe(201);
   });
+
+  it('leaves no claim behind a registration that fails, so the name stays free for someone else', async () => {
+    const server = await start();
+    const cookie = await guestCookie(server);
+    const register = (name: string, sessionCookie: string) =>
+      server.http().post('/api/auth/register').set('Cookie', sessionCookie).send({ username: name, password: 'a-long-password' });
+
+    expect((await register('FirstName', cookie)).status).toBe(201);
+    const again = await register('SecondName', cookie);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'already_registered' } });
+    expect((await register('SecondName', await guestCookie(server))).status).toBe(201);
+  });
 });

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/shared/domain-error';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
+import { checkUsernameCharacters } from '../../domain/username/username.decider';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
@@ -36,6 +37,13 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
   }
 
   async execute({ sessionId, username, password, context }: RegisterAccountCommand): Promise<Actor> {
+    // Everything that can be known before hashing is checked first: a refusal costs no scrypt, and
+    // nothing is claimed for a session that cannot become an account.
+    checkUsernameCharacters(username);
+    if (this.users.isAccount(sessionId)) throw new DomainError('already_registered', 'This session is already an account');
+    const owner = this.users.nameClaimedBy(username);
+    if (owner !== undefined && owner !== sessionId)
+      throw new DomainError('name_taken', `${username} is taken, or looks like a name that is`);
     const passwordHash = await this.hasher.hash(password);
     await claimUsername({ executor: this.executor, users: this.users, names: this.names }, username, sessionId, context);
     await this.executor.execute(
