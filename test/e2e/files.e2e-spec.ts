@@ -92,7 +92,8 @@ describe('file sharing', () => {
     await alice.socket.ask('message', { room: 'Code with Josh', msg: 'the notes', fileId: upload.body.id });
     const refused = await server.http().get(upload.body.url).set('Cookie', outsider.cookie).expect(403);
     expect(refused.body).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
-    await server.http().get(upload.body.url).expect(403);
+    // Without any session: refused before anything else, and no guest is started for it.
+    await server.http().get(upload.body.url).expect(401);
     const own = await server.http().get(upload.body.url).set('Cookie', alice.cookie).expect(200);
     expect(own.headers['content-disposition']).toMatch(/^attachment; filename="notes.pdf"/);
     await server.http().get('/api/files/00000000-0000-0000-0000-000000000000').set('Cookie', alice.cookie).expect(404);
@@ -107,6 +108,18 @@ describe('file sharing', () => {
     await expect(bob.socket.next('private_message')).resolves.toMatchObject({ attachment: { fileId: upload.body.id } });
     await server.http().get(upload.body.url).set('Cookie', bob.cookie).expect(200);
     await server.http().get(upload.body.url).set('Cookie', carol.cookie).expect(403);
+  });
+
+  it('answers a download without a session with 401, writing nothing to the log', async () => {
+    const alice = await user();
+    const upload = await server.http().post('/api/files').set('Cookie', alice.cookie).attach('file', PNG, 'mine.png').expect(201);
+    const head = await server.store.headPosition();
+    for (let i = 0; i < 20; i++) {
+      const anonymous = await server.http().get(upload.body.url).expect(401);
+      expect(anonymous.body).toEqual({ error: { code: 'session_required', message: expect.any(String) } });
+      expect(anonymous.headers['set-cookie']).toBeUndefined();
+    }
+    expect(await server.store.headPosition()).toBe(head);
   });
 
   it("does not let anyone share someone else's file", async () => {

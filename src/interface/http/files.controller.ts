@@ -166,9 +166,15 @@ export class FilesController {
       'Content-Security-Policy': { schema: { type: 'string', example: "default-src 'none'; sandbox" } },
     },
   })
-  @ApiErrors([403, ['forbidden'], 'Not allowed to see this file'], [404, ['file_not_found'], 'No such file'])
+  @ApiErrors(
+    [401, ['session_required'], 'No session cookie, or its session does not exist'],
+    [403, ['forbidden'], 'Not allowed to see this file'],
+    [404, ['file_not_found'], 'No such file'],
+  )
   async download(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const identity = await this.sessions.ensure(req, res);
+    // A read never starts a session: someone without one cannot be allowed to see any file anyway.
+    const identity = await this.sessions.existing(req);
+    if (identity === undefined) throw failure(HttpStatus.UNAUTHORIZED, 'session_required', 'Downloading needs a session');
     const found = await this.queryBus.execute(new DownloadFileQuery(identity.actor.userId, id));
     if (found === 'not_found') throw failure(HttpStatus.NOT_FOUND, 'file_not_found', 'No such file');
     if (found === 'forbidden')
