@@ -1,7 +1,7 @@
 import { CLIENT_ID, NAME } from './dto/chat.dto';
 
 /**
- * JSON may escape any UTF-16 unit as `\uXXXX`: 6 bytes. A character of a message is at most 12
+ * JSON may escape any UTF-16 unit as `\u` and four hex digits: 6 bytes. A character of a message is at most 12
  * (one outside the BMP, two escaped units), which also leaves room for the whitespace the text
  * loses when trimmed.
  */

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { CommandBus } from '@nestjs/cqrs';
-import { RedisNodeRegistry } from '../infrastructure/node-registry';
-import { ClusterLiveness } from './cluster-liveness';
-import type { CloseConnectionCommand } from './commands/close-connection.command';
-import type { AppConfig } from './ports/app-config';
-import type { IdGenerator } from './ports/id-generator.port';
-import type { PresenceKeeper } from './presence-keeper';
-import type { UsersReadModel } from './read-models/users.read-model';
+import { RedisNodeRegistry } from '../src/infrastructure/node-registry';
+import { ClusterLiveness } from '../src/application/cluster-liveness';
+import type { CloseConnectionCommand } from '../src/application/commands/close-connection.command';
+import type { AppConfig } from '../src/application/ports/app-config';
+import type { IdGenerator } from '../src/application/ports/id-generator.port';
+import type { PresenceKeeper } from '../src/application/presence-keeper';
+import type { UsersReadModel } from '../src/application/read-models/users.read-model';
 
 /** The few Redis commands the registry uses, with key expiry on Jest's fake clock. */
 class FakeRedis {
