@@ -43,6 +43,24 @@ export class ConcurrencyError extends Error {
   }
 }
 
+/**
+ * A message whose sender already used its client id in this stream (a resend): nothing was stored.
+ * The store enforces this with a unique index, so it holds however old the first message is.
+ */
+export class DuplicateClientIdError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly senderId: string,
+    readonly clientId: string,
+  ) {
+    super(`Client id ${clientId} of ${senderId} was already used in ${streamId}`);
+    this.name = 'DuplicateClientIdError';
+  }
+}
+
+/** Messages (`MessageSent`) of a stream by `seq`: those after one, oldest first, or those before one, newest first. */
+export type SeqRange = { readonly after: number } | { readonly before: number };
+
 /** The storage is unreachable or refused the write; nothing was stored. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -64,7 +82,10 @@ export abstract class EventStore {
     return false;
   }
 
-  /** Appends atomically, or fails with ConcurrencyError when the stream is not at `expectedVersion`. */
+  /**
+   * Appends atomically, or fails with ConcurrencyError when the stream is not at `expectedVersion`,
+   * or with DuplicateClientIdError when a message repeats its sender's client id in the stream.
+   */
   abstract append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
   /** Events of one stream with version ≥ `fromVersion`, in order. */
   abstract readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
@@ -73,6 +94,18 @@ export abstract class EventStore {
    * a stream without reading it from the start. Answered from the (stream, version) index.
    */
   abstract readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]>;
+  /**
+   * Up to `limit` messages (`MessageSent`) of a stream by `seq`: `{ after }` oldest first, `{ before }`
+   * newest first. Answered from an index on (stream, seq), whatever the stream's length.
+   */
+  abstract readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]>;
+  /**
+   * Every event of a stream about these messages (sent, edited, deleted, reacted to), in version
+   * order. Answered from an index on (stream, message id).
+   */
+  abstract readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]>;
+  /** The message (`MessageSent` or `PrivateMessageSent`) a sender sent with this client id in a stream. */
+  abstract findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined>;
   /** Up to `limit` events with position > `fromPosition`, in position order. */
   abstract readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every event with position > `fromPosition`, in order, exactly once: the stored ones, then live. */

@@ -1,4 +1,10 @@
-import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../../application/ports/event-store.port';
+import {
+  ConcurrencyError,
+  DuplicateClientIdError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../../application/ports/event-store.port';
 
 /** A test helper, not production code: the behaviour every EventStore adapter must show. */
 export interface StoreHarness {
@@ -20,6 +26,27 @@ export const joined = (userId: string, room = 'General'): NewEvent => ({
     node: 'node-a',
   },
 });
+
+const withMetadata = (event: Omit<NewEvent, 'metadata'>): NewEvent =>
+  ({ ...event, metadata: { ...joined('x').metadata, eventId: `e-${++counter}` } }) as NewEvent;
+
+export const sent = (seq: number, userId = 'u1', clientId?: string, room = 'General'): NewEvent =>
+  withMetadata({
+    type: 'MessageSent',
+    data: { room, messageId: `m${seq}`, seq, userId, username: userId, text: `hello ${seq}`, ...(clientId ? { clientId } : {}) },
+  });
+
+const edited = (seq: number, text: string): NewEvent =>
+  withMetadata({ type: 'MessageEdited', data: { room: 'General', messageId: `m${seq}`, userId: 'u1', text } });
+
+const reacted = (seq: number, userId: string): NewEvent =>
+  withMetadata({ type: 'ReactionAdded', data: { room: 'General', messageId: `m${seq}`, userId, username: userId, emoji: '👍' } });
+
+const privateMessage = (id: string, clientId: string): NewEvent =>
+  withMetadata({
+    type: 'PrivateMessageSent',
+    data: { messageId: id, fromUserId: 'u1', from: 'u1', toUserId: 'u2', to: 'u2', text: 'psst', clientId },
+  });
 
 const collect = (store: EventStore, from: number) => {
   const seen: RecordedEvent[] = [];
@@ -118,6 +145,67 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(await versions(10, 10, 'room-none')).toEqual([]);
       const [newest] = await store.readStreamBackward('room-b', 3, 1);
       expect(newest).toEqual((await store.readStream('room-b', 2))[0]);
+    });
+
+    it("reads a room's messages by seq: after one oldest first, before one newest first", async () => {
+      await store.append('room-a', [joined('u1'), sent(1), sent(2), joined('u2'), edited(1, 'changed'), sent(3), sent(4)], 0);
+      await store.append('room-b', [sent(1, 'u9', undefined, 'Random'), sent(2, 'u9', undefined, 'Random')], 0);
+      const seqs = async (range: { after: number } | { before: number }, limit: number, stream = 'room-a') =>
+        (await store.readMessages(stream, range, limit)).map((e) => [e.type, (e.data as { seq: number }).seq]);
+
+      expect(await seqs({ after: 1 }, 2)).toEqual([
+        ['MessageSent', 2],
+        ['MessageSent', 3],
+      ]);
+      expect(await seqs({ after: 0 }, 100)).toHaveLength(4);
+      expect(await seqs({ after: 4 }, 10)).toEqual([]);
+      expect(await seqs({ before: 4 }, 2)).toEqual([
+        ['MessageSent', 3],
+        ['MessageSent', 2],
+      ]);
+      expect(await seqs({ before: 1 }, 10)).toEqual([]);
+      expect(await seqs({ before: 100 }, 0)).toEqual([]);
+      expect(await seqs({ after: 0 }, 10, 'room-none')).toEqual([]);
+      const [second] = await store.readMessages('room-a', { after: 1 }, 1);
+      expect(second).toEqual((await store.readStream('room-a', 3))[0]);
+    });
+
+    it('reads every event about some messages, in stream order, and nothing else', async () => {
+      await store.append('room-a', [sent(1), sent(2), reacted(1, 'u2'), edited(2, 'two'), sent(3), edited(1, 'one'), reacted(3, 'u3')], 0);
+      await store.append('room-b', [sent(1, 'u9', undefined, 'Random')], 0);
+      const events = await store.readMessageEvents('room-a', ['m1', 'm2']);
+      expect(events.map((e) => [e.type, e.version])).toEqual([
+        ['MessageSent', 1],
+        ['MessageSent', 2],
+        ['ReactionAdded', 3],
+        ['MessageEdited', 4],
+        ['MessageEdited', 6],
+      ]);
+      expect(await store.readMessageEvents('room-a', [])).toEqual([]);
+      expect(await store.readMessageEvents('room-a', ['m404'])).toEqual([]);
+    });
+
+    it("refuses a second message with its sender's client id in a stream, and stores nothing of it", async () => {
+      await store.append('room-a', [joined('u1'), sent(1, 'u1', 'c-1')], 0);
+      const resend = store.append('room-a', [sent(2, 'u1', 'c-1')], 2);
+      await expect(resend).rejects.toBeInstanceOf(DuplicateClientIdError);
+      await expect(resend).rejects.toMatchObject({ streamId: 'room-a', senderId: 'u1', clientId: 'c-1' });
+      expect(await store.readStream('room-a')).toHaveLength(2);
+      expect(await store.headPosition()).toBe(2);
+
+      // Another sender, another stream, or no client id at all: all fine.
+      await store.append('room-a', [sent(2, 'u2', 'c-1'), sent(3, 'u1'), sent(4, 'u1')], 2);
+      await store.append('room-b', [sent(1, 'u1', 'c-1', 'Random')], 0);
+      expect((await store.findByClientId('room-a', 'u1', 'c-1'))?.version).toBe(2);
+      expect((await store.findByClientId('room-a', 'u2', 'c-1'))?.version).toBe(3);
+      expect(await store.findByClientId('room-a', 'u1', 'c-2')).toBeUndefined();
+    });
+
+    it('keeps private messages to one per client id of their sender too', async () => {
+      await store.append('session-u1', [privateMessage('p1', 'c-1')], 0);
+      await expect(store.append('session-u1', [privateMessage('p2', 'c-1')], 1)).rejects.toBeInstanceOf(DuplicateClientIdError);
+      expect((await store.findByClientId('session-u1', 'u1', 'c-1'))?.data).toMatchObject({ messageId: 'p1' });
+      expect((await store.readMessageEvents('session-u1', ['p1'])).map((e) => e.version)).toEqual([1]);
     });
 
     it('orders all streams by a global position that only grows', async () => {

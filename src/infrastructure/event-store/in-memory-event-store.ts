@@ -1,16 +1,29 @@
-import { ConcurrencyError, type ExpectedVersion, type NewEvent, type RecordedEvent } from '../../application/ports/event-store.port';
+import {
+  ConcurrencyError,
+  DuplicateClientIdError,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+  type SeqRange,
+} from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
+import { clientIdOf, messageIdOf } from './stored-event';
 
+const clientKey = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
+
+/** The log in an array, for specs and `EVENT_STORE=memory`; the message lookups walk the stream. */
 export class InMemoryEventStore extends LocalEventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
+  /** stream → sender and client id → the message, as the SQL stores' unique index. */
+  private readonly clientIds = new Map<string, Map<string, RecordedEvent>>();
 
   protected appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[] {
-    let stream = this.streams.get(streamId);
-    if (stream === undefined) this.streams.set(streamId, (stream = []));
+    const stream = this.streams.get(streamId) ?? [];
     if (expectedVersion !== 'any' && stream.length !== expectedVersion) {
       throw new ConcurrencyError(streamId, expectedVersion, stream.length);
     }
+    const used = this.clientIds.get(streamId) ?? new Map<string, RecordedEvent>();
     const version = stream.length;
     const recorded = events.map((event, i): RecordedEvent => ({
       ...event,
@@ -18,6 +31,13 @@ export class InMemoryEventStore extends LocalEventStore {
       version: version + i + 1,
       position: this.log.length + i + 1,
     }));
+    const keys = recorded.map((event) => [clientIdOf(event), event] as const).filter(([key]) => key !== undefined);
+    for (const [key] of keys) {
+      if (used.has(clientKey(key!.senderId, key!.clientId))) throw new DuplicateClientIdError(streamId, key!.senderId, key!.clientId);
+    }
+    for (const [key, event] of keys) used.set(clientKey(key!.senderId, key!.clientId), event);
+    this.clientIds.set(streamId, used);
+    this.streams.set(streamId, stream);
     stream.push(...recorded);
     this.log.push(...recorded);
     return recorded;
@@ -31,6 +51,25 @@ export class InMemoryEventStore extends LocalEventStore {
     const stream = this.streams.get(streamId) ?? [];
     const end = Math.min(stream.length, Math.max(0, beforeVersion - 1));
     return stream.slice(Math.max(0, end - limit), end).reverse();
+  }
+
+  protected readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[] {
+    const sent = (this.streams.get(streamId) ?? []).filter((event) => event.type === 'MessageSent');
+    const seq = (event: RecordedEvent): number => (event.data as { seq: number }).seq;
+    if ('after' in range) return sent.filter((event) => seq(event) > range.after).slice(0, limit);
+    return sent
+      .filter((event) => seq(event) < range.before)
+      .reverse()
+      .slice(0, limit);
+  }
+
+  protected readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[] {
+    const wanted = new Set(messageIds);
+    return (this.streams.get(streamId) ?? []).filter((event) => wanted.has(messageIdOf(event) ?? ''));
+  }
+
+  protected findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined {
+    return this.clientIds.get(streamId)?.get(clientKey(senderId, clientId));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {

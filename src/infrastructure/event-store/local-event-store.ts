@@ -4,6 +4,7 @@ import {
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
+  type SeqRange,
   type Subscription,
 } from '../../application/ports/event-store.port';
 
@@ -24,6 +25,9 @@ export abstract class LocalEventStore extends EventStore {
   protected abstract appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[];
   protected abstract readStreamSync(streamId: string, fromVersion: number): RecordedEvent[];
   protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
+  protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
+  protected abstract readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[];
+  protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
   protected abstract headPositionSync(): number;
 
@@ -45,6 +49,18 @@ export abstract class LocalEventStore extends EventStore {
 
   readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]> {
     return this.attempt(() => (limit > 0 ? this.readStreamBackwardSync(streamId, beforeVersion, limit) : []));
+  }
+
+  readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
+    return this.attempt(() => (limit > 0 ? this.readMessagesSync(streamId, range, limit) : []));
+  }
+
+  readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]> {
+    return this.attempt(() => (messageIds.length > 0 ? this.readMessageEventsSync(streamId, messageIds) : []));
+  }
+
+  findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
+    return this.attempt(() => this.findByClientIdSync(streamId, senderId, clientId));
   }
 
   readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {

@@ -35,6 +35,10 @@ export const isUnavailable = (error: unknown): boolean => {
 
 export const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
 
+/** A message that repeats its sender's client id in its stream (the `events_client_id` index). */
+export const isDuplicateClientId = (error: unknown): boolean =>
+  isUniqueViolation(error) && (error as { constraint?: unknown }).constraint === 'events_client_id';
+
 export const unavailable = (what: string, error: unknown): StoreUnavailableError =>
   error instanceof StoreUnavailableError
     ? error

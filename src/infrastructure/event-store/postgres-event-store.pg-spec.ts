@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
 import { ConcurrencyError, StoreUnavailableError, type RecordedEvent } from '../../application/ports/event-store.port';
-import { eventStoreContract, joined } from './event-store.contract';
+import { eventStoreContract, joined, sent } from './event-store.contract';
+import { postgresMessageQueries } from './postgres-schema';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 
 /** Needs the local PostgreSQL (trust auth): `npm run test:cluster`. */
@@ -326,6 +327,39 @@ describe('PostgreSQL event store shared by several nodes', () => {
       const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
       expect(plan).toMatch(/Index Scan Backward using events_stream_version/);
       expect(plan).not.toMatch(/Sort|Seq Scan/);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it.each([
+    ['messages after a seq', 'messagesAfter', ['room-a', 1, 5], /Index Scan using events_message_seq/],
+    ['messages before a seq', 'messagesBefore', ['room-a', 9, 5], /Index Scan Backward using events_message_seq/],
+    [
+      'every event about some messages',
+      'messageEvents',
+      ['room-a', ['m1', 'm2']],
+      /Index Scan using events_message_id|Bitmap Index Scan on events_message_id/,
+    ],
+    [
+      'a message by its client id',
+      'byClientId',
+      ['room-a', 'u1', 'c1'],
+      /Index Scan using events_client_id|Bitmap Index Scan on events_client_id/,
+    ],
+  ] as const)('reads %s from its index', async (_what, query, params, expected) => {
+    const schema = freshSchema();
+    const store = await open(schema);
+    await store.append('room-a', [joined('u1'), sent(1, 'u1', 'c1'), sent(2)], 0);
+    const client = await rawClient();
+    await client.query('BEGIN');
+    try {
+      await client.query('SET LOCAL enable_seqscan = off');
+      const sql = postgresMessageQueries(`${escapeIdentifier(schema)}.events`)[query];
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [...params]);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(expected);
+      expect(plan).not.toMatch(/Seq Scan/);
     } finally {
       await client.query('ROLLBACK');
     }

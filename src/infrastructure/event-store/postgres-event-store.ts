@@ -1,17 +1,19 @@
 import { Pool, escapeIdentifier, type PoolClient } from 'pg';
 import {
   ConcurrencyError,
+  DuplicateClientIdError,
   EventStore,
   type AppendResult,
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
+  type SeqRange,
   type Subscription,
 } from '../../application/ports/event-store.port';
-import { isUnavailable, isUniqueViolation, redact, unavailable } from './postgres-errors';
+import { isDuplicateClientId, isUnavailable, isUniqueViolation, redact, unavailable } from './postgres-errors';
 import { channelFor, PostgresNotifications } from './postgres-notifications';
-import { postgresEventStoreSchema } from './postgres-schema';
-import { toRecorded, type EventRow } from './stored-event';
+import { postgresEventStoreSchema, postgresMessageQueries } from './postgres-schema';
+import { clientIdOf, toRecorded, type EventRow } from './stored-event';
 
 export interface PostgresEventStoreOptions {
   /** The schema the `events` table lives in; created if absent. Default `public`. */
@@ -76,6 +78,7 @@ interface LiveSubscription {
  */
 export class PostgresEventStore extends EventStore {
   private readonly table: string;
+  private readonly messageQueries: ReturnType<typeof postgresMessageQueries>;
   private readonly channel: string;
   private readonly subscriptions = new Set<LiveSubscription>();
   private readonly pumping = new Set<Promise<void>>();
@@ -91,6 +94,7 @@ export class PostgresEventStore extends EventStore {
   ) {
     super();
     this.table = `${escapeIdentifier(schema)}.events`;
+    this.messageQueries = postgresMessageQueries(this.table);
     this.channel = channelFor(schema);
     this.notifications = new PostgresNotifications(
       url,
@@ -131,6 +135,10 @@ export class PostgresEventStore extends EventStore {
         if (recorded.length > 0) this.pumpAll();
         return { nextVersion: recorded[recorded.length - 1]?.version ?? (await this.streamVersion(streamId)), events: recorded };
       } catch (error) {
+        if (isDuplicateClientId(error)) {
+          const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
+          throw new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
+        }
         if (!isUniqueViolation(error)) throw isUnavailable(error) ? unavailable('append', error) : error;
         // Someone else took the version between our check and our insert.
         if (expectedVersion === 'any' && attempt < ANY_VERSION_ATTEMPTS) continue;
@@ -159,6 +167,28 @@ export class PostgresEventStore extends EventStore {
       [streamId, beforeVersion, limit],
     );
     return rows.map(toRecorded);
+  }
+
+  async readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const after = 'after' in range;
+    const rows = await this.query<Row>('readMessages', after ? this.messageQueries.messagesAfter : this.messageQueries.messagesBefore, [
+      streamId,
+      after ? range.after : range.before,
+      limit,
+    ]);
+    return rows.map(toRecorded);
+  }
+
+  async readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.query<Row>('readMessageEvents', this.messageQueries.messageEvents, [streamId, messageIds]);
+    return rows.map(toRecorded);
+  }
+
+  async findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
+    const rows = await this.query<Row>('findByClientId', this.messageQueries.byClientId, [streamId, senderId, clientId]);
+    return rows.map(toRecorded)[0];
   }
 
   /**

@@ -1,6 +1,9 @@
 import { escapeIdentifier } from 'pg';
 
-/** The PostgreSQL event log's DDL: `schema` is quoted as an identifier. Idempotent. */
+/**
+ * The PostgreSQL event log's DDL: `schema` is quoted as an identifier. Idempotent. The message
+ * indexes are those of the SQLite log (`sqlite-schema.ts` says what each is for).
+ */
 export const postgresEventStoreSchema = (schema = 'public'): string => {
   const table = `${escapeIdentifier(schema)}.events`;
   return `
@@ -16,5 +19,30 @@ CREATE TABLE IF NOT EXISTS ${table} (
   CONSTRAINT events_stream_version UNIQUE (stream_id, version)
 );
 CREATE INDEX IF NOT EXISTS events_transaction_id ON ${table} (transaction_id);
+CREATE INDEX IF NOT EXISTS events_message_seq ON ${table} (stream_id, ((data->>'seq')::integer))
+  WHERE type = 'MessageSent';
+CREATE INDEX IF NOT EXISTS events_message_id ON ${table} (stream_id, (data->>'messageId'))
+  WHERE (data->>'messageId') IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
+  ON ${table} (stream_id, (coalesce(data->>'userId', data->>'fromUserId')), (data->>'clientId'))
+  WHERE type IN ('MessageSent', 'PrivateMessageSent') AND (data->>'clientId') IS NOT NULL;
 `;
 };
+
+const COLUMNS = 'position, stream_id, version, type, data, metadata';
+
+/** The reads the message indexes answer (`table` already quoted), shared by the store and its query-plan spec. */
+export const postgresMessageQueries = (table: string) =>
+  ({
+    messagesAfter: `SELECT ${COLUMNS} FROM ${table}
+      WHERE stream_id = $1 AND type = 'MessageSent' AND (data->>'seq')::integer > $2
+      ORDER BY (data->>'seq')::integer ASC LIMIT $3`,
+    messagesBefore: `SELECT ${COLUMNS} FROM ${table}
+      WHERE stream_id = $1 AND type = 'MessageSent' AND (data->>'seq')::integer < $2
+      ORDER BY (data->>'seq')::integer DESC LIMIT $3`,
+    messageEvents: `SELECT ${COLUMNS} FROM ${table}
+      WHERE stream_id = $1 AND (data->>'messageId') = ANY($2::text[]) ORDER BY version`,
+    byClientId: `SELECT ${COLUMNS} FROM ${table}
+      WHERE stream_id = $1 AND type IN ('MessageSent', 'PrivateMessageSent')
+        AND coalesce(data->>'userId', data->>'fromUserId') = $2 AND (data->>'clientId') = $3`,
+  }) as const;

@@ -3,13 +3,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   ConcurrencyError,
+  DuplicateClientIdError,
   StoreUnavailableError,
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
+  type SeqRange,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
-import { SQLITE_SCHEMA } from './sqlite-schema';
+import { SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
+import { clientIdOf } from './stored-event';
 import { toRecorded } from './stored-event';
 
 type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
@@ -78,6 +81,10 @@ export class SqliteEventStore extends LocalEventStore {
         'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?',
       ),
       readAll: this.db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      messagesAfter: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesAfter),
+      messagesBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesBefore),
+      messageEvents: this.db.prepare<[string, string], Row>(SQLITE_MESSAGE_QUERIES.messageEvents),
+      byClientId: this.db.prepare<[string, string, string], Row>(SQLITE_MESSAGE_QUERIES.byClientId),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.appendTx = this.db.transaction((streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion) => {
@@ -95,6 +102,14 @@ export class SqliteEventStore extends LocalEventStore {
     try {
       return this.appendTx.immediate(streamId, events, expectedVersion);
     } catch (error) {
+      if (
+        error instanceof Database.SqliteError &&
+        error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+        error.message.includes('events_client_id')
+      ) {
+        const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
+        throw new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
+      }
       if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ConcurrencyError(streamId, expectedVersion, this.statements.version.get(streamId)?.version ?? 0);
       }
@@ -110,6 +125,26 @@ export class SqliteEventStore extends LocalEventStore {
 
   protected readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[] {
     return reading(() => this.statements.readStreamBackward.all(streamId, beforeVersion, limit).map(fromRow));
+  }
+
+  protected readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[] {
+    return reading(() =>
+      ('after' in range
+        ? this.statements.messagesAfter.all(streamId, range.after, limit)
+        : this.statements.messagesBefore.all(streamId, range.before, limit)
+      ).map(fromRow),
+    );
+  }
+
+  protected readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[] {
+    return reading(() => this.statements.messageEvents.all(streamId, JSON.stringify(messageIds)).map(fromRow));
+  }
+
+  protected findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined {
+    return reading(() => {
+      const row = this.statements.byClientId.get(streamId, senderId, clientId);
+      return row === undefined ? undefined : fromRow(row);
+    });
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {

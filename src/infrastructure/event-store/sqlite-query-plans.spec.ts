@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SQLITE_SCHEMA } from './sqlite-schema';
+import { SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
 
 /** The reads that serve history pages must come from an index, whatever the log's length. */
 describe('the SQLite event log', () => {
@@ -23,9 +23,18 @@ describe('the SQLite event log', () => {
     ['a stream forwards', 'SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version'],
     ['a stream backwards', 'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?'],
     ['the log after a position', 'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'],
+    ["a room's messages after a seq", SQLITE_MESSAGE_QUERIES.messagesAfter],
+    ["a room's messages before a seq", SQLITE_MESSAGE_QUERIES.messagesBefore],
+    ['a message sent with a client id', SQLITE_MESSAGE_QUERIES.byClientId],
   ])('reads %s from an index, without sorting', (_what, sql) => {
     const detail = plan(sql);
     expect(detail).toMatch(/^SEARCH events USING (INDEX|INTEGER PRIMARY KEY)/);
     expect(detail).not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+
+  it('reads every event about some messages from an index', () => {
+    const detail = plan(SQLITE_MESSAGE_QUERIES.messageEvents);
+    expect(detail).toMatch(/^SEARCH events USING INDEX events_message_id \(stream_id=\? AND <expr>=\?\)/);
+    expect(detail).not.toMatch(/SCAN events/);
   });
 });

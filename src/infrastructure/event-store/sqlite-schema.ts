@@ -1,6 +1,14 @@
 /**
  * The SQLite event log's schema, in one place: the store creates it, and the replay benchmark
  * (`bench/gen-log.js`, from the build) writes its generated logs with it.
+ *
+ * Besides the log itself, three indexes over fields of stored messages let history be read from
+ * the store by index rather than kept in memory (the fields they read are part of the stored shape
+ * of those events: an upcaster may not move them):
+ * - `events_message_seq`: a room's messages by `seq`, for pages older than the window in memory;
+ * - `events_message_id`: every event about one message (sent, edited, deleted, reacted to);
+ * - `events_client_id` (unique): one message per sender and client id in a stream, so a resend is
+ *   refused by the store however old the first one is.
  */
 export const SQLITE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -12,4 +20,30 @@ export const SQLITE_SCHEMA = `
     metadata  TEXT    NOT NULL,
     UNIQUE (stream_id, version)
   );
+  CREATE INDEX IF NOT EXISTS events_message_seq ON events (stream_id, json_extract(data, '$.seq'))
+    WHERE type = 'MessageSent';
+  CREATE INDEX IF NOT EXISTS events_message_id ON events (stream_id, json_extract(data, '$.messageId'))
+    WHERE json_extract(data, '$.messageId') IS NOT NULL;
+  CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
+    ON events (stream_id, coalesce(json_extract(data, '$.userId'), json_extract(data, '$.fromUserId')), json_extract(data, '$.clientId'))
+    WHERE type IN ('MessageSent', 'PrivateMessageSent') AND json_extract(data, '$.clientId') IS NOT NULL;
 `;
+
+/**
+ * The reads those indexes answer, shared by the store and the query-plan spec. `INDEXED BY` because
+ * without statistics the planner would rather walk `(stream_id, version)` to save a sort.
+ */
+export const SQLITE_MESSAGE_QUERIES = {
+  messagesAfter: `SELECT * FROM events INDEXED BY events_message_seq
+    WHERE stream_id = ? AND type = 'MessageSent' AND json_extract(data, '$.seq') > ?
+    ORDER BY json_extract(data, '$.seq') LIMIT ?`,
+  messagesBefore: `SELECT * FROM events INDEXED BY events_message_seq
+    WHERE stream_id = ? AND type = 'MessageSent' AND json_extract(data, '$.seq') < ?
+    ORDER BY json_extract(data, '$.seq') DESC LIMIT ?`,
+  /** The second parameter is a JSON array of message ids. */
+  messageEvents: `SELECT * FROM events INDEXED BY events_message_id
+    WHERE stream_id = ? AND json_extract(data, '$.messageId') IN (SELECT value FROM json_each(?)) ORDER BY version`,
+  byClientId: `SELECT * FROM events INDEXED BY events_client_id
+    WHERE stream_id = ? AND type IN ('MessageSent', 'PrivateMessageSent')
+    AND coalesce(json_extract(data, '$.userId'), json_extract(data, '$.fromUserId')) = ? AND json_extract(data, '$.clientId') = ?`,
+} as const;

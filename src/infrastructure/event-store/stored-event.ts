@@ -20,3 +20,23 @@ export const toRecorded = (row: EventRow): RecordedEvent =>
     version: row.version,
     position: Number(row.position),
   }) as RecordedEvent;
+
+/**
+ * The fields the message indexes read, as the in-memory store needs them (the SQL stores read the
+ * same fields in their index expressions): a message's id, and its sender's client id.
+ */
+export const messageIdOf = (event: { readonly data: unknown }): string | undefined => {
+  const id = (event.data as { messageId?: unknown }).messageId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+export const clientIdOf = (event: {
+  readonly type: string;
+  readonly data: unknown;
+}): { senderId: string; clientId: string } | undefined => {
+  if (event.type !== 'MessageSent' && event.type !== 'PrivateMessageSent') return undefined;
+  const data = event.data as { userId?: unknown; fromUserId?: unknown; clientId?: unknown };
+  if (typeof data.clientId !== 'string') return undefined;
+  const senderId = data.userId ?? data.fromUserId;
+  return typeof senderId === 'string' ? { senderId, clientId: data.clientId } : undefined;
+};
