@@ -199,7 +199,7 @@ describe('CommandExecutor', () => {
       await execute(send(alice, 'hi'));
 
       expect(rooms.members('General')).toEqual(['alice']);
-      expect(rooms.recent('General', 10).messages.map((m) => m.msg)).toEqual(['hi']);
+      expect(rooms.windowRange('General', 1, 10).map((m) => m.msg)).toEqual(['hi']);
       expect(notifier.published.map((e) => e.type)).toEqual(['MemberJoined', 'MessageSent']);
     });
 

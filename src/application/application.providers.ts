@@ -33,6 +33,7 @@ import {
 } from './queries/users.queries';
 import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
+import { RoomHistory } from './room-history';
 import { UsersReadModel } from './read-models/users.read-model';
 
 export const commandHandlers = [
@@ -74,6 +75,7 @@ export const services = [
   FileExpiry,
   RoomRulesProvider,
   RoomsReadModel,
+  RoomHistory,
   UsersReadModel,
   FilesReadModel,
 ];

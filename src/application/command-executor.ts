@@ -4,7 +4,7 @@ import type { DomainEvent } from '../domain/events';
 import { LruCache } from './lru-cache';
 import { AppConfig } from './ports/app-config';
 import { Clock } from './ports/clock.port';
-import { ConcurrencyError, EventStore, type NewEvent, type RecordedEvent } from './ports/event-store.port';
+import { ConcurrencyError, DuplicateClientIdError, EventStore, type NewEvent, type RecordedEvent } from './ports/event-store.port';
 import { IdGenerator } from './ports/id-generator.port';
 import { ProjectionRunner } from './projection-runner';
 
@@ -14,6 +14,13 @@ export interface CommandContext {
 
 /** An aggregate's state as of `version`; `position` is where its newest event sits in the log. */
 type Loaded = { state: unknown; version: number; position: number };
+
+/**
+ * A command, or how to make it once the stream is loaded: a command about one message reads that
+ * message's facts from the store here, in the stream's turn, so they are those of the version the
+ * command is decided on (a retry after a conflict reads them again).
+ */
+export type CommandSource<C> = C | ((stream: { readonly version: number }) => Promise<C>);
 
 const MAX_ATTEMPTS = 10;
 
@@ -49,7 +56,7 @@ export class CommandExecutor {
   execute<S, C extends { type: string }, E extends DomainEvent>(
     streamId: string,
     decider: Decider<S, C, E>,
-    command: C,
+    command: CommandSource<C>,
     context: CommandContext,
   ): Promise<RecordedEvent<E>[]> {
     const previous = this.queues.get(streamId) ?? Promise.resolve();
@@ -79,12 +86,13 @@ export class CommandExecutor {
   private async decideAndAppend<S, C extends { type: string }, E extends DomainEvent>(
     streamId: string,
     decider: Decider<S, C, E>,
-    command: C,
+    source: CommandSource<C>,
     context: CommandContext,
   ): Promise<RecordedEvent<E>[]> {
     const causationId = this.ids.id();
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
+      const command = typeof source === 'function' ? await (source as (stream: { version: number }) => Promise<C>)(loaded) : source;
       const decided = decider.decide(command, loaded.state as S);
       if (decided.length === 0) {
         // Nothing new, but what the decision rests on must be visible to the queries that follow.
@@ -104,6 +112,11 @@ export class CommandExecutor {
         await this.projections.waitFor(position);
         return recorded;
       } catch (error) {
+        if (error instanceof DuplicateClientIdError) {
+          // A resend of a message already stored: nothing new, as if decided so.
+          await this.projections.waitFor(loaded.position);
+          return [];
+        }
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
         await backOff(attempt);
       }

@@ -141,6 +141,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', DEFAULT_MAX_MESSAGE_LENGTH, 1, 100_000),
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 3000, 0, 600_000),
     aggregateCacheSize: integer(env, 'AGGREGATE_CACHE_SIZE', 10_000, 1, 10_000_000),
+    historyWindow: integer(env, 'HISTORY_WINDOW', 200, 1, 1_000_000),
     nodeId: env.NODE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     pretty: env.NODE_ENV === 'development',
     redisUrl: redisUrl(env),

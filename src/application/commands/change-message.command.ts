@@ -3,7 +3,8 @@ import type { RoomCommand } from '../../domain/room/room.commands';
 import { roomDecider, roomStream } from '../../domain/room/room.decider';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
-import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
+import type { MessageView } from '../read-models/rooms.read-model';
+import { RoomHistory } from '../room-history';
 import { RoomRulesProvider } from '../room-rules.provider';
 
 export type MessageChange = { kind: 'edit'; text: string } | { kind: 'delete' } | { kind: 'react'; emoji: string };
@@ -27,23 +28,25 @@ export class ChangeMessageHandler implements ICommandHandler<ChangeMessageComman
 
   constructor(
     private readonly executor: CommandExecutor,
-    private readonly rooms: RoomsReadModel,
+    private readonly history: RoomHistory,
     rules: RoomRulesProvider,
   ) {
     this.decider = roomDecider(rules.rules);
   }
 
   async execute({ actor, room, messageId, change, context }: ChangeMessageCommand): Promise<MessageView> {
-    const target = { room, userId: actor.userId, messageId };
-    const command: RoomCommand =
-      change.kind === 'edit'
+    // The message's facts as of the version the command is decided on, in the room's turn.
+    const command = async ({ version }: { version: number }): Promise<RoomCommand> => {
+      const target = { room, userId: actor.userId, messageId, message: await this.history.facts(room, messageId, version) };
+      return change.kind === 'edit'
         ? { type: 'EditMessage', data: { ...target, text: change.text } }
         : change.kind === 'delete'
           ? { type: 'DeleteMessage', data: target }
           : { type: 'ToggleReaction', data: { ...target, username: actor.username, emoji: change.emoji } };
+    };
     await this.executor.execute(roomStream(room), this.decider, command, context);
-    const message = this.rooms.message(room, messageId);
-    if (message === undefined) throw new Error(`Message ${messageId} is missing from the read model`);
+    const message = await this.history.message(room, messageId);
+    if (message === undefined) throw new Error(`Message ${messageId} is missing`);
     return message;
   }
 }

@@ -4,6 +4,7 @@ import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { IdGenerator } from '../ports/id-generator.port';
 import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
+import { RoomHistory } from '../room-history';
 import { FilesReadModel } from '../read-models/files.read-model';
 import { shareAttachment } from './attachment';
 import { RoomRulesProvider } from '../room-rules.provider';
@@ -21,7 +22,7 @@ export class SendMessageCommand extends Command<MessageView> {
   }
 }
 
-/** Returns the stored message; a resend with a known clientId returns the original one. */
+/** Returns the stored message; a resend with a known clientId returns the original one, and stores nothing. */
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
   private readonly decider;
@@ -30,6 +31,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     private readonly executor: CommandExecutor,
     private readonly ids: IdGenerator,
     private readonly rooms: RoomsReadModel,
+    private readonly history: RoomHistory,
     private readonly files: FilesReadModel,
     rules: RoomRulesProvider,
   ) {
@@ -53,8 +55,10 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
       { type: 'SendMessage', data: clientId === undefined ? data : { ...data, clientId } },
       context,
     );
-    const sent = clientId === undefined ? this.rooms.message(room, messageId) : this.rooms.sentWithClientId(room, actor.userId, clientId);
-    if (sent === undefined) throw new Error(`Message ${messageId} is missing from the read model`);
+    // A resend answers with the message first sent with that client id, however old.
+    const sent =
+      clientId === undefined ? this.rooms.message(room, messageId) : await this.history.sentWithClientId(room, actor.userId, clientId);
+    if (sent === undefined) throw new Error(`Message ${messageId} is missing`);
     return sent;
   }
 }

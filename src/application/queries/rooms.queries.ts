@@ -1,5 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { RoomsReadModel, type HistoryPage } from '../read-models/rooms.read-model';
+import { RoomHistory } from '../room-history';
 
 /** Messages a socket gets on join: the newest ones, or every one after `since`. */
 export const RECENT_HISTORY = 50;
@@ -43,11 +44,14 @@ export class GetRoomMessagesQuery extends Query<HistoryPage | 'unknown_room' | '
 
 @QueryHandler(GetRoomMessagesQuery)
 export class GetRoomMessagesHandler implements IQueryHandler<GetRoomMessagesQuery> {
-  constructor(private readonly rooms: RoomsReadModel) {}
+  constructor(
+    private readonly rooms: RoomsReadModel,
+    private readonly history: RoomHistory,
+  ) {}
 
   execute({ room, before, limit }: GetRoomMessagesQuery): Promise<HistoryPage | 'unknown_room' | 'unknown_message'> {
     if (!this.rooms.has(room)) return Promise.resolve('unknown_room');
-    return Promise.resolve(this.rooms.page(room, before, limit));
+    return this.history.page(room, before, limit);
   }
 }
 
@@ -62,10 +66,10 @@ export class GetRoomHistoryQuery extends Query<HistoryPage> {
 
 @QueryHandler(GetRoomHistoryQuery)
 export class GetRoomHistoryHandler implements IQueryHandler<GetRoomHistoryQuery> {
-  constructor(private readonly rooms: RoomsReadModel) {}
+  constructor(private readonly history: RoomHistory) {}
 
   execute({ room, since }: GetRoomHistoryQuery): Promise<HistoryPage> {
-    return Promise.resolve(since === undefined ? this.rooms.recent(room, RECENT_HISTORY) : this.rooms.since(room, since, SINCE_CAP));
+    return since === undefined ? this.history.recent(room, RECENT_HISTORY) : this.history.since(room, since, SINCE_CAP);
   }
 }
 

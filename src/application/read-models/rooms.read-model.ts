@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { clientKey } from '../../domain/room/room.decider';
+import { LruCache } from '../lru-cache';
 import { AppConfig } from '../ports/app-config';
+import type { MessageFacts } from '../../domain/room/room.decider';
 import type { Attachment, MessageSent } from '../../domain/room/room.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { Projection } from './projection';
@@ -48,31 +49,111 @@ const reactionsView = (reactors: Reactors): Readonly<Record<string, readonly str
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
 };
 
-interface RoomDoc {
-  readonly members: Map<string, string>;
-  /** messages[seq - 1]: seq is gapless, so it is also the index */
-  readonly messages: MessageView[];
-  readonly byId: Map<string, MessageView>;
-  readonly byClientKey: Map<string, MessageView>;
-  readonly reactors: Map<string, Reactors>;
+/** One message as the read model holds it: its view, who reacted, and the version of its last event. */
+interface Entry {
+  view: MessageView;
+  reactors: Reactors | undefined;
+  version: number;
 }
 
-/** Room directory, members and full timelines of every configured room. */
+const entryOf = (event: RecordedEvent<MessageSent>): Entry => ({ view: toMessageView(event), reactors: undefined, version: event.version });
+
+/** Folds a change (edit, delete, reaction) into a message; views are immutable, so the view is replaced. */
+const applyChange = (entry: Entry, event: RecordedEvent): void => {
+  if (event.version <= entry.version) return;
+  entry.version = event.version;
+  switch (event.type) {
+    case 'MessageEdited':
+      entry.view = { ...entry.view, msg: event.data.text, editedAt: event.metadata.occurredAt };
+      return;
+    case 'MessageDeleted': {
+      const { attachment: _, reactions: __, ...view } = entry.view;
+      entry.view = { ...view, msg: '', deleted: true };
+      return;
+    }
+    case 'ReactionAdded':
+    case 'ReactionRemoved': {
+      const { emoji, userId, username } = event.data;
+      entry.reactors ??= new Map();
+      let users = entry.reactors.get(emoji);
+      if (users === undefined) entry.reactors.set(emoji, (users = new Map()));
+      if (event.type === 'ReactionAdded') users.set(userId, username);
+      else users.delete(userId);
+      const reactions = reactionsView(entry.reactors);
+      const { reactions: _, ...view } = entry.view;
+      entry.view = reactions === undefined ? view : { ...view, reactions };
+      return;
+    }
+    default:
+      return;
+  }
+};
+
+/**
+ * Messages folded from their events (each message's `MessageSent` and its changes, in stream
+ * order), as the read model would show them: how pages older than the window are built from the store.
+ */
+export const foldMessages = (events: readonly RecordedEvent[]): Map<string, MessageView> => {
+  const entries = new Map<string, Entry>();
+  for (const event of events) {
+    if (event.type === 'MessageSent') entries.set(event.data.messageId, entryOf(event));
+    else if ('messageId' in event.data) {
+      const entry = entries.get(event.data.messageId);
+      if (entry !== undefined) applyChange(entry, event);
+    }
+  }
+  return new Map([...entries].map(([id, entry]) => [id, entry.view]));
+};
+
+/** Hydrated messages older than the window kept per room (being edited or reacted to now). */
+const OLDER_PER_ROOM = 64;
+
+interface RoomDoc {
+  readonly members: Map<string, string>;
+  /** The newest HISTORY_WINDOW messages, oldest first: `window[i].view.seq === firstSeq + i`. */
+  readonly window: Entry[];
+  /** Messages of the window by id and by (author, client id). */
+  readonly byId: Map<string, Entry>;
+  readonly byClientKey: Map<string, Entry>;
+  /** Messages older than the window that a command is changing, so their changes can be pushed. */
+  readonly older: LruCache<string, Entry>;
+  lastSeq: number;
+  /** The version of the room's stream this model has applied. */
+  version: number;
+}
+
+const clientKey = (userId: string, clientId: string): string => `${userId}\u0000${clientId}`;
+
+/**
+ * Room directory, members, and the newest `HISTORY_WINDOW` messages of each room with their edits
+ * and reactions. Older messages are read from the store (`RoomHistory`); the model's size depends
+ * on the number of rooms and members, not on how many messages were ever sent.
+ */
 @Injectable()
 export class RoomsReadModel implements Projection {
   private readonly rooms = new Map<string, RoomDoc>();
   private readonly roomsByUser = new Map<string, Set<string>>();
+  private readonly windowSize: number;
 
   constructor(config: AppConfig) {
+    this.windowSize = config.historyWindow;
     for (const name of config.chatRooms) {
-      this.rooms.set(name, { members: new Map(), messages: [], byId: new Map(), byClientKey: new Map(), reactors: new Map() });
+      this.rooms.set(name, {
+        members: new Map(),
+        window: [],
+        byId: new Map(),
+        byClientKey: new Map(),
+        older: new LruCache(OLDER_PER_ROOM),
+        lastSeq: 0,
+        version: 0,
+      });
     }
   }
 
   apply(event: RecordedEvent): void {
     switch (event.type) {
       case 'MemberJoined': {
-        const room = this.rooms.get(event.data.room);
+        const room = this.applied(event.data.room, event);
         if (room === undefined) return;
         room.members.set(event.data.userId, event.data.username);
         let rooms = this.roomsByUser.get(event.data.userId);
@@ -81,18 +162,16 @@ export class RoomsReadModel implements Projection {
         return;
       }
       case 'MemberLeft': {
-        this.rooms.get(event.data.room)?.members.delete(event.data.userId);
+        this.applied(event.data.room, event)?.members.delete(event.data.userId);
         const rooms = this.roomsByUser.get(event.data.userId);
         rooms?.delete(event.data.room);
         if (rooms?.size === 0) this.roomsByUser.delete(event.data.userId);
         return;
       }
       case 'MessageSent': {
-        const room = this.rooms.get(event.data.room);
+        const room = this.applied(event.data.room, event);
         if (room === undefined) return;
-        const view = toMessageView(event);
-        room.messages.push(view);
-        this.store(room, view);
+        this.push(room, entryOf(event));
         return;
       }
       case 'AccountRegistered':
@@ -100,32 +179,12 @@ export class RoomsReadModel implements Projection {
           this.rooms.get(room)?.members.set(event.data.sessionId, event.data.username);
         return;
       case 'MessageEdited':
-        this.update(event.data.room, event.data.messageId, (view) => ({
-          ...view,
-          msg: event.data.text,
-          editedAt: event.metadata.occurredAt,
-        }));
-        return;
       case 'MessageDeleted':
-        this.update(event.data.room, event.data.messageId, ({ attachment: _, reactions: __, ...view }) => ({
-          ...view,
-          msg: '',
-          deleted: true,
-        }));
-        return;
       case 'ReactionAdded':
       case 'ReactionRemoved': {
-        const { room, messageId, emoji, userId, username } = event.data;
-        const doc = this.rooms.get(room);
-        if (doc === undefined) return;
-        let reactors = doc.reactors.get(messageId);
-        if (reactors === undefined) doc.reactors.set(messageId, (reactors = new Map()));
-        let users = reactors.get(emoji);
-        if (users === undefined) reactors.set(emoji, (users = new Map()));
-        if (event.type === 'ReactionAdded') users.set(userId, username);
-        else users.delete(userId);
-        const reactions = reactionsView(reactors);
-        this.update(room, messageId, ({ reactions: _, ...view }) => (reactions === undefined ? view : { ...view, reactions }));
+        const room = this.applied(event.data.room, event);
+        const entry = room?.byId.get(event.data.messageId) ?? room?.older.get(event.data.messageId);
+        if (entry !== undefined) applyChange(entry, event);
         return;
       }
       default:
@@ -133,19 +192,58 @@ export class RoomsReadModel implements Projection {
     }
   }
 
-  /** Views are immutable: a change replaces the view everywhere it is indexed. */
-  private update(roomName: string, messageId: string, change: (view: MessageView) => MessageView): void {
-    const room = this.rooms.get(roomName);
-    const view = room?.byId.get(messageId);
-    if (room === undefined || view === undefined) return;
-    const next = change(view);
-    room.messages[next.seq - 1] = next;
-    this.store(room, next);
+  private applied(name: string, event: RecordedEvent): RoomDoc | undefined {
+    const room = this.rooms.get(name);
+    if (room !== undefined) room.version = event.version;
+    return room;
   }
 
-  private store(room: RoomDoc, view: MessageView): void {
-    room.byId.set(view.id, view);
-    if (view.clientId !== undefined) room.byClientKey.set(clientKey(view.userId, view.clientId), view);
+  /** A new message enters the window; the oldest one leaves it once the window is full. */
+  private push(room: RoomDoc, entry: Entry): void {
+    room.window.push(entry);
+    room.lastSeq = entry.view.seq;
+    room.byId.set(entry.view.id, entry);
+    if (entry.view.clientId !== undefined) room.byClientKey.set(clientKey(entry.view.userId, entry.view.clientId), entry);
+    if (room.window.length <= this.windowSize) return;
+    const gone = room.window.shift()!;
+    room.byId.delete(gone.view.id);
+    if (gone.view.clientId !== undefined) room.byClientKey.delete(clientKey(gone.view.userId, gone.view.clientId));
+  }
+
+  /**
+   * Keeps a message older than the window, folded from its events (read from the store as of the
+   * room's version `asOf`), so the changes a command makes to it now are applied and pushed. Ignored
+   * when the model has moved past `asOf` meanwhile (the caller reads again) or the message is held.
+   */
+  hold(roomName: string, events: readonly RecordedEvent[], asOf: number): boolean {
+    const room = this.rooms.get(roomName);
+    if (room === undefined) return true;
+    if (room.version !== asOf) return false;
+    const [sent, ...changes] = events;
+    if (sent?.type !== 'MessageSent' || room.byId.has(sent.data.messageId) || room.older.get(sent.data.messageId) !== undefined)
+      return true;
+    const entry = entryOf(sent);
+    for (const change of changes) applyChange(entry, change);
+    room.older.set(sent.data.messageId, entry);
+    return true;
+  }
+
+  /**
+   * The facts a command about a message needs, when this model holds the message and has applied
+   * the room's stream up to exactly `version`; 'not_held' otherwise (read them from the store).
+   */
+  facts(roomName: string, id: string, version: number): MessageFacts | 'not_held' {
+    const room = this.rooms.get(roomName);
+    const entry = room?.byId.get(id) ?? room?.older.get(id);
+    if (room === undefined || entry === undefined || room.version !== version) return 'not_held';
+    const reactions = new Map([...(entry.reactors ?? [])].map(([emoji, users]) => [emoji, new Set(users.keys())] as const));
+    for (const [emoji, users] of reactions) if (users.size === 0) reactions.delete(emoji);
+    return { userId: entry.view.userId, deleted: entry.view.deleted === true, reactions };
+  }
+
+  /** The version of the room's stream applied so far (0 for an unknown room). */
+  versionOf(room: string): number {
+    return this.rooms.get(room)?.version ?? 0;
   }
 
   has(room: string): boolean {
@@ -172,46 +270,40 @@ export class RoomsReadModel implements Projection {
     return [...(this.roomsByUser.get(userId) ?? [])];
   }
 
+  /** A message in the window, or one held because it is being changed; others are in the store. */
   message(room: string, id: string): MessageView | undefined {
-    return this.rooms.get(room)?.byId.get(id);
-  }
-
-  sentWithClientId(room: string, userId: string, clientId: string): MessageView | undefined {
-    return this.rooms.get(room)?.byClientKey.get(clientKey(userId, clientId));
-  }
-
-  /** The newest `limit` messages, oldest first. */
-  recent(room: string, limit: number): HistoryPage {
-    const messages = this.rooms.get(room)?.messages ?? [];
-    const start = Math.max(0, messages.length - limit);
-    return { messages: messages.slice(start), hasMore: start > 0 };
-  }
-
-  /** Messages with seq > `seq`, oldest first, at most `limit`. */
-  since(room: string, seq: number, limit: number): HistoryPage {
-    const messages = this.rooms.get(room)?.messages ?? [];
-    const start = Math.max(0, Math.min(seq, messages.length));
-    const end = Math.min(messages.length, start + limit);
-    return { messages: messages.slice(start, end), hasMore: end < messages.length };
-  }
-
-  /** A page of messages older than `beforeId` (or the newest), newest first. */
-  page(room: string, beforeId: string | undefined, limit: number): HistoryPage | 'unknown_message' {
     const doc = this.rooms.get(room);
-    if (doc === undefined) return { messages: [], hasMore: false };
-    let end = doc.messages.length;
-    if (beforeId !== undefined) {
-      const before = doc.byId.get(beforeId);
-      if (before === undefined) return 'unknown_message';
-      end = before.seq - 1;
-    }
-    const start = Math.max(0, end - limit);
-    return { messages: doc.messages.slice(start, end).reverse(), hasMore: start > 0 };
+    return (doc?.byId.get(id) ?? doc?.older.get(id))?.view;
+  }
+
+  /** A message of the window sent with this client id. */
+  sentWithClientId(room: string, userId: string, clientId: string): MessageView | undefined {
+    return this.rooms.get(room)?.byClientKey.get(clientKey(userId, clientId))?.view;
+  }
+
+  /** The seq of the oldest message in the window and of the newest one (0, 0 for an empty room). */
+  bounds(room: string): { first: number; last: number } {
+    const doc = this.rooms.get(room);
+    const first = doc?.window[0]?.view.seq;
+    return first === undefined ? { first: (doc?.lastSeq ?? 0) + 1, last: doc?.lastSeq ?? 0 } : { first, last: doc!.lastSeq };
+  }
+
+  /** Messages of the window with seq in [from, to], oldest first. */
+  windowRange(room: string, from: number, to: number): MessageView[] {
+    const doc = this.rooms.get(room);
+    const first = doc?.window[0]?.view.seq;
+    if (doc === undefined || first === undefined) return [];
+    return doc.window.slice(Math.max(0, from - first), Math.max(0, to - first + 1)).map((entry) => entry.view);
   }
 
   snapshot(): unknown {
     return {
-      rooms: [...this.rooms].map(([name, doc]) => ({ name, members: [...doc.members].sort(), messages: doc.messages })),
+      rooms: [...this.rooms].map(([name, doc]) => ({
+        name,
+        members: [...doc.members].sort(),
+        lastSeq: doc.lastSeq,
+        messages: doc.window.map((entry) => entry.view),
+      })),
       roomsByUser: [...this.roomsByUser].map(([user, rooms]) => [user, [...rooms].sort()]).sort(),
     };
   }

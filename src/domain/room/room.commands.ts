@@ -1,3 +1,4 @@
+import type { MessageFacts } from './room.decider';
 import type { Attachment, LeaveReason } from './room.events';
 
 export type JoinRoom = {
@@ -24,20 +25,26 @@ export type SendMessage = {
   };
 };
 
+/**
+ * A command about one message carries that message's facts as of the room's current version
+ * (`messageFacts` of its events; undefined when there is no such message in the room).
+ */
+type AboutMessage = { room: string; userId: string; messageId: string; message: MessageFacts | undefined };
+
 export type EditMessage = {
   type: 'EditMessage';
-  data: { room: string; userId: string; messageId: string; text: string };
+  data: AboutMessage & { text: string };
 };
 
 export type DeleteMessage = {
   type: 'DeleteMessage';
-  data: { room: string; userId: string; messageId: string };
+  data: AboutMessage;
 };
 
 /** Adds the user's reaction, or takes it back when they already reacted with that emoji. */
 export type ToggleReaction = {
   type: 'ToggleReaction';
-  data: { room: string; userId: string; username: string; messageId: string; emoji: string };
+  data: AboutMessage & { username: string; emoji: string };
 };
 
 export type RoomCommand = JoinRoom | LeaveRoom | SendMessage | EditMessage | DeleteMessage | ToggleReaction;

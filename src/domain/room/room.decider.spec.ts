@@ -1,14 +1,15 @@
 import { specFor } from '../../../test/support/decider-spec';
-import type { JoinRoom, LeaveRoom, SendMessage } from './room.commands';
-import { roomDecider, roomStream } from './room.decider';
-import type { LeaveReason, MemberJoined, MemberLeft, MessageSent } from './room.events';
+import type { JoinRoom, LeaveRoom, RoomCommand, SendMessage } from './room.commands';
+import { messageFacts, roomDecider, roomStream } from './room.decider';
+import type { LeaveReason, MemberJoined, MemberLeft, MessageSent, RoomEvent } from './room.events';
 
 type User = { userId: string; username: string };
 const alice: User = { userId: 'u-alice', username: 'alice' };
 const bob: User = { userId: 'u-bob', username: 'bob' };
 
 const MAX = 5;
-const given = specFor(roomDecider({ rooms: new Set(['General', 'Random']), maxMessageLength: MAX }));
+const decider = roomDecider({ rooms: new Set(['General', 'Random']), maxMessageLength: MAX });
+const givenRoom = specFor(decider);
 
 const joinRoom = (user: User, room = 'General'): JoinRoom => ({ type: 'JoinRoom', data: { room, ...user } });
 const leaveRoom = (user: User, reason: LeaveReason = 'left', room = 'General'): LeaveRoom => ({
@@ -44,6 +45,7 @@ const messageSent = (user: User, seq: number, text: string, options: { messageId
 });
 
 describe('room decider', () => {
+  const given = givenRoom;
   describe('when nobody has joined the room', () => {
     it('lets a user join a configured room', () => {
       given([])
@@ -174,11 +176,9 @@ describe('room decider', () => {
         .then([messageSent(alice, 3, 'c', { messageId: 'm-new' })]);
     });
 
-    it('treats a resend with a client id already used by that user as a no-op', () => {
-      given([memberJoined(alice), messageSent(alice, 1, 'hi', { clientId: 'c-1' })])
-        .when(sendMessage(alice, 'hi', { messageId: 'm-other', clientId: 'c-1' }))
-        .thenNothingHappens();
-    });
+    // A resend of a client id already used is refused by the store's unique index, however old the
+    // first message is (the event-store contract and test/e2e/history-window.e2e-spec.ts): the room's
+    // state does not keep every client id.
 
     it('does not confuse the same client id from another user with a resend', () => {
       given([memberJoined(alice), memberJoined(bob), messageSent(alice, 1, 'hi', { clientId: 'c-1' })])
@@ -221,12 +221,12 @@ describe('room decider', () => {
         .when(sendMessage(alice, 'back'))
         .then([messageSent(alice, 2, 'back', { messageId: 'm-new' })]);
     });
+  });
 
-    it('still recognises a resend of a client id she used before leaving', () => {
-      given([...aliceLeft, memberJoined(alice)])
-        .when(sendMessage(alice, 'hi', { clientId: 'c-1' }))
-        .thenNothingHappens();
-    });
+  it('keeps only members and the last number, however many messages were sent', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => messageSent(alice, i + 1, `m${i}`, { clientId: `c-${i}` }));
+    const room = [memberJoined(alice), ...many].reduce(decider.evolve, decider.initialState());
+    expect(room).toEqual({ status: 'Open', members: new Map([[alice.userId, alice.username]]), lastSeq: 1000 });
   });
 
   it('names the stream after the room', () => {
@@ -235,6 +235,19 @@ describe('room decider', () => {
 });
 
 describe('room decider: attachments, edits, deletes and reactions', () => {
+  type AboutMessage = Extract<RoomCommand, { type: 'EditMessage' | 'DeleteMessage' | 'ToggleReaction' }>;
+  type WithoutFacts<C extends AboutMessage> = C extends AboutMessage ? { type: C['type']; data: Omit<C['data'], 'message'> } : never;
+  /**
+   * As the command handler does: a command about a message carries the facts folded from that
+   * message's events (which the store finds by message id).
+   */
+  const given = (events: RoomEvent[]) => ({
+    when: (command: WithoutFacts<AboutMessage> | SendMessage) => {
+      if (command.type === 'SendMessage') return givenRoom(events).when(command);
+      const about = events.filter((event) => 'messageId' in event.data && event.data.messageId === command.data.messageId);
+      return givenRoom(events).when({ ...command, data: { ...command.data, message: messageFacts(about) } } as AboutMessage);
+    },
+  });
   const edit = (user: User, messageId: string, text: string) =>
     ({ type: 'EditMessage', data: { room: 'General', userId: user.userId, messageId, text } }) as const;
   const remove = (user: User, messageId: string) =>

@@ -6,20 +6,24 @@ import type { DeleteMessage, EditMessage, JoinRoom, LeaveRoom, RoomCommand, Send
 import type { RoomEvent } from './room.events';
 
 /** What a decision needs to know of a message: its author, whether it is gone, who reacted with what. */
-export type MessageFacts = { readonly userId: string; deleted: boolean; reactions?: Map<string, Set<string>> };
+export type MessageFacts = {
+  readonly userId: string;
+  readonly deleted: boolean;
+  /** emoji → the ids of the users who reacted with it */
+  readonly reactions: ReadonlyMap<string, ReadonlySet<string>>;
+};
 
 /**
- * A room's state: who is in it, the last message number, which client ids each user has already
- * used (for idempotent sends) and the facts of each message. `sent` and `messages` grow with every
- * message, so `evolve` extends them in place: a state is folded forward linearly and an earlier
- * state is never read again.
+ * A room's state: who is in it and the last message number. It does not grow with the messages:
+ * a command about one message (edit, delete, reaction) carries that message's facts, folded with
+ * `messageFacts` from its events, which the store finds by message id; and a resend of a client id
+ * already used is refused by the store's unique index (`DuplicateClientIdError`), however old the
+ * first message is.
  */
 export type Room = {
   readonly status: 'Open';
   readonly members: ReadonlyMap<string, string>;
   readonly lastSeq: number;
-  readonly sent: Map<string, string>;
-  readonly messages: Map<string, MessageFacts>;
 };
 
 export type RoomRules = {
@@ -27,11 +31,7 @@ export type RoomRules = {
   readonly maxMessageLength: number;
 };
 
-export const clientKey = (userId: string, clientId: string): string => `${userId}\u0000${clientId}`;
-
-export const initialState = (): Room => ({ status: 'Open', members: new Map(), lastSeq: 0, sent: new Map(), messages: new Map() });
-
-const reactionsOf = (facts: MessageFacts): Map<string, Set<string>> => (facts.reactions ??= new Map());
+export const initialState = (): Room => ({ status: 'Open', members: new Map(), lastSeq: 0 });
 
 export const evolve = (room: Room, event: RoomEvent): Room => {
   switch (event.type) {
@@ -46,33 +46,35 @@ export const evolve = (room: Room, event: RoomEvent): Room => {
       return { ...room, members };
     }
     case 'MessageSent':
-      if (event.data.clientId !== undefined) {
-        room.sent.set(clientKey(event.data.userId, event.data.clientId), event.data.messageId);
-      }
-      room.messages.set(event.data.messageId, { userId: event.data.userId, deleted: false });
       return { ...room, lastSeq: event.data.seq };
     case 'MessageEdited':
-      return room;
-    case 'MessageDeleted': {
-      const facts = room.messages.get(event.data.messageId);
-      if (facts !== undefined) facts.deleted = true;
-      return room;
-    }
+    case 'MessageDeleted':
     case 'ReactionAdded':
-    case 'ReactionRemoved': {
-      const facts = room.messages.get(event.data.messageId);
-      if (facts === undefined) return room;
-      const reactions = reactionsOf(facts);
-      const users = reactions.get(event.data.emoji) ?? new Set<string>();
-      if (event.type === 'ReactionAdded') users.add(event.data.userId);
-      else users.delete(event.data.userId);
-      if (users.size === 0) reactions.delete(event.data.emoji);
-      else reactions.set(event.data.emoji, users);
+    case 'ReactionRemoved':
       return room;
-    }
     default:
       return assertNever(event);
   }
+};
+
+/** The facts of one message, folded from its events in stream order (undefined: never sent). */
+export const messageFacts = (events: readonly RoomEvent[]): MessageFacts | undefined => {
+  let facts: { userId: string; deleted: boolean; reactions: Map<string, Set<string>> } | undefined;
+  for (const event of events) {
+    if (event.type === 'MessageSent') {
+      facts = { userId: event.data.userId, deleted: false, reactions: new Map() };
+      continue;
+    }
+    if (facts === undefined) continue;
+    if (event.type === 'MessageDeleted') facts.deleted = true;
+    if (event.type !== 'ReactionAdded' && event.type !== 'ReactionRemoved') continue;
+    const users = facts.reactions.get(event.data.emoji) ?? new Set<string>();
+    if (event.type === 'ReactionAdded') users.add(event.data.userId);
+    else users.delete(event.data.userId);
+    if (users.size === 0) facts.reactions.delete(event.data.emoji);
+    else facts.reactions.set(event.data.emoji, users);
+  }
+  return facts;
 };
 
 const requireKnownRoom = (rules: RoomRules, room: string): void => {
@@ -101,7 +103,6 @@ const sendMessage = (command: SendMessage, room: Room, rules: RoomRules): RoomEv
   if (!room.members.has(data.userId)) {
     throw new DomainError('not_a_member', `Join ${data.room} before sending to it`);
   }
-  if (data.clientId !== undefined && room.sent.has(clientKey(data.userId, data.clientId))) return [];
   const text = data.attachment !== undefined && data.text.trim() === '' ? '' : parseMessageText(data.text, rules.maxMessageLength);
   const event: RoomEvent = {
     type: 'MessageSent',
@@ -120,8 +121,7 @@ const sendMessage = (command: SendMessage, room: Room, rules: RoomRules): RoomEv
 };
 
 /** The message, if it exists and is not deleted. */
-const liveMessage = (room: Room, messageId: string): MessageFacts => {
-  const facts = room.messages.get(messageId);
+const liveMessage = (facts: MessageFacts | undefined): MessageFacts => {
   if (facts === undefined || facts.deleted) throw new DomainError('message_not_found', 'No such message');
   return facts;
 };
@@ -130,18 +130,18 @@ const requireAuthor = (facts: MessageFacts, userId: string, what: string): void 
   if (facts.userId !== userId) throw new DomainError('forbidden', `Only the author can ${what} a message`);
 };
 
-const editMessage = (command: EditMessage, room: Room, rules: RoomRules): RoomEvent[] => {
+const editMessage = (command: EditMessage, rules: RoomRules): RoomEvent[] => {
   const { data } = command;
   requireKnownRoom(rules, data.room);
-  requireAuthor(liveMessage(room, data.messageId), data.userId, 'edit');
+  requireAuthor(liveMessage(data.message), data.userId, 'edit');
   const text = parseMessageText(data.text, rules.maxMessageLength);
   return [{ type: 'MessageEdited', data: { room: data.room, messageId: data.messageId, userId: data.userId, text } }];
 };
 
-const deleteMessage = (command: DeleteMessage, room: Room, rules: RoomRules): RoomEvent[] => {
+const deleteMessage = (command: DeleteMessage, rules: RoomRules): RoomEvent[] => {
   const { data } = command;
   requireKnownRoom(rules, data.room);
-  const facts = room.messages.get(data.messageId);
+  const facts = data.message;
   if (facts === undefined) throw new DomainError('message_not_found', 'No such message');
   requireAuthor(facts, data.userId, 'delete');
   if (facts.deleted) return [];
@@ -152,9 +152,9 @@ const toggleReaction = (command: ToggleReaction, room: Room, rules: RoomRules): 
   const { data } = command;
   requireKnownRoom(rules, data.room);
   if (!room.members.has(data.userId)) throw new DomainError('not_a_member', `Join ${data.room} before reacting in it`);
-  const facts = liveMessage(room, data.messageId);
+  const facts = liveMessage(data.message);
   const emoji = parseEmoji(data.emoji);
-  const reacted = facts.reactions?.get(emoji)?.has(data.userId) ?? false;
+  const reacted = facts.reactions.get(emoji)?.has(data.userId) ?? false;
   const fact = { room: data.room, messageId: data.messageId, userId: data.userId, username: data.username, emoji };
   return [reacted ? { type: 'ReactionRemoved', data: fact } : { type: 'ReactionAdded', data: fact }];
 };
@@ -171,9 +171,9 @@ export const roomDecider = (rules: RoomRules): Decider<Room, RoomCommand, RoomEv
       case 'SendMessage':
         return sendMessage(command, room, rules);
       case 'EditMessage':
-        return editMessage(command, room, rules);
+        return editMessage(command, rules);
       case 'DeleteMessage':
-        return deleteMessage(command, room, rules);
+        return deleteMessage(command, rules);
       case 'ToggleReaction':
         return toggleReaction(command, room, rules);
       default:

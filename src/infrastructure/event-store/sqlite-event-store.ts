@@ -21,9 +21,19 @@ type Row = { position: number; stream_id: string; version: number; type: string;
 const fromRow = (row: Row): RecordedEvent =>
   toRecorded({ ...row, data: JSON.parse(row.data) as unknown, metadata: JSON.parse(row.metadata) as unknown });
 
+/**
+ * An error of SQLite, told by its name and code rather than by `instanceof`: the native addon keeps
+ * the SqliteError class of the first copy of the module loaded in the process, and a module registry
+ * of its own (a spec runner's) has another.
+ */
+const sqliteCode = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && error.name === 'SqliteError' && typeof code === 'string' ? code : undefined;
+};
+
 /** Storage failures a client can be told about; anything else is a bug and stays as it is. */
 const isStorageFailure = (error: unknown): boolean =>
-  error instanceof Database.SqliteError && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(error.code);
+  /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(sqliteCode(error) ?? '');
 
 const reading = <T>(read: () => T): T => {
   try {
@@ -102,15 +112,12 @@ export class SqliteEventStore extends LocalEventStore {
     try {
       return this.appendTx.immediate(streamId, events, expectedVersion);
     } catch (error) {
-      if (
-        error instanceof Database.SqliteError &&
-        error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-        error.message.includes('events_client_id')
-      ) {
+      const code = sqliteCode(error);
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events_client_id')) {
         const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
         throw new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
       }
-      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ConcurrencyError(streamId, expectedVersion, this.statements.version.get(streamId)?.version ?? 0);
       }
       if (isStorageFailure(error))
