@@ -61,6 +61,25 @@ export class DuplicateClientIdError extends Error {
 /** Messages (`MessageSent`) of a stream by `seq`: those after one, oldest first, or those before one, newest first. */
 export type SeqRange = { readonly after: number } | { readonly before: number };
 
+/**
+ * Derived state (read models, an aggregate) saved with the log `position` it is valid at, so a start
+ * need not fold the whole log. `schema` names the shape of `data`: a reader that expects another one
+ * ignores the snapshot and rebuilds from the log.
+ */
+export interface Snapshot {
+  readonly schema: string;
+  readonly position: number;
+  readonly data: string;
+}
+
+/** A snapshot whose bytes are not what was saved (a torn write, a damaged file): rebuild instead. */
+export class CorruptSnapshotError extends Error {
+  constructor(name: string) {
+    super(`Snapshot ${name} is damaged`);
+    this.name = 'CorruptSnapshotError';
+  }
+}
+
 /** The storage is unreachable or refused the write; nothing was stored. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -110,6 +129,10 @@ export abstract class EventStore {
   abstract readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every event with position > `fromPosition`, in order, exactly once: the stored ones, then live. */
   abstract subscribe(fromPosition: number, handler: (event: RecordedEvent) => void): Subscription;
+  /** The snapshot saved under `name`, if any; CorruptSnapshotError when its checksum does not match. */
+  abstract readSnapshot(name: string): Promise<Snapshot | undefined>;
+  /** Saves (replaces) the snapshot under `name`, with a checksum of its data. */
+  abstract writeSnapshot(name: string, snapshot: Snapshot): Promise<void>;
   /** The position of the newest event, 0 when the log is empty. */
   abstract headPosition(): Promise<number>;
   abstract close(): Promise<void>;

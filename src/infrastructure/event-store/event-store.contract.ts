@@ -208,6 +208,16 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect((await store.readMessageEvents('session-u1', ['p1'])).map((e) => e.version)).toEqual([1]);
     });
 
+    it('saves a snapshot under a name, replaces it, and answers undefined for one never saved', async () => {
+      expect(await store.readSnapshot('read-models')).toBeUndefined();
+      await store.writeSnapshot('read-models', { schema: 'v1', position: 7, data: '{"a":1}' });
+      await store.writeSnapshot('stream:room-a', { schema: 'room/1', position: 3, data: '"x"' });
+      expect(await store.readSnapshot('read-models')).toEqual({ schema: 'v1', position: 7, data: '{"a":1}' });
+      await store.writeSnapshot('read-models', { schema: 'v2', position: 9, data: 'é'.repeat(100_000) });
+      expect(await store.readSnapshot('read-models')).toEqual({ schema: 'v2', position: 9, data: 'é'.repeat(100_000) });
+      expect(await store.readSnapshot('stream:room-a')).toEqual({ schema: 'room/1', position: 3, data: '"x"' });
+    });
+
     it('orders all streams by a global position that only grows', async () => {
       await store.append('room-a', [joined('u1')], 0);
       await store.append('room-b', [joined('u2')], 0);

@@ -5,6 +5,7 @@ import {
   type NewEvent,
   type RecordedEvent,
   type SeqRange,
+  type Snapshot,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
 import { clientIdOf, messageIdOf } from './stored-event';
@@ -78,6 +79,16 @@ export class InMemoryEventStore extends LocalEventStore {
 
   protected headPositionSync(): number {
     return this.log.length;
+  }
+
+  private readonly snapshots = new Map<string, Snapshot>();
+
+  protected readSnapshotSync(name: string): Snapshot | undefined {
+    return this.snapshots.get(name);
+  }
+
+  protected writeSnapshotSync(name: string, snapshot: Snapshot): void {
+    this.snapshots.set(name, { ...snapshot });
   }
 
   close(): Promise<void> {

@@ -5,6 +5,7 @@ import {
   type NewEvent,
   type RecordedEvent,
   type SeqRange,
+  type Snapshot,
   type Subscription,
 } from '../../application/ports/event-store.port';
 
@@ -30,6 +31,16 @@ export abstract class LocalEventStore extends EventStore {
   protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
   protected abstract headPositionSync(): number;
+  protected abstract readSnapshotSync(name: string): Snapshot | undefined;
+  protected abstract writeSnapshotSync(name: string, snapshot: Snapshot): void;
+
+  readSnapshot(name: string): Promise<Snapshot | undefined> {
+    return this.attempt(() => this.readSnapshotSync(name));
+  }
+
+  writeSnapshot(name: string, snapshot: Snapshot): Promise<void> {
+    return this.attempt(() => this.writeSnapshotSync(name, snapshot));
+  }
 
   append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     let recorded: RecordedEvent[];

@@ -1,6 +1,7 @@
 import { Pool, escapeIdentifier, type PoolClient } from 'pg';
 import {
   ConcurrencyError,
+  CorruptSnapshotError,
   DuplicateClientIdError,
   EventStore,
   type AppendResult,
@@ -8,12 +9,13 @@ import {
   type NewEvent,
   type RecordedEvent,
   type SeqRange,
+  type Snapshot,
   type Subscription,
 } from '../../application/ports/event-store.port';
 import { isDuplicateClientId, isUnavailable, isUniqueViolation, redact, unavailable } from './postgres-errors';
 import { channelFor, PostgresNotifications } from './postgres-notifications';
 import { postgresEventStoreSchema, postgresMessageQueries } from './postgres-schema';
-import { clientIdOf, toRecorded, type EventRow } from './stored-event';
+import { clientIdOf, snapshotChecksum, toRecorded, type EventRow } from './stored-event';
 
 export interface PostgresEventStoreOptions {
   /** The schema the `events` table lives in; created if absent. Default `public`. */
@@ -78,6 +80,7 @@ interface LiveSubscription {
  */
 export class PostgresEventStore extends EventStore {
   private readonly table: string;
+  private readonly snapshots: string;
   private readonly messageQueries: ReturnType<typeof postgresMessageQueries>;
   private readonly channel: string;
   private readonly subscriptions = new Set<LiveSubscription>();
@@ -94,6 +97,7 @@ export class PostgresEventStore extends EventStore {
   ) {
     super();
     this.table = `${escapeIdentifier(schema)}.events`;
+    this.snapshots = `${escapeIdentifier(schema)}.snapshots`;
     this.messageQueries = postgresMessageQueries(this.table);
     this.channel = channelFor(schema);
     this.notifications = new PostgresNotifications(
@@ -189,6 +193,27 @@ export class PostgresEventStore extends EventStore {
   async findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
     const rows = await this.query<Row>('findByClientId', this.messageQueries.byClientId, [streamId, senderId, clientId]);
     return rows.map(toRecorded)[0];
+  }
+
+  async readSnapshot(name: string): Promise<Snapshot | undefined> {
+    const [row] = await this.query<{ schema: string; position: string; data: string; checksum: string }>(
+      'readSnapshot',
+      `SELECT schema, position, data, checksum FROM ${this.snapshots} WHERE name = $1`,
+      [name],
+    );
+    if (row === undefined) return undefined;
+    const snapshot = { schema: row.schema, position: Number(row.position), data: row.data };
+    if (row.checksum !== snapshotChecksum(snapshot.schema, snapshot.position, snapshot.data)) throw new CorruptSnapshotError(name);
+    return snapshot;
+  }
+
+  async writeSnapshot(name: string, { schema, position, data }: Snapshot): Promise<void> {
+    await this.query(
+      'writeSnapshot',
+      `INSERT INTO ${this.snapshots} (name, schema, position, data, checksum) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET schema = EXCLUDED.schema, position = EXCLUDED.position, data = EXCLUDED.data, checksum = EXCLUDED.checksum`,
+      [name, schema, position, data, snapshotChecksum(schema, position, data)],
+    );
   }
 
   /**

@@ -26,6 +26,13 @@ CREATE INDEX IF NOT EXISTS events_message_id ON ${table} (stream_id, (data->>'me
 CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
   ON ${table} (stream_id, (coalesce(data->>'userId', data->>'fromUserId')), (data->>'clientId'))
   WHERE type IN ('MessageSent', 'PrivateMessageSent') AND (data->>'clientId') IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${escapeIdentifier(schema)}.snapshots (
+  name     text   PRIMARY KEY,
+  schema   text   NOT NULL,
+  position bigint NOT NULL,
+  data     text   NOT NULL,
+  checksum text   NOT NULL
+);
 `;
 };
 

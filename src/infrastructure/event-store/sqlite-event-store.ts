@@ -3,16 +3,18 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   ConcurrencyError,
+  CorruptSnapshotError,
   DuplicateClientIdError,
   StoreUnavailableError,
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
   type SeqRange,
+  type Snapshot,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
 import { SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
-import { clientIdOf } from './stored-event';
+import { clientIdOf, snapshotChecksum } from './stored-event';
 import { toRecorded } from './stored-event';
 
 type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
@@ -23,12 +25,12 @@ const fromRow = (row: Row): RecordedEvent =>
 
 /**
  * An error of SQLite, told by its name and code rather than by `instanceof`: the native addon keeps
- * the SqliteError class of the first copy of the module loaded in the process, and a module registry
- * of its own (a spec runner's) has another.
+ * the SqliteError class (and the `Error` it extends) of the first copy of the module loaded in the
+ * process, and a module registry or realm of its own (a spec runner's) has others.
  */
 const sqliteCode = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && error.name === 'SqliteError' && typeof code === 'string' ? code : undefined;
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
 };
 
 /** Storage failures a client can be told about; anything else is a bug and stays as it is. */
@@ -95,6 +97,12 @@ export class SqliteEventStore extends LocalEventStore {
       messagesBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesBefore),
       messageEvents: this.db.prepare<[string, string], Row>(SQLITE_MESSAGE_QUERIES.messageEvents),
       byClientId: this.db.prepare<[string, string, string], Row>(SQLITE_MESSAGE_QUERIES.byClientId),
+      readSnapshot: this.db.prepare<[string], Snapshot & { checksum: string }>(
+        'SELECT schema, position, data, checksum FROM snapshots WHERE name = ?',
+      ),
+      writeSnapshot: this.db.prepare<[string, string, number, string, string]>(
+        'INSERT OR REPLACE INTO snapshots (name, schema, position, data, checksum) VALUES (?, ?, ?, ?, ?)',
+      ),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.appendTx = this.db.transaction((streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion) => {
@@ -160,6 +168,25 @@ export class SqliteEventStore extends LocalEventStore {
 
   protected headPositionSync(): number {
     return reading(() => this.statements.head.get()?.position ?? 0);
+  }
+
+  protected readSnapshotSync(name: string): Snapshot | undefined {
+    const row = reading(() => this.statements.readSnapshot.get(name));
+    if (row === undefined) return undefined;
+    const { checksum, ...snapshot } = row;
+    if (typeof snapshot.data !== 'string' || checksum !== snapshotChecksum(snapshot.schema, snapshot.position, snapshot.data)) {
+      throw new CorruptSnapshotError(name);
+    }
+    return snapshot;
+  }
+
+  protected writeSnapshotSync(name: string, { schema, position, data }: Snapshot): void {
+    try {
+      this.statements.writeSnapshot.run(name, schema, position, data, snapshotChecksum(schema, position, data));
+    } catch (error) {
+      if (isStorageFailure(error)) throw new StoreUnavailableError(`Snapshot write failed: ${(error as Error).message}`, { cause: error });
+      throw error;
+    }
   }
 
   close(): Promise<void> {

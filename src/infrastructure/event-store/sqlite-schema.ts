@@ -9,6 +9,9 @@
  * - `events_message_id`: every event about one message (sent, edited, deleted, reacted to);
  * - `events_client_id` (unique): one message per sender and client id in a stream, so a resend is
  *   refused by the store however old the first one is.
+ *
+ * `snapshots` holds derived state saved with the position it is valid at (read models, aggregates),
+ * with a checksum; it can be emptied at any time, the log is the truth.
  */
 export const SQLITE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -27,6 +30,13 @@ export const SQLITE_SCHEMA = `
   CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
     ON events (stream_id, coalesce(json_extract(data, '$.userId'), json_extract(data, '$.fromUserId')), json_extract(data, '$.clientId'))
     WHERE type IN ('MessageSent', 'PrivateMessageSent') AND json_extract(data, '$.clientId') IS NOT NULL;
+  CREATE TABLE IF NOT EXISTS snapshots (
+    name     TEXT    PRIMARY KEY,
+    schema   TEXT    NOT NULL,
+    position INTEGER NOT NULL,
+    data     TEXT    NOT NULL,
+    checksum TEXT    NOT NULL
+  );
 `;
 
 /**

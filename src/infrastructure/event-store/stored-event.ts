@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { upcast } from '../../domain/upcast';
 
@@ -40,3 +41,7 @@ export const clientIdOf = (event: {
   const senderId = data.userId ?? data.fromUserId;
   return typeof senderId === 'string' ? { senderId, clientId: data.clientId } : undefined;
 };
+
+/** What a stored snapshot's checksum is computed over: its schema, position and data. */
+export const snapshotChecksum = (schema: string, position: number, data: string): string =>
+  createHash('sha256').update(schema).update('\u0000').update(String(position)).update('\u0000').update(data).digest('hex');
