@@ -98,7 +98,8 @@ export class IdentityService {
    */
   async pendingToken(token: unknown): Promise<{ token: string; issued: boolean }> {
     const found = await this.resume(token);
-    if (typeof token === 'string' && found !== undefined && ('actor' in found || found.pending !== undefined)) return { token, issued: false };
+    if (typeof token === 'string' && found !== undefined && ('actor' in found || found.pending !== undefined))
+      return { token, issued: false };
     return { token: this.signer.sign(tokenSubject(this.ids.id(), this.ids.id(), this.clock.now())), issued: true };
   }
 

@@ -72,15 +72,12 @@ export class UsersController {
   @ApiOperation({
     summary: "Resumes the cookie's session (200), or starts a guest and sets the cookie (201)",
     description:
-      "A cookie naming a session to come (from `GET /`) gets its guest under that id. New guests count against `GUESTS_PER_IP` (per address and hour); resuming never does.",
+      'A cookie naming a session to come (from `GET /`) gets its guest under that id. New guests count against `GUESTS_PER_IP` (per address and hour); resuming never does.',
   })
   @ApiSession()
   @ApiOkResponse({ type: SessionAnswer, description: 'The session of the cookie, resumed' })
   @ApiCreatedResponse({ type: SessionAnswer, headers: SET_COOKIE, description: 'A guest was started' })
-  @ApiErrors(
-    [429, ['rate_limited'], 'Too many guests started from this address (`Retry-After` header and `retryAfterMs`)'],
-    UNAVAILABLE,
-  )
+  @ApiErrors([429, ['rate_limited'], 'Too many guests started from this address (`Retry-After` header and `retryAfterMs`)'], UNAVAILABLE)
   async startSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionBody> {
     const identity = await this.sessions.start(req, res);
     if (!identity.resumed) res.status(HttpStatus.CREATED);
