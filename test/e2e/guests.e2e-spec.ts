@@ -165,6 +165,16 @@ describe('guests from thin air', () => {
       expect(await eventTypes(server)).not.toContain('AccountRegistered');
     });
 
+    it('frees the connection slot of a refused guest', async () => {
+      const server = await start({ GUESTS_PER_IP: '1', MAX_CONNECTIONS_PER_IP: '2' });
+      const guest = await server.connect();
+      // Still open after their refusal: if they held slots, the resume below would be too_many_connections.
+      const refused = Array.from({ length: 3 }, () => connect(server.url));
+      for (const attempt of refused) await expect(attempt).rejects.toMatchObject({ message: 'too_many_guests' });
+      const tab = await server.connect({ token: guest.session.token });
+      expect(tab.session).toMatchObject({ username: guest.username, resumed: true });
+    });
+
     it('counts the guests that POST /api/session starts', async () => {
       const server = await start({ GUESTS_PER_IP: '2' });
       const first = await server.http().post('/api/session').expect(201);
