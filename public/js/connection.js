@@ -25,10 +25,13 @@ export class Connection {
       // The server hung up on purpose: Socket.IO does not retry that by itself.
       if (reason === 'io server disconnect' && !state.switching) setTimeout(() => socket.connect(), 1000 + Math.random() * 1000);
     });
-    socket.on('connect_error', () => {
+    socket.on('connect_error', (error) => {
       this.show(state.started ? 'reconnecting' : 'connecting');
-      // Refused by the server's middleware (e.g. too many connections): retry later by hand.
-      if (!socket.active) setTimeout(() => socket.connect(), 3000);
+      // Refused by the server's middleware (too many connections, or too many new guests from this
+      // address, which says when to come back): retry later by hand.
+      const retryAfterMs = Number(error?.data?.retryAfterMs);
+      const wait = Number.isFinite(retryAfterMs) ? Math.min(Math.max(retryAfterMs, 3000), 600_000) : 3000;
+      if (!socket.active) setTimeout(() => socket.connect(), wait);
     });
     this.channel = typeof window.BroadcastChannel === 'function' ? new window.BroadcastChannel('nest-chat') : null;
     this.channel?.addEventListener('message', (event) => {

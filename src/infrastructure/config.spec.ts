@@ -38,6 +38,11 @@ describe('configuration', () => {
       expect(config.logLevel).toBe('info');
     });
 
+    it('lets one address start 30 guests an hour', () => {
+      expect(config.guestsPerIp).toBe(30);
+      expect(loadConfig({ GUESTS_PER_IP: '5' }).guestsPerIp).toBe(5);
+    });
+
     it('runs as a single node, without Redis', () => {
       expect(config.redisUrl).toBeUndefined();
     });
@@ -108,6 +113,8 @@ describe('configuration', () => {
       ['REDIS_URL', { REDIS_URL: 'http://localhost:6379' }],
       ['CLUSTER_NAME', { CLUSTER_NAME: 'my cluster' }],
       ['NODE_TIMEOUT_MS', { NODE_TIMEOUT_MS: '10' }],
+      ['GUESTS_PER_IP', { GUESTS_PER_IP: '0' }],
+      ['GUESTS_PER_IP', { GUESTS_PER_IP: 'many' }],
     ])('%s in %j', (variable, env) => {
       const error = failureOf(env);
       expect(error).toBeInstanceOf(ConfigError);

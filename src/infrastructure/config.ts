@@ -157,6 +157,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
       registrations: rate(env, 'RATE_LIMIT_REGISTRATIONS', { perSecond: 1 / 360, burst: 5 }),
     },
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
+    guestsPerIp: integer(env, 'GUESTS_PER_IP', 30, 1, 1_000_000),
     sessionMaxAgeDays: integer(env, 'SESSION_MAX_AGE_DAYS', 365, 1, 3650),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     uploadQuotaBytes: integer(env, 'UPLOAD_QUOTA_BYTES', 100 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),

@@ -33,7 +33,7 @@ describe('the chat page: who is online, from presence diffs', () => {
     expect(await namesIn(server, 'presence:diff')).toContain(alice.username);
     expect(await namesIn(server, 'presence:list')).not.toContain(alice.username);
 
-    const session = await server.http().get('/api/session').expect(200);
+    const session = await server.http().post('/api/session').expect(201);
     const cookie = (session.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
     const dave = await server.connect({ cookie });
     await online(alice.page, dave.username).waitFor();

@@ -239,10 +239,13 @@ describe('abuse', () => {
       expect(page.headers['x-powered-by']).toBeUndefined();
     });
 
-    it('marks the session cookie Secure behind a TLS proxy (TRUST_PROXY)', async () => {
-      const behindTls = await server.http().get('/api/session').set('X-Forwarded-Proto', 'https').expect(200);
+    it.each([
+      ['GET /', 'get', '/', 200],
+      ['POST /api/session', 'post', '/api/session', 201],
+    ] as const)('marks the session cookie of %s Secure behind a TLS proxy (TRUST_PROXY)', async (_, method, path, status) => {
+      const behindTls = await server.http()[method](path).set('X-Forwarded-Proto', 'https').expect(status);
       expect((behindTls.headers['set-cookie'] as unknown as string[])[0]).toMatch(/; Secure/);
-      const plain = await server.http().get('/api/session').expect(200);
+      const plain = await server.http()[method](path).expect(status);
       expect((plain.headers['set-cookie'] as unknown as string[])[0]).not.toMatch(/Secure/);
     });
   });

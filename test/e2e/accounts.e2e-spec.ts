@@ -12,7 +12,7 @@ describe('accounts', () => {
   });
 
   const guest = async () => {
-    const response = await server.http().get('/api/session').expect(200);
+    const response = await server.http().post('/api/session').expect(201);
     return { cookie: cookieOf(response), username: response.body.username as string };
   };
 
@@ -170,8 +170,12 @@ describe('accounts', () => {
     expect(logout.body).toEqual({ username: expect.stringMatching(/^Guest\d+$/), account: false });
     await expect(ended).resolves.toEqual({ reason: 'signed_out' });
 
-    const replay = await server.http().get('/api/session').set('Cookie', cookie).expect(200);
+    await expect(server.http().get('/api/session').set('Cookie', cookie).expect(401)).resolves.toMatchObject({
+      body: { error: { code: 'session_required' } },
+    });
+    const replay = await server.http().post('/api/session').set('Cookie', cookie).expect(201);
     expect(replay.body).toMatchObject({ resumed: false, account: false });
+    expect(replay.body.username).not.toBe('Barbara');
     const replaySocket = await server.connect({ cookie });
     expect(replaySocket.session).toMatchObject({ resumed: false, account: false, refused: 'signed_out' });
     expect(replaySocket.username).not.toBe('Barbara');

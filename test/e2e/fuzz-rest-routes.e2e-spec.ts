@@ -39,7 +39,21 @@ describe('fuzzing every REST route', () => {
         const example = `${shown} → ${answer.status} ${answer.body.slice(0, 160)}`;
         if (answer.status >= 500) return findings.add(`${kind}: ${answer.status}`, example);
         // Node refuses request headers over 16 KB itself, before the application sees them: fine.
-        if (verb !== 'GET' || (answer.status === 431 && Buffer.byteLength(cookieHeader ?? '') > 16_000)) return;
+        if (answer.status === 431 && Buffer.byteLength(cookieHeader ?? '') > 16_000) return;
+        // Only a token presented whole resumes its owner; anything else gets a fresh guest (POST) or none (GET).
+        const presented = tokens.filter(([token]) => (cookieHeader ?? '').split(/;\s*/).includes(`chat_session=${token}`));
+        const judgeIdentity = (who: { username: string; resumed: boolean }): void => {
+          if (who.resumed) {
+            if (!presented.some(([, name]) => name === who.username)) findings.add("session: resumed someone else's identity", example);
+          } else if (tokens.some(([, name]) => name === who.username)) findings.add('session: a fresh guest got an existing name', example);
+          else if (!/^Guest\d+$/.test(who.username)) findings.add('session: odd guest name', example);
+        };
+        if (verb === 'POST' && kind === 'session' && (answer.status === 200 || answer.status === 201)) {
+          const who = json(answer) as { username: string; resumed: boolean };
+          if (who.resumed !== (answer.status === 200)) findings.add('session: status and resumed disagree', example);
+          return judgeIdentity(who);
+        }
+        if (verb !== 'GET') return;
         if (kind === 'health') {
           if (answer.status !== 200 || answer.body !== '{"status":"ok"}') findings.add('health: not ok', example);
         } else if (kind === 'ready' || kind === 'users' || kind === 'rooms') {
@@ -63,14 +77,16 @@ describe('fuzzing every REST route', () => {
             findings.add('messages: 400 without invalid_query', example);
           }
         } else if (kind === 'session') {
+          // A read never starts a guest: the session of a whole valid token, or 401 session_required.
+          if (answer.status === 401) {
+            if ((json(answer) as { error?: { code?: string } }).error?.code !== 'session_required')
+              findings.add('session: 401 without session_required', example);
+            return;
+          }
           if (answer.status !== 200) return findings.add(`session: ${answer.status}`, example);
           const who = json(answer) as { username: string; resumed: boolean };
-          // Only a token presented whole resumes its owner; anything else gets a fresh guest.
-          const presented = tokens.filter(([token]) => (cookieHeader ?? '').split(/;\s*/).includes(`chat_session=${token}`));
-          if (who.resumed) {
-            if (!presented.some(([, name]) => name === who.username)) findings.add("session: resumed someone else's identity", example);
-          } else if (tokens.some(([, name]) => name === who.username)) findings.add('session: a fresh guest got an existing name', example);
-          else if (!/^Guest\d+$/.test(who.username)) findings.add('session: odd guest name', example);
+          if (!who.resumed) findings.add('session: a read started a guest', example);
+          judgeIdentity(who);
         }
       }),
       runs(2500, 4),

@@ -7,7 +7,7 @@ const register = (server: TestApp, cookie: string, username: string) =>
   server.http().post('/api/auth/register').set('Cookie', cookie).send({ username, password: 'look-alike-password' });
 
 const guest = async (server: TestApp) => {
-  const response = await server.http().get('/api/session').expect(200);
+  const response = await server.http().post('/api/session').expect(201);
   return { cookie: cookieOf(response), username: response.body.username as string };
 };
 

@@ -100,7 +100,7 @@ describe('presence diffs (auth.presence = "diff")', () => {
     const watcher = await server.connect(DIFFS);
     await watcher.next('presence_state');
     const seed = await server.connect();
-    const session = await server.http().get('/api/session').expect(200);
+    const session = await server.http().post('/api/session').expect(201);
     const cookie = (session.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
     const guest = await server.connect({ cookie });
     await until(watcher, (online) => online.has(guest.username));

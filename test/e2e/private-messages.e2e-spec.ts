@@ -112,8 +112,15 @@ describe('private history', () => {
       const second = await server.http().get(`/api/private/${bob.username}/messages?before=${last}`).set('Cookie', aliceCookie).expect(200);
       expect(second.body).toMatchObject({ messages: [{ msg: 'p2' }, { msg: 'p1' }], hasMore: false });
 
-      const stranger = await server.http().get(`/api/private/${bob.username}/messages`).expect(200);
+      const stranger = await server
+        .http()
+        .get(`/api/private/${bob.username}/messages`)
+        .set('Cookie', await guestCookie(server))
+        .expect(200);
       expect(stranger.body.messages).toEqual([]);
+      // Without a session: no guest is started to answer, and nothing is shown.
+      const nobody = await server.http().get(`/api/private/${bob.username}/messages`).expect(401);
+      expect(nobody.body).toEqual({ error: { code: 'session_required', message: expect.any(String) } });
       await server.http().get('/api/private/NoSuchUser1/messages').set('Cookie', aliceCookie).expect(404);
       await server.http().get(`/api/private/${bob.username}/messages?limit=500`).set('Cookie', aliceCookie).expect(400);
     } finally {

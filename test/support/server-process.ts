@@ -21,6 +21,7 @@ export const UNREACHABLE_LIMITS: Readonly<Record<string, string>> = {
   RATE_LIMIT_PRIVATE_MESSAGES: '100000,100000',
   RATE_LIMIT_REGISTRATIONS: '100000,100000',
   MAX_CONNECTIONS_PER_IP: '100000',
+  GUESTS_PER_IP: '1000000',
 };
 
 /** The environment of every spawned server unless a spec says otherwise: local only, warnings and worse logged. */

@@ -96,5 +96,5 @@ export const cookieOf = (response: { headers: Record<string, unknown> }): string
   return cookies[0]!.split(';')[0]!;
 };
 
-/** A new guest's session cookie, as a browser gets it from GET /api/session. */
-export const guestCookie = async (server: TestApp): Promise<string> => cookieOf(await server.http().get('/api/session'));
+/** A new guest's session cookie, as a client asks for one: POST /api/session. */
+export const guestCookie = async (server: TestApp): Promise<string> => cookieOf(await server.http().post('/api/session').expect(201));

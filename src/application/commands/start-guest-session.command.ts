@@ -10,8 +10,15 @@ import { NameKey } from '../ports/name-key.port';
 import { UsersReadModel } from '../read-models/users.read-model';
 import { claimUsername } from './claim-username';
 
+/**
+ * A new guest: under `userId` when given (the session a signed token already names, see
+ * IdentityService), else under a fresh id. A session that already exists is answered as it is.
+ */
 export class StartGuestSessionCommand extends Command<Actor> {
-  constructor(readonly context: CommandContext) {
+  constructor(
+    readonly context: CommandContext,
+    readonly userId?: string,
+  ) {
     super();
   }
 }
@@ -33,8 +40,9 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
     this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });
   }
 
-  async execute({ context }: StartGuestSessionCommand): Promise<Actor> {
-    const userId = this.ids.id();
+  async execute({ context, userId = this.ids.id() }: StartGuestSessionCommand): Promise<Actor> {
+    const existing = this.users.usernameOf(userId);
+    if (existing !== undefined) return { userId, username: existing };
     const username = await this.claimGuestName(userId, context);
     await this.executor.execute(
       sessionStream(userId),
@@ -42,7 +50,8 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
       { type: 'StartSession', data: { sessionId: userId, username } },
       context,
     );
-    return { userId, username };
+    // Another node started this session first (its decision stands): the name is the one it chose.
+    return { userId, username: this.users.usernameOf(userId) ?? username };
   }
 
   private async claimGuestName(userId: string, context: CommandContext): Promise<string> {

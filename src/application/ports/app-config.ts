@@ -38,6 +38,8 @@ export interface AppConfigValues {
     readonly registrations: RateRule;
   };
   maxConnectionsPerIp: number;
+  /** Guests (new sessions) one client address may start per hour; resuming a session never counts. */
+  guestsPerIp: number;
   /** Session tokens and cookies expire this many days after they were issued. */
   sessionMaxAgeDays: number;
   /** Largest file a user may upload, in bytes. */

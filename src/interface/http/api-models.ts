@@ -63,7 +63,7 @@ export const ApiErrors = (...cases: ErrorCase[]): MethodDecorator & ClassDecorat
     ),
   );
 
-/** Routes that act as the session cookie's user; without a (valid) cookie they start a guest session and set one. */
+/** Routes that act as the session cookie's user (see each route for what happens without one). */
 export const ApiSession = (): MethodDecorator & ClassDecorator => applyDecorators(ApiSecurity(SESSION_SCHEME), ApiSecurity({}));
 
 /** `?before=&limit=` of the message pages (see http-errors.ts). */
@@ -85,7 +85,7 @@ export const ApiPage = (): MethodDecorator & ClassDecorator =>
 
 export const SET_COOKIE = {
   'Set-Cookie': {
-    description: `\`${SESSION_COOKIE}\`: signed, HttpOnly, SameSite=Lax, Path=/ (only when a new session starts)`,
+    description: `\`${SESSION_COOKIE}\`: signed, HttpOnly, SameSite=Lax, Path=/ (only when the request had no valid one, or a new session starts)`,
     schema: { type: 'string' },
   },
 } as const;

@@ -8,7 +8,7 @@ import { IdGenerator } from '../../application/ports/id-generator.port';
 import { RateLimiter, type RateRule } from '../../application/ports/rate-limiter.port';
 import { invisibleCharacterIn, normaliseUsername } from '../../domain/username/username.decider';
 import { toClientError } from '../client-error';
-import { IdentityService } from '../identity.service';
+import { IdentityService, TooManyGuestsError } from '../identity.service';
 import { SESSION_COOKIE, sessionCookieOptions, tokenFromCookieHeader } from '../session-token';
 import { AccountAnswer, ApiErrors, ApiSession, Credentials as CredentialsBody, SET_COOKIE, UNAVAILABLE } from './api-models';
 import { SessionCookie } from './session-cookie';
@@ -85,7 +85,7 @@ export class AuthController {
     [
       429,
       ['rate_limited'],
-      'Too many registrations from this address (`Retry-After` header and `retryAfterMs`), or too many passwords being checked at once',
+      'Too many registrations, or (without a session) too many guests started, from this address (`Retry-After` header and `retryAfterMs`), or too many passwords being checked at once',
     ],
     UNAVAILABLE,
   )
@@ -102,7 +102,8 @@ export class AuthController {
         res,
         'Too many registrations from this address; wait a little',
       );
-      const { actor } = await this.sessions.ensure(req, res);
+      // Without an established session the guest is started first (counted against GUESTS_PER_IP).
+      const { actor } = await this.sessions.start(req, res);
       const account = await this.commandBus.execute(
         new RegisterAccountCommand(actor.userId, username, password, { correlationId: this.ids.id() }),
       );
@@ -171,15 +172,23 @@ export class AuthController {
     description: '`account` is false: the new guest',
     headers: { 'Set-Cookie': { description: 'The new guest session cookie', schema: { type: 'string' } } },
   })
-  @ApiErrors(UNAVAILABLE)
+  @ApiErrors(
+    [429, ['rate_limited'], 'Signed out, but too many guests were started from this address: the cookie names a session to come'],
+    UNAVAILABLE,
+  )
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ username: string; account: false }> {
     try {
       const token = tokenFromCookieHeader(req.headers.cookie);
-      const current = token === undefined ? undefined : await this.identities.identify(token);
-      if (current?.resumed === true) {
+      const current = await this.identities.resume(token);
+      const signedIn = current !== undefined && 'actor' in current;
+      if (signedIn) {
         await this.commandBus.execute(new SignOutCommand(current.actor.userId, current.tokenId, { correlationId: this.ids.id() }));
       }
-      const guest = current?.resumed === false ? current : await this.identities.identify(undefined);
+      // The fresh guest counts against GUESTS_PER_IP; when refused, the old token is still replaced.
+      const guest = await this.identities.identify(signedIn ? undefined : token, req.ip ?? 'unknown').catch(async (error: unknown) => {
+        if (error instanceof TooManyGuestsError) this.sessions.set(req, res, (await this.identities.pendingToken(undefined)).token);
+        throw this.sessions.asHttp(error, res);
+      });
       res.cookie(SESSION_COOKIE, guest.token, sessionCookieOptions(req.secure, this.config.sessionMaxAgeDays));
       return { username: guest.actor.username, account: false };
     } catch (error) {

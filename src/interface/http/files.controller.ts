@@ -66,7 +66,7 @@ export class FilesController {
   @ApiCreatedResponse({ type: UploadedFile, headers: SET_COOKIE })
   @ApiErrors(
     [400, ['invalid_payload', 'empty_file'], 'No `file` part, a malformed upload, or an empty file'],
-    [401, ['session_required'], 'No session cookie, or its session does not exist: GET /api/session first'],
+    [401, ['session_required'], 'No session cookie, or its session does not exist: connect or POST /api/session first'],
     [413, ['file_too_large'], 'Larger than MAX_UPLOAD_BYTES (`maxUploadBytes` of GET /api/session)'],
     [415, ['unsupported_type'], 'Not PNG, JPEG, GIF, WebP, PDF or plain text, or the name or declared type disagrees with the bytes'],
     [
@@ -82,7 +82,7 @@ export class FilesController {
   ): Promise<{ id: string; name: string; type: string; size: number; url: string }> {
     const identity = await this.sessions.existing(req);
     if (identity === undefined)
-      throw failure(HttpStatus.UNAUTHORIZED, 'session_required', 'Uploading needs a session: open the chat (GET /api/session) first');
+      throw failure(HttpStatus.UNAUTHORIZED, 'session_required', 'Uploading needs a session: open the chat (or POST /api/session) first');
     const address = req.ip ?? 'unknown';
     const inFlight = this.inFlight.get(address) ?? 0;
     if (inFlight >= this.config.maxUploadsInFlightPerIp)

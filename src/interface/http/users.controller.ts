@@ -1,7 +1,7 @@
 import { AppConfig } from '../../application/ports/app-config';
-import { Controller, Get, HttpException, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetOnlineUsersQuery, GetPrivateConversationQuery } from '../../application/queries/users.queries';
@@ -19,8 +19,15 @@ import {
   ReadinessAnswer,
   SessionAnswer,
   SET_COOKIE,
+  UNAVAILABLE,
 } from './api-models';
 import { SessionCookie } from './session-cookie';
+import type { Identity } from '../identity.service';
+
+type SessionBody = { username: string; resumed: boolean; account: boolean; rooms: string[]; maxUploadBytes: number };
+
+const sessionRequired = (message: string): HttpException =>
+  new HttpException({ error: { code: 'session_required', message } }, HttpStatus.UNAUTHORIZED);
 
 @Controller()
 export class UsersController {
@@ -38,17 +45,46 @@ export class UsersController {
     return { users: await this.queryBus.execute(new GetOnlineUsersQuery()) };
   }
 
-  /** Who am I: resumes the session cookie, or starts a guest session and sets the cookie. */
+  /** Who am I: the session of the cookie. Without one it writes nothing: 401, and a cookie for a session to come. */
   @Get('api/session')
   @ApiTags('users')
-  @ApiOperation({ summary: 'Who am I: resumes the session cookie, or starts a guest session and sets it' })
+  @ApiOperation({
+    summary: 'Who am I: the session of the cookie',
+    description:
+      'Never starts a session. Without an established one: 401 `session_required`, and (unless the request already has one) a cookie naming a session to come, which the socket that connects with it or `POST /api/session` starts.',
+  })
   @ApiSession()
-  @ApiOkResponse({ type: SessionAnswer, headers: SET_COOKIE })
-  async session(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<{ username: string; resumed: boolean; account: boolean; rooms: string[]; maxUploadBytes: number }> {
-    const identity = await this.sessions.ensure(req, res);
+  @ApiOkResponse({ type: SessionAnswer })
+  @ApiErrors([401, ['session_required'], 'No established session: connect a socket or `POST /api/session` first'])
+  async session(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionBody> {
+    const identity = await this.sessions.existing(req);
+    if (identity === undefined) {
+      await this.sessions.offer(req, res);
+      throw sessionRequired('No session yet: connect, or POST /api/session to start one');
+    }
+    return this.answer(identity);
+  }
+
+  /** Give me a session: resumes the cookie's, or starts a guest (under the cookie's pending id, if any) and sets it. */
+  @Post('api/session')
+  @HttpCode(200)
+  @ApiTags('users')
+  @ApiOperation({
+    summary: "Resumes the cookie's session (200), or starts a guest and sets the cookie (201)",
+    description:
+      'A cookie naming a session to come (from `GET /`) gets its guest under that id. New guests count against `GUESTS_PER_IP` (per address and hour); resuming never does.',
+  })
+  @ApiSession()
+  @ApiOkResponse({ type: SessionAnswer, description: 'The session of the cookie, resumed' })
+  @ApiCreatedResponse({ type: SessionAnswer, headers: SET_COOKIE, description: 'A guest was started' })
+  @ApiErrors([429, ['rate_limited'], 'Too many guests started from this address (`Retry-After` header and `retryAfterMs`)'], UNAVAILABLE)
+  async startSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionBody> {
+    const identity = await this.sessions.start(req, res);
+    if (!identity.resumed) res.status(HttpStatus.CREATED);
+    return this.answer(identity);
+  }
+
+  private async answer(identity: Identity): Promise<SessionBody> {
     const rooms = await this.queryBus.execute(new GetUserRoomsQuery(identity.actor.userId));
     return {
       username: identity.actor.username,
@@ -66,15 +102,15 @@ export class UsersController {
   @ApiSession()
   @ApiParam({ name: 'username', description: 'The other side' })
   @ApiPage()
-  @ApiOkResponse({ type: PrivateMessagesPage, headers: SET_COOKIE })
-  @ApiErrors([400, ['invalid_query'], 'A bad `limit` or `before` (named in `field`)'], [404, ['user_not_found'], 'No user of that name'])
-  async privateMessages(
-    @Param('username') username: string,
-    @Query() query: Record<string, unknown>,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    const identity = await this.sessions.ensure(req, res);
+  @ApiOkResponse({ type: PrivateMessagesPage })
+  @ApiErrors(
+    [400, ['invalid_query'], 'A bad `limit` or `before` (named in `field`)'],
+    [401, ['session_required'], 'No established session (none is started for a read)'],
+    [404, ['user_not_found'], 'No user of that name'],
+  )
+  async privateMessages(@Param('username') username: string, @Query() query: Record<string, unknown>, @Req() req: Request) {
+    const identity = await this.sessions.existing(req);
+    if (identity === undefined) throw sessionRequired('Private conversations need a session');
     const limit = parseLimit(query.limit);
     const before = parseBefore(query.before);
     const page = await this.queryBus.execute(new GetPrivateConversationQuery(identity.actor.userId, username, before, limit));

@@ -21,7 +21,7 @@ import type { Actor, CommandContext } from '../../application/context';
 import { GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetActiveUsersQuery } from '../../application/queries/users.queries';
 import { clientAddress } from '../client-address';
-import { IdentityService } from '../identity.service';
+import { IdentityService, TooManyGuestsError } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import {
   messagePayload,
@@ -72,13 +72,20 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.conn.once('close', () => this.limits.release(socket.id));
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token = typeof auth?.token === 'string' ? auth.token : tokenFromCookieHeader(socket.handshake.headers.cookie);
-      this.identities.identify(token).then(
+      // A token of a session to come (the page's cookie) starts its guest under that id; none, a fresh guest.
+      this.identities.identify(token, address).then(
         (identity) => {
           Object.assign(socket.data, { identity, address });
           next();
         },
         (error: unknown) => {
           this.limits.release(socket.id);
+          if (error instanceof TooManyGuestsError) {
+            const refusal = Object.assign(new Error('too_many_guests'), {
+              data: { code: 'too_many_guests', message: error.message, retryAfterMs: error.retryAfterMs },
+            });
+            return next(refusal);
+          }
           this.logger.error({ err: error, socketId: socket.id }, 'identification failed');
           next(new Error('unavailable'));
         },
