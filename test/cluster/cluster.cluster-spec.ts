@@ -77,26 +77,6 @@ describe('several nodes on PostgreSQL and Redis', () => {
     }
   });
 
-  it("keeps a user online while their tab on another node lives, after a closed tab's grace period ran out", async () => {
-    const watcher = await c.connect();
-    const tabOnA = await a.connect();
-    const tabOnB = await b.connect({ token: tabOnA.session.token });
-    const name = tabOnA.username;
-    // Closed on the same node just after: once this one is offline, the grace period of tabOnA's has run out too.
-    const clock = await a.connect();
-    await watcher.next<Users>('active_users', (p) => p.users.includes(name) && p.users.includes(clock.username));
-    tabOnA.close();
-    clock.close();
-    await watcher.next<Users>('active_users', (p) => !p.users.includes(clock.username));
-    for (const node of [a, b, c]) {
-      const users = (await node.get<{ users: { username: string }[] }>('/api/users')).body.users;
-      expect({ node: node.name, online: users.some((u) => u.username === name) }).toEqual({ node: node.name, online: true });
-    }
-    await expect(tabOnB.ask('join', { room: 'General' })).resolves.toMatchObject({ ok: true });
-    tabOnB.close();
-    await watcher.next<Users>('active_users', (p) => !p.users.includes(name));
-  });
-
   it('numbers concurrent messages from several nodes without gaps or duplicates, and honours clientId across nodes', async () => {
     const senders = await Promise.all([a.connect(), b.connect(), c.connect()]);
     for (const s of senders) await s.ask('join', { room: 'Code with Josh' });
@@ -116,6 +96,26 @@ describe('several nodes on PostgreSQL and Redis', () => {
     expect(resend.message).toEqual(acks[0]!.message);
     const page = await b.get<{ messages: Message[] }>('/api/rooms/Code%20with%20Josh/messages?limit=100');
     expect(page.body.messages).toHaveLength(45);
+  });
+
+  it("keeps a user online while their tab on another node lives, after a closed tab's grace period ran out", async () => {
+    const watcher = await c.connect();
+    const tabOnA = await a.connect();
+    const tabOnB = await b.connect({ token: tabOnA.session.token });
+    const name = tabOnA.username;
+    // Closed on the same node just after: once this one is offline, the grace period of tabOnA's has run out too.
+    const clock = await a.connect();
+    await watcher.next<Users>('active_users', (p) => p.users.includes(name) && p.users.includes(clock.username));
+    tabOnA.close();
+    clock.close();
+    await watcher.next<Users>('active_users', (p) => !p.users.includes(clock.username));
+    for (const node of [a, b, c]) {
+      const users = (await node.get<{ users: { username: string }[] }>('/api/users')).body.users;
+      expect({ node: node.name, online: users.some((u) => u.username === name) }).toEqual({ node: node.name, online: true });
+    }
+    await expect(tabOnB.ask('join', { room: 'General' })).resolves.toMatchObject({ ok: true });
+    tabOnB.close();
+    await watcher.next<Users>('active_users', (p) => !p.users.includes(name));
   });
 
   it('answers REST listings the same on every node', async () => {
