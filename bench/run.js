@@ -7,7 +7,7 @@
  *   node bench/run.js --only saturation --quick one scenario, short steps, 1 run → bench/out/
  *
  * Flags:
- *   --only a,b     scenarios: saturation, latency, idle, store, replay (latency needs a baseline
+ *   --only a,b     scenarios: saturation, latency, idle, store, replay, reconnects (latency needs a baseline
  *                  saturation: it runs the baseline's sweep first if saturation is not selected)
  *   --quick        short steps, smaller sizes, 1 run (a smoke test, not a measurement)
  *   --runs N       runs per figure (default 3)
@@ -45,6 +45,7 @@ const { scenarioLatency } = require('./lib/scenario-latency');
 const { scenarioIdle } = require('./lib/scenario-idle');
 const { scenarioStore } = require('./lib/scenario-store');
 const { scenarioReplay } = require('./lib/scenario-replay');
+const { scenarioReconnects } = require('./lib/scenario-reconnects');
 const { profileMisses } = require('./lib/profile-misses');
 const { targets } = require('./lib/report-targets');
 const { writeReport } = require('./lib/report');
@@ -83,6 +84,7 @@ const main = async () => {
     idle: null,
     store: null,
     replay: null,
+    reconnects: null,
     profiles: [],
   };
   build();
@@ -102,13 +104,15 @@ const main = async () => {
     load('latency');
     results.latency = await scenarioLatency(opts, baseline);
   }
-  for (const name of ['idle', 'store', 'replay']) if (only.includes(name)) results.loadavg[name] = null;
+  for (const name of ['idle', 'store', 'replay', 'reconnects']) if (only.includes(name)) results.loadavg[name] = null;
   if (only.includes('idle')) load('idle');
   if (only.includes('idle')) results.idle = await scenarioIdle(opts);
   if (only.includes('store')) load('store');
   if (only.includes('store')) results.store = await scenarioStore(opts);
   if (only.includes('replay')) load('replay');
   if (only.includes('replay')) results.replay = await scenarioReplay(opts);
+  if (only.includes('reconnects')) load('reconnects');
+  if (only.includes('reconnects')) results.reconnects = await scenarioReconnects(opts);
 
   const verdicts = targets(results);
   const misses = new Set(verdicts.filter((v) => v.met === false).map((v) => v.key));

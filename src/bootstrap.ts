@@ -23,8 +23,8 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
     await store.close();
     throw error;
   }
-  const connections = { store, blobs, registry: cluster.registry, rateLimiter: cluster.rateLimiter };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, connections), {
+  const adapters = { store, blobs, registry: cluster.registry, connections: cluster.connections, rateLimiter: cluster.rateLimiter };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adapters), {
     bufferLogs: options.logger === undefined,
     ...(options.logger === false ? { logger: false } : {}),
   });

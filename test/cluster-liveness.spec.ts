@@ -1,12 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { CommandBus } from '@nestjs/cqrs';
 import { RedisNodeRegistry } from '../src/infrastructure/node-registry';
 import { ClusterLiveness } from '../src/application/cluster-liveness';
-import type { CloseConnectionCommand } from '../src/application/commands/close-connection.command';
 import type { AppConfig } from '../src/application/ports/app-config';
-import type { IdGenerator } from '../src/application/ports/id-generator.port';
+import type { ConnectionRegistry } from '../src/application/ports/connection-registry.port';
 import type { PresenceKeeper } from '../src/application/presence-keeper';
-import type { UsersReadModel } from '../src/application/read-models/users.read-model';
 
 /** The few Redis commands the registry uses, with key expiry on Jest's fake clock. */
 class FakeRedis {
@@ -51,7 +48,7 @@ describe('ClusterLiveness', () => {
   let other: RedisNodeRegistry;
   let liveness: ClusterLiveness;
   let heartbeats: NodeJS.Timeout | undefined;
-  /** When the survivor closed the other node's connection; undefined while it has not. */
+  /** When the survivor forgot the other node's connection and started its user's grace period; undefined while it has not. */
   let closedAt: number | undefined;
 
   const registry = (): RedisNodeRegistry => new RedisNodeRegistry(redis as unknown as Redis, 'spec', TIMEOUT, () => Promise.resolve());
@@ -67,25 +64,28 @@ describe('ClusterLiveness', () => {
     redis = new FakeRedis();
     other = registry();
     closedAt = undefined;
-    const users = {
-      openConnections: () => (closedAt === undefined ? [{ userId: 'u1', connectionId: 'c1', node: 'B' }] : []),
-    } as unknown as UsersReadModel;
-    const commandBus = {
-      execute: (command: CloseConnectionCommand) => {
-        expect(command).toMatchObject({ userId: 'u1', connectionId: 'c1' });
-        closedAt = Date.now();
+    // Node B holds one connection, of u1, until forgotten.
+    let forgotten = false;
+    const connections = {
+      refresh: () => Promise.resolve(),
+      nodes: () => Promise.resolve(forgotten ? [] : ['B']),
+      usersOn: (node: string) => Promise.resolve(node === 'B' && !forgotten ? ['u1'] : []),
+      forget: (node: string) => {
+        expect(node).toBe('B');
+        forgotten = true;
         return Promise.resolve();
       },
-    } as unknown as CommandBus;
-    liveness = new ClusterLiveness(
-      registry(),
-      { repair: () => Promise.resolve() } as unknown as PresenceKeeper,
-      { nodeId: 'A', nodeTimeoutMs: TIMEOUT } as AppConfig,
-      { now: () => new Date() },
-      { id: () => 'correlation' } as unknown as IdGenerator,
-      users,
-      commandBus,
-    );
+    } as unknown as ConnectionRegistry;
+    const presence = {
+      repair: () => Promise.resolve(),
+      startGracePeriod: (userId: string) => {
+        expect(userId).toBe('u1');
+        closedAt = Date.now();
+      },
+    } as unknown as PresenceKeeper;
+    liveness = new ClusterLiveness(registry(), connections, presence, { nodeId: 'A', nodeTimeoutMs: TIMEOUT } as AppConfig, {
+      now: () => new Date(),
+    });
     // B heartbeats just after each of A's sweeps: A last sees B's key just before it expires.
     await liveness.start();
     await jest.advanceTimersByTimeAsync(1);
@@ -98,7 +98,7 @@ describe('ClusterLiveness', () => {
     jest.useRealTimers();
   });
 
-  it('closes the connections of a node within NODE_TIMEOUT_MS and one sweep of its last heartbeat', async () => {
+  it('forgets the connections of a node, starting the grace period of its users, within NODE_TIMEOUT_MS and one sweep of its last heartbeat', async () => {
     await jest.advanceTimersByTimeAsync(3 * TIMEOUT);
     expect(closedAt).toBeUndefined();
     // Killed just before its next heartbeat: the last one is a whole period old.

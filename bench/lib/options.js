@@ -3,7 +3,7 @@
 const path = require('node:path');
 const { BENCH } = require('./common');
 
-const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay'];
+const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay', 'reconnects'];
 
 /** The sizes of every scenario; `quick` shortens steps and sizes (a smoke test). */
 const config = (quick) => ({
@@ -31,6 +31,8 @@ const config = (quick) => ({
   store: { durationMs: quick ? 800 : 2000, concurrency: 16, pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test' },
   // Scenario 5
   replay: { sizes: quick ? [100_000] : [100_000, 1_000_000] },
+  // Scenario 6
+  reconnects: quick ? { users: 10, checkpoint: 500, cycles: 2000 } : { users: 50, checkpoint: 5000, cycles: 50_000 },
   targets: { saturation: 0.7, p99: 2, memory: 1.3, connections: 10_000, replayMs: 10_000 },
 });
 

@@ -1,18 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { CloseConnectionCommand } from './commands/close-connection.command';
 import { AppConfig } from './ports/app-config';
 import { Clock } from './ports/clock.port';
+import { ConnectionRegistry } from './ports/connection-registry.port';
 import { NodeRegistry } from './ports/node-registry.port';
-import { IdGenerator } from './ports/id-generator.port';
 import { PresenceKeeper } from './presence-keeper';
-import { UsersReadModel } from './read-models/users.read-model';
 
 /**
- * This node's part in the cluster: it heartbeats, tells which nodes are dead, closes the
- * connections dead nodes (a previous run of this one included) left open, and has the presence
- * keeper repair what they left half done. It runs once at
- * start and then every third of NODE_TIMEOUT_MS.
+ * This node's part in the cluster: it heartbeats (its node key, and its connections in the
+ * `ConnectionRegistry`), tells which nodes are dead, forgets the connections dead nodes (a previous run
+ * of this one included) left registered and starts the grace period of their users, and has the
+ * presence keeper repair what they left half done. It runs once at start and then every third of
+ * NODE_TIMEOUT_MS.
  */
 @Injectable()
 export class ClusterLiveness {
@@ -26,16 +24,14 @@ export class ClusterLiveness {
 
   constructor(
     private readonly registry: NodeRegistry,
+    private readonly connections: ConnectionRegistry,
     private readonly presence: PresenceKeeper,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly users: UsersReadModel,
-    private readonly commandBus: CommandBus,
   ) {}
 
   async start(): Promise<void> {
-    await this.registry.heartbeat(this.config.nodeId);
+    await this.heartbeat();
     this.reachableSince = this.now();
     await this.sweep();
     this.timer = setInterval(() => void this.tick(), Math.max(250, Math.floor(this.config.nodeTimeoutMs / 3)));
@@ -55,7 +51,7 @@ export class ClusterLiveness {
 
   private async tick(): Promise<void> {
     try {
-      await this.registry.heartbeat(this.config.nodeId);
+      await this.heartbeat();
       this.reachableSince ??= this.now();
     } catch (error) {
       this.reachableSince = undefined;
@@ -88,14 +84,21 @@ export class ClusterLiveness {
       const isAlive = (node: string): boolean =>
         node === this.config.nodeId ||
         (this.registry.shared && (!settled || now - (this.lastSeen.get(node) ?? 0) < this.config.nodeTimeoutMs));
-      const context = { correlationId: this.ids.id() };
-      for (const { userId, connectionId, node } of this.users.openConnections()) {
-        if (!isAlive(node)) await this.commandBus.execute(new CloseConnectionCommand(userId, connectionId, context));
+      for (const node of await this.connections.nodes()) {
+        if (isAlive(node)) continue;
+        const users = await this.connections.usersOn(node);
+        await this.connections.forget(node);
+        for (const userId of users) this.presence.startGracePeriod(userId);
       }
       await this.presence.repair();
     } finally {
       this.sweeping = false;
     }
+  }
+
+  private async heartbeat(): Promise<void> {
+    await this.registry.heartbeat(this.config.nodeId);
+    await this.connections.refresh(this.config.nodeId);
   }
 
   private now(): number {

@@ -3,13 +3,17 @@ import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../application/ports/event-store.port';
 import type { AppConfig } from '../application/ports/app-config';
+import type { ConnectionRegistry } from '../application/ports/connection-registry.port';
 import type { NodeRegistry } from '../application/ports/node-registry.port';
 import type { RateLimiter } from '../application/ports/rate-limiter.port';
+import { InMemoryConnectionRegistry, RedisConnectionRegistry } from './connection-registry';
 import { LocalNodeRegistry, RedisNodeRegistry } from './node-registry';
 import { InMemoryRateLimiter, RedisRateLimiter } from './rate-limiters';
 
 export interface ClusterWiring {
   readonly registry: NodeRegistry;
+  /** Who is connected where: in memory on one node, mirrored into Redis across a cluster. */
+  readonly connections: ConnectionRegistry;
   /** Per-user limits: in memory on one node, in Redis across a cluster. */
   readonly rateLimiter: RateLimiter;
   /** The Socket.IO adapter that carries emits to the sockets of every node; none on a single node. */
@@ -34,12 +38,13 @@ const publishingSafely = (redis: Redis, logger: Logger): Redis =>
 
 /**
  * Without REDIS_URL: one node. With it: the Socket.IO Redis adapter (pub/sub) for fan-out and a
- * Redis heartbeat registry for node liveness, on two connections.
+ * Redis heartbeat registry for node liveness and the registry of every node's connections, on two
+ * connections.
  */
 export const connectCluster = async (config: AppConfig): Promise<ClusterWiring> => {
   if (config.redisUrl === undefined) {
     const rateLimiter = new InMemoryRateLimiter();
-    return { registry: new LocalNodeRegistry(() => rateLimiter.close()), rateLimiter };
+    return { registry: new LocalNodeRegistry(() => rateLimiter.close()), connections: new InMemoryConnectionRegistry(), rateLimiter };
   }
   const logger = new Logger('Redis');
   const pub = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
@@ -58,6 +63,7 @@ export const connectCluster = async (config: AppConfig): Promise<ClusterWiring> 
   };
   return {
     registry: new RedisNodeRegistry(pub, config.clusterName, config.nodeTimeoutMs, close),
+    connections: new RedisConnectionRegistry(pub, config.clusterName, config.nodeTimeoutMs),
     rateLimiter: new RedisRateLimiter(pub, config.clusterName),
     ioAdapter: createAdapter(publishingSafely(pub, logger), sub, { key: `${config.clusterName}#io` }),
   };

@@ -6,6 +6,7 @@ import { DiskBlobStore, PostgresBlobStore } from './blob-stores';
 import { Clock } from '../application/ports/clock.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
+import { ConnectionRegistry } from '../application/ports/connection-registry.port';
 import { NodeRegistry } from '../application/ports/node-registry.port';
 import { NameKey } from '../application/ports/name-key.port';
 import { PasswordHasher } from '../application/ports/password-hasher.port';
@@ -47,13 +48,14 @@ export interface Connections {
   readonly store: EventStore;
   readonly blobs: BlobStore;
   readonly registry: NodeRegistry;
+  readonly connections: ConnectionRegistry;
   readonly rateLimiter: RateLimiter;
 }
 
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(config: AppConfig, { store, blobs, registry, rateLimiter }: Connections): DynamicModule {
+  static forRoot(config: AppConfig, { store, blobs, registry, connections, rateLimiter }: Connections): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
@@ -61,6 +63,7 @@ export class InfrastructureModule {
         { provide: EventStore, useValue: store },
         { provide: BlobStore, useValue: blobs },
         { provide: NodeRegistry, useValue: registry },
+        { provide: ConnectionRegistry, useValue: connections },
         { provide: RateLimiter, useValue: rateLimiter },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
@@ -68,7 +71,19 @@ export class InfrastructureModule {
         { provide: NameKey, useClass: ConfusableNameKey },
         { provide: TokenSigner, useValue: new HmacTokenSigner(config.secretKey) },
       ],
-      exports: [AppConfig, EventStore, BlobStore, NodeRegistry, RateLimiter, PasswordHasher, NameKey, Clock, IdGenerator, TokenSigner],
+      exports: [
+        AppConfig,
+        EventStore,
+        BlobStore,
+        NodeRegistry,
+        ConnectionRegistry,
+        RateLimiter,
+        PasswordHasher,
+        NameKey,
+        Clock,
+        IdGenerator,
+        TokenSigner,
+      ],
     };
   }
 }

@@ -98,6 +98,26 @@ describe('several nodes on PostgreSQL and Redis', () => {
     expect(page.body.messages).toHaveLength(45);
   });
 
+  it("keeps a user online while their tab on another node lives, after a closed tab's grace period ran out", async () => {
+    const watcher = await c.connect();
+    const tabOnA = await a.connect();
+    const tabOnB = await b.connect({ token: tabOnA.session.token });
+    const name = tabOnA.username;
+    // Closed on the same node just after: once this one is offline, the grace period of tabOnA's has run out too.
+    const clock = await a.connect();
+    await watcher.next<Users>('active_users', (p) => p.users.includes(name) && p.users.includes(clock.username));
+    tabOnA.close();
+    clock.close();
+    await watcher.next<Users>('active_users', (p) => !p.users.includes(clock.username));
+    for (const node of [a, b, c]) {
+      const users = (await node.get<{ users: { username: string }[] }>('/api/users')).body.users;
+      expect({ node: node.name, online: users.some((u) => u.username === name) }).toEqual({ node: node.name, online: true });
+    }
+    await expect(tabOnB.ask('join', { room: 'General' })).resolves.toMatchObject({ ok: true });
+    tabOnB.close();
+    await watcher.next<Users>('active_users', (p) => !p.users.includes(name));
+  });
+
   it('answers REST listings the same on every node', async () => {
     const answers = async (path: string) => Promise.all([a, b, c].map(async (node) => JSON.stringify((await node.get(path)).body)));
     await eventually(async () => new Set(await answers('/api/rooms/General/messages?limit=100')).size === 1);
@@ -154,7 +174,9 @@ describe('a node killed outright, with the default timings', () => {
       [`presence-${ghost.session.token.split(/[.:]/)[0]}`, ghost.username],
     );
     await db.end();
-    expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['ConnectionClosed', 'UserWentOffline', 'MemberLeft']));
+    // Connections are not history: the log holds the user going online and offline, and the leave.
+    expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['UserWentOnline', 'UserWentOffline', 'MemberLeft']));
+    expect(rows.map((r) => r.type)).not.toEqual(expect.arrayContaining(['ConnectionClosed']));
 
     // A restarted node does not bring the ghost back.
     await cluster.startNode();

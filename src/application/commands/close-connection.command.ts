@@ -1,10 +1,14 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { presenceDecider, presenceStream } from '../../domain/presence/presence.decider';
-import { CommandExecutor } from '../command-executor';
 import type { CommandContext } from '../context';
+import { AppConfig } from '../ports/app-config';
+import { ConnectionRegistry } from '../ports/connection-registry.port';
 import { PresenceKeeper } from '../presence-keeper';
 
-/** A socket closed (or its node died); the user's last one starts the grace period. */
+/**
+ * A socket on this node closed: it leaves the registry, and nothing is logged. A user left with no
+ * connection (or when the registry cannot tell) gets the grace period; whether they go offline is
+ * decided when it ends.
+ */
 export class CloseConnectionCommand extends Command<void> {
   constructor(
     readonly userId: string,
@@ -18,17 +22,15 @@ export class CloseConnectionCommand extends Command<void> {
 @CommandHandler(CloseConnectionCommand)
 export class CloseConnectionHandler implements ICommandHandler<CloseConnectionCommand> {
   constructor(
-    private readonly executor: CommandExecutor,
+    private readonly connections: ConnectionRegistry,
     private readonly presence: PresenceKeeper,
+    private readonly config: AppConfig,
   ) {}
 
-  async execute({ userId, connectionId, context }: CloseConnectionCommand): Promise<void> {
-    const [closed] = await this.executor.execute(
-      presenceStream(userId),
-      presenceDecider,
-      { type: 'CloseConnection', data: { userId, connectionId } },
-      context,
-    );
-    if (closed?.type === 'ConnectionClosed' && closed.data.remaining === 0) this.presence.scheduleExpiry(userId);
+  async execute({ userId, connectionId }: CloseConnectionCommand): Promise<void> {
+    const removed = await this.connections.remove(connectionId, this.config.nodeId);
+    if (removed === undefined) return;
+    const connected = await this.connections.connected([userId]).catch(() => undefined);
+    if (connected?.has(userId) !== true) this.presence.scheduleExpiry(userId);
   }
 }

@@ -21,8 +21,6 @@ export interface PrivateMessageView {
 export interface OnlineUser {
   readonly userId: string;
   readonly username: string;
-  /** connection id → node */
-  readonly connections: Map<string, string>;
 }
 
 export const toPrivateMessageView = ({ data, metadata }: RecordedEvent<PrivateMessageSent>): PrivateMessageView => ({
@@ -48,8 +46,6 @@ export class UsersReadModel implements Projection {
   private readonly claimed = new Map<string, string>();
   private readonly online = new Map<string, OnlineUser>();
   private readonly onlineByName = new Map<string, string>();
-  private readonly connections = new Map<string, { userId: string; node: string }>();
-  private readonly connectionsByUser = new Map<string, Map<string, string>>();
   private readonly conversations = new Map<string, PrivateMessageView[]>();
   private readonly privateByClientKey = new Map<string, PrivateMessageView>();
   private readonly privateById = new Map<string, PrivateMessageView>();
@@ -91,32 +87,21 @@ export class UsersReadModel implements Projection {
         if (!this.claimed.has(key)) this.claimed.set(key, event.data.userId);
         return;
       }
-      case 'ConnectionOpened':
-        this.connections.set(event.data.connectionId, { userId: event.data.userId, node: event.data.node });
-        this.userConnections(event.data.userId).set(event.data.connectionId, event.data.node);
-        return;
+      // Connections are not history (the ConnectionRegistry holds them); old logs still carry
+      // ConnectionOpened and ConnectionClosed, which change nothing here.
       case 'UserWentOnline': {
-        const connections = this.userConnections(event.data.userId);
         // The session's name now: a connection identified just before a registration comes online under
         // the new name, so an online user's name is always the session's (and goes offline under it).
         const username = this.sessions.get(event.data.userId) ?? event.data.username;
-        this.online.set(event.data.userId, { userId: event.data.userId, username, connections });
+        this.online.set(event.data.userId, { userId: event.data.userId, username });
         this.onlineByName.set(username, event.data.userId);
         this.activeUsersCache = undefined;
-        return;
-      }
-      case 'ConnectionClosed': {
-        this.connections.delete(event.data.connectionId);
-        const connections = this.connectionsByUser.get(event.data.userId);
-        connections?.delete(event.data.connectionId);
-        if (connections?.size === 0 && !this.online.has(event.data.userId)) this.connectionsByUser.delete(event.data.userId);
         return;
       }
       case 'UserWentOffline': {
         // The event carries the name the user came online under; a registration since renamed them.
         const username = this.online.get(event.data.userId)?.username ?? event.data.username;
         this.online.delete(event.data.userId);
-        if (this.connectionsByUser.get(event.data.userId)?.size === 0) this.connectionsByUser.delete(event.data.userId);
         if (this.onlineByName.get(username) === event.data.userId) this.onlineByName.delete(username);
         this.activeUsersCache = undefined;
         return;
@@ -186,17 +171,6 @@ export class UsersReadModel implements Projection {
     return userId === undefined ? undefined : this.online.get(userId);
   }
 
-  /** Connections recorded as open, with the node that holds each. */
-  openConnections(): { connectionId: string; userId: string; node: string }[] {
-    return [...this.connections].map(([connectionId, c]) => ({ connectionId, ...c }));
-  }
-
-  private userConnections(userId: string): Map<string, string> {
-    let connections = this.connectionsByUser.get(userId);
-    if (connections === undefined) this.connectionsByUser.set(userId, (connections = new Map()));
-    return connections;
-  }
-
   privateMessage(fromUserId: string, id: string): PrivateMessageView | undefined {
     const view = this.privateById.get(id);
     return view?.fromUserId === fromUserId ? view : undefined;
@@ -214,8 +188,7 @@ export class UsersReadModel implements Projection {
     return {
       sessions: [...this.sessions].sort(),
       claimed: [...this.claimed].sort(),
-      online: [...this.online.values()].map((u) => ({ ...u, connections: [...u.connections].sort() })),
-      connections: [...this.connections].sort(),
+      online: [...this.online.values()],
       conversations: [...this.conversations].sort(),
       accounts: [...this.accounts].sort(),
       signedOut: [...this.signedOut].map(([id, tokens]) => [id, [...tokens].sort()]).sort(),

@@ -1,17 +1,13 @@
-export type OpenConnection = {
-  type: 'OpenConnection';
-  data: { userId: string; username: string; connectionId: string; node: string };
+/** A connection of the user was registered and they are not online yet: they come online. */
+export type GoOnline = {
+  type: 'GoOnline';
+  data: { userId: string; username: string };
 };
 
-export type CloseConnection = {
-  type: 'CloseConnection';
-  data: { userId: string; connectionId: string };
-};
-
-/** Sent once the grace period after the last connection closed is over. */
+/** Sent once the grace period after the user's last connection closed is over, and no connection came back anywhere. */
 export type GoOffline = {
   type: 'GoOffline';
   data: { userId: string };
 };
 
-export type PresenceCommand = OpenConnection | CloseConnection | GoOffline;
+export type PresenceCommand = GoOnline | GoOffline;

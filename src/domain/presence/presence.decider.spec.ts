@@ -1,5 +1,5 @@
 import { specFor } from '../../../test/support/decider-spec';
-import type { CloseConnection, GoOffline, OpenConnection } from './presence.commands';
+import type { GoOffline, GoOnline } from './presence.commands';
 import { presenceDecider, presenceStream } from './presence.decider';
 import type { ConnectionClosed, ConnectionOpened, UserWentOffline, UserWentOnline } from './presence.events';
 
@@ -7,37 +7,25 @@ const given = specFor(presenceDecider);
 
 const user = { userId: 'u-alice', username: 'alice' };
 
-const openConnection = (connectionId: string, node = 'node-a'): OpenConnection => ({
-  type: 'OpenConnection',
-  data: { ...user, connectionId, node },
-});
-const closeConnection = (connectionId: string): CloseConnection => ({
-  type: 'CloseConnection',
-  data: { userId: user.userId, connectionId },
-});
+const goOnline = (username = user.username): GoOnline => ({ type: 'GoOnline', data: { userId: user.userId, username } });
 const goOffline = (): GoOffline => ({ type: 'GoOffline', data: { userId: user.userId } });
 
-const connectionOpened = (connectionId: string, node = 'node-a'): ConnectionOpened => ({
+const wentOnline = (username = user.username): UserWentOnline => ({ type: 'UserWentOnline', data: { userId: user.userId, username } });
+const wentOffline = (username = user.username): UserWentOffline => ({ type: 'UserWentOffline', data: { userId: user.userId, username } });
+/** Written by servers that logged every connection. */
+const connectionOpened = (connectionId: string): ConnectionOpened => ({
   type: 'ConnectionOpened',
-  data: { ...user, connectionId, node },
+  data: { ...user, connectionId, node: 'node-a' },
 });
 const connectionClosed = (connectionId: string, remaining = 0): ConnectionClosed => ({
   type: 'ConnectionClosed',
   data: { userId: user.userId, connectionId, remaining },
 });
-const wentOnline = (): UserWentOnline => ({ type: 'UserWentOnline', data: { ...user } });
-const wentOffline = (): UserWentOffline => ({ type: 'UserWentOffline', data: { ...user } });
 
 describe('presence decider', () => {
-  describe('when the user has never connected', () => {
-    it('opens the first connection and brings the user online', () => {
-      given([])
-        .when(openConnection('tab-1'))
-        .then([connectionOpened('tab-1'), wentOnline()]);
-    });
-
-    it('ignores closing a connection it never saw', () => {
-      given([]).when(closeConnection('tab-1')).thenNothingHappens();
+  describe('when the user has never been online', () => {
+    it('brings the user online', () => {
+      given([]).when(goOnline()).then([wentOnline()]);
     });
 
     it('does not take an offline user offline', () => {
@@ -45,81 +33,43 @@ describe('presence decider', () => {
     });
   });
 
-  describe('when the user is online in one tab', () => {
-    const oneTab = [connectionOpened('tab-1'), wentOnline()];
+  describe('when the user is online', () => {
+    const online = [wentOnline()];
 
-    it('opens a second tab without going online again', () => {
-      given(oneTab)
-        .when(openConnection('tab-2', 'node-b'))
-        .then([connectionOpened('tab-2', 'node-b')]);
+    it('does not bring them online twice (another tab, a reload)', () => {
+      given(online).when(goOnline()).thenNothingHappens();
     });
 
-    it('ignores a duplicate open of the same connection', () => {
-      given(oneTab).when(openConnection('tab-1')).thenNothingHappens();
-    });
-
-    it('closes the tab, its last', () => {
-      given(oneTab)
-        .when(closeConnection('tab-1'))
-        .then([connectionClosed('tab-1')]);
-    });
-
-    it('does not go offline while the connection lives', () => {
-      given(oneTab).when(goOffline()).thenNothingHappens();
-    });
-  });
-
-  describe('when the user is online in two tabs', () => {
-    const twoTabs = [connectionOpened('tab-1'), wentOnline(), connectionOpened('tab-2')];
-
-    it('closes one tab, with one still open, and stays online', () => {
-      given(twoTabs)
-        .when(closeConnection('tab-1'))
-        .then([connectionClosed('tab-1', 1)]);
-    });
-
-    it('does not go offline after one of the two tabs closed', () => {
-      given([...twoTabs, connectionClosed('tab-1', 1)])
-        .when(goOffline())
-        .thenNothingHappens();
-    });
-
-    it('ignores a duplicate close', () => {
-      given([...twoTabs, connectionClosed('tab-1', 1)])
-        .when(closeConnection('tab-1'))
-        .thenNothingHappens();
-    });
-  });
-
-  describe('when the last connection closed and the user is still online (grace period)', () => {
-    const lastClosed = [connectionOpened('tab-1'), wentOnline(), connectionClosed('tab-1')];
-
-    it('goes offline', () => {
-      given(lastClosed).when(goOffline()).then([wentOffline()]);
-    });
-
-    it('reconnects without going online again, as on a page reload', () => {
-      given(lastClosed)
-        .when(openConnection('tab-2'))
-        .then([connectionOpened('tab-2')]);
-    });
-
-    it('ignores closing the closed connection again', () => {
-      given(lastClosed).when(closeConnection('tab-1')).thenNothingHappens();
+    it('takes them offline under the name they came online with', () => {
+      given(online).when(goOffline()).then([wentOffline()]);
     });
   });
 
   describe('when the user went offline', () => {
-    const offline = [connectionOpened('tab-1'), wentOnline(), connectionClosed('tab-1'), wentOffline()];
+    const offline = [wentOnline(), wentOffline()];
 
     it('ignores a second go-offline', () => {
       given(offline).when(goOffline()).thenNothingHappens();
     });
 
-    it('comes online again with a new connection', () => {
+    it('comes online again', () => {
       given(offline)
-        .when(openConnection('tab-2'))
-        .then([connectionOpened('tab-2'), wentOnline()]);
+        .when(goOnline('alice2'))
+        .then([wentOnline('alice2')]);
+    });
+  });
+
+  describe('a stream written by servers that logged every connection', () => {
+    it('folds the connection events harmlessly: online after them, and offline when told', () => {
+      given([connectionOpened('tab-1'), wentOnline(), connectionOpened('tab-2'), connectionClosed('tab-1', 1), connectionClosed('tab-2')])
+        .when(goOffline())
+        .then([wentOffline()]);
+    });
+
+    it('stays offline after a connection opened and went offline before', () => {
+      given([connectionOpened('tab-1'), wentOnline(), connectionClosed('tab-1'), wentOffline()])
+        .when(goOnline())
+        .then([wentOnline()]);
     });
   });
 

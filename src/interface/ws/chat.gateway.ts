@@ -103,6 +103,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     try {
       // Online first, so anything the client does after `session` already counts it.
       await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.pipeline.context()));
+      // Gone while it was being registered: handleDisconnect found nothing to remove yet.
+      if (socket.disconnected) {
+        await this.commandBus.execute(new CloseConnectionCommand(actor.userId, socket.id, this.pipeline.context()));
+        return;
+      }
       socket.emit('session', { username: actor.username, token, resumed, account, rooms, ...(refused !== undefined ? { refused } : {}) });
       const users = await this.queryBus.execute(new GetActiveUsersQuery());
       if (diffs) {
