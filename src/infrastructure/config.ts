@@ -108,6 +108,13 @@ const duration = (env: Env, name: string, fallbackMs: number): number => {
 /** Values copied from examples and tutorials: anyone can read them, so they sign nothing. */
 const PLACEHOLDER_SECRET = /change[\s_-]*me|replace[\s_-]*me|your[\s_-]*secret|^(secret|password|default|example|test|dev)([\s_-]*key)?$/i;
 
+const flag = (env: Env, name: string): boolean => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+};
+
 const metricsToken = (env: Env): string | undefined => {
   const token = env.METRICS_TOKEN?.trim();
   if (token === undefined || token === '') return undefined;
@@ -142,6 +149,8 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 3000, 0, 600_000),
     aggregateCacheSize: integer(env, 'AGGREGATE_CACHE_SIZE', 10_000, 1, 10_000_000),
     historyWindow: integer(env, 'HISTORY_WINDOW', 200, 1, 1_000_000),
+    snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 10_000, 0, 100_000_000),
+    rebuild: flag(env, 'REBUILD'),
     nodeId: env.NODE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     pretty: env.NODE_ENV === 'development',
     redisUrl: redisUrl(env),

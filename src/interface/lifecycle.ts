@@ -34,6 +34,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     this.liveness.stop();
     await this.expiry.stop();
     await this.executor.drain();
+    await this.projections.saveSnapshot();
     await this.liveness.leave();
     await this.store.close();
     await this.blobs.close();

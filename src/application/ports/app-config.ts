@@ -23,6 +23,10 @@ export interface AppConfigValues {
   aggregateCacheSize: number;
   /** Messages per room the read model keeps in memory; older pages are read from the store. */
   historyWindow: number;
+  /** Save the read models' snapshot after this many events (0: only at a clean stop). */
+  snapshotEvery: number;
+  /** Ignore saved snapshots at start and rebuild everything from the log. */
+  rebuild: boolean;
   /** Set: cluster mode (Socket.IO Redis adapter, node heartbeats in Redis). */
   redisUrl: string | undefined;
   /** Prefix of this cluster's Redis keys and channels, so clusters can share a Redis. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Attachment } from '../../domain/room/room.events';
 import type { RecordedEvent } from '../ports/event-store.port';
+import { refill } from '../state-codec';
 import type { Projection } from './projection';
 
 export interface FileView extends Attachment {
@@ -76,6 +77,22 @@ export class FilesReadModel implements Projection {
   sharedIn(fileId: string): { rooms: readonly string[]; participants: ReadonlySet<string> } | undefined {
     const doc = this.files.get(fileId);
     return doc === undefined ? undefined : { rooms: [...doc.rooms], participants: doc.participants };
+  }
+
+  reset(): void {
+    this.files.clear();
+    this.unshared.clear();
+  }
+
+  exportState(): unknown {
+    return { files: this.files, unshared: this.unshared };
+  }
+
+  importState(state: unknown): void {
+    const saved = state as { files: Map<string, FileDoc>; unshared: Map<string, number> };
+    if (!(saved?.files instanceof Map) || !(saved.unshared instanceof Map)) throw new Error('not a files read model');
+    refill(this.files, saved.files);
+    refill(this.unshared, saved.unshared);
   }
 
   snapshot(): unknown {

@@ -135,9 +135,15 @@ export class RoomsReadModel implements Projection {
   private readonly roomsByUser = new Map<string, Set<string>>();
   private readonly windowSize: number;
 
-  constructor(config: AppConfig) {
+  constructor(private readonly config: AppConfig) {
     this.windowSize = config.historyWindow;
-    for (const name of config.chatRooms) {
+    this.reset();
+  }
+
+  reset(): void {
+    this.rooms.clear();
+    this.roomsByUser.clear();
+    for (const name of this.config.chatRooms) {
       this.rooms.set(name, {
         members: new Map(),
         window: [],
@@ -148,6 +154,38 @@ export class RoomsReadModel implements Projection {
         version: 0,
       });
     }
+  }
+
+  exportState(): unknown {
+    return {
+      rooms: [...this.rooms].map(([name, doc]) => ({
+        name,
+        members: doc.members,
+        window: doc.window,
+        lastSeq: doc.lastSeq,
+        version: doc.version,
+      })),
+      roomsByUser: this.roomsByUser,
+    };
+  }
+
+  importState(state: unknown): void {
+    const saved = state as {
+      rooms: { name: string; members: Map<string, string>; window: Entry[]; lastSeq: number; version: number }[];
+      roomsByUser: Map<string, Set<string>>;
+    };
+    if (!Array.isArray(saved?.rooms) || !(saved.roomsByUser instanceof Map)) throw new Error('not a rooms read model');
+    this.reset();
+    for (const { name, members, window, lastSeq, version } of saved.rooms) {
+      const room = this.rooms.get(name);
+      if (room === undefined || !(members instanceof Map) || !Array.isArray(window)) throw new Error(`room ${name} does not fit`);
+      for (const [userId, username] of members) room.members.set(userId, username);
+      room.lastSeq = lastSeq;
+      room.version = version;
+      for (const entry of window) this.push(room, entry);
+      room.lastSeq = lastSeq;
+    }
+    for (const [userId, rooms] of saved.roomsByUser) this.roomsByUser.set(userId, rooms);
   }
 
   apply(event: RecordedEvent): void {

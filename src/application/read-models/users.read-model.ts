@@ -4,6 +4,7 @@ import type { Attachment } from '../../domain/room/room.events';
 import type { PrivateMessageSent } from '../../domain/session/session.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import { NameKey } from '../ports/name-key.port';
+import { refill } from '../state-codec';
 import type { Projection } from './projection';
 
 export interface PrivateMessageView {
@@ -182,6 +183,46 @@ export class UsersReadModel implements Projection {
 
   conversation(userId: string, otherUserId: string): readonly PrivateMessageView[] {
     return this.conversations.get(pairKey(userId, otherUserId)) ?? [];
+  }
+
+  /** The maps saved in a snapshot; the others are indexes over them, rebuilt on import. */
+  private saved() {
+    return {
+      sessions: this.sessions,
+      byName: this.byName,
+      claimed: this.claimed,
+      online: this.online,
+      conversations: this.conversations,
+      accounts: this.accounts,
+      signedOut: this.signedOut,
+    };
+  }
+
+  reset(): void {
+    for (const map of Object.values(this.saved())) map.clear();
+    this.onlineByName.clear();
+    this.privateById.clear();
+    this.privateByClientKey.clear();
+    this.activeUsersCache = undefined;
+  }
+
+  exportState(): unknown {
+    return this.saved();
+  }
+
+  importState(state: unknown): void {
+    const saved = state as Record<string, unknown>;
+    const fields = this.saved() as Record<string, Map<unknown, unknown>>;
+    for (const name of Object.keys(fields)) if (!(saved?.[name] instanceof Map)) throw new Error(`not a users read model: ${name}`);
+    this.reset();
+    for (const [name, map] of Object.entries(fields)) refill(map, saved[name] as Map<unknown, unknown>);
+    for (const [userId, user] of this.online) this.onlineByName.set(user.username, userId);
+    for (const conversation of this.conversations.values()) {
+      for (const view of conversation) {
+        this.privateById.set(view.id, view);
+        if (view.clientId !== undefined) this.privateByClientKey.set(`${view.fromUserId}\u0000${view.clientId}`, view);
+      }
+    }
   }
 
   snapshot(): unknown {
