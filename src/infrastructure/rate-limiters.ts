@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError } from '../application/ports/event-store.port';
+import { Logger } from '@nestjs/common';
 import { RateLimiter, type RateDecision, type RateRule } from '../application/ports/rate-limiter.port';
 import { TokenBuckets } from '../application/token-buckets';
 
@@ -53,7 +53,15 @@ redis.call('PEXPIRE', key, math.ceil((burst - tokens) / rate * 1000) + 1000)
 return { allowed, retry }
 `;
 
+/**
+ * While Redis cannot be reached, the limits are kept by this node alone (in memory), so a Redis
+ * outage neither stops the chat nor lifts the limits; the shared buckets take over again when it is back.
+ */
 export class RedisRateLimiter extends RateLimiter {
+  private readonly logger = new Logger('RateLimiter');
+  private readonly local = new InMemoryRateLimiter();
+  private degraded = false;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -66,12 +74,20 @@ export class RedisRateLimiter extends RateLimiter {
     try {
       answer = (await this.redis.eval(TOKEN_BUCKET, 1, `${this.prefix}:rate:${key}`, rule.perSecond, rule.burst, cost)) as [number, number];
     } catch (error) {
-      throw new StoreUnavailableError(`Rate limits (Redis) unreachable: ${(error as Error).message}`, { cause: error });
+      if (!this.degraded) this.logger.warn({ err: error }, 'rate limits: Redis unreachable, limiting on this node alone');
+      this.degraded = true;
+      return this.local.consume(key, rule, cost);
     }
+    if (this.degraded) this.logger.log('rate limits: Redis is back, limiting across the cluster again');
+    this.degraded = false;
     return { allowed: answer[0] === 1, retryAfterMs: answer[1] };
   }
 
   async refund(key: string, rule: RateRule, cost: number): Promise<void> {
     await this.consume(key, rule, -cost);
+  }
+
+  close(): void {
+    this.local.close();
   }
 }

@@ -8,6 +8,7 @@ import { FilesReadModel } from '../../src/application/read-models/files.read-mod
 import { RoomsReadModel } from '../../src/application/read-models/rooms.read-model';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';
 import { decodeState, encodeState } from '../../src/application/state-codec';
+import { snapshotChecksum } from '../../src/infrastructure/event-store/stored-event';
 import { eventually } from '../support/eventually';
 import { appsClosedAfterEach, tempDataDir, TEST_SECRET, type TestApp } from '../support/test-app';
 
@@ -96,7 +97,6 @@ describe('read models saved with their position', () => {
   it('really starts from what was saved: a snapshot that disagrees with the log shows', async () => {
     const { dataDir } = await withHistory();
     // Rewrite the saved General room without its members, with a checksum that matches, as the store would.
-    const { snapshotChecksum } = await import('../../src/infrastructure/event-store/stored-event');
     writeRow(dataDir, (row) => {
       const state = decodeState(row.data) as { rooms: { rooms: { name: string; members: Map<string, string> }[] } };
       state.rooms.rooms.find((room) => room.name === 'General')!.members.clear();
