@@ -4,7 +4,16 @@ import type { DomainEvent } from '../domain/events';
 import { LruCache } from './lru-cache';
 import { AppConfig } from './ports/app-config';
 import { Clock } from './ports/clock.port';
-import { ConcurrencyError, DuplicateClientIdError, EventStore, type NewEvent, type RecordedEvent } from './ports/event-store.port';
+import { Logger } from '@nestjs/common';
+import {
+  ConcurrencyError,
+  DuplicateClientIdError,
+  EventStore,
+  StoreUnavailableError,
+  type NewEvent,
+  type RecordedEvent,
+} from './ports/event-store.port';
+import { decodeState, encodeState } from './state-codec';
 import { IdGenerator } from './ports/id-generator.port';
 import { ProjectionRunner } from './projection-runner';
 
@@ -12,8 +21,16 @@ export interface CommandContext {
   readonly correlationId: string;
 }
 
-/** An aggregate's state as of `version`; `position` is where its newest event sits in the log. */
-type Loaded = { state: unknown; version: number; position: number };
+/**
+ * An aggregate's state as of `version`; `position` is where its newest event sits in the log;
+ * `savedAt` the version of its newest saved snapshot.
+ */
+type Loaded = { state: unknown; version: number; position: number; savedAt: number };
+
+/** A stream's state is saved again once this many events were folded since its last snapshot. */
+export const STREAM_SNAPSHOT_EVERY = 500;
+
+const snapshotName = (streamId: string): string => `stream:${streamId}`;
 
 /**
  * A command, or how to make it once the stream is loaded: a command about one message reads that
@@ -41,6 +58,7 @@ export class CommandExecutor {
   private readonly cache: LruCache<string, Loaded>;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly logger = new Logger(CommandExecutor.name);
 
   constructor(
     private readonly store: EventStore,
@@ -108,7 +126,14 @@ export class CommandExecutor {
         const result = await this.store.append(streamId, events, loaded.version);
         const recorded = result.events as RecordedEvent<E>[];
         const position = recorded[recorded.length - 1]?.position ?? loaded.position;
-        this.cache.set(streamId, { state: decided.reduce(decider.evolve, loaded.state as S), version: result.nextVersion, position });
+        const next = {
+          state: decided.reduce(decider.evolve, loaded.state as S),
+          version: result.nextVersion,
+          position,
+          savedAt: loaded.savedAt,
+        };
+        this.cache.set(streamId, next);
+        this.saveIfDue(streamId, decider, next);
         await this.projections.waitFor(position);
         return recorded;
       } catch (error) {
@@ -123,20 +148,51 @@ export class CommandExecutor {
     }
   }
 
-  /** The cached state, caught up from the store when asked to or when not cached yet. */
+  /** The cached state, caught up from the store when asked to or when not cached yet (from its snapshot, if any). */
   private async load<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>, catchUp: boolean): Promise<Loaded> {
     const cached = this.cache.get(streamId);
     if (cached !== undefined && !catchUp) return cached;
-    const base = cached ?? { state: decider.initialState(), version: 0, position: 0 };
+    const base = cached ??
+      (await this.restore(streamId, decider)) ?? { state: decider.initialState(), version: 0, position: 0, savedAt: 0 };
     const newer = await this.store.readStream(streamId, base.version + 1);
     const last = newer[newer.length - 1];
-    if (last === undefined) return base;
+    if (last === undefined) {
+      if (cached === undefined && base.version > 0) this.cache.set(streamId, base);
+      return base;
+    }
     const caughtUp = {
       state: (newer as unknown as E[]).reduce(decider.evolve, base.state as S),
       version: last.version,
       position: last.position,
+      savedAt: base.savedAt,
     };
     this.cache.set(streamId, caughtUp);
+    this.saveIfDue(streamId, decider, caughtUp);
     return caughtUp;
+  }
+
+  /** The stream's saved state, when its decider saves them and the snapshot is of its current shape. */
+  private async restore<S, C, E>(streamId: string, decider: Decider<S, C, E>): Promise<Loaded | undefined> {
+    if (decider.snapshotSchema === undefined) return undefined;
+    try {
+      const snapshot = await this.store.readSnapshot(snapshotName(streamId));
+      if (snapshot === undefined || snapshot.schema !== decider.snapshotSchema) return undefined;
+      const { state, position } = decodeState(snapshot.data) as { state: S; position: number };
+      return { state, version: snapshot.position, position, savedAt: snapshot.position };
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      this.logger.warn({ err: error, streamId }, 'snapshot of a stream ignored: folding the stream from its start');
+      return undefined;
+    }
+  }
+
+  /** Saves the state in the background once enough events were folded since the last save; a failure only costs time later. */
+  private saveIfDue<S, C, E>(streamId: string, decider: Decider<S, C, E>, loaded: Loaded): void {
+    if (decider.snapshotSchema === undefined || loaded.version - loaded.savedAt < STREAM_SNAPSHOT_EVERY) return;
+    loaded.savedAt = loaded.version;
+    const data = encodeState({ state: loaded.state, position: loaded.position });
+    this.store
+      .writeSnapshot(snapshotName(streamId), { schema: decider.snapshotSchema, position: loaded.version, data })
+      .catch((error: unknown) => this.logger.warn({ err: error, streamId }, 'could not save a snapshot of a stream'));
   }
 }

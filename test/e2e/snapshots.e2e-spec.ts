@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { STREAM_SNAPSHOT_EVERY } from '../../src/application/command-executor';
 import { AppConfig } from '../../src/application/ports/app-config';
 import { NameKey } from '../../src/application/ports/name-key.port';
 import { FilesReadModel } from '../../src/application/read-models/files.read-model';
@@ -158,5 +159,62 @@ describe('read models saved with their position', () => {
     // The saves run in the background, one every ten events: the newest is at most ten behind.
     const head = await server.store.headPosition();
     await eventually(async () => ((await server.store.readSnapshot('read-models'))?.position ?? 0) > head - 10);
+  });
+
+  describe('of a long stream', () => {
+    const streamSnapshot = (dataDir: string) => {
+      const db = new Database(join(dataDir, 'events.sqlite'));
+      return {
+        row: () =>
+          db.prepare("SELECT schema, position, data FROM snapshots WHERE name = 'stream:room-General'").get() as SavedRow | undefined,
+        rewrite: (row: SavedRow) =>
+          db.prepare("UPDATE snapshots SET data = ?, checksum = ? WHERE name = 'stream:room-General'").run(row.data, row.checksum),
+        close: () => db.close(),
+      };
+    };
+
+    const busyRoom = async () => {
+      const dataDir = tempDataDir();
+      const server = await startApp({}, dataDir);
+      const alice = await server.connect();
+      await alice.ask('join', { room: 'General' });
+      await Promise.all(
+        Array.from({ length: STREAM_SNAPSHOT_EVERY + 10 }, (_, i) => alice.ask('message', { room: 'General', msg: `m${i}` })),
+      );
+      await server.close();
+      return { dataDir, alice };
+    };
+
+    it("loads a room's state from its snapshot and the events after it", async () => {
+      const { dataDir, alice } = await busyRoom();
+      const saved = streamSnapshot(dataDir);
+      const row = saved.row()!;
+      expect(row.position).toBeGreaterThanOrEqual(STREAM_SNAPSHOT_EVERY);
+      // A snapshot that has forgotten alice joined: if she is refused, it was loaded.
+      const state = decodeState(row.data) as { state: { members: Map<string, string> } };
+      state.state.members.clear();
+      const data = encodeState(state);
+      saved.rewrite({ ...row, data, checksum: snapshotChecksum(row.schema, row.position, data) });
+      saved.close();
+      const again = await startApp({}, dataDir);
+      const back = await again.connect({ token: alice.session.token });
+      await expect(back.ask('message', { room: 'General', msg: 'next' })).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'not_a_member' },
+      });
+    });
+
+    it('folds the stream from its start when its snapshot is damaged', async () => {
+      const { dataDir, alice } = await busyRoom();
+      const saved = streamSnapshot(dataDir);
+      const row = saved.row()!;
+      saved.rewrite({ ...row, data: row.data.replace('"lastSeq":', '"lastSeq":1'), checksum: 'not it' });
+      saved.close();
+      const again = await startApp({}, dataDir);
+      const back = await again.connect({ token: alice.session.token });
+      await expect(back.ask('message', { room: 'General', msg: 'next' })).resolves.toMatchObject({
+        message: { seq: STREAM_SNAPSHOT_EVERY + 11 },
+      });
+    });
   });
 });

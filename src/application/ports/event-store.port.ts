@@ -62,8 +62,8 @@ export class DuplicateClientIdError extends Error {
 export type SeqRange = { readonly after: number } | { readonly before: number };
 
 /**
- * Derived state (read models, an aggregate) saved with the log `position` it is valid at, so a start
- * need not fold the whole log. `schema` names the shape of `data`: a reader that expects another one
+ * Derived state (read models, an aggregate) saved with the `position` it is valid at (the log's, or
+ * for one stream its version), so a start need not fold the whole log. `schema` names the shape of `data`: a reader that expects another one
  * ignores the snapshot and rebuilds from the log.
  */
 export interface Snapshot {

@@ -45,6 +45,11 @@ export const decide = (command: PresenceCommand, presence: Presence): PresenceEv
   }
 };
 
-export const presenceDecider: Decider<Presence, PresenceCommand, PresenceEvent> = { decide, evolve, initialState };
+export const presenceDecider: Decider<Presence, PresenceCommand, PresenceEvent> = {
+  decide,
+  evolve,
+  initialState,
+  snapshotSchema: 'presence/2',
+};
 
 export const presenceStream = (userId: string): string => `presence-${userId}`;

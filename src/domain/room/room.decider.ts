@@ -162,6 +162,7 @@ const toggleReaction = (command: ToggleReaction, room: Room, rules: RoomRules): 
 export const roomDecider = (rules: RoomRules): Decider<Room, RoomCommand, RoomEvent> => ({
   initialState,
   evolve,
+  snapshotSchema: 'room/2',
   decide: (command, room) => {
     switch (command.type) {
       case 'JoinRoom':
