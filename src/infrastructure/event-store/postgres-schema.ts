@@ -26,6 +26,9 @@ CREATE INDEX IF NOT EXISTS events_message_id ON ${table} (stream_id, (data->>'me
 CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
   ON ${table} (stream_id, (coalesce(data->>'userId', data->>'fromUserId')), (data->>'clientId'))
   WHERE type IN ('MessageSent', 'PrivateMessageSent') AND (data->>'clientId') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_conversation
+  ON ${table} (LEAST(data->>'fromUserId', data->>'toUserId'), GREATEST(data->>'fromUserId', data->>'toUserId'), position)
+  WHERE type = 'PrivateMessageSent';
 `;
 };
 
@@ -45,4 +48,10 @@ export const postgresMessageQueries = (table: string) =>
     byClientId: `SELECT ${COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND type IN ('MessageSent', 'PrivateMessageSent')
         AND coalesce(data->>'userId', data->>'fromUserId') = $2 AND (data->>'clientId') = $3`,
+    /** $1, $2: the two user ids in any order (ordered here as the index orders them); $3 a position; $4 a limit. */
+    conversationBefore: `SELECT ${COLUMNS} FROM ${table}
+      WHERE type = 'PrivateMessageSent'
+        AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
+        AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
+        AND position < $3 ORDER BY position DESC LIMIT $4`,
   }) as const;

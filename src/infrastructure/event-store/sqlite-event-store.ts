@@ -95,6 +95,7 @@ export class SqliteEventStore extends LocalEventStore {
       messagesBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesBefore),
       messageEvents: this.db.prepare<[string, string], Row>(SQLITE_MESSAGE_QUERIES.messageEvents),
       byClientId: this.db.prepare<[string, string, string], Row>(SQLITE_MESSAGE_QUERIES.byClientId),
+      conversationBefore: this.db.prepare<[string, string, string, string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.appendTx = this.db.transaction((streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion) => {
@@ -152,6 +153,10 @@ export class SqliteEventStore extends LocalEventStore {
       const row = this.statements.byClientId.get(streamId, senderId, clientId);
       return row === undefined ? undefined : fromRow(row);
     });
+  }
+
+  protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {
+    return reading(() => this.statements.conversationBefore.all(userA, userB, userA, userB, beforePosition, limit).map(fromRow));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {
