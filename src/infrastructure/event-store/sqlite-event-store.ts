@@ -27,8 +27,9 @@ const fromRow = (row: Row): RecordedEvent =>
  * of its own (a spec runner's) has another.
  */
 const sqliteCode = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && error.name === 'SqliteError' && typeof code === 'string' ? code : undefined;
+  // Not `instanceof Error` either: under a spec runner the error may come from another realm's Error.
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
 };
 
 /** Storage failures a client can be told about; anything else is a bug and stays as it is. */
