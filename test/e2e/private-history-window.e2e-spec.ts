@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../src/application/ports/event-store.port';
+import { StoreUnavailableError, type RecordedEvent } from '../../src/application/ports/event-store.port';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';
 import { appsClosedAfterEach, guestCookie, tempDataDir, type TestApp } from '../support/test-app';
 import type { TestSocket } from '../support/socket';
@@ -188,6 +188,23 @@ describe('private history beyond the window in memory', () => {
     expect(newest.body).toEqual({ with: alice.name, messages: expected.slice(45).reverse(), hasMore: true });
     const some = await page(server, alice, bob, `limit=5&before=${expected[6]!.id}`);
     expect(some.body).toEqual({ with: bob.name, messages: expected.slice(1, 6).reverse(), hasMore: true });
+
+    // A store read failing on the way answers `unavailable`, never a partial page.
+    const failing = () => Promise.reject(new StoreUnavailableError('disk gone'));
+    const readConversation = jest.spyOn(server.store, 'readConversation').mockImplementationOnce(failing);
+    const unavailable = await page(server, alice, bob, 'limit=5');
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.body).toEqual({ error: { code: 'unavailable', message: expect.any(String) } });
+    readConversation.mockRestore();
+    // The message is looked up in both session streams; the second read fails.
+    const lookup = server.store.readMessageEvents.bind(server.store);
+    let lookups = 0;
+    const readMessageEvents = jest
+      .spyOn(server.store, 'readMessageEvents')
+      .mockImplementation((...args) => (++lookups === 2 ? failing() : lookup(...args)));
+    expect((await page(server, bob, alice, `limit=5&before=${expected[20]!.id}`)).status).toBe(503);
+    readMessageEvents.mockRestore();
+    expect((await page(server, bob, alice, `limit=5&before=${expected[20]!.id}`)).body.messages).toEqual(expected.slice(15, 20).reverse());
 
     // Bob goes offline: a resend of one of alice's first messages still answers with it, and stores nothing.
     const bobName = bob.name;
