@@ -149,7 +149,14 @@ const running: ProjectionRunner[] = [];
 const setup = async <S extends InMemoryEventStore>(store: S, executorConfig = config) => {
   const notifier = new RecordingNotifier();
   const rooms = new RoomsReadModel(config);
-  const runner = new ProjectionRunner(store, notifier, config, rooms, new UsersReadModel(new ConfusableNameKey()), new FilesReadModel());
+  const runner = new ProjectionRunner(
+    store,
+    notifier,
+    config,
+    rooms,
+    new UsersReadModel(new ConfusableNameKey(), config),
+    new FilesReadModel(),
+  );
   await runner.start();
   running.push(runner);
   const executor = new CommandExecutor(store, new FixedClock(), new SequentialIds(), executorConfig, runner);

@@ -33,6 +33,7 @@ import {
 } from './queries/users.queries';
 import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
+import { PrivateHistory } from './private-history';
 import { RoomHistory } from './room-history';
 import { UsersReadModel } from './read-models/users.read-model';
 
@@ -76,6 +77,7 @@ export const services = [
   RoomRulesProvider,
   RoomsReadModel,
   RoomHistory,
+  PrivateHistory,
   UsersReadModel,
   FilesReadModel,
 ];

@@ -86,7 +86,7 @@ describe('read models', () => {
 
     const config = server.app.get(AppConfig);
     const rooms = new RoomsReadModel(config);
-    const users = new UsersReadModel(server.app.get(NameKey));
+    const users = new UsersReadModel(server.app.get(NameKey), config);
     for (const event of await server.store.readAll(0, 1_000_000)) {
       rooms.apply(event);
       users.apply(event);

@@ -49,7 +49,7 @@ const writeRow = (dataDir: string, change: (row: SavedRow) => SavedRow): void =>
 /** The read models as a fold of every event in the log gives them. */
 const rebuilt = async (server: TestApp) => {
   const rooms = new RoomsReadModel(server.app.get(AppConfig));
-  const users = new UsersReadModel(server.app.get(NameKey));
+  const users = new UsersReadModel(server.app.get(NameKey), server.app.get(AppConfig));
   const files = new FilesReadModel();
   for (const event of await server.store.readAll(0, Number.MAX_SAFE_INTEGER)) for (const model of [rooms, users, files]) model.apply(event);
   return { rooms: rooms.snapshot(), users: users.snapshot(), files: files.snapshot() };

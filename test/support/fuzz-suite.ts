@@ -276,7 +276,7 @@ export const itEndsClean = (suite: FuzzSuite, reached: (stats: FuzzStats) => voi
 
     await server.app.get(CommandExecutor).drain();
     const rooms = new RoomsReadModel(server.app.get(AppConfig));
-    const users = new UsersReadModel(server.app.get(NameKey));
+    const users = new UsersReadModel(server.app.get(NameKey), server.app.get(AppConfig));
     for (const event of await server.store.readAll(0, Number.MAX_SAFE_INTEGER)) {
       rooms.apply(event);
       users.apply(event);

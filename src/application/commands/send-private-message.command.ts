@@ -1,11 +1,15 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
+import type { PrivateMessageSent } from '../../domain/session/session.events';
+import { DomainError } from '../../domain/shared/domain-error';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
 import { FilesReadModel } from '../read-models/files.read-model';
-import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
+import type { RecordedEvent } from '../ports/event-store.port';
+import { PrivateHistory } from '../private-history';
+import { toPrivateMessageView, UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
 import { shareAttachment } from './attachment';
 
 export class SendPrivateMessageCommand extends Command<PrivateMessageView> {
@@ -21,6 +25,10 @@ export class SendPrivateMessageCommand extends Command<PrivateMessageView> {
   }
 }
 
+/**
+ * Returns the stored message; a resend with a client id the sender already used returns the original
+ * one, however old, even once the target went offline, and stores nothing (the store refuses it).
+ */
 @CommandHandler(SendPrivateMessageCommand)
 export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMessageCommand> {
   private readonly decider;
@@ -29,6 +37,7 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
     private readonly executor: CommandExecutor,
     private readonly ids: IdGenerator,
     private readonly users: UsersReadModel,
+    private readonly history: PrivateHistory,
     private readonly files: FilesReadModel,
     config: AppConfig,
   ) {
@@ -47,17 +56,28 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
       target:
         recipient === undefined ? { userId: null, name: target } : { userId: recipient.userId, username: recipient.username, name: target },
     };
-    await this.executor.execute(
-      sessionStream(actor.userId),
-      this.decider,
-      { type: 'SendPrivateMessage', data: clientId === undefined ? data : { ...data, clientId } },
-      context,
-    );
-    const sent =
-      clientId === undefined
-        ? this.users.privateMessage(actor.userId, messageId)
-        : this.users.privateSentWithClientId(actor.userId, clientId);
-    if (sent === undefined) throw new Error(`Private message ${messageId} is missing from the read model`);
+    let recorded: RecordedEvent[];
+    try {
+      recorded = await this.executor.execute(
+        sessionStream(actor.userId),
+        this.decider,
+        { type: 'SendPrivateMessage', data: clientId === undefined ? data : { ...data, clientId } },
+        context,
+      );
+    } catch (error) {
+      // The target is gone, but this may be the resend of a message that reached them.
+      const resent =
+        clientId !== undefined && error instanceof DomainError && error.code === 'user_not_found'
+          ? await this.history.sentWithClientId(actor.userId, clientId)
+          : undefined;
+      if (resent === undefined) throw error;
+      return resent;
+    }
+    const stored = recorded.find((event): event is RecordedEvent<PrivateMessageSent> => event.type === 'PrivateMessageSent');
+    if (stored !== undefined) return toPrivateMessageView(stored);
+    // Nothing stored: a resend, answered with the message first sent with that client id.
+    const sent = clientId === undefined ? undefined : await this.history.sentWithClientId(actor.userId, clientId);
+    if (sent === undefined) throw new Error(`Private message ${messageId} is missing`);
     return sent;
   }
 }

@@ -21,7 +21,7 @@ export interface AppConfigValues {
   pretty: boolean;
   /** How many aggregate states (one per stream) the write path keeps in memory; the rest load from the store. */
   aggregateCacheSize: number;
-  /** Messages per room the read model keeps in memory; older pages are read from the store. */
+  /** Messages per room and per private conversation the read models keep in memory; older pages are read from the store. */
   historyWindow: number;
   /** Save the read models' snapshot after this many events (0: only at a clean stop). */
   snapshotEvery: number;

@@ -125,6 +125,12 @@ export abstract class EventStore {
   abstract readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]>;
   /** The message (`MessageSent` or `PrivateMessageSent`) a sender sent with this client id in a stream. */
   abstract findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined>;
+  /**
+   * Up to `limit` private messages (`PrivateMessageSent`) between two users, either way (whichever
+   * session stream holds them), with position < `beforePosition`, newest first. Answered from an
+   * index on (the pair of user ids, unordered; position), whatever the log's length.
+   */
+  abstract readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Up to `limit` events with position > `fromPosition`, in position order. */
   abstract readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every event with position > `fromPosition`, in order, exactly once: the stored ones, then live. */

@@ -4,6 +4,7 @@ import { AppConfig } from '../ports/app-config';
 import { Clock } from '../ports/clock.port';
 import { parseTokenSubject, TokenSigner } from '../ports/token-signer.port';
 import { RoomsReadModel } from '../read-models/rooms.read-model';
+import { PrivateHistory } from '../private-history';
 import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
 
 export class GetOnlineUsersQuery extends Query<{ username: string; rooms: string[] }[]> {}
@@ -120,18 +121,14 @@ export class GetPrivateConversationQuery extends Query<PrivatePage> {
 
 @QueryHandler(GetPrivateConversationQuery)
 export class GetPrivateConversationHandler implements IQueryHandler<GetPrivateConversationQuery> {
-  constructor(private readonly users: UsersReadModel) {}
+  constructor(
+    private readonly users: UsersReadModel,
+    private readonly history: PrivateHistory,
+  ) {}
 
   execute({ userId, otherUsername, before, limit }: GetPrivateConversationQuery): Promise<PrivatePage> {
     const otherId = this.users.userIdNamed(otherUsername);
     if (otherId === undefined) return Promise.resolve('user_not_found');
-    const conversation = this.users.conversation(userId, otherId);
-    let end = conversation.length;
-    if (before !== undefined) {
-      end = conversation.findIndex((m) => m.id === before);
-      if (end < 0) return Promise.resolve('unknown_message');
-    }
-    const start = Math.max(0, end - limit);
-    return Promise.resolve({ messages: conversation.slice(start, end).reverse(), hasMore: start > 0 });
+    return this.history.page(userId, otherId, before, limit);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { normaliseUsername } from '../../domain/username/username.decider';
 import type { Attachment } from '../../domain/room/room.events';
 import type { PrivateMessageSent } from '../../domain/session/session.events';
+import { AppConfig } from '../ports/app-config';
 import type { RecordedEvent } from '../ports/event-store.port';
 import { NameKey } from '../ports/name-key.port';
 import { refill } from '../state-codec';
@@ -38,7 +39,26 @@ export const toPrivateMessageView = ({ data, metadata }: RecordedEvent<PrivateMe
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
-/** Sessions, claimed names, who is online, and private conversations. */
+const clientKey = (fromUserId: string, clientId: string): string => `${fromUserId}\u0000${clientId}`;
+
+/** A private message in a conversation's window, with where it sits in the log (pages are cut by position). */
+export interface PrivateEntry {
+  readonly view: PrivateMessageView;
+  readonly position: number;
+}
+
+interface Conversation {
+  /** The newest HISTORY_WINDOW messages between the two users, oldest first. */
+  readonly window: PrivateEntry[];
+  /** Older messages left the window: they are in the store only. */
+  older: boolean;
+}
+
+/**
+ * Sessions, claimed names, who is online, and the newest `HISTORY_WINDOW` messages of each private
+ * conversation (pair of users), with their indexes by id and by (sender, client id). Older private
+ * messages are read from the store (`PrivateHistory`).
+ */
 @Injectable()
 export class UsersReadModel implements Projection {
   private readonly sessions = new Map<string, string>();
@@ -47,14 +67,21 @@ export class UsersReadModel implements Projection {
   private readonly claimed = new Map<string, string>();
   private readonly online = new Map<string, OnlineUser>();
   private readonly onlineByName = new Map<string, string>();
-  private readonly conversations = new Map<string, PrivateMessageView[]>();
-  private readonly privateByClientKey = new Map<string, PrivateMessageView>();
-  private readonly privateById = new Map<string, PrivateMessageView>();
+  private readonly conversations = new Map<string, Conversation>();
+  /** Messages of the windows, by (sender, client id) and by id. */
+  private readonly privateByClientKey = new Map<string, PrivateEntry>();
+  private readonly privateById = new Map<string, PrivateEntry>();
+  private readonly windowSize: number;
   private readonly accounts = new Map<string, { userId: string; username: string; passwordHash: string }>();
   private readonly signedOut = new Map<string, Set<string>>();
   private activeUsersCache: string[] | undefined;
 
-  constructor(private readonly names: NameKey) {}
+  constructor(
+    private readonly names: NameKey,
+    config: AppConfig,
+  ) {
+    this.windowSize = config.historyWindow;
+  }
 
   apply(event: RecordedEvent): void {
     switch (event.type) {
@@ -107,16 +134,9 @@ export class UsersReadModel implements Projection {
         this.activeUsersCache = undefined;
         return;
       }
-      case 'PrivateMessageSent': {
-        const view = toPrivateMessageView(event);
-        const key = pairKey(view.fromUserId, view.toUserId);
-        let conversation = this.conversations.get(key);
-        if (conversation === undefined) this.conversations.set(key, (conversation = []));
-        conversation.push(view);
-        this.privateById.set(view.id, view);
-        if (view.clientId !== undefined) this.privateByClientKey.set(`${view.fromUserId}\u0000${view.clientId}`, view);
+      case 'PrivateMessageSent':
+        this.pushPrivate({ view: toPrivateMessageView(event), position: event.position });
         return;
-      }
       default:
         return;
     }
@@ -172,17 +192,41 @@ export class UsersReadModel implements Projection {
     return userId === undefined ? undefined : this.online.get(userId);
   }
 
-  privateMessage(fromUserId: string, id: string): PrivateMessageView | undefined {
-    const view = this.privateById.get(id);
-    return view?.fromUserId === fromUserId ? view : undefined;
+  /** A new message enters its conversation's window; the oldest one leaves it once the window is full. */
+  private pushPrivate(entry: PrivateEntry): void {
+    const { view } = entry;
+    const key = pairKey(view.fromUserId, view.toUserId);
+    let conversation = this.conversations.get(key);
+    if (conversation === undefined) this.conversations.set(key, (conversation = { window: [], older: false }));
+    conversation.window.push(entry);
+    this.privateById.set(view.id, entry);
+    if (view.clientId !== undefined) this.privateByClientKey.set(clientKey(view.fromUserId, view.clientId), entry);
+    if (conversation.window.length <= this.windowSize) return;
+    const gone = conversation.window.shift()!.view;
+    conversation.older = true;
+    this.privateById.delete(gone.id);
+    if (gone.clientId !== undefined) this.privateByClientKey.delete(clientKey(gone.fromUserId, gone.clientId));
   }
 
+  /** A private message of a window sent by this user with this client id; older ones are in the store. */
   privateSentWithClientId(fromUserId: string, clientId: string): PrivateMessageView | undefined {
-    return this.privateByClientKey.get(`${fromUserId}\u0000${clientId}`);
+    return this.privateByClientKey.get(clientKey(fromUserId, clientId))?.view;
   }
 
-  conversation(userId: string, otherUserId: string): readonly PrivateMessageView[] {
-    return this.conversations.get(pairKey(userId, otherUserId)) ?? [];
+  /** A private message of the window of the conversation between these two users, with its position. */
+  privateEntry(userId: string, otherUserId: string, id: string): PrivateEntry | undefined {
+    const entry = this.privateById.get(id);
+    return entry !== undefined && pairKey(entry.view.fromUserId, entry.view.toUserId) === pairKey(userId, otherUserId) ? entry : undefined;
+  }
+
+  /** The window of a conversation (oldest first), and whether older messages left it for the store. */
+  conversationWindow(userId: string, otherUserId: string): { readonly window: readonly PrivateEntry[]; readonly older: boolean } {
+    return this.conversations.get(pairKey(userId, otherUserId)) ?? { window: [], older: false };
+  }
+
+  /** The messages of a conversation's window, oldest first. */
+  conversation(userId: string, otherUserId: string): PrivateMessageView[] {
+    return this.conversationWindow(userId, otherUserId).window.map((entry) => entry.view);
   }
 
   /** The maps saved in a snapshot; the others are indexes over them, rebuilt on import. */
@@ -218,9 +262,9 @@ export class UsersReadModel implements Projection {
     for (const [name, map] of Object.entries(fields)) refill(map, saved[name] as Map<unknown, unknown>);
     for (const [userId, user] of this.online) this.onlineByName.set(user.username, userId);
     for (const conversation of this.conversations.values()) {
-      for (const view of conversation) {
-        this.privateById.set(view.id, view);
-        if (view.clientId !== undefined) this.privateByClientKey.set(`${view.fromUserId}\u0000${view.clientId}`, view);
+      for (const entry of conversation.window) {
+        this.privateById.set(entry.view.id, entry);
+        if (entry.view.clientId !== undefined) this.privateByClientKey.set(clientKey(entry.view.fromUserId, entry.view.clientId), entry);
       }
     }
   }
@@ -230,7 +274,9 @@ export class UsersReadModel implements Projection {
       sessions: [...this.sessions].sort(),
       claimed: [...this.claimed].sort(),
       online: [...this.online.values()],
-      conversations: [...this.conversations].sort(),
+      conversations: [...this.conversations]
+        .map(([key, { window, older }]) => [key, { messages: window.map((entry) => entry.view), older }] as const)
+        .sort(),
       accounts: [...this.accounts].sort(),
       signedOut: [...this.signedOut].map(([id, tokens]) => [id, [...tokens].sort()]).sort(),
     };

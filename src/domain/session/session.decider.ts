@@ -5,8 +5,10 @@ import type { RegisterAccount, SendPrivateMessage, SessionCommand, SignOut, Star
 import type { SessionEvent } from './session.events';
 
 /**
- * `sent` (client ids already used) and `signedOut` (revoked token ids) are extended in place;
- * states are folded forward linearly.
+ * A session's state: who it is and which tokens were signed out (`signedOut` is extended in place;
+ * states are folded forward linearly). It does not grow with private messages: a resend of a client
+ * id already used is refused by the store's unique index (`DuplicateClientIdError`), however old the
+ * first message is, and the handler answers it with the original.
  */
 export type Session =
   | { readonly status: 'None' }
@@ -15,7 +17,6 @@ export type Session =
       readonly sessionId: string;
       readonly username: string;
       readonly kind: 'guest' | 'account';
-      readonly sent: Map<string, string>;
       readonly signedOut: Set<string>;
     };
 
@@ -31,7 +32,6 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
         sessionId: event.data.sessionId,
         username: event.data.username,
         kind: 'guest',
-        sent: new Map(),
         signedOut: new Set(),
       };
     case 'AccountRegistered':
@@ -40,9 +40,6 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
       if (session.status === 'Active') session.signedOut.add(event.data.tokenId);
       return session;
     case 'PrivateMessageSent':
-      if (session.status === 'Active' && event.data.clientId !== undefined) {
-        session.sent.set(event.data.clientId, event.data.messageId);
-      }
       return session;
     default:
       return assertNever(event);
@@ -57,7 +54,6 @@ const startSession = (command: StartSession, session: Session): SessionEvent[] =
 const sendPrivateMessage = (command: SendPrivateMessage, session: Session, rules: SessionRules): SessionEvent[] => {
   const { data } = command;
   if (session.status !== 'Active') throw new DomainError('session_ended', 'No such session');
-  if (data.clientId !== undefined && session.sent.has(data.clientId)) return [];
   if (data.target.userId === null) {
     throw new DomainError('user_not_found', `${data.target.name} is not online`);
   }

@@ -42,10 +42,10 @@ const edited = (seq: number, text: string): NewEvent =>
 const reacted = (seq: number, userId: string): NewEvent =>
   withMetadata({ type: 'ReactionAdded', data: { room: 'General', messageId: `m${seq}`, userId, username: userId, emoji: '👍' } });
 
-const privateMessage = (id: string, clientId: string): NewEvent =>
+export const privateMessage = (id: string, clientId?: string, from = 'u1', to = 'u2'): NewEvent =>
   withMetadata({
     type: 'PrivateMessageSent',
-    data: { messageId: id, fromUserId: 'u1', from: 'u1', toUserId: 'u2', to: 'u2', text: 'psst', clientId },
+    data: { messageId: id, fromUserId: from, from, toUserId: to, to, text: `psst ${id}`, ...(clientId ? { clientId } : {}) },
   });
 
 const collect = (store: EventStore, from: number) => {
@@ -216,6 +216,32 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       await store.writeSnapshot('read-models', { schema: 'v2', position: 9, data: 'é'.repeat(100_000) });
       expect(await store.readSnapshot('read-models')).toEqual({ schema: 'v2', position: 9, data: 'é'.repeat(100_000) });
       expect(await store.readSnapshot('stream:room-a')).toEqual({ schema: 'room/1', position: 3, data: '"x"' });
+    });
+
+    it('reads a private conversation, both directions, newest first, before a position', async () => {
+      await store.append('session-u1', [privateMessage('p1', 'c-1', 'u1', 'u2'), privateMessage('p2', undefined, 'u1', 'u3')], 0);
+      await store.append('session-u2', [privateMessage('p3', undefined, 'u2', 'u1')], 0);
+      await store.append('room-a', [joined('u1'), sent(1, 'u1')], 0);
+      await store.append('session-u1', [privateMessage('p4', 'c-2', 'u1', 'u2'), privateMessage('p5', undefined, 'u1', 'u1')], 2);
+      await store.append('session-u3', [privateMessage('p6', undefined, 'u3', 'u2')], 0);
+      const ids = async (a: string, b: string, before: number, limit: number) =>
+        (await store.readConversation(a, b, before, limit)).map((e) => (e.data as { messageId: string }).messageId);
+      const all = Number.MAX_SAFE_INTEGER;
+
+      expect(await ids('u1', 'u2', all, 10)).toEqual(['p4', 'p3', 'p1']);
+      expect(await ids('u2', 'u1', all, 10)).toEqual(['p4', 'p3', 'p1']);
+      expect(await ids('u1', 'u2', all, 2)).toEqual(['p4', 'p3']);
+      const [p4] = await store.readConversation('u1', 'u2', all, 1);
+      expect(p4).toEqual((await store.readStream('session-u1', 3))[0]);
+      expect(await ids('u1', 'u2', p4!.position, 10)).toEqual(['p3', 'p1']);
+      const [p3] = await store.readConversation('u2', 'u1', p4!.position, 1);
+      expect(await ids('u2', 'u1', p3!.position, 10)).toEqual(['p1']);
+      expect(await ids('u1', 'u2', 1, 10)).toEqual([]);
+      expect(await ids('u3', 'u1', all, 10)).toEqual(['p2']);
+      expect(await ids('u1', 'u1', all, 10)).toEqual(['p5']);
+      expect(await ids('u2', 'u3', all, 10)).toEqual(['p6']);
+      expect(await ids('u1', 'u9', all, 10)).toEqual([]);
+      expect(await ids('u1', 'u2', all, 0)).toEqual([]);
     });
 
     it('orders all streams by a global position that only grows', async () => {

@@ -73,6 +73,20 @@ export class InMemoryEventStore extends LocalEventStore {
     return this.clientIds.get(streamId)?.get(clientKey(senderId, clientId));
   }
 
+  protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {
+    const between = (event: RecordedEvent): boolean => {
+      if (event.type !== 'PrivateMessageSent') return false;
+      const { fromUserId, toUserId } = event.data as { fromUserId: string; toUserId: string };
+      return (fromUserId === userA && toUserId === userB) || (fromUserId === userB && toUserId === userA);
+    };
+    const found: RecordedEvent[] = [];
+    // Positions are 1, 2, 3 … here: the event at position p is log[p - 1].
+    for (let i = Math.min(beforePosition - 1, this.log.length) - 1; i >= 0 && found.length < limit; i--) {
+      if (between(this.log[i]!)) found.push(this.log[i]!);
+    }
+    return found;
+  }
+
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {
     return this.log.slice(fromPosition, fromPosition + limit);
   }

@@ -29,6 +29,7 @@ export abstract class LocalEventStore extends EventStore {
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
   protected abstract readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[];
   protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
+  protected abstract readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[];
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
   protected abstract headPositionSync(): number;
   protected abstract readSnapshotSync(name: string): Snapshot | undefined;
@@ -72,6 +73,10 @@ export abstract class LocalEventStore extends EventStore {
 
   findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
     return this.attempt(() => this.findByClientIdSync(streamId, senderId, clientId));
+  }
+
+  readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.attempt(() => (limit > 0 ? this.readConversationSync(userA, userB, beforePosition, limit) : []));
   }
 
   readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {

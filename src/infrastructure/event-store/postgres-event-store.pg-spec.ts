@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
 import { ConcurrencyError, StoreUnavailableError, type RecordedEvent } from '../../application/ports/event-store.port';
-import { eventStoreContract, joined, sent } from './event-store.contract';
+import { eventStoreContract, joined, privateMessage, sent } from './event-store.contract';
 import { postgresMessageQueries } from './postgres-schema';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 
@@ -347,10 +347,17 @@ describe('PostgreSQL event store shared by several nodes', () => {
       ['room-a', 'u1', 'c1'],
       /Index Scan using events_client_id|Bitmap Index Scan on events_client_id/,
     ],
+    [
+      'a private conversation before a position, newest first',
+      'conversationBefore',
+      ['u2', 'u1', 100, 5],
+      /Index Scan Backward using events_conversation/,
+    ],
   ] as const)('reads %s from its index', async (_what, query, params, expected) => {
     const schema = freshSchema();
     const store = await open(schema);
     await store.append('room-a', [joined('u1'), sent(1, 'u1', 'c1'), sent(2)], 0);
+    await store.append('session-u1', [privateMessage('p1', 'c1', 'u1', 'u2')], 0);
     const client = await rawClient();
     await client.query('BEGIN');
     try {

@@ -216,6 +216,12 @@ export class PostgresEventStore extends EventStore {
     );
   }
 
+  async readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const rows = await this.query<Row>('readConversation', this.messageQueries.conversationBefore, [userA, userB, beforePosition, limit]);
+    return rows.map(toRecorded);
+  }
+
   /**
    * Up to `limit` events after `fromPosition`, from the safe prefix of the log only: events whose
    * transaction, and every transaction that could still add an event below them, has finished. An

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS ${escapeIdentifier(schema)}.snapshots (
   data     text   NOT NULL,
   checksum text   NOT NULL
 );
+CREATE INDEX IF NOT EXISTS events_conversation
+  ON ${table} (LEAST(data->>'fromUserId', data->>'toUserId'), GREATEST(data->>'fromUserId', data->>'toUserId'), position)
+  WHERE type = 'PrivateMessageSent';
 `;
 };
 
@@ -52,4 +55,10 @@ export const postgresMessageQueries = (table: string) =>
     byClientId: `SELECT ${COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND type IN ('MessageSent', 'PrivateMessageSent')
         AND coalesce(data->>'userId', data->>'fromUserId') = $2 AND (data->>'clientId') = $3`,
+    /** $1, $2: the two user ids in any order (ordered here as the index orders them); $3 a position; $4 a limit. */
+    conversationBefore: `SELECT ${COLUMNS} FROM ${table}
+      WHERE type = 'PrivateMessageSent'
+        AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
+        AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
+        AND position < $3 ORDER BY position DESC LIMIT $4`,
   }) as const;

@@ -29,6 +29,7 @@ const fromRow = (row: Row): RecordedEvent =>
  * process, and a module registry or realm of its own (a spec runner's) has others.
  */
 const sqliteCode = (error: unknown): string | undefined => {
+  // Not `instanceof Error` either: under a spec runner the error may come from another realm's Error.
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
 };
@@ -103,6 +104,7 @@ export class SqliteEventStore extends LocalEventStore {
       writeSnapshot: this.db.prepare<[string, string, number, string, string]>(
         'INSERT OR REPLACE INTO snapshots (name, schema, position, data, checksum) VALUES (?, ?, ?, ?, ?)',
       ),
+      conversationBefore: this.db.prepare<[string, string, string, string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.appendTx = this.db.transaction((streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion) => {
@@ -160,6 +162,10 @@ export class SqliteEventStore extends LocalEventStore {
       const row = this.statements.byClientId.get(streamId, senderId, clientId);
       return row === undefined ? undefined : fromRow(row);
     });
+  }
+
+  protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {
+    return reading(() => this.statements.conversationBefore.all(userA, userB, userA, userB, beforePosition, limit).map(fromRow));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {

@@ -26,10 +26,16 @@ describe('the SQLite event log', () => {
     ["a room's messages after a seq", SQLITE_MESSAGE_QUERIES.messagesAfter],
     ["a room's messages before a seq", SQLITE_MESSAGE_QUERIES.messagesBefore],
     ['a message sent with a client id', SQLITE_MESSAGE_QUERIES.byClientId],
+    ['a private conversation before a position', SQLITE_MESSAGE_QUERIES.conversationBefore],
   ])('reads %s from an index, without sorting', (_what, sql) => {
     const detail = plan(sql);
     expect(detail).toMatch(/^SEARCH events USING (INDEX|INTEGER PRIMARY KEY)/);
     expect(detail).not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+
+  it('reads a private conversation from the index over the pair of users and position, newest first', () => {
+    const detail = plan(SQLITE_MESSAGE_QUERIES.conversationBefore);
+    expect(detail).toMatch(/^SEARCH events USING INDEX events_conversation \(<expr>=\? AND <expr>=\? AND position<\?\)$/);
   });
 
   it('reads every event about some messages from an index', () => {

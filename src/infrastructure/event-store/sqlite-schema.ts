@@ -2,13 +2,16 @@
  * The SQLite event log's schema, in one place: the store creates it, and the replay benchmark
  * (`bench/gen-log.js`, from the build) writes its generated logs with it.
  *
- * Besides the log itself, three indexes over fields of stored messages let history be read from
+ * Besides the log itself, four indexes over fields of stored messages let history be read from
  * the store by index rather than kept in memory (the fields they read are part of the stored shape
  * of those events: an upcaster may not move them):
  * - `events_message_seq`: a room's messages by `seq`, for pages older than the window in memory;
  * - `events_message_id`: every event about one message (sent, edited, deleted, reacted to);
  * - `events_client_id` (unique): one message per sender and client id in a stream, so a resend is
- *   refused by the store however old the first one is.
+ *   refused by the store however old the first one is;
+ * - `events_conversation`: the private messages between two users (the pair unordered: smaller id,
+ *   larger id) by position, whichever of the two session streams holds them, for pages older than
+ *   the window in memory.
  *
  * `snapshots` holds derived state saved with the position it is valid at (read models, aggregates),
  * with a checksum; it can be emptied at any time, the log is the truth.
@@ -37,6 +40,9 @@ export const SQLITE_SCHEMA = `
     data     TEXT    NOT NULL,
     checksum TEXT    NOT NULL
   );
+  CREATE INDEX IF NOT EXISTS events_conversation
+    ON events (min(json_extract(data, '$.fromUserId'), json_extract(data, '$.toUserId')), max(json_extract(data, '$.fromUserId'), json_extract(data, '$.toUserId')), position)
+    WHERE type = 'PrivateMessageSent';
 `;
 
 /**
@@ -56,4 +62,10 @@ export const SQLITE_MESSAGE_QUERIES = {
   byClientId: `SELECT * FROM events INDEXED BY events_client_id
     WHERE stream_id = ? AND type IN ('MessageSent', 'PrivateMessageSent')
     AND coalesce(json_extract(data, '$.userId'), json_extract(data, '$.fromUserId')) = ? AND json_extract(data, '$.clientId') = ?`,
+  /** Parameters: the two user ids (in any order; SQLite orders them as the index does), the same two again, a position, a limit. */
+  conversationBefore: `SELECT * FROM events INDEXED BY events_conversation
+    WHERE type = 'PrivateMessageSent'
+    AND min(json_extract(data, '$.fromUserId'), json_extract(data, '$.toUserId')) = min(?, ?)
+    AND max(json_extract(data, '$.fromUserId'), json_extract(data, '$.toUserId')) = max(?, ?)
+    AND position < ? ORDER BY position DESC LIMIT ?`,
 } as const;

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetOnlineUsersQuery, GetPrivateConversationQuery } from '../../application/queries/users.queries';
 import { privateMessagePayload } from '../ws/client-payloads';
+import { toClientError } from '../client-error';
 import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 import { GetReadinessQuery, type Readiness } from '../../application/queries/readiness.query';
 
@@ -107,13 +108,21 @@ export class UsersController {
     [400, ['invalid_query'], 'A bad `limit` or `before` (named in `field`)'],
     [401, ['session_required'], 'No established session (none is started for a read)'],
     [404, ['user_not_found'], 'No user of that name'],
+    UNAVAILABLE,
   )
   async privateMessages(@Param('username') username: string, @Query() query: Record<string, unknown>, @Req() req: Request) {
     const identity = await this.sessions.existing(req);
     if (identity === undefined) throw sessionRequired('Private conversations need a session');
     const limit = parseLimit(query.limit);
     const before = parseBefore(query.before);
-    const page = await this.queryBus.execute(new GetPrivateConversationQuery(identity.actor.userId, username, before, limit));
+    // Pages older than the window in memory are read from the store: if it fails, the whole page does.
+    const page = await this.queryBus
+      .execute(new GetPrivateConversationQuery(identity.actor.userId, username, before, limit))
+      .catch((error: unknown) => {
+        const { internal, code, message } = toClientError(error);
+        if (internal) throw error;
+        throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
+      });
     if (page === 'user_not_found') throw notFound('user_not_found', `No user named ${username}`);
     if (page === 'unknown_message') throw badRequest('before', `No message ${String(before)} in this conversation`);
     return { with: username, messages: page.messages.map(privateMessagePayload), hasMore: page.hasMore };

@@ -1,4 +1,5 @@
 import type { Server } from 'socket.io';
+import type { AppConfig } from '../../application/ports/app-config';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import type { RoomsReadModel } from '../../application/read-models/rooms.read-model';
 import { UsersReadModel } from '../../application/read-models/users.read-model';
@@ -36,7 +37,7 @@ describe('SocketIoNotifier presence', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    users = new UsersReadModel(new ConfusableNameKey());
+    users = new UsersReadModel(new ConfusableNameKey(), { historyWindow: 200 } as AppConfig);
     emits = [];
     const server = {
       to: (room: string) => ({ emit: (event: string, payload: unknown) => emits.push({ room, event, payload }) }),
