@@ -89,6 +89,7 @@ const signOut = (command: SignOut, session: Session): SessionEvent[] => {
 export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCommand, SessionEvent> => ({
   initialState,
   evolve,
+  snapshotSchema: 'session/2',
   decide: (command, session) => {
     switch (command.type) {
       case 'StartSession':
