@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { StoreUnavailableFilter } from './http/store-unavailable.filter';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import helmet from 'helmet';
 import { dirname, join } from 'node:path';
@@ -133,6 +134,7 @@ const guardStateChanges = (config: AppConfig) => (req: Request, res: Response, n
 export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOptions['adapter']): void => {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new StoreUnavailableFilter());
   app.useWebSocketAdapter(new ChatIoAdapter(app, config, ioAdapter, app.get(ClientEventPipeline)));
   app.set('trust proxy', config.trustProxy);
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../src/application/ports/event-store.port';
+import { StoreUnavailableError, type RecordedEvent } from '../../src/application/ports/event-store.port';
 import { RoomsReadModel } from '../../src/application/read-models/rooms.read-model';
 import { wholeHistory } from '../support/room-history';
 import { appsClosedAfterEach, tempDataDir, type TestApp } from '../support/test-app';
@@ -198,5 +198,24 @@ describe('history beyond the window in memory', () => {
     expect(await wholeHistory<Payload>(server.url, ROOM)).toEqual(expected);
     const response = await fetch(`${server.url}/api/rooms/${ROOM}/messages?limit=5&before=${messages[6]!.id}`);
     expect(await response.json()).toEqual({ room: ROOM, messages: expected.slice(1, 6).reverse(), hasMore: true });
+  });
+
+  it('answers unavailable, never part of a page, when the store fails to read an older page', async () => {
+    const server = await startApp({ HISTORY_WINDOW: '5' });
+    const alice = await server.connect();
+    await ask(alice, 'join', { room: ROOM });
+    await sendMany(alice, 20, 'deep');
+    const failing = jest.spyOn(server.store, 'readMessageEvents').mockRejectedValue(new StoreUnavailableError('disk on fire'));
+    try {
+      const response = await fetch(`${server.url}/api/rooms/${ROOM}/messages?limit=10`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ error: { code: 'unavailable', message: expect.any(String) } });
+      await expect(alice.ask('join', { room: ROOM, since: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
+      // The newest page is in memory and does not need the store.
+      expect((await fetch(`${server.url}/api/rooms/${ROOM}/messages?limit=5`)).status).toBe(200);
+    } finally {
+      failing.mockRestore();
+    }
+    expect((await fetch(`${server.url}/api/rooms/${ROOM}/messages?limit=10`)).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { GetRoomMessagesQuery, GetRoomQuery, GetRoomsQuery } from '../../application/queries/rooms.queries';
 import { messagePayload } from '../ws/client-payloads';
-import { ApiErrors, ApiPage, RoomDetail, RoomList, RoomMessagesPage } from './api-models';
+import { ApiErrors, ApiPage, RoomDetail, RoomList, RoomMessagesPage, UNAVAILABLE } from './api-models';
 import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 
 @ApiTags('rooms')
@@ -35,7 +35,7 @@ export class RoomsController {
   @ApiParam({ name: 'room', description: 'One of CHAT_ROOMS', example: 'General' })
   @ApiPage()
   @ApiOkResponse({ type: RoomMessagesPage })
-  @ApiErrors([400, ['invalid_query'], 'A bad `limit` or `before` (named in `field`)'], [404, ['unknown_room'], 'No such room'])
+  @ApiErrors([400, ['invalid_query'], 'A bad `limit` or `before` (named in `field`)'], [404, ['unknown_room'], 'No such room'], UNAVAILABLE)
   async messages(@Param('room') room: string, @Query() query: Record<string, unknown>): Promise<unknown> {
     const limit = parseLimit(query.limit);
     const before = parseBefore(query.before);
