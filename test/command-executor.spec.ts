@@ -6,7 +6,7 @@ import { DomainError } from '../src/domain/shared/domain-error';
 import { loadConfig } from '../src/infrastructure/config';
 import { InMemoryEventStore } from '../src/infrastructure/event-store/in-memory-event-store';
 import { ConfusableNameKey } from '../src/infrastructure/confusable-name-key';
-import { CommandExecutor } from '../src/application/command-executor';
+import { CommandExecutor, MAX_ATTEMPTS } from '../src/application/command-executor';
 import { Clock } from '../src/application/ports/clock.port';
 import {
   ConcurrencyError,
@@ -285,10 +285,10 @@ describe('CommandExecutor', () => {
 
       await expect(execute(join(alice))).rejects.toBeInstanceOf(ConcurrencyError);
 
-      expect(store.attempts).toBe(10); // MAX_ATTEMPTS in command-executor.ts
+      expect(store.attempts).toBe(MAX_ATTEMPTS);
       expect(await store.headPosition()).toBe(0);
       await expect(execute(join(bob))).rejects.toBeInstanceOf(ConcurrencyError);
-      expect(store.attempts).toBe(20);
+      expect(store.attempts).toBe(2 * MAX_ATTEMPTS);
     });
 
     it('does not retry a failure that is not a conflict', async () => {
