@@ -118,19 +118,14 @@ describe('read models saved with their position', () => {
   it('rebuilds and saves the read models from the whole log with `npm run rebuild` (dist/rebuild.js)', async () => {
     const { dataDir, head, before } = await withHistory();
     writeRow(dataDir, (row) => ({ ...row, position: 1 }));
-    await promisify(execFile)(
-      process.execPath,
-      [join(__dirname, '..', '..', 'dist', 'rebuild.js')],
-      {
-        env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent' },
-      },
-      30_000,
-    );
+    await promisify(execFile)(process.execPath, [join(__dirname, '..', '..', 'dist', 'rebuild.js')], {
+      env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent' },
+    });
     const saved = snapshotRow(dataDir)!;
     expect(saved.position).toBe(head);
     const again = await startApp({}, dataDir);
     expect(live(again)).toEqual(before);
-  });
+  }, 30_000);
 
   it.each([
     ['damaged', (row: SavedRow) => ({ ...row, data: row.data.slice(0, row.data.length / 2) })],
