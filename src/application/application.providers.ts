@@ -35,6 +35,7 @@ import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { PrivateHistory } from './private-history';
 import { RoomHistory } from './room-history';
+import { FileCatalog } from './file-catalog';
 import { UsersReadModel } from './read-models/users.read-model';
 
 export const commandHandlers = [
@@ -77,6 +78,7 @@ export const services = [
   RoomRulesProvider,
   RoomsReadModel,
   RoomHistory,
+  FileCatalog,
   PrivateHistory,
   UsersReadModel,
   FilesReadModel,

@@ -5,6 +5,7 @@ import { AppConfig } from './ports/app-config';
 import { BlobStore } from './ports/blob-store.port';
 import { Clock } from './ports/clock.port';
 import { IdGenerator } from './ports/id-generator.port';
+import { FileCatalog } from './file-catalog';
 import { FilesReadModel } from './read-models/files.read-model';
 
 /** Files expired per sweep at most; a full sweep is followed by the next one at once. */
@@ -26,6 +27,7 @@ export class FileExpiry {
 
   constructor(
     private readonly files: FilesReadModel,
+    private readonly catalog: FileCatalog,
     private readonly executor: CommandExecutor,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
@@ -57,7 +59,7 @@ export class FileExpiry {
           { correlationId: this.ids.id() },
         );
         // Still known: it was shared meanwhile and stays. Otherwise it expired (here or on another node).
-        if (this.files.file(fileId) === undefined) {
+        if ((await this.catalog.file(fileId)) === undefined) {
           await this.blobs.delete(fileId);
           this.logger.log({ fileId, reason: 'not_shared' }, 'file expired');
         }

@@ -1,3 +1,4 @@
+import { FilesReadModel } from '../../src/application/read-models/files.read-model';
 import { readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
@@ -108,6 +109,21 @@ describe('file sharing', () => {
     await expect(bob.socket.next('private_message')).resolves.toMatchObject({ attachment: { fileId: upload.body.id } });
     await server.http().get(upload.body.url).set('Cookie', bob.cookie).expect(200);
     await server.http().get(upload.body.url).set('Cookie', carol.cookie).expect(403);
+  });
+
+  it('keeps in memory only files waiting to be shared; who may download a shared one comes from the log', async () => {
+    const alice = await user();
+    const bob = await user();
+    await alice.socket.ask('join', { room: 'The Nerd Nook' });
+    const files = server.app.get(FilesReadModel);
+    const waiting = await server.http().post('/api/files').set('Cookie', alice.cookie).attach('file', PNG, 'later.png').expect(201);
+    const shared = await server.http().post('/api/files').set('Cookie', alice.cookie).attach('file', PNG, 'now.png').expect(201);
+    await alice.socket.ask('message', { room: 'The Nerd Nook', msg: 'now', fileId: shared.body.id });
+    expect(files.snapshot()).toContainEqual([waiting.body.id, expect.any(Number)]);
+    expect(files.snapshot()).not.toContainEqual([shared.body.id, expect.any(Number)]);
+    await server.http().get(shared.body.url).set('Cookie', bob.cookie).expect(403);
+    await bob.socket.ask('join', { room: 'The Nerd Nook' });
+    await server.http().get(shared.body.url).set('Cookie', bob.cookie).expect(200);
   });
 
   it('answers a download without a session with 401, writing nothing to the log', async () => {

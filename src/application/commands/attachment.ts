@@ -3,12 +3,12 @@ import type { Attachment } from '../../domain/room/room.events';
 import { DomainError } from '../../domain/shared/domain-error';
 import type { Actor, CommandContext } from '../context';
 import type { CommandExecutor } from '../command-executor';
-import type { FilesReadModel } from '../read-models/files.read-model';
+import type { FileCatalog } from '../file-catalog';
 
 /** The attachment for a message: only the uploader may share a file. */
-export const attachmentFor = (files: FilesReadModel, actor: Actor, fileId: string | undefined): Attachment | undefined => {
+export const attachmentFor = async (files: FileCatalog, actor: Actor, fileId: string | undefined): Promise<Attachment | undefined> => {
   if (fileId === undefined) return undefined;
-  const file = files.file(fileId);
+  const file = await files.file(fileId);
   if (file === undefined || file.uploaderId !== actor.userId) throw new DomainError('file_not_found', 'No such file of yours');
   return { fileId: file.fileId, name: file.name, type: file.type, size: file.size };
 };
@@ -20,12 +20,12 @@ export const attachmentFor = (files: FilesReadModel, actor: Actor, fileId: strin
  */
 export const shareAttachment = async (
   executor: CommandExecutor,
-  files: FilesReadModel,
+  files: FileCatalog,
   actor: Actor,
   fileId: string | undefined,
   context: CommandContext,
 ): Promise<Attachment | undefined> => {
-  const attachment = attachmentFor(files, actor, fileId);
+  const attachment = await attachmentFor(files, actor, fileId);
   if (attachment === undefined) return undefined;
   await executor.execute(
     fileStream(attachment.fileId),

@@ -5,7 +5,7 @@ import { CommandExecutor } from '../command-executor';
 import { IdGenerator } from '../ports/id-generator.port';
 import { RoomsReadModel, type MessageView } from '../read-models/rooms.read-model';
 import { RoomHistory } from '../room-history';
-import { FilesReadModel } from '../read-models/files.read-model';
+import { FileCatalog } from '../file-catalog';
 import { shareAttachment } from './attachment';
 import { RoomRulesProvider } from '../room-rules.provider';
 
@@ -32,7 +32,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     private readonly ids: IdGenerator,
     private readonly rooms: RoomsReadModel,
     private readonly history: RoomHistory,
-    private readonly files: FilesReadModel,
+    private readonly files: FileCatalog,
     rules: RoomRulesProvider,
   ) {
     this.decider = roomDecider(rules.rules);

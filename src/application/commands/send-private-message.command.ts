@@ -6,7 +6,7 @@ import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
-import { FilesReadModel } from '../read-models/files.read-model';
+import { FileCatalog } from '../file-catalog';
 import type { RecordedEvent } from '../ports/event-store.port';
 import { PrivateHistory } from '../private-history';
 import { toPrivateMessageView, UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
@@ -38,7 +38,7 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
     private readonly ids: IdGenerator,
     private readonly users: UsersReadModel,
     private readonly history: PrivateHistory,
-    private readonly files: FilesReadModel,
+    private readonly files: FileCatalog,
     config: AppConfig,
   ) {
     this.decider = sessionDecider({ maxMessageLength: config.maxMessageLength });

@@ -131,6 +131,8 @@ export abstract class EventStore {
    * index on (the pair of user ids, unordered; position), whatever the log's length.
    */
   abstract readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]>;
+  /** Every message (room or private) that carries this file, in log order. Answered from an index on the attachment's file id. */
+  abstract readFileShares(fileId: string): Promise<RecordedEvent[]>;
   /** Up to `limit` events with position > `fromPosition`, in position order. */
   abstract readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every event with position > `fromPosition`, in order, exactly once: the stored ones, then live. */

@@ -1,6 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { BlobStore } from '../ports/blob-store.port';
-import { FilesReadModel, type FileView } from '../read-models/files.read-model';
+import { FileCatalog } from '../file-catalog';
+import type { FileView } from '../read-models/files.read-model';
 import { RoomsReadModel } from '../read-models/rooms.read-model';
 
 export type Download = { file: FileView; bytes: Buffer } | 'not_found' | 'forbidden';
@@ -18,15 +19,15 @@ export class DownloadFileQuery extends Query<Download> {
 @QueryHandler(DownloadFileQuery)
 export class DownloadFileHandler implements IQueryHandler<DownloadFileQuery> {
   constructor(
-    private readonly files: FilesReadModel,
+    private readonly files: FileCatalog,
     private readonly rooms: RoomsReadModel,
     private readonly blobs: BlobStore,
   ) {}
 
   async execute({ userId, fileId }: DownloadFileQuery): Promise<Download> {
-    const file = this.files.file(fileId);
-    const shared = this.files.sharedIn(fileId);
-    if (file === undefined || shared === undefined) return 'not_found';
+    const file = await this.files.file(fileId);
+    if (file === undefined) return 'not_found';
+    const shared = await this.files.sharedIn(fileId);
     const allowed =
       file.uploaderId === userId || shared.participants.has(userId) || shared.rooms.some((room) => this.rooms.isMember(room, userId));
     if (!allowed) return 'forbidden';

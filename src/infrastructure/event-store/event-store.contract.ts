@@ -218,6 +218,25 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(await store.readSnapshot('stream:room-a')).toEqual({ schema: 'room/1', position: 3, data: '"x"' });
     });
 
+    it('reads every message that carries a file, in rooms and private conversations, in log order', async () => {
+      const attachment = { fileId: 'f1', name: 'cat.png', type: 'image/png', size: 3 };
+      const withFile = (event: NewEvent): NewEvent => ({ ...event, data: { ...(event.data as object), attachment } }) as NewEvent;
+      await store.append('room-a', [joined('u1'), withFile(sent(1)), sent(2)], 0);
+      await store.append(
+        'session-u1',
+        [withFile(privateMessage('p1', undefined, 'u1', 'u2')), privateMessage('p2', undefined, 'u1', 'u2')],
+        0,
+      );
+      await store.append('room-b', [withFile(sent(1, 'u2', undefined, 'Random'))], 0);
+      const shares = await store.readFileShares('f1');
+      expect(shares.map((e) => [e.streamId, e.type])).toEqual([
+        ['room-a', 'MessageSent'],
+        ['session-u1', 'PrivateMessageSent'],
+        ['room-b', 'MessageSent'],
+      ]);
+      expect(await store.readFileShares('f2')).toEqual([]);
+    });
+
     it('reads a private conversation, both directions, newest first, before a position', async () => {
       await store.append('session-u1', [privateMessage('p1', 'c-1', 'u1', 'u2'), privateMessage('p2', undefined, 'u1', 'u3')], 0);
       await store.append('session-u2', [privateMessage('p3', undefined, 'u2', 'u1')], 0);

@@ -73,6 +73,10 @@ export class InMemoryEventStore extends LocalEventStore {
     return this.clientIds.get(streamId)?.get(clientKey(senderId, clientId));
   }
 
+  protected readFileSharesSync(fileId: string): RecordedEvent[] {
+    return this.log.filter((event) => (event.data as { attachment?: { fileId?: unknown } }).attachment?.fileId === fileId);
+  }
+
   protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {
     const between = (event: RecordedEvent): boolean => {
       if (event.type !== 'PrivateMessageSent') return false;

@@ -29,6 +29,7 @@ export abstract class LocalEventStore extends EventStore {
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
   protected abstract readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[];
   protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
+  protected abstract readFileSharesSync(fileId: string): RecordedEvent[];
   protected abstract readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[];
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
   protected abstract headPositionSync(): number;
@@ -73,6 +74,10 @@ export abstract class LocalEventStore extends EventStore {
 
   findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
     return this.attempt(() => this.findByClientIdSync(streamId, senderId, clientId));
+  }
+
+  readFileShares(fileId: string): Promise<RecordedEvent[]> {
+    return this.attempt(() => this.readFileSharesSync(fileId));
   }
 
   readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {

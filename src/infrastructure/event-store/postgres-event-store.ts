@@ -216,6 +216,11 @@ export class PostgresEventStore extends EventStore {
     );
   }
 
+  async readFileShares(fileId: string): Promise<RecordedEvent[]> {
+    const rows = await this.query<Row>('readFileShares', this.messageQueries.fileShares, [fileId]);
+    return rows.map(toRecorded);
+  }
+
   async readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {
     if (limit <= 0) return [];
     const rows = await this.query<Row>('readConversation', this.messageQueries.conversationBefore, [userA, userB, beforePosition, limit]);

@@ -26,6 +26,8 @@ CREATE INDEX IF NOT EXISTS events_message_id ON ${table} (stream_id, (data->>'me
 CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
   ON ${table} (stream_id, (coalesce(data->>'userId', data->>'fromUserId')), (data->>'clientId'))
   WHERE type IN ('MessageSent', 'PrivateMessageSent') AND (data->>'clientId') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_attachment ON ${table} ((data->'attachment'->>'fileId'))
+  WHERE (data->'attachment'->>'fileId') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ${escapeIdentifier(schema)}.snapshots (
   name     text   PRIMARY KEY,
   schema   text   NOT NULL,
@@ -61,4 +63,6 @@ export const postgresMessageQueries = (table: string) =>
         AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
         AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
         AND position < $3 ORDER BY position DESC LIMIT $4`,
+    fileShares: `SELECT ${COLUMNS} FROM ${table}
+      WHERE (data->'attachment'->>'fileId') = $1 ORDER BY position`,
   }) as const;

@@ -104,6 +104,7 @@ export class SqliteEventStore extends LocalEventStore {
       writeSnapshot: this.db.prepare<[string, string, number, string, string]>(
         'INSERT OR REPLACE INTO snapshots (name, schema, position, data, checksum) VALUES (?, ?, ?, ?, ?)',
       ),
+      fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
       conversationBefore: this.db.prepare<[string, string, string, string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
@@ -162,6 +163,10 @@ export class SqliteEventStore extends LocalEventStore {
       const row = this.statements.byClientId.get(streamId, senderId, clientId);
       return row === undefined ? undefined : fromRow(row);
     });
+  }
+
+  protected readFileSharesSync(fileId: string): RecordedEvent[] {
+    return reading(() => this.statements.fileShares.all(fileId).map(fromRow));
   }
 
   protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {

@@ -26,6 +26,7 @@ describe('the SQLite event log', () => {
     ["a room's messages after a seq", SQLITE_MESSAGE_QUERIES.messagesAfter],
     ["a room's messages before a seq", SQLITE_MESSAGE_QUERIES.messagesBefore],
     ['a message sent with a client id', SQLITE_MESSAGE_QUERIES.byClientId],
+    ['the messages that carry a file', SQLITE_MESSAGE_QUERIES.fileShares],
     ['a private conversation before a position', SQLITE_MESSAGE_QUERIES.conversationBefore],
   ])('reads %s from an index, without sorting', (_what, sql) => {
     const detail = plan(sql);

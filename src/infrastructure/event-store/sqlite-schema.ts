@@ -11,7 +11,8 @@
  *   refused by the store however old the first one is;
  * - `events_conversation`: the private messages between two users (the pair unordered: smaller id,
  *   larger id) by position, whichever of the two session streams holds them, for pages older than
- *   the window in memory.
+ *   the window in memory;
+ * - `events_attachment`: the messages (room or private) that carry a file, for who may download it.
  *
  * `snapshots` holds derived state saved with the position it is valid at (read models, aggregates),
  * with a checksum; it can be emptied at any time, the log is the truth.
@@ -33,6 +34,8 @@ export const SQLITE_SCHEMA = `
   CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
     ON events (stream_id, coalesce(json_extract(data, '$.userId'), json_extract(data, '$.fromUserId')), json_extract(data, '$.clientId'))
     WHERE type IN ('MessageSent', 'PrivateMessageSent') AND json_extract(data, '$.clientId') IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS events_attachment ON events (json_extract(data, '$.attachment.fileId'))
+    WHERE json_extract(data, '$.attachment.fileId') IS NOT NULL;
   CREATE TABLE IF NOT EXISTS snapshots (
     name     TEXT    PRIMARY KEY,
     schema   TEXT    NOT NULL,
@@ -68,4 +71,6 @@ export const SQLITE_MESSAGE_QUERIES = {
     AND min(json_extract(data, '$.fromUserId'), json_extract(data, '$.toUserId')) = min(?, ?)
     AND max(json_extract(data, '$.fromUserId'), json_extract(data, '$.toUserId')) = max(?, ?)
     AND position < ? ORDER BY position DESC LIMIT ?`,
+  fileShares: `SELECT * FROM events INDEXED BY events_attachment
+    WHERE json_extract(data, '$.attachment.fileId') = ? ORDER BY position`,
 } as const;
