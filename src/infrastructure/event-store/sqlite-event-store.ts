@@ -13,8 +13,8 @@ import {
   type Snapshot,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore } from './local-event-store';
-import { SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
-import { clientIdOf, snapshotChecksum } from './stored-event';
+import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
+import { clientIdOf, conversationKey, indexColumns, snapshotChecksum } from './stored-event';
 import { toRecorded } from './stored-event';
 
 type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
@@ -63,6 +63,37 @@ const makeDirectory = (dir: string): void => {
   for (const folder of missing) mkdirSync(folder);
 };
 
+type IndexRow = readonly [string | null, number | null, string | null, string | null, string | null, string | null];
+
+const indexRow = (event: { readonly type: string; readonly data: unknown }): IndexRow => {
+  const c = indexColumns(event);
+  return [c.messageId, c.seq, c.senderId, c.clientId, c.pair, c.fileId];
+};
+
+/**
+ * A log written before the index columns existed gets them, filled from its events, in one
+ * transaction (so a crash midway leaves the old table as it was), before the indexes are built.
+ */
+const addIndexColumns = (db: Database.Database): void => {
+  const columns = new Set((db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((column) => column.name));
+  if (columns.size === 0 || columns.has('message_id')) return;
+  db.transaction(() => {
+    // Indexes over JSON expressions that an earlier build made, replaced by the columns.
+    for (const index of ['events_message_seq', 'events_message_id', 'events_client_id', 'events_conversation', 'events_attachment']) {
+      db.exec(`DROP INDEX IF EXISTS ${index}`);
+    }
+    for (const column of INDEX_COLUMNS) db.exec(`ALTER TABLE events ADD COLUMN ${column} ${column === 'seq' ? 'INTEGER' : 'TEXT'}`);
+    const batch = db.prepare<unknown[], { position: number; type: string; data: string }>(
+      `SELECT position, type, data FROM events WHERE position > ? AND type IN (${INDEXED_TYPES.map(() => '?').join(', ')})
+        ORDER BY position LIMIT 10000`,
+    );
+    const update = db.prepare(`UPDATE events SET ${INDEX_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE position = ?`);
+    for (let rows = batch.all(0, ...INDEXED_TYPES); rows.length > 0; rows = batch.all(rows[rows.length - 1]!.position, ...INDEXED_TYPES)) {
+      for (const row of rows) update.run(...indexRow({ type: row.type, data: JSON.parse(row.data) as unknown }), row.position);
+    }
+  })();
+};
+
 /** The embedded default: one SQLite file in WAL mode. */
 export class SqliteEventStore extends LocalEventStore {
   private readonly db: Database.Database;
@@ -80,15 +111,14 @@ export class SqliteEventStore extends LocalEventStore {
       // A damaged page anywhere (table or index) is found now, not halfway through a replay.
       const check = this.db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(`integrity check failed: ${String(check).split('\n').join('; ')}`);
+      addIndexColumns(this.db);
       this.db.exec(SQLITE_SCHEMA);
     } catch (error) {
       throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
     }
     this.statements = {
       version: this.db.prepare<[string], { version: number | null }>('SELECT max(version) AS version FROM events WHERE stream_id = ?'),
-      insert: this.db.prepare<[string, number, string, string, string]>(
-        'INSERT INTO events (stream_id, version, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
-      ),
+      insert: this.db.prepare<[string, number, string, string, string, ...IndexRow]>(INSERT_EVENT),
       readStream: this.db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version'),
       readStreamBackward: this.db.prepare<[string, number, number], Row>(
         'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?',
@@ -105,7 +135,7 @@ export class SqliteEventStore extends LocalEventStore {
         'INSERT OR REPLACE INTO snapshots (name, schema, position, data, checksum) VALUES (?, ?, ?, ?, ?)',
       ),
       fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
-      conversationBefore: this.db.prepare<[string, string, string, string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
+      conversationBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.appendTx = this.db.transaction((streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion) => {
@@ -113,7 +143,14 @@ export class SqliteEventStore extends LocalEventStore {
       if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
       return events.map((event, i): RecordedEvent => {
         const version = current + i + 1;
-        const info = this.statements.insert.run(streamId, version, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+        const info = this.statements.insert.run(
+          streamId,
+          version,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          ...indexRow(event),
+        );
         return { ...event, streamId, version, position: Number(info.lastInsertRowid) };
       });
     });
@@ -124,7 +161,7 @@ export class SqliteEventStore extends LocalEventStore {
       return this.appendTx.immediate(streamId, events, expectedVersion);
     } catch (error) {
       const code = sqliteCode(error);
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events_client_id')) {
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events.client_id')) {
         const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
         throw new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
       }
@@ -170,7 +207,7 @@ export class SqliteEventStore extends LocalEventStore {
   }
 
   protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {
-    return reading(() => this.statements.conversationBefore.all(userA, userB, userA, userB, beforePosition, limit).map(fromRow));
+    return reading(() => this.statements.conversationBefore.all(conversationKey(userA, userB), beforePosition, limit).map(fromRow));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {

@@ -23,8 +23,8 @@ export const toRecorded = (row: EventRow): RecordedEvent =>
   }) as RecordedEvent;
 
 /**
- * The fields the message indexes read, as the in-memory store needs them (the SQL stores read the
- * same fields in their index expressions): a message's id, and its sender's client id.
+ * The fields the message indexes read: a message's id, and its sender's client id (the in-memory
+ * store and `indexColumns` use these; PostgreSQL reads the same fields in its index expressions).
  */
 export const messageIdOf = (event: { readonly data: unknown }): string | undefined => {
   const id = (event.data as { messageId?: unknown }).messageId;
@@ -45,3 +45,33 @@ export const clientIdOf = (event: {
 /** What a stored snapshot's checksum is computed over: its schema, position and data. */
 export const snapshotChecksum = (schema: string, position: number, data: string): string =>
   createHash('sha256').update(schema).update('\u0000').update(String(position)).update('\u0000').update(data).digest('hex');
+
+/** The unordered pair of the two sides of a private conversation, as one key. */
+export const conversationKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+/**
+ * The SQLite log's index columns of an event, filled from the event when it is appended (and once,
+ * for logs written before the columns existed, when the store opens): a message's id for every event
+ * about a message; `seq` for a room message; sender and client id for a message sent with one; the
+ * conversation for a private message; the file a message carries. Null where they do not apply, so
+ * the partial indexes skip the event.
+ */
+export const indexColumns = (event: { readonly type: string; readonly data: unknown }) => {
+  const data = event.data as {
+    messageId?: unknown;
+    seq?: unknown;
+    fromUserId?: unknown;
+    toUserId?: unknown;
+    attachment?: { fileId?: unknown };
+  };
+  const client = clientIdOf(event);
+  const isPrivate = event.type === 'PrivateMessageSent' && typeof data.fromUserId === 'string' && typeof data.toUserId === 'string';
+  return {
+    messageId: messageIdOf(event) ?? null,
+    seq: event.type === 'MessageSent' && typeof data.seq === 'number' ? data.seq : null,
+    senderId: client?.senderId ?? null,
+    clientId: client?.clientId ?? null,
+    pair: isPrivate ? conversationKey(data.fromUserId as string, data.toUserId as string) : null,
+    fileId: typeof data.attachment?.fileId === 'string' ? data.attachment.fileId : null,
+  };
+};
