@@ -89,7 +89,7 @@ const profileConnect = ({ config, quick, outDir }) => {
 const profileReplay = ({ config, outDir }) => {
   const size = config.replay.sizes[config.replay.sizes.length - 1];
   return profiled(outDir, 'project-replay', `project server starting on a log of ${size} events`, async (nodeArgs) => ({
-    replay: await startOnLog(replayLog(size), { nodeArgs, logName: 'project-profile-replay' }),
+    replay: (await startOnLog(replayLog(size), { nodeArgs, logName: 'project-profile-replay' })).first,
   }));
 };
 
