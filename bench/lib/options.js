@@ -40,6 +40,7 @@ const config = (quick) => ({
   historyRss: {
     messages: quick ? 50_000 : 1_000_000,
     checkpoint: quick ? 5000 : 100_000,
+    samples: quick ? 3 : 6,
     layouts: [
       { rooms: 1, sendersPerRoom: 4, window: 8 },
       { rooms: 100, sendersPerRoom: 1, window: 1 },
@@ -87,4 +88,4 @@ const parseOptions = (argv) => {
   return { flag, option, only, quick, runs, outDir, config: cfg };
 };
 
-module.exports = { SCENARIOS, parseOptions };
+module.exports = { SCENARIOS, parseOptions, config };

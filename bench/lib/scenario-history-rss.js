@@ -3,14 +3,19 @@
  * Scenario 8: RSS while messages flow. A running server on SQLite; senders (real Socket.IO clients
  * over the load workers, each keeping a few messages waiting for their ack) send `messages` messages
  * in all, spread over the rooms of each layout (one room; 100 rooms, CHAT_ROOMS of 100 names). RSS
- * is read after the first `checkpoint` messages and at the end, each after a short pause for the
- * server to settle: with history beyond the window read from the store, it should not grow with
- * the number of messages.
+ * is read after the first `checkpoint` messages, at `samples` points after that and at the end, each
+ * after a short pause for the server to settle: with history beyond the window read from the store,
+ * it should not grow with the number of messages. At each point, after reading RSS, the live heap
+ * after a full collection (lib/heap-probe.js, preloaded into the server) tells what the server keeps
+ * from what the process has not given back.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const c = require('./common');
 const { roomNames, connectSockets } = require('./load');
+
+/** The server's history window (HISTORY_WINDOW, 200 unless set). */
+const historyWindow = () => Number(process.env.HISTORY_WINDOW || 200);
 
 const storeMb = (dataDir) =>
   ['events.sqlite', 'events.sqlite-wal']
@@ -28,6 +33,20 @@ const settledRssMb = async (server) => {
     await c.sleep(200);
   }
   return c.median(xs);
+};
+
+/** The server's memoryUsage() after a full collection, in MB (heap-probe.js), or null when it does not answer. */
+const heapAfterGc = async (server, file) => {
+  fs.rmSync(file, { force: true });
+  process.kill(server.pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await c.sleep(50);
+    if (fs.existsSync(file)) {
+      const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return { heapUsedMb: m.heapUsed / 1048576, heapTotalMb: m.heapTotal / 1048576, externalMb: m.external / 1048576 };
+    }
+  }
+  return null;
 };
 
 /** The senders of the workers send `count` messages in all; resolves {sent, acksOk, acksFailed, errors, ms}. */
@@ -54,11 +73,17 @@ const flood = async (workers, count, window) => {
 };
 
 const oneLayout = async ({ config }, { rooms, sendersPerRoom, window }, run) => {
-  const { messages, checkpoint } = config.historyRss;
+  const { messages, checkpoint, samples } = config.historyRss;
   const names = roomNames(rooms);
+  const heapFile = path.join(c.tmpDir('heap'), 'heap.json');
   return c.withServerAndWorkers(
     'project',
-    { rooms: names, logName: `history-rss-${rooms}-${run}` },
+    {
+      rooms: names,
+      logName: `history-rss-${rooms}-${run}`,
+      nodeArgs: ['--expose-gc', '-r', path.join(__dirname, 'heap-probe.js')],
+      env: { BENCH_HEAP_FILE: heapFile },
+    },
     config.workers,
     async (server, workers) => {
       // Sender sockets dealt round-robin over the workers; a room's senders in several processes.
@@ -68,26 +93,32 @@ const oneLayout = async ({ config }, { rooms, sendersPerRoom, window }, run) => 
       const connected = await connectSockets(workers, server.url, perWorker, { concurrency: 10, timeoutMs: 30_000 });
       if (connected.failed) throw new Error(`history-rss: ${connected.failed} sockets failed: ${JSON.stringify(connected.errors)}`);
       const startRssMb = await settledRssMb(server);
-      const point = async (label, sent, ms) => {
+      let sent = 0;
+      let refused = 0;
+      const errors = new Map();
+      const points = [];
+      const sendTo = async (mark) => {
+        const r = await flood(workers, mark - sent, window);
+        sent = mark;
+        refused += r.acksFailed;
+        for (const [code, n] of r.errors) errors.set(code, (errors.get(code) || 0) + n);
         server.assertAlive();
         const p = {
-          label,
-          messages: sent,
+          messages: mark,
+          msgsPerS: ((r.acksOk + r.acksFailed) * 1000) / r.ms,
           rssMb: await settledRssMb(server),
           storeMb: storeMb(server.dataDir),
-          msgsPerS: (sent * 1000) / ms,
         };
+        Object.assign(p, await heapAfterGc(server, heapFile));
+        points.push(p);
         c.log(
-          `history-rss: ${rooms} room${rooms > 1 ? 's' : ''} run ${run}: after ${p.messages} messages RSS ${p.rssMb.toFixed(0)} MB, store ${p.storeMb.toFixed(0)} MB (${p.msgsPerS.toFixed(0)} msgs/s)`,
+          `history-rss: ${rooms} room${rooms > 1 ? 's' : ''} run ${run}: after ${p.messages} messages RSS ${p.rssMb.toFixed(0)} MB, heap after GC ${p.heapUsedMb === undefined ? '?' : p.heapUsedMb.toFixed(0)} MB, store ${p.storeMb.toFixed(0)} MB (${p.msgsPerS.toFixed(0)} msgs/s)`,
         );
-        return p;
       };
-      const a = await flood(workers, checkpoint, window);
-      const first = await point('first', a.acksOk, a.ms);
-      const b = await flood(workers, messages - checkpoint, window);
-      const all = await point('all', a.acksOk + b.acksOk, b.ms);
-      all.msgsPerS = (b.acksOk * 1000) / b.ms;
-      const failed = a.acksFailed + b.acksFailed;
+      await sendTo(checkpoint);
+      for (let i = 1; i <= samples; i++) await sendTo(Math.round(checkpoint + ((messages - checkpoint) * i) / samples));
+      const first = points[0];
+      const all = points[points.length - 1];
       return {
         rooms,
         sendersPerRoom,
@@ -96,9 +127,12 @@ const oneLayout = async ({ config }, { rooms, sendersPerRoom, window }, run) => 
         startRssMb,
         first,
         all,
+        points,
         rssRatio: all.rssMb / first.rssMb,
-        acksFailed: failed,
-        errors: [...a.errors, ...b.errors],
+        heapRatio: all.heapUsedMb / first.heapUsedMb,
+        windowsFullAtFirst: checkpoint >= rooms * historyWindow(),
+        acksFailed: refused,
+        errors: [...errors],
       };
     },
     { graceMs: 120_000 },
@@ -112,7 +146,7 @@ const scenarioHistoryRss = async (opts) => {
     for (const layout of layouts) {
       const r = await oneLayout(opts, layout, run);
       c.log(
-        `history-rss: ${layout.rooms} room${layout.rooms > 1 ? 's' : ''} run ${run}: RSS ratio ${r.rssRatio.toFixed(2)}×${r.acksFailed ? `, ${r.acksFailed} refused` : ''}`,
+        `history-rss: ${layout.rooms} room${layout.rooms > 1 ? 's' : ''} run ${run}: RSS ratio ${r.rssRatio.toFixed(2)}×, heap after GC ${r.heapRatio.toFixed(2)}×${r.acksFailed ? `, ${r.acksFailed} refused` : ''}`,
       );
       out.runs.push(r);
     }
