@@ -76,6 +76,8 @@ const parseOptions = (argv) => {
   for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (expected ${SCENARIOS.join(', ')})`);
   const quick = flag('quick');
   const runs = Number(option('runs', quick ? 1 : 3));
+  // A million messages take many minutes; their RSS ratio is within one run, so one run unless asked.
+  const historyRssRuns = Number(option('runs', 1));
   const partial = quick || only.length < SCENARIOS.length;
   const outDir = partial && !flag('write') ? path.join(BENCH, 'out') : BENCH;
   const cfg = config(quick);
@@ -85,6 +87,7 @@ const parseOptions = (argv) => {
     if (!cfg.replay.sizes.length || cfg.replay.sizes.some((n) => !Number.isInteger(n) || n < 1000))
       throw new Error(`--replay-sizes: expected event counts of at least 1000, comma-separated (got "${sizes}")`);
   }
+  cfg.historyRss.runs = historyRssRuns;
   return { flag, option, only, quick, runs, outDir, config: cfg };
 };
 

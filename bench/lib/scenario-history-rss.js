@@ -142,7 +142,7 @@ const oneLayout = async ({ config }, { rooms, sendersPerRoom, window }, run) => 
 const scenarioHistoryRss = async (opts) => {
   const { messages, checkpoint, layouts } = opts.config.historyRss;
   const out = { messages, checkpoint, layouts, runs: [] };
-  for (let run = 1; run <= opts.runs; run++) {
+  for (let run = 1; run <= opts.config.historyRss.runs; run++) {
     for (const layout of layouts) {
       const r = await oneLayout(opts, layout, run);
       c.log(
