@@ -316,11 +316,15 @@ const markdown = (r) => {
         `| ${f(rooms)} | ${f(rooms * x0.sendersPerRoom)} × ${x0.window} | ${mm(xs.map((x) => x.startRssMb))} | ${mm(xs.map((x) => x.first.rssMb))} | ${mm(xs.map((x) => x.all.rssMb))} | ${rx(median(xs.map((x) => x.rssRatio)))} | ${f(median(xs.map((x) => x.first.heapUsedMb)))} → ${f(median(xs.map((x) => x.all.heapUsedMb)))} | ${rx(median(xs.map((x) => x.heapRatio)))} | ${f(median(xs.map((x) => x.all.msgsPerS)))} | ${f(xs.reduce((a, x) => a + x.acksFailed, 0))} |`,
       );
     }
-    add('', 'Every point of every run (messages sent so far → RSS / heap after GC / store file and WAL, MB):', '');
+    add(
+      '',
+      'Every point of every run (messages sent so far → RSS / V8 heap used after GC / V8 heap committed after GC / store file and WAL, MB): heap used flat while RSS grows is memory the process holds, not state the server keeps.',
+      '',
+    );
     add('| rooms | run | points |', '|---|---|---|');
     for (const x of h.runs)
       add(
-        `| ${f(x.rooms)} | ${x.run} | ${(x.points ?? [x.first, x.all]).map((pt) => `${f(pt.messages)} → ${f(pt.rssMb)} / ${f(pt.heapUsedMb)} / ${f(pt.storeMb)}`).join('; ')} |`,
+        `| ${f(x.rooms)} | ${x.run} | ${(x.points ?? [x.first, x.all]).map((pt) => `${f(pt.messages)} → ${f(pt.rssMb)} / ${f(pt.heapUsedMb)} / ${f(pt.heapTotalMb)} / ${f(pt.storeMb)}`).join('; ')} |`,
       );
     add('');
     const filling = h.runs.filter((x) => x.windowsFullAtFirst === false).map((x) => x.rooms);
