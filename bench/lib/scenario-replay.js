@@ -93,16 +93,16 @@ const startOnce = async (dir, { nodeArgs = [], logName } = {}) => {
 /**
  * Starts the project server on a copy of `logFile` (null: an empty log) in a fresh DATA_DIR and
  * stops it once ready; with `restart`, starts it again on the same directory (from the snapshot the
- * first start saved). Deletes the copy: {first, snapshot, restart?}.
+ * first start saved; `restartNodeArgs` for it). Deletes the copy: {first, snapshot, restart?}.
  */
-const startOnLog = async (logFile, { nodeArgs = [], logName = 'replay', restart = false } = {}) => {
+const startOnLog = async (logFile, { nodeArgs = [], restartNodeArgs = [], logName = 'replay', restart = false } = {}) => {
   const dir = c.tmpDir('replay-data');
   try {
     if (logFile) fs.copyFileSync(logFile, path.join(dir, 'events.sqlite'));
     const first = await startOnce(dir, { nodeArgs, logName: `${logName}-first` });
     const snapshot = fs.existsSync(path.join(dir, 'events.sqlite')) ? snapshotOf(dir) : null;
     if (!restart) return { first, snapshot };
-    const again = await startOnce(dir, { logName: `${logName}-restart` });
+    const again = await startOnce(dir, { nodeArgs: restartNodeArgs, logName: `${logName}-restart` });
     return { first, snapshot, restart: again };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
