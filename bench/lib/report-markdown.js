@@ -245,6 +245,16 @@ const markdown = (r) => {
       );
   }
 
+  if (r.replay && r.replay.sizes.some((size) => r.replay.bySize[size].some((x) => x.quickCheckMs !== undefined))) {
+    const p = r.replay;
+    add(
+      `\`PRAGMA quick_check\` of each log file, which the SQLite store runs whenever it opens it (so every start pays it, from a snapshot or not), timed by the harness on the cached file: ${p.sizes
+        .map((size) => `${mm(p.bySize[size].map((x) => x.quickCheckMs))} ms at ${f(size)} events`)
+        .join('; ')}.`,
+      '',
+    );
+  }
+
   if (r.reconnects) {
     const x = r.reconnects;
     add('## 6. Reconnects', '');
