@@ -13,6 +13,10 @@
  *       every sender sends `ratePerSender` messages/s for `durationMs`; every socket measures the
  *       end-to-end latency of every room message it receives; after `drainMs` more answers
  *       {type:'result', sentByRoom, receivedByRoom, hist, acksOk, acksFailed, errors}.
+ *   {cmd:'flood', count, window}
+ *       the senders send `count` messages in all (shared evenly), as fast as the server takes them:
+ *       each keeps `window` messages waiting for their ack; answers {type:'flooded', sent, acksOk,
+ *       acksFailed, errors, ms} once every ack has come (no latency is measured).
  *   {cmd:'close'} disconnects everything and exits.
  *
  * A message's text is `<runId>|<send time, ms of the shared monotonic clock>|<worker>.<n>`.
@@ -155,6 +159,43 @@ function run({ runId, ratePerSender, durationMs, drainMs }) {
   setImmediate(tick);
 }
 
+function flood({ count, window }) {
+  const senders = clients.filter((c) => c.sender);
+  const started = now();
+  const out = { sent: 0, acksOk: 0, acksFailed: 0, errors: new Map() };
+  let n = 0;
+  const lanes = senders.map(
+    (c, i) =>
+      new Promise((resolve) => {
+        let left = Math.floor(count / senders.length) + (i < count % senders.length ? 1 : 0);
+        let waiting = 0;
+        const next = () => {
+          while (left > 0 && waiting < window) {
+            left--;
+            waiting++;
+            out.sent++;
+            const msg = `flood ${workerId}.${n++}: a message of about the length of a chat line, to fill the history`;
+            c.socket.emit('message', { room: c.room, msg }, (ack) => {
+              waiting--;
+              if (ack && ack.ok) out.acksOk++;
+              else {
+                out.acksFailed++;
+                errorSample(out.errors, ack && ack.error ? ack.error.code : 'no ack');
+              }
+              if (left === 0 && waiting === 0) resolve();
+              else next();
+            });
+          }
+          if (left === 0 && waiting === 0) resolve();
+        };
+        next();
+      }),
+  );
+  Promise.all(lanes).then(() =>
+    send({ type: 'flooded', sent: out.sent, acksOk: out.acksOk, acksFailed: out.acksFailed, errors: [...out.errors], ms: now() - started }),
+  );
+}
+
 process.on('message', (message) => {
   switch (message.cmd) {
     case 'connect':
@@ -162,6 +203,9 @@ process.on('message', (message) => {
       return;
     case 'run':
       run(message);
+      return;
+    case 'flood':
+      flood(message);
       return;
     case 'close':
       for (const c of clients) c.socket.close();

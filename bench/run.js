@@ -7,8 +7,10 @@
  *   node bench/run.js --only saturation --quick one scenario, short steps, 1 run → bench/out/
  *
  * Flags:
- *   --only a,b     scenarios: saturation, latency, idle, store, replay, reconnects (latency needs a baseline
- *                  saturation: it runs the baseline's sweep first if saturation is not selected)
+ *   --only a,b     scenarios: saturation, latency, idle, store, replay, reconnects, paging, history-rss
+ *                  (latency needs a baseline saturation: it runs the baseline's sweep first if saturation
+ *                  is not selected)
+ *   --replay-sizes a,b  the replay scenario's log sizes in events (default 100000,1000000)
  *   --quick        short steps, smaller sizes, 1 run (a smoke test, not a measurement)
  *   --runs N       runs per figure (default 3)
  *   --no-build     do not run `npm run build` first (measure dist/ as it is)
@@ -46,6 +48,8 @@ const { scenarioIdle } = require('./lib/scenario-idle');
 const { scenarioStore } = require('./lib/scenario-store');
 const { scenarioReplay } = require('./lib/scenario-replay');
 const { scenarioReconnects } = require('./lib/scenario-reconnects');
+const { scenarioPaging } = require('./lib/scenario-paging');
+const { scenarioHistoryRss } = require('./lib/scenario-history-rss');
 const { profileMisses } = require('./lib/profile-misses');
 const { targets } = require('./lib/report-targets');
 const { writeReport } = require('./lib/report');
@@ -85,6 +89,8 @@ const main = async () => {
     store: null,
     replay: null,
     reconnects: null,
+    paging: null,
+    historyRss: null,
     profiles: [],
   };
   build();
@@ -104,7 +110,8 @@ const main = async () => {
     load('latency');
     results.latency = await scenarioLatency(opts, baseline);
   }
-  for (const name of ['idle', 'store', 'replay', 'reconnects']) if (only.includes(name)) results.loadavg[name] = null;
+  for (const name of ['idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'])
+    if (only.includes(name)) results.loadavg[name] = null;
   if (only.includes('idle')) load('idle');
   if (only.includes('idle')) results.idle = await scenarioIdle(opts);
   if (only.includes('store')) load('store');
@@ -113,6 +120,10 @@ const main = async () => {
   if (only.includes('replay')) results.replay = await scenarioReplay(opts);
   if (only.includes('reconnects')) load('reconnects');
   if (only.includes('reconnects')) results.reconnects = await scenarioReconnects(opts);
+  if (only.includes('paging')) load('paging');
+  if (only.includes('paging')) results.paging = await scenarioPaging(opts);
+  if (only.includes('history-rss')) load('history-rss');
+  if (only.includes('history-rss')) results.historyRss = await scenarioHistoryRss(opts);
 
   const verdicts = targets(results);
   const misses = new Set(verdicts.filter((v) => v.met === false).map((v) => v.key));

@@ -3,7 +3,7 @@
 const path = require('node:path');
 const { BENCH } = require('./common');
 
-const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay', 'reconnects'];
+const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'];
 
 /** The sizes of every scenario; `quick` shortens steps and sizes (a smoke test). */
 const config = (quick) => ({
@@ -29,11 +29,34 @@ const config = (quick) => ({
   },
   // Scenario 4
   store: { durationMs: quick ? 800 : 2000, concurrency: 16, pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test' },
-  // Scenario 5
+  // Scenario 5 (--replay-sizes overrides the sizes)
   replay: { sizes: quick ? [100_000] : [100_000, 1_000_000] },
   // Scenario 6
   reconnects: quick ? { users: 10, checkpoint: 500, cycles: 2000 } : { users: 50, checkpoint: 5000, cycles: 50_000 },
-  targets: { saturation: 0.7, p99: 2, memory: 1.3, connections: 10_000, replayMs: 10_000 },
+  // Scenario 7: pages of `limit` from one room of `messages` messages, `requests` deep and as many in the window.
+  paging: { messages: quick ? 100_000 : 1_000_000, requests: quick ? 200 : 1000, warmup: quick ? 20 : 50, limit: 50 },
+  // Scenario 8: RSS after `checkpoint` messages and after `messages`, in 1 room (4 senders) and in 100 (1 sender each);
+  // every sender keeps `window` messages waiting for their ack.
+  historyRss: {
+    messages: quick ? 50_000 : 1_000_000,
+    checkpoint: quick ? 5000 : 100_000,
+    samples: quick ? 3 : 6,
+    layouts: [
+      { rooms: 1, sendersPerRoom: 4, window: 8 },
+      { rooms: 100, sendersPerRoom: 1, window: 1 },
+    ],
+  },
+  targets: {
+    saturation: 0.7,
+    p99: 2,
+    memory: 1.3,
+    connections: 10_000,
+    replayMs: 10_000,
+    restartMs: 2000,
+    restartRss: 1.2,
+    pagingP99Ms: 20,
+    historyRss: 1.2,
+  },
 });
 
 /**
@@ -53,9 +76,19 @@ const parseOptions = (argv) => {
   for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (expected ${SCENARIOS.join(', ')})`);
   const quick = flag('quick');
   const runs = Number(option('runs', quick ? 1 : 3));
+  // A million messages take many minutes; their RSS ratio is within one run, so one run unless asked.
+  const historyRssRuns = Number(option('runs', 1));
   const partial = quick || only.length < SCENARIOS.length;
   const outDir = partial && !flag('write') ? path.join(BENCH, 'out') : BENCH;
-  return { flag, option, only, quick, runs, outDir, config: config(quick) };
+  const cfg = config(quick);
+  const sizes = option('replay-sizes', null);
+  if (sizes !== null) {
+    cfg.replay.sizes = sizes.split(',').map((x) => Number(x.trim().replace(/_/g, '')));
+    if (!cfg.replay.sizes.length || cfg.replay.sizes.some((n) => !Number.isInteger(n) || n < 1000))
+      throw new Error(`--replay-sizes: expected event counts of at least 1000, comma-separated (got "${sizes}")`);
+  }
+  cfg.historyRss.runs = historyRssRuns;
+  return { flag, option, only, quick, runs, outDir, config: cfg };
 };
 
-module.exports = { SCENARIOS, parseOptions };
+module.exports = { SCENARIOS, parseOptions, config };

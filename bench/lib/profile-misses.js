@@ -1,7 +1,7 @@
 'use strict';
 /**
  * CPU profiles (`node --cpu-prof`) of the project server under the load that matches each missed
- * target (message load, guests connecting, replay), summarised by lib/profile.js.
+ * target (message load, guests connecting, replay, restart from the snapshot), summarised by lib/profile.js.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -89,8 +89,21 @@ const profileConnect = ({ config, quick, outDir }) => {
 const profileReplay = ({ config, outDir }) => {
   const size = config.replay.sizes[config.replay.sizes.length - 1];
   return profiled(outDir, 'project-replay', `project server starting on a log of ${size} events`, async (nodeArgs) => ({
-    replay: await startOnLog(replayLog(size), { nodeArgs, logName: 'project-profile-replay' }),
+    replay: (await startOnLog(replayLog(size), { nodeArgs, logName: 'project-profile-replay' })).first,
   }));
+};
+
+/** While restarting from the snapshot of the largest log (the first start, not profiled, saves it). */
+const profileRestart = ({ config, outDir }) => {
+  const size = config.replay.sizes[config.replay.sizes.length - 1];
+  return profiled(
+    outDir,
+    'project-restart',
+    `project server restarting from the snapshot of a log of ${size} events`,
+    async (nodeArgs) => ({
+      replay: (await startOnLog(replayLog(size), { restart: true, restartNodeArgs: nodeArgs, logName: 'project-profile-restart' })).restart,
+    }),
+  );
 };
 
 /** The profiles for the missed targets (`misses`: their keys), all of them with --profile, none with --no-profile. */
@@ -101,6 +114,7 @@ const profileMisses = async (opts, results, misses) => {
   if (all || misses.has('saturation') || misses.has('latency')) profiles.push(await profileLoad(opts, results));
   if (all || misses.has('memory') || misses.has('connections')) profiles.push(await profileConnect(opts));
   if (all || misses.has('replay')) profiles.push(await profileReplay(opts));
+  if (all || misses.has('restart')) profiles.push(await profileRestart(opts));
   return profiles.filter(Boolean);
 };
 
