@@ -32,10 +32,43 @@ const sqliteSchema = () => {
 };
 
 /**
+ * Appends a row as the server's store does, index columns included (`INSERT_EVENT` and
+ * `indexColumns` from the build): `insert(streamId, version, type, data, metadata)`.
+ */
+const prepareInsert = (db) => {
+  sqliteSchema();
+  const { INSERT_EVENT } = require(SCHEMA_MODULE);
+  const { indexColumns } = require(path.join(path.dirname(SCHEMA_MODULE), 'stored-event.js'));
+  const statement = db.prepare(INSERT_EVENT);
+  return (streamId, version, type, data, metadata) => {
+    const c = indexColumns({ type, data });
+    statement.run(
+      streamId,
+      version,
+      type,
+      JSON.stringify(data),
+      JSON.stringify(metadata),
+      c.messageId,
+      c.seq,
+      c.senderId,
+      c.clientId,
+      c.pair,
+      c.fileId,
+    );
+  };
+};
+
+/**
  * Changes whenever the schema or this generator does: a log cached under another fingerprint was
  * written by another schema or generator and must not be reused.
  */
-const fingerprint = () => createHash('sha256').update(sqliteSchema()).update(fs.readFileSync(__filename)).digest('hex').slice(0, 12);
+const fingerprint = () =>
+  createHash('sha256')
+    .update(sqliteSchema())
+    .update(fs.readFileSync(path.join(path.dirname(SCHEMA_MODULE), 'stored-event.js')))
+    .update(fs.readFileSync(__filename))
+    .digest('hex')
+    .slice(0, 12);
 
 /** Deletes an SQLite database file and its WAL and shared-memory files, if any. */
 const removeDatabase = (file) => {
@@ -77,7 +110,7 @@ const generate = (total, file) => {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.exec(schema);
-  const insert = db.prepare('INSERT INTO events (stream_id, version, type, data, metadata) VALUES (?, ?, ?, ?, ?)');
+  const insert = prepareInsert(db);
   const versions = new Map();
   const seqs = new Map(ROOMS.map((r) => [r, 0]));
   const node = 'bench-generated-node';
@@ -89,7 +122,7 @@ const generate = (total, file) => {
     versions.set(streamId, version);
     clock += Math.floor(rng() * 900);
     const metadata = { eventId: randomUUID(), occurredAt: new Date(clock).toISOString(), correlationId, causationId, node };
-    insert.run(streamId, version, type, JSON.stringify(data), JSON.stringify(metadata));
+    insert(streamId, version, type, data, metadata);
     written++;
   };
 
@@ -191,7 +224,7 @@ const generate = (total, file) => {
   return written;
 };
 
-module.exports = { generate, fingerprint, removeDatabase };
+module.exports = { generate, fingerprint, prepareInsert, removeDatabase };
 
 if (require.main === module) {
   const total = Number(process.argv[2] || 100_000);

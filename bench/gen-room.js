@@ -14,7 +14,7 @@ const Database = require('better-sqlite3');
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { removeDatabase } = require('./gen-log');
+const { prepareInsert, removeDatabase } = require('./gen-log');
 
 const SCHEMA_MODULE = path.join(__dirname, '..', 'dist', 'infrastructure', 'event-store', 'sqlite-schema.js');
 
@@ -35,7 +35,13 @@ const messageId = (seq) => `00000000-0000-4000-8000-${seq.toString(16).padStart(
 const uuid = (kind, n) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 /** Changes whenever the schema or this generator does (the cache key of a generated log). */
-const fingerprint = () => createHash('sha256').update(sqliteSchema()).update(fs.readFileSync(__filename)).digest('hex').slice(0, 12);
+const fingerprint = () =>
+  createHash('sha256')
+    .update(sqliteSchema())
+    .update(fs.readFileSync(path.join(path.dirname(SCHEMA_MODULE), 'stored-event.js')))
+    .update(fs.readFileSync(__filename))
+    .digest('hex')
+    .slice(0, 12);
 
 const WORDS =
   'the a to and of is in it you that for on this with be are have not just but so chat room code node message page history older'.split(
@@ -50,7 +56,7 @@ const generate = (total, file) => {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.exec(schema);
-  const insert = db.prepare('INSERT INTO events (stream_id, version, type, data, metadata) VALUES (?, ?, ?, ?, ?)');
+  const insert = prepareInsert(db);
   const versions = new Map();
   let clock = Date.parse('2025-01-01T00:00:00Z');
   let written = 0;
@@ -66,7 +72,7 @@ const generate = (total, file) => {
       causationId: uuid(3, ids),
       node: 'bench-generated-node',
     };
-    insert.run(streamId, version, type, JSON.stringify(data), JSON.stringify(metadata));
+    insert(streamId, version, type, data, metadata);
     written++;
   };
   const users = Array.from({ length: 5 }, (_, i) => ({ userId: uuid(4, i + 1), username: `Pager${i + 1}` }));
