@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { StoreUnavailableError } from './application/ports/event-store.port';
+import { EventStore, StoreUnavailableError } from './application/ports/event-store.port';
+import { SqliteEventStore } from './infrastructure/event-store/sqlite-event-store';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './infrastructure/config';
 
@@ -31,6 +32,14 @@ const main = async (): Promise<void> => {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   await app.listen(config.port, config.host);
+  // A large SQLite log is checked for damage while serving: a damaged one stops the server, as at start.
+  const store = app.get(EventStore);
+  if (store instanceof SqliteEventStore) {
+    store.integrity.catch((error: unknown) => {
+      console.error(`Stopping: ${(error as Error).message}`);
+      process.exit(1);
+    });
+  }
   logger.log(`Chat server listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`, 'Main');
 };
 

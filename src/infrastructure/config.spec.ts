@@ -26,7 +26,11 @@ describe('configuration', () => {
 
     it('stores events in SQLite under ./data', () => {
       expect(config.dataDir).toBe(resolve('./data'));
-      expect(config.eventStore).toEqual({ kind: 'sqlite', file: join(resolve('./data'), 'events.sqlite') });
+      expect(config.eventStore).toEqual({
+        kind: 'sqlite',
+        file: join(resolve('./data'), 'events.sqlite'),
+        checkBeforeStartBytes: 256 * 1024 * 1024,
+      });
     });
 
     it('allows messages of 2000 characters', () => {
@@ -58,7 +62,11 @@ describe('configuration', () => {
     it('puts the SQLite file in DATA_DIR', () => {
       const config = loadConfig({ DATA_DIR: '/srv/chat' });
       expect(config.dataDir).toBe('/srv/chat');
-      expect(config.eventStore).toEqual({ kind: 'sqlite', file: join('/srv/chat', 'events.sqlite') });
+      expect(config.eventStore).toEqual({
+        kind: 'sqlite',
+        file: join('/srv/chat', 'events.sqlite'),
+        checkBeforeStartBytes: 256 * 1024 * 1024,
+      });
     });
 
     it('reads the port, rooms, message length, origins, log level and secret', () => {

@@ -43,7 +43,10 @@ const rooms = (env: Env): string[] => {
 
 const eventStore = (env: Env, dataDir: string): EventStoreConfig => {
   const raw = env.EVENT_STORE?.trim() || 'sqlite';
-  if (raw === 'sqlite') return { kind: 'sqlite', file: join(dataDir, 'events.sqlite') };
+  if (raw === 'sqlite') {
+    const checkBeforeStartBytes = integer(env, 'SQLITE_CHECK_BEFORE_START_MB', 256, 0, 1_000_000) * 1024 * 1024;
+    return { kind: 'sqlite', file: join(dataDir, 'events.sqlite'), checkBeforeStartBytes };
+  }
   if (raw === 'memory') return { kind: 'memory' };
   if (/^postgres(ql)?:\/\//.test(raw)) return { kind: 'postgres', url: raw };
   throw new ConfigError('EVENT_STORE', `expected "sqlite", "memory" or a postgres:// URL, got "${raw}"`);

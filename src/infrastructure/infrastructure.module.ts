@@ -27,7 +27,7 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
     case 'memory':
       return new InMemoryEventStore();
     case 'sqlite':
-      return new SqliteEventStore(config.eventStore.file);
+      return new SqliteEventStore(config.eventStore.file, config.eventStore.checkBeforeStartBytes);
     case 'postgres':
       return PostgresEventStore.connect(config.eventStore.url, {
         applicationName: `nest-chat ${config.nodeId}`,

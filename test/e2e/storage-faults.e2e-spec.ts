@@ -280,6 +280,26 @@ describe('storage faults', () => {
       corruptPage(file, pages[Math.floor(pages.length / 2)]!);
       await expectRefusedStart(dataDir, new RegExp(`^Cannot start: Cannot open the event store at ${file}: `));
     });
+
+    it('larger than SQLITE_CHECK_BEFORE_START_MB, is checked while serving, and the damage stops the server with one clear line', async () => {
+      const dataDir = copy();
+      const file = join(dataDir, 'events.sqlite');
+      corruptPage(file, leafPages(file, 'events')[1]!);
+      // 0 MB: every log counts as large, so the check runs in the background even for this small one.
+      const server = await spawnServer({ DATA_DIR: dataDir, SQLITE_CHECK_BEFORE_START_MB: '0' });
+      expect(await server.exited).toEqual({ code: 1, signal: null });
+      expect(server.stderr().trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^Stopping: The event store at ${file} is damaged: `)),
+      ]);
+    });
+
+    it('larger than SQLITE_CHECK_BEFORE_START_MB and whole, starts and keeps serving after the check', async () => {
+      const dataDir = copy();
+      const server = await spawnServer({ DATA_DIR: dataDir, SQLITE_CHECK_BEFORE_START_MB: '0' });
+      expect(await outcomeOf(server)).toMatchObject({ kind: 'ready' });
+      expect((await wholeHistory<Message>(server.url, ROOM)).map((m) => m.seq)).toEqual(original.messages.map((m) => m.seq));
+      await stop(server);
+    });
   });
 
   describe('a full disk', () => {

@@ -1,6 +1,8 @@
 import type { RateRule } from './rate-limiter.port';
 
-export type EventStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'memory' } | { kind: 'postgres'; url: string };
+export type EventStoreConfig =
+  /** `checkBeforeStartBytes`: logs up to this size are checked for damage before the start; larger ones while serving. */
+  { kind: 'sqlite'; file: string; checkBeforeStartBytes: number } | { kind: 'memory' } | { kind: 'postgres'; url: string };
 
 export interface AppConfigValues {
   port: number;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   ConcurrencyError,
   CorruptSnapshotError,
@@ -94,23 +95,58 @@ const addIndexColumns = (db: Database.Database): void => {
   })();
 };
 
+/** Logs up to this size are checked before the store opens; larger ones while the server serves. */
+export const SYNC_CHECK_MAX_BYTES = 256 * 1024 * 1024;
+
+/** The worker's compiled file beside this one (the check in the background runs from the build). */
+const INTEGRITY_WORKER = join(__dirname, 'sqlite-integrity-worker.js');
+
+/** Runs the integrity check in a worker thread: resolves when the log is whole, rejects with what is damaged. */
+const checkInBackground = (file: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(INTEGRITY_WORKER, { workerData: { file } });
+    worker.once('message', (answer: { ok: boolean; detail?: string }) =>
+      answer.ok ? resolve() : reject(new StoreUnavailableError(`The event store at ${file} is damaged: ${answer.detail ?? 'unknown'}`)),
+    );
+    worker.once('error', (error) => reject(new StoreUnavailableError(`The event store at ${file} could not be checked: ${error.message}`)));
+    worker.unref();
+  });
+
 /** The embedded default: one SQLite file in WAL mode. */
 export class SqliteEventStore extends LocalEventStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly appendTx;
+  /**
+   * SQLite's integrity check of the whole file (table and indexes): done before the store opens for
+   * a log up to `syncCheckMaxBytes`, so a damaged page is found at start; a larger log is checked in
+   * a worker thread while the server serves (reading all of it takes about a second per GB), and
+   * this rejects if it is damaged, for the caller to stop.
+   */
+  readonly integrity: Promise<void>;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    syncCheckMaxBytes = SYNC_CHECK_MAX_BYTES,
+  ) {
     super();
     try {
       makeDirectory(dirname(file));
+      const size = existsSync(file) ? statSync(file).size : 0;
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
-      // A damaged page anywhere (table or index) is found now, not halfway through a replay.
-      const check = this.db.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new Error(`integrity check failed: ${String(check).split('\n').join('; ')}`);
+      if (size <= syncCheckMaxBytes) {
+        // A damaged page anywhere (table or index) is found now, not halfway through a read.
+        const check = this.db.pragma('quick_check', { simple: true });
+        if (check !== 'ok') throw new Error(`integrity check failed: ${String(check).split('\n').join('; ')}`);
+        this.integrity = Promise.resolve();
+      } else {
+        this.integrity = checkInBackground(file);
+        // Observed by whoever waits on it; never an unhandled rejection here.
+        this.integrity.catch(() => undefined);
+      }
       addIndexColumns(this.db);
       this.db.exec(SQLITE_SCHEMA);
     } catch (error) {
