@@ -37,7 +37,13 @@ const send = (message) => process.send(message);
 
 const errorSample = (map, key) => map.set(key, (map.get(key) || 0) + 1);
 
-const openOne = (url, spec, timeoutMs) => openSocket(url, spec, timeoutMs, spec.token === undefined ? undefined : { token: spec.token });
+const openOne = (url, spec, timeoutMs) => {
+  const auth = {
+    ...(spec.token === undefined ? {} : { token: spec.token }),
+    ...(spec.presence === undefined ? {} : { presence: spec.presence }),
+  };
+  return openSocket(url, spec, timeoutMs, Object.keys(auth).length > 0 ? auth : undefined);
+};
 
 const openSocket = (url, spec, timeoutMs, auth) =>
   new Promise((resolve) => {

@@ -31,13 +31,19 @@ const connectSockets = async (workers, url, perWorker, { concurrency = 25, timeo
 /**
  * Idle (non-sender) sockets number `from` to `to - 1`, dealt round-robin over `nWorkers`; socket k
  * joins room floor(k / nWorkers) mod rooms. With `tokens` (room → session token) every socket of a
- * room resumes that room's user: they are tabs of one user.
+ * room resumes that room's user: they are tabs of one user. `presence: 'diff'` asks for presence diffs
+ * (`presence_state` once, then `presence_diff`) instead of the whole `active_users` list on every change.
  */
-const spreadSockets = (from, to, nWorkers, names, tokens = null) => {
+const spreadSockets = (from, to, nWorkers, names, tokens = null, presence = undefined) => {
   const perWorker = Array.from({ length: nWorkers }, () => []);
   for (let k = from; k < to; k++) {
     const room = names[Math.floor(k / nWorkers) % names.length];
-    perWorker[k % nWorkers].push({ room, sender: false, ...(tokens ? { token: tokens.get(room) } : {}) });
+    perWorker[k % nWorkers].push({
+      room,
+      sender: false,
+      ...(tokens ? { token: tokens.get(room) } : {}),
+      ...(presence ? { presence } : {}),
+    });
   }
   return perWorker;
 };

@@ -26,6 +26,8 @@ const config = (quick) => ({
     distinctCheckpoints: quick ? [250, 500] : [250, 500, 1000],
     distinctBudgetMs: quick ? 30_000 : 60_000,
     fullDistinctBudgetMs: 15 * 60_000,
+    diffCheckpoints: quick ? [500, 2000] : [5000, 10000, 20000],
+    diffBudgetMs: quick ? 30_000 : 60_000,
   },
   // Scenario 4
   store: { durationMs: quick ? 800 : 2000, concurrency: 16, pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test' },
@@ -56,6 +58,8 @@ const config = (quick) => ({
     restartRss: 1.2,
     pagingP99Ms: 20,
     historyRss: 1.2,
+    diffSockets: 20_000,
+    diffSocketsMs: 60_000,
   },
 });
 

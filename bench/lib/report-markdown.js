@@ -167,6 +167,7 @@ const markdown = (r) => {
     rows('project, tabs', i.projectTabs);
     rows('project, one guest per socket', i.projectDistinct);
     if (i.projectDistinctFull) rows('project, one guest per socket (--full-idle)', [i.projectDistinctFull]);
+    if (i.projectDiff) rows("project, one guest per socket, `presence: 'diff'`", [i.projectDiff]);
     const g = connectGrowth(i.projectDistinct);
     if (g)
       add(

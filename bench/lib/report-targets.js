@@ -139,6 +139,24 @@ const historyRssVerdict = (r, t) => {
   };
 };
 
+/**
+ * Distinct guests with presence diffs: every checkpoint up to the target reached within its budget,
+ * and memory per socket there within the memory target of the baseline's at its largest checkpoint.
+ */
+const diffVerdict = (r, t) => {
+  const points = r.idle && r.idle.projectDiff;
+  if (!points || !points.length) return null;
+  const last = points[points.length - 1];
+  const reached = last.target >= t.diffSockets && last.reached;
+  const seconds = points.reduce((sum, p) => sum + p.connectMs, 0) / 1000;
+  const big = r.idle.checkpoints[r.idle.checkpoints.length - 1];
+  const q = ratio(last.perConnKb, median(memAt(r.idle.baseline, big)));
+  return {
+    met: reached && seconds * 1000 <= t.diffSocketsMs && q <= t.memory,
+    detail: `${f(last.opened)} of ${f(last.target)} in ${f(seconds, 1)} s, ${f(last.perConnKb, 1)} kB/socket = ${rx(q)} the baseline's at ${f(big)}`,
+  };
+};
+
 /** The verdict on each target: [{key, label, met, detail}]; met is null when not measured. */
 const targets = (r) => {
   // Results written before a target existed are judged on today's figure for it.
@@ -150,6 +168,11 @@ const targets = (r) => {
     verdict('latency', `p99 at half load ≤ ${t.p99}× baseline`, latencyVerdict),
     verdict('memory', `memory per idle connection ≤ ${t.memory}× baseline`, memoryVerdict),
     verdict('connections', `${f(t.connections)} connections on one process`, connectionsVerdict),
+    verdict(
+      'diffSockets',
+      `${f(t.diffSockets)} guests with presence diffs within ${t.diffSocketsMs / 1000} s, ≤ ${t.memory}× baseline memory each`,
+      diffVerdict,
+    ),
     verdict('replay', `replay of 1,000,000 events ≤ ${t.replayMs / 1000} s`, replayVerdict),
     verdict('restart', `restart from the snapshot ≤ ${t.restartMs / 1000} s to ready`, restartVerdict),
     verdict('restartRss', `RSS after a restart ≤ ${t.restartRss}× RSS on an empty log`, restartRssVerdict),

@@ -19,8 +19,9 @@ const settle = async (server, maxMs = 20_000) => {
 
 /**
  * Opens sockets up to each checkpoint (all joined to one of the rooms), and reads the server's RSS
- * at each once it is quiet. mode: 'distinct' (one guest user per socket) or 'tabs' (one user per
- * room, every socket of the room a tab of that user: the project only).
+ * at each once it is quiet. mode: 'distinct' (one guest user per socket), 'distinct-diff' (the same,
+ * each socket asking for presence diffs) or 'tabs' (one user per room, every socket of the room a tab
+ * of that user: the project only).
  */
 const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
   const { rooms, workers: nWorkers } = config.idle;
@@ -39,7 +40,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
       let k = 0;
       const started = c.now();
       for (const target of checkpoints) {
-        const perWorker = spreadSockets(k, target, nWorkers, names, tokens);
+        const perWorker = spreadSockets(k, target, nWorkers, names, tokens, mode === 'distinct-diff' ? 'diff' : undefined);
         k = Math.max(k, target);
         const left = budgetMs - (c.now() - started);
         const t0 = c.now();
@@ -73,7 +74,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
 
 const scenarioIdle = async ({ config, runs, flag }) => {
   const { checkpoints, distinctCheckpoints, distinctBudgetMs, fullDistinctBudgetMs } = config.idle;
-  const out = { checkpoints, baseline: [], projectTabs: [], projectDistinct: [], projectDistinctFull: null };
+  const out = { checkpoints, baseline: [], projectTabs: [], projectDistinct: [], projectDistinctFull: null, projectDiff: null };
   for (let run = 1; run <= runs; run++) {
     c.log(`idle: run ${run}/${runs}`);
     out.baseline.push(await idleRun(config, 'baseline', 'distinct', checkpoints, 10 * 60_000));
@@ -81,6 +82,10 @@ const scenarioIdle = async ({ config, runs, flag }) => {
     out.projectDistinct.push(await idleRun(config, 'project', 'distinct', distinctCheckpoints, distinctBudgetMs));
   }
   if (flag('full-idle')) out.projectDistinctFull = await idleRun(config, 'project', 'distinct', checkpoints, fullDistinctBudgetMs);
+  // Distinct guests asking for presence diffs, up to 20,000, each checkpoint within the 60 s budget.
+  const { diffCheckpoints, diffBudgetMs } = config.idle;
+  out.projectDiff = await idleRun(config, 'project', 'distinct-diff', diffCheckpoints, diffBudgetMs);
+  c.log(`idle: project, one guest per socket with presence diffs: ${JSON.stringify(out.projectDiff.map((p) => [p.target, p.opened]))}`);
   return out;
 };
 
