@@ -36,6 +36,8 @@ import { RoomsReadModel } from './read-models/rooms.read-model';
 import { PrivateHistory } from './private-history';
 import { RoomHistory } from './room-history';
 import { UsersReadModel } from './read-models/users.read-model';
+import { UserDirectory } from './user-directory';
+import { LegacyClaims } from './legacy-claims';
 
 export const commandHandlers = [
   JoinRoomHandler,
@@ -79,5 +81,7 @@ export const services = [
   RoomHistory,
   PrivateHistory,
   UsersReadModel,
+  UserDirectory,
+  LegacyClaims,
   FilesReadModel,
 ];
