@@ -11,6 +11,9 @@ import { UsersReadModel } from './read-models/users.read-model';
  * look-alike of an old name meets its claim on `username-<key>` like any other, and no map of every claim
  * is kept. It is idempotent, and safe on several nodes at once: a stream already claimed is left as it is.
  */
+/** Claims carried over at once. */
+const CONCURRENCY = 16;
+
 @Injectable()
 export class LegacyClaims {
   private readonly logger = new Logger(LegacyClaims.name);
@@ -26,15 +29,16 @@ export class LegacyClaims {
     if (claims.length === 0) return;
     const context = { correlationId: this.ids.id() };
     let carried = 0;
-    for (const [key, claim] of claims) {
-      const stored = await this.executor.execute(
-        usernameStream(key),
-        usernameDecider,
-        { type: 'CarryOverClaim', data: { ...claim } },
-        context,
-      );
-      carried += stored.length;
-    }
+    // One claim per key, each on its own stream: several at a time.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < claims.length) {
+        const [key, claim] = claims[next++]!;
+        const command = { type: 'CarryOverClaim' as const, data: { ...claim } };
+        carried += (await this.executor.execute(usernameStream(key), usernameDecider, command, context)).length;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, claims.length) }, worker));
     this.logger.log({ claims: claims.length, carried }, 'old name claims carried over to their skeleton streams');
   }
 }
