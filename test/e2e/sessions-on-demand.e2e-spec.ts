@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../../src/application/ports/event-store.port';
 import { NameKey } from '../../src/application/ports/name-key.port';
+import { PasswordHasher } from '../../src/application/ports/password-hasher.port';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';
 import { decodeState } from '../../src/application/state-codec';
 import type { DomainEvent } from '../../src/domain/events';
@@ -161,5 +162,42 @@ describe('sessions and accounts on demand: nothing in memory for the guests who 
         expect({ name, status: response.status, code: response.body?.error?.code }).toEqual({ name, status: 409, code: 'name_taken' });
       }
     }, 60_000);
+
+    it('lets both of two old accounts whose names share a key sign in, each under its own name', async () => {
+      const dataDir = tempDataDir();
+      const seeding = await startApp({}, dataDir);
+      const passwordHash = await seeding.app.get(PasswordHasher).hash('old-account-password');
+      // Mallory's key is rnallory, the NFKC-lowercased name of the second account: both were allowed then.
+      const accounts = [
+        { userId: 'old-mallory', username: 'Mallory', stream: 'username-mallory' },
+        { userId: 'old-rnallory', username: 'Rnallory', stream: 'username-rnallory' },
+      ];
+      for (const { userId, username, stream } of accounts) {
+        await seeding.store.append(stream, [event({ type: 'UsernameClaimed', data: { username, userId } })], 0);
+        await seeding.store.append(
+          `session-${userId}`,
+          [
+            event({ type: 'SessionStarted', data: { sessionId: userId, username: `Guest-${userId}`, kind: 'guest' } }),
+            event({ type: 'AccountRegistered', data: { sessionId: userId, username, previousUsername: `Guest-${userId}`, passwordHash } }),
+          ],
+          0,
+        );
+      }
+      await seeding.close();
+
+      const server = await startApp({ AGGREGATE_CACHE_SIZE: '10' }, dataDir);
+      expect(server.app.get(NameKey).key('Mallory')).toBe('rnallory');
+      for (const { username } of accounts) {
+        const login = await server.http().post('/api/auth/login').send({ username, password: 'old-account-password' });
+        expect({ username, status: login.status, body: login.body }).toEqual({ username, status: 200, body: { username, account: true } });
+      }
+      const newcomer = await server.http().post('/api/session').expect(201);
+      const taken = await server
+        .http()
+        .post('/api/auth/register')
+        .set('Cookie', cookieOf(newcomer))
+        .send({ username: 'MALLORY', password: 'look-alike-pass' });
+      expect(taken.status).toBe(409);
+    }, 30_000);
   });
 });
