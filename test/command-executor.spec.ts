@@ -333,6 +333,74 @@ describe('CommandExecutor', () => {
     });
   });
 
+  describe('state, for a read', () => {
+    class ReadCountingStore extends SpyStore {
+      readonly reads: string[] = [];
+      override readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
+        this.reads.push(streamId);
+        return super.readStream(streamId, fromVersion);
+      }
+    }
+
+    it('answers from the cache, loads a stream not cached from the store, and gives an empty stream its initial state', async () => {
+      const small = loadConfig({ ...configEnv, AGGREGATE_CACHE_SIZE: '1' });
+      const { store, executor, execute } = await setup(new ReadCountingStore(), small);
+      await execute(join(alice));
+      store.reads.length = 0;
+
+      await expect(executor.state(GENERAL, decider)).resolves.toMatchObject({
+        version: 1,
+        state: { members: new Map([['u-alice', 'alice']]) },
+      });
+      expect(store.reads).toEqual([]);
+
+      await execute(join(bob, 'Random'), roomStream('Random')); // takes the only place in the cache
+      await expect(executor.state(GENERAL, decider)).resolves.toMatchObject({ version: 1 });
+      expect(store.reads).toEqual([roomStream('Random'), GENERAL]);
+
+      await expect(executor.state(roomStream('Nowhere'), decider)).resolves.toEqual({ state: decider.initialState(), version: 0 });
+    });
+
+    it('catches up from a shared store before answering', async () => {
+      const { store, executor, execute } = await setup(new SharedSpyStore());
+      await execute(join(alice));
+      await store.append(GENERAL, [foreign({ type: 'MemberJoined', data: { room: 'General', ...bob } }, 1)], 1);
+
+      await expect(executor.state(GENERAL, decider)).resolves.toMatchObject({ version: 2 });
+    });
+
+    it('never replaces a newer state a command cached while the read was loading', async () => {
+      /** Holds the next read of a stream, once it has read the events, until released. */
+      class HeldReadStore extends SpyStore {
+        held: { streamId: string; gate: Promise<void> } | undefined;
+        override async readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
+          const events = await super.readStream(streamId, fromVersion);
+          const held = this.held;
+          if (held?.streamId === streamId) {
+            this.held = undefined;
+            await held.gate;
+          }
+          return events;
+        }
+      }
+      const small = loadConfig({ ...configEnv, AGGREGATE_CACHE_SIZE: '1' });
+      const { store, executor, execute } = await setup(new HeldReadStore(), small);
+      await execute(join(alice));
+      await execute(join(bob, 'Random'), roomStream('Random')); // General leaves the cache
+      const gate = deferred();
+      store.held = { streamId: GENERAL, gate: gate.promise };
+      const reading = executor.state(GENERAL, decider); // has read version 1, and waits
+      await flush();
+      await execute(join(bob)); // loads General, appends version 2 and caches it
+      gate.resolve();
+      await expect(reading).resolves.toMatchObject({ version: 1 });
+
+      // The command decides on version 2, where bob is a member.
+      await expect(execute(send(bob, 'hi'))).resolves.toMatchObject([{ data: { seq: 1 } }]);
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2]);
+    });
+  });
+
   describe('ordering', () => {
     it('runs commands on one stream one at a time, in call order', async () => {
       const store = new SpyStore();

@@ -37,6 +37,8 @@ import { PrivateHistory } from './private-history';
 import { RoomHistory } from './room-history';
 import { FileCatalog } from './file-catalog';
 import { UsersReadModel } from './read-models/users.read-model';
+import { UserDirectory } from './user-directory';
+import { LegacyClaims } from './legacy-claims';
 
 export const commandHandlers = [
   JoinRoomHandler,
@@ -81,5 +83,7 @@ export const services = [
   FileCatalog,
   PrivateHistory,
   UsersReadModel,
+  UserDirectory,
+  LegacyClaims,
   FilesReadModel,
 ];

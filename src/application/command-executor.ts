@@ -96,6 +96,16 @@ export class CommandExecutor {
     return run;
   }
 
+  /**
+   * A stream's state and version, for a read: the cached one (caught up from the store first when the
+   * store is shared), or loaded from the store (its snapshot, if any, and the events after it) and
+   * cached. A stream with no events is the decider's initial state at version 0, and is not cached.
+   */
+  async state<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>): Promise<{ state: S; version: number }> {
+    const { state, version } = await this.load(streamId, decider, !this.store.exclusiveWriter);
+    return { state: state as S, version };
+  }
+
   /** Resolves once every command accepted so far has finished. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -162,7 +172,7 @@ export class CommandExecutor {
     const newer = await this.store.readStream(streamId, base.version + 1);
     const last = newer[newer.length - 1];
     if (last === undefined) {
-      if (cached === undefined && base.version > 0) this.cache.set(streamId, base);
+      if (cached === undefined && base.version > 0) this.remember(streamId, base);
       return base;
     }
     const caughtUp = {
@@ -171,9 +181,15 @@ export class CommandExecutor {
       position: last.position,
       savedAt: base.savedAt,
     };
-    this.cache.set(streamId, caughtUp);
+    this.remember(streamId, caughtUp);
     this.saveIfDue(streamId, decider, caughtUp);
     return caughtUp;
+  }
+
+  /** Caches a loaded state unless a newer one was cached meanwhile (a read racing a command on the stream). */
+  private remember(streamId: string, loaded: Loaded): void {
+    const current = this.cache.get(streamId);
+    if (current === undefined || current.version < loaded.version) this.cache.set(streamId, loaded);
   }
 
   /** The stream's saved state, when its decider saves them and the snapshot is of its current shape. */

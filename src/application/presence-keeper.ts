@@ -9,6 +9,7 @@ import { ConnectionRegistry } from './ports/connection-registry.port';
 import { IdGenerator } from './ports/id-generator.port';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { UsersReadModel } from './read-models/users.read-model';
+import { UserDirectory } from './user-directory';
 import { LeaveRoomCommand } from './commands/leave-room.command';
 
 /**
@@ -28,6 +29,7 @@ export class PresenceKeeper implements OnApplicationShutdown {
     private readonly connections: ConnectionRegistry,
     private readonly commandBus: CommandBus,
     private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
     private readonly rooms: RoomsReadModel,
     private readonly ids: IdGenerator,
     private readonly config: AppConfig,
@@ -102,7 +104,7 @@ export class PresenceKeeper implements OnApplicationShutdown {
     const [offline] = wentOffline;
     if (offline?.type !== 'UserWentOffline') return;
     if (await this.connectedOrUnsure(userId)) {
-      const username = this.users.usernameOf(userId) ?? offline.data.username;
+      const username = (await this.directory.usernameOf(userId)) ?? offline.data.username;
       await this.executor.execute(presenceStream(userId), presenceDecider, { type: 'GoOnline', data: { userId, username } }, context);
       return;
     }
@@ -129,7 +131,7 @@ export class PresenceKeeper implements OnApplicationShutdown {
 
   private async leave(userId: string, room: string, context: CommandContext): Promise<void> {
     try {
-      const username = this.users.usernameOf(userId);
+      const username = await this.directory.usernameOf(userId);
       await this.commandBus.execute(
         new LeaveRoomCommand({ userId, ...(username !== undefined ? { username } : {}) }, room, context, 'disconnected'),
       );

@@ -2,12 +2,14 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ClusterLiveness } from '../application/cluster-liveness';
 import { CommandExecutor } from '../application/command-executor';
 import { FileExpiry } from '../application/file-expiry';
+import { LegacyClaims } from '../application/legacy-claims';
 import { BlobStore } from '../application/ports/blob-store.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { ProjectionRunner } from '../application/projection-runner';
 
 /**
- * Start: rebuild the read models from the log, then join the cluster (which closes what dead
+ * Start: rebuild the read models from the log, carry old name claims over to their skeleton streams
+ * (`LegacyClaims`), then join the cluster (which closes what dead
  * nodes left open), then start the expiry of unshared files. Stop (after the sockets are closed):
  * stop expiring, let in-flight commands finish, leave the cluster, close the store.
  */
@@ -22,10 +24,12 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly store: EventStore,
     private readonly blobs: BlobStore,
     private readonly expiry: FileExpiry,
+    private readonly legacyClaims: LegacyClaims,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projections.start();
+    await this.legacyClaims.carryOver();
     await this.liveness.start();
     this.expiry.start();
   }

@@ -1,5 +1,6 @@
 import { StoreUnavailableError, type RecordedEvent } from '../../src/application/ports/event-store.port';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';
+import { UserDirectory } from '../../src/application/user-directory';
 import { appsClosedAfterEach, guestCookie, tempDataDir, type TestApp } from '../support/test-app';
 import type { TestSocket } from '../support/socket';
 
@@ -41,7 +42,7 @@ const sent = (ack: Ack): Payload => {
 const user = async (server: TestApp): Promise<User> => {
   const cookie = await guestCookie(server);
   const socket = await server.connect({ cookie });
-  const id = server.app.get(UsersReadModel).userIdNamed(socket.username);
+  const id = await server.app.get(UserDirectory).userIdNamed(socket.username);
   if (id === undefined) throw new Error('no such user');
   return { socket, cookie, name: socket.username, id };
 };

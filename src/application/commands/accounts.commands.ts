@@ -7,7 +7,7 @@ import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { NameKey } from '../ports/name-key.port';
 import { PasswordHasher } from '../ports/password-hasher.port';
-import { UsersReadModel } from '../read-models/users.read-model';
+import { UserDirectory } from '../user-directory';
 import { claimUsername } from './claim-username';
 
 /** A session (a guest, usually) claims a name with a password and becomes an account. */
@@ -29,7 +29,7 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
   constructor(
     private readonly executor: CommandExecutor,
     private readonly hasher: PasswordHasher,
-    private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
     private readonly names: NameKey,
     config: AppConfig,
   ) {
@@ -40,12 +40,14 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
     // Everything that can be known before hashing is checked first: a refusal costs no scrypt, and
     // nothing is claimed for a session that cannot become an account.
     checkUsernameCharacters(username);
-    if (this.users.isAccount(sessionId)) throw new DomainError('already_registered', 'This session is already an account');
-    const owner = this.users.nameClaimedBy(username);
+    const session = await this.directory.session(sessionId);
+    if (session.status === 'Active' && session.kind === 'account')
+      throw new DomainError('already_registered', 'This session is already an account');
+    const owner = await this.directory.nameClaimedBy(username);
     if (owner !== undefined && owner !== sessionId)
       throw new DomainError('name_taken', `${username} is taken, or looks like a name that is`);
     const passwordHash = await this.hasher.hash(password);
-    await claimUsername({ executor: this.executor, users: this.users, names: this.names }, username, sessionId, context);
+    await claimUsername({ executor: this.executor, directory: this.directory, names: this.names }, username, sessionId, context);
     await this.executor.execute(
       sessionStream(sessionId),
       this.decider,
@@ -69,12 +71,12 @@ export class SignInCommand extends Command<Actor> {
 @CommandHandler(SignInCommand)
 export class SignInHandler implements ICommandHandler<SignInCommand> {
   constructor(
-    private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
     private readonly hasher: PasswordHasher,
   ) {}
 
   async execute({ username, password }: SignInCommand): Promise<Actor> {
-    const account = this.users.account(username);
+    const account = await this.directory.account(username);
     const valid =
       account === undefined ? await this.hasher.verifyNothing(password) : await this.hasher.verify(password, account.passwordHash);
     if (account === undefined || !valid) throw new DomainError('invalid_credentials', 'Wrong name or password');

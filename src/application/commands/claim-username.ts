@@ -3,26 +3,26 @@ import { checkUsernameCharacters, usernameDecider, usernameStream } from '../../
 import type { CommandContext } from '../context';
 import type { CommandExecutor } from '../command-executor';
 import type { NameKey } from '../ports/name-key.port';
-import type { UsersReadModel } from '../read-models/users.read-model';
+import type { UserDirectory } from '../user-directory';
 
 /**
  * Claims a name for a user, or fails with `name_taken` when the name or a look-alike of it (the same `NameKey`)
  * is someone else's, or `invalid_name` when it has an invisible or control character.
  *
- * Two checks, for two kinds of earlier claim. Every claim since names compare by their skeleton is on
- * `username-<key>`, and that stream is the lock: two racing claims of look-alikes meet on it, on any node.
- * Claims from before sit on `username-<NFKC-lowercased name>` and are all in the log already, so the read
- * model (rebuilt from the whole log at start, indexed by key) knows them: a name whose key one of them has
- * is refused before the lock is tried.
+ * Every claim since names compare by their skeleton is on `username-<key>`, and that stream is the lock:
+ * two racing claims of look-alikes meet on it, on any node. Claims from before sit on
+ * `username-<NFKC-lowercased name>`; they are carried over to their key's stream at start (`LegacyClaims`),
+ * and until then the read model holds them, so the check before the lock (`UserDirectory.nameClaimedBy`)
+ * refuses a look-alike of one of them too.
  */
 export const claimUsername = async (
-  deps: { executor: CommandExecutor; users: UsersReadModel; names: NameKey },
+  deps: { executor: CommandExecutor; directory: UserDirectory; names: NameKey },
   username: string,
   userId: string,
   context: CommandContext,
 ): Promise<void> => {
   checkUsernameCharacters(username);
-  const owner = deps.users.nameClaimedBy(username);
+  const owner = await deps.directory.nameClaimedBy(username);
   if (owner !== undefined && owner !== userId) throw new DomainError('name_taken', `${username} is taken, or looks like a name that is`);
   await deps.executor.execute(
     usernameStream(deps.names.key(username)),

@@ -5,6 +5,7 @@ import type { Actor, CommandContext } from '../context';
 import { AppConfig } from '../ports/app-config';
 import { ConnectionRegistry } from '../ports/connection-registry.port';
 import { PresenceKeeper } from '../presence-keeper';
+import { UserDirectory } from '../user-directory';
 
 /**
  * A socket of the user connected to this node: it is registered (not logged), no grace period runs for
@@ -26,6 +27,7 @@ export class OpenConnectionHandler implements ICommandHandler<OpenConnectionComm
     private readonly executor: CommandExecutor,
     private readonly connections: ConnectionRegistry,
     private readonly presence: PresenceKeeper,
+    private readonly directory: UserDirectory,
     private readonly config: AppConfig,
   ) {}
 
@@ -36,7 +38,12 @@ export class OpenConnectionHandler implements ICommandHandler<OpenConnectionComm
     await this.executor.execute(
       presenceStream(actor.userId),
       presenceDecider,
-      { type: 'GoOnline', data: { userId: actor.userId, username: actor.username } },
+      // The session's name as of now, in the presence stream's turn: a registration since the connection was
+      // identified renamed the user, and the online list shows the new name.
+      async () => ({
+        type: 'GoOnline' as const,
+        data: { userId: actor.userId, username: (await this.directory.usernameOf(actor.userId)) ?? actor.username },
+      }),
       context,
     );
   }

@@ -7,7 +7,7 @@ import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
 import { IdGenerator } from '../ports/id-generator.port';
 import { NameKey } from '../ports/name-key.port';
-import { UsersReadModel } from '../read-models/users.read-model';
+import { UserDirectory } from '../user-directory';
 import { claimUsername } from './claim-username';
 
 /**
@@ -33,7 +33,7 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
   constructor(
     private readonly executor: CommandExecutor,
     private readonly ids: IdGenerator,
-    private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
     private readonly names: NameKey,
     config: AppConfig,
   ) {
@@ -41,7 +41,7 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
   }
 
   async execute({ context, userId = this.ids.id() }: StartGuestSessionCommand): Promise<Actor> {
-    const existing = this.users.usernameOf(userId);
+    const existing = await this.directory.usernameOf(userId);
     if (existing !== undefined) return { userId, username: existing };
     const username = await this.claimGuestName(userId, context);
     await this.executor.execute(
@@ -51,16 +51,16 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
       context,
     );
     // Another node started this session first (its decision stands): the name is the one it chose.
-    return { userId, username: this.users.usernameOf(userId) ?? username };
+    return { userId, username: (await this.directory.usernameOf(userId)) ?? username };
   }
 
   private async claimGuestName(userId: string, context: CommandContext): Promise<string> {
     for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
       // Four digits while they are plentiful, more once a name collides.
       const username = guestName(this.ids.digits(attempt < 5 ? 4 : 6 + Math.floor(attempt / 5)));
-      if (this.users.nameClaimedBy(username) !== undefined) continue;
+      if ((await this.directory.nameClaimedBy(username)) !== undefined) continue;
       try {
-        await claimUsername({ executor: this.executor, users: this.users, names: this.names }, username, userId, context);
+        await claimUsername({ executor: this.executor, directory: this.directory, names: this.names }, username, userId, context);
         return username;
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'name_taken')) throw error;

@@ -6,6 +6,7 @@ import { parseTokenSubject, TokenSigner } from '../ports/token-signer.port';
 import { RoomsReadModel } from '../read-models/rooms.read-model';
 import { PrivateHistory } from '../private-history';
 import { UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
+import { UserDirectory } from '../user-directory';
 
 export class GetOnlineUsersQuery extends Query<{ username: string; rooms: string[] }[]> {}
 
@@ -49,26 +50,22 @@ export class ResolveSessionQuery extends Query<SessionIdentity | RefusedToken> {
 @QueryHandler(ResolveSessionQuery)
 export class ResolveSessionHandler implements IQueryHandler<ResolveSessionQuery> {
   constructor(
-    private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
     private readonly signer: TokenSigner,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  execute({ token }: ResolveSessionQuery): Promise<SessionIdentity | RefusedToken> {
-    return Promise.resolve(this.resolve(token));
-  }
-
-  private resolve(token: string): SessionIdentity | RefusedToken {
+  async execute({ token }: ResolveSessionQuery): Promise<SessionIdentity | RefusedToken> {
     const subject = this.signer.verify(token);
     if (subject === null) return { refused: 'invalid_token' };
     const { sessionId, tokenId, issuedAt } = parseTokenSubject(subject);
     const age = issuedAt === undefined ? Number.POSITIVE_INFINITY : this.clock.now().getTime() - issuedAt.getTime();
     if (!(age <= this.config.sessionMaxAgeDays * 86_400_000)) return { refused: 'expired_token' };
-    const username = this.users.usernameOf(sessionId);
-    if (username === undefined) return { refused: 'unknown_session' };
-    if (this.users.isSignedOut(sessionId, tokenId)) return { refused: 'signed_out' };
-    return { userId: sessionId, username, tokenId, account: this.users.isAccount(sessionId) };
+    const session = await this.directory.session(sessionId);
+    if (session.status !== 'Active') return { refused: 'unknown_session' };
+    if (session.signedOut.has(tokenId)) return { refused: 'signed_out' };
+    return { userId: sessionId, username: session.username, tokenId, account: session.kind === 'account' };
   }
 }
 
@@ -81,10 +78,14 @@ export class GetUsernameQuery extends Query<string | undefined> {
 
 @QueryHandler(GetUsernameQuery)
 export class GetUsernameHandler implements IQueryHandler<GetUsernameQuery> {
-  constructor(private readonly users: UsersReadModel) {}
+  constructor(
+    private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
+  ) {}
 
-  execute({ userId }: GetUsernameQuery): Promise<string | undefined> {
-    return Promise.resolve(this.users.usernameOf(userId));
+  /** An online user's name is in memory (always the session's current one); anyone else's is their session's. */
+  async execute({ userId }: GetUsernameQuery): Promise<string | undefined> {
+    return this.users.onlineUsername(userId) ?? (await this.directory.usernameOf(userId));
   }
 }
 
@@ -122,13 +123,13 @@ export class GetPrivateConversationQuery extends Query<PrivatePage> {
 @QueryHandler(GetPrivateConversationQuery)
 export class GetPrivateConversationHandler implements IQueryHandler<GetPrivateConversationQuery> {
   constructor(
-    private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
     private readonly history: PrivateHistory,
   ) {}
 
-  execute({ userId, otherUsername, before, limit }: GetPrivateConversationQuery): Promise<PrivatePage> {
-    const otherId = this.users.userIdNamed(otherUsername);
-    if (otherId === undefined) return Promise.resolve('user_not_found');
+  async execute({ userId, otherUsername, before, limit }: GetPrivateConversationQuery): Promise<PrivatePage> {
+    const otherId = await this.directory.userIdNamed(otherUsername);
+    if (otherId === undefined) return 'user_not_found';
     return this.history.page(userId, otherId, before, limit);
   }
 }

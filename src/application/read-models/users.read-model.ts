@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { normaliseUsername } from '../../domain/username/username.decider';
+import { usernameStream } from '../../domain/username/username.decider';
 import type { Attachment } from '../../domain/room/room.events';
 import type { PrivateMessageSent } from '../../domain/session/session.events';
 import { AppConfig } from '../ports/app-config';
@@ -55,26 +55,45 @@ interface Conversation {
 }
 
 /**
- * Sessions, claimed names, who is online, and the newest `HISTORY_WINDOW` messages of each private
- * conversation (pair of users), with their indexes by id and by (sender, client id). Older private
- * messages are read from the store (`PrivateHistory`).
+ * How many recent registrations are remembered, for a connection identified just before its registration
+ * (or a presence stream that still knows the old name): it comes online under the old name, and is shown
+ * under the new one.
+ */
+export const RECENT_REGISTRATIONS = 1024;
+
+/** A claim written before names compared by their skeleton, on a stream other than its key's. */
+export interface LegacyClaim {
+  readonly userId: string;
+  readonly username: string;
+}
+
+/**
+ * What is live about users: who is online (under the session's current name), and the newest
+ * `HISTORY_WINDOW` messages of each private conversation (pair of users), with their indexes by id and
+ * by (sender, client id). Nothing here grows with the sessions ever started: a session (its name, whether
+ * it is an account, its signed-out tokens) and a name's owner are read from their streams on demand
+ * (`UserDirectory`, through the `CommandExecutor`'s cache). Older private messages are read from the
+ * store (`PrivateHistory`).
+ *
+ * Claims from before the skeleton key (on `username-<NFKC-lowercased name>`) are held here until a claim
+ * on their key's own stream is seen: `LegacyClaims` copies them there at start, so this is empty then.
  */
 @Injectable()
 export class UsersReadModel implements Projection {
-  private readonly sessions = new Map<string, string>();
-  private readonly byName = new Map<string, string>();
-  /** Name key (`NameKey`) → the user who claimed it first, over every claim in the log, whatever stream it is on. */
-  private readonly claimed = new Map<string, string>();
   private readonly online = new Map<string, OnlineUser>();
   private readonly onlineByName = new Map<string, string>();
+  /** Name key → the first claim of that key not yet on the key's own stream. */
+  private readonly legacy = new Map<string, LegacyClaim>();
+  /** User id → account name, for the last RECENT_REGISTRATIONS registrations (oldest first). */
+  private readonly registered = new Map<string, string>();
   private readonly conversations = new Map<string, Conversation>();
   /** Messages of the windows, by (sender, client id) and by id. */
   private readonly privateByClientKey = new Map<string, PrivateEntry>();
   private readonly privateById = new Map<string, PrivateEntry>();
   private readonly windowSize: number;
-  private readonly accounts = new Map<string, { userId: string; username: string; passwordHash: string }>();
-  private readonly signedOut = new Map<string, Set<string>>();
   private activeUsersCache: string[] | undefined;
+  /** The user the last `UserWentOffline` took offline, and the name they were online under (for the push that follows it). */
+  private lastWentOffline: OnlineUser | undefined;
 
   constructor(
     private readonly names: NameKey,
@@ -85,15 +104,8 @@ export class UsersReadModel implements Projection {
 
   apply(event: RecordedEvent): void {
     switch (event.type) {
-      case 'SessionStarted':
-        this.sessions.set(event.data.sessionId, event.data.username);
-        this.byName.set(event.data.username, event.data.sessionId);
-        return;
       case 'AccountRegistered': {
-        const { sessionId, username, passwordHash } = event.data;
-        this.sessions.set(sessionId, username);
-        this.byName.set(username, sessionId);
-        this.accounts.set(normaliseUsername(username), { userId: sessionId, username, passwordHash });
+        const { sessionId, username } = event.data;
         const online = this.online.get(sessionId);
         if (online !== undefined) {
           this.online.set(sessionId, { ...online, username });
@@ -101,26 +113,25 @@ export class UsersReadModel implements Projection {
           this.onlineByName.set(username, sessionId);
           this.activeUsersCache = undefined;
         }
-        return;
-      }
-      case 'SignedOut': {
-        let tokens = this.signedOut.get(event.data.sessionId);
-        if (tokens === undefined) this.signedOut.set(event.data.sessionId, (tokens = new Set()));
-        tokens.add(event.data.tokenId);
+        // A name changes once (guest → account), so this is the session's name for good.
+        this.registered.delete(sessionId);
+        this.registered.set(sessionId, username);
+        if (this.registered.size > RECENT_REGISTRATIONS) this.registered.delete(this.registered.keys().next().value!);
         return;
       }
       case 'UsernameClaimed': {
-        // Claims older than the skeleton key may share a key; the first one keeps it.
         const key = this.names.key(event.data.username);
-        if (!this.claimed.has(key)) this.claimed.set(key, event.data.userId);
+        if (event.streamId === usernameStream(key)) this.legacy.delete(key);
+        // Claims older than the skeleton key may share a key; the first one keeps it.
+        else if (!this.legacy.has(key)) this.legacy.set(key, { userId: event.data.userId, username: event.data.username });
         return;
       }
       // Connections are not history (the ConnectionRegistry holds them); old logs still carry
       // ConnectionOpened and ConnectionClosed, which change nothing here.
       case 'UserWentOnline': {
-        // The session's name now: a connection identified just before a registration comes online under
-        // the new name, so an online user's name is always the session's (and goes offline under it).
-        const username = this.sessions.get(event.data.userId) ?? event.data.username;
+        // The session's name now (GoOnline reads it in the presence stream's turn), unless a registration
+        // came in between: a connection identified just before it comes online under the new name.
+        const username = this.registered.get(event.data.userId) ?? event.data.username;
         this.online.set(event.data.userId, { userId: event.data.userId, username });
         this.onlineByName.set(username, event.data.userId);
         this.activeUsersCache = undefined;
@@ -131,6 +142,7 @@ export class UsersReadModel implements Projection {
         const username = this.online.get(event.data.userId)?.username ?? event.data.username;
         this.online.delete(event.data.userId);
         if (this.onlineByName.get(username) === event.data.userId) this.onlineByName.delete(username);
+        this.lastWentOffline = { userId: event.data.userId, username };
         this.activeUsersCache = undefined;
         return;
       }
@@ -142,31 +154,19 @@ export class UsersReadModel implements Projection {
     }
   }
 
-  usernameOf(sessionId: string): string | undefined {
-    return this.sessions.get(sessionId);
+  /** The name the user was online under when the last `UserWentOffline` (theirs) took them offline. */
+  wentOfflineAs(userId: string): string | undefined {
+    return this.lastWentOffline?.userId === userId ? this.lastWentOffline.username : undefined;
   }
 
-  /** The user who has (or last had) this exact name. */
-  userIdNamed(username: string): string | undefined {
-    return this.byName.get(username);
+  /** A claim from before the skeleton key, of this key, not yet copied to the key's own stream. */
+  legacyClaim(key: string): LegacyClaim | undefined {
+    return this.legacy.get(key);
   }
 
-  account(username: string): { userId: string; username: string; passwordHash: string } | undefined {
-    return this.accounts.get(normaliseUsername(username));
-  }
-
-  isAccount(sessionId: string): boolean {
-    const username = this.sessions.get(sessionId);
-    return username !== undefined && this.accounts.get(normaliseUsername(username))?.userId === sessionId;
-  }
-
-  isSignedOut(sessionId: string, tokenId: string): boolean {
-    return this.signedOut.get(sessionId)?.has(tokenId) ?? false;
-  }
-
-  /** The user who claimed this name or a look-alike of it (the same `NameKey`), if anyone did. */
-  nameClaimedBy(username: string): string | undefined {
-    return this.claimed.get(this.names.key(username));
+  /** Every claim from before the skeleton key not yet copied to its key's own stream, by key, oldest first. */
+  legacyClaims(): (readonly [string, LegacyClaim])[] {
+    return [...this.legacy];
   }
 
   /** De-duplicated online usernames, in the order they came online. */
@@ -232,13 +232,10 @@ export class UsersReadModel implements Projection {
   /** The maps saved in a snapshot; the others are indexes over them, rebuilt on import. */
   private saved() {
     return {
-      sessions: this.sessions,
-      byName: this.byName,
-      claimed: this.claimed,
       online: this.online,
+      legacy: this.legacy,
+      registered: this.registered,
       conversations: this.conversations,
-      accounts: this.accounts,
-      signedOut: this.signedOut,
     };
   }
 
@@ -248,6 +245,7 @@ export class UsersReadModel implements Projection {
     this.privateById.clear();
     this.privateByClientKey.clear();
     this.activeUsersCache = undefined;
+    this.lastWentOffline = undefined;
   }
 
   exportState(): unknown {
@@ -271,14 +269,11 @@ export class UsersReadModel implements Projection {
 
   snapshot(): unknown {
     return {
-      sessions: [...this.sessions].sort(),
-      claimed: [...this.claimed].sort(),
       online: [...this.online.values()],
+      legacy: [...this.legacy].sort(),
       conversations: [...this.conversations]
         .map(([key, { window, older }]) => [key, { messages: window.map((entry) => entry.view), older }] as const)
         .sort(),
-      accounts: [...this.accounts].sort(),
-      signedOut: [...this.signedOut].map(([id, tokens]) => [id, [...tokens].sort()]).sort(),
     };
   }
 }

@@ -147,6 +147,19 @@ describe('session decider: accounts', () => {
     given([sessionStarted()]).when(register()).then([registered()]);
   });
 
+  it('keeps what signing in and a token check need: the account name, its password hash, the tokens signed out', () => {
+    const decider = sessionDecider({ maxMessageLength: MAX });
+    const session = [sessionStarted(), registered(), signedOut()].reduce(decider.evolve, decider.initialState());
+    expect(session).toEqual({
+      status: 'Active',
+      sessionId: 'u-alice',
+      username: 'Ada',
+      kind: 'account',
+      passwordHash: 'scrypt$h',
+      signedOut: new Set(['t-1']),
+    });
+  });
+
   it('refuses to register twice, and without a session', () => {
     given([sessionStarted(), registered()]).when(register('Other')).thenFailsWith('already_registered');
     given([]).when(register()).thenFailsWith('session_ended');

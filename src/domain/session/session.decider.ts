@@ -5,7 +5,7 @@ import type { RegisterAccount, SendPrivateMessage, SessionCommand, SignOut, Star
 import type { SessionEvent } from './session.events';
 
 /**
- * A session's state: who it is and which tokens were signed out (`signedOut` is extended in place;
+ * A session's state: who it is, the password hash of an account (what signing in checks), and which tokens were signed out (`signedOut` is extended in place;
  * states are folded forward linearly). It does not grow with private messages: a resend of a client
  * id already used is refused by the store's unique index (`DuplicateClientIdError`), however old the
  * first message is, and the handler answers it with the original.
@@ -17,6 +17,8 @@ export type Session =
       readonly sessionId: string;
       readonly username: string;
       readonly kind: 'guest' | 'account';
+      /** Set once the session is an account. */
+      readonly passwordHash?: string;
       readonly signedOut: Set<string>;
     };
 
@@ -35,7 +37,9 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
         signedOut: new Set(),
       };
     case 'AccountRegistered':
-      return session.status === 'Active' ? { ...session, username: event.data.username, kind: 'account' } : session;
+      return session.status === 'Active'
+        ? { ...session, username: event.data.username, kind: 'account', passwordHash: event.data.passwordHash }
+        : session;
     case 'SignedOut':
       if (session.status === 'Active') session.signedOut.add(event.data.tokenId);
       return session;
@@ -89,7 +93,7 @@ const signOut = (command: SignOut, session: Session): SessionEvent[] => {
 export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCommand, SessionEvent> => ({
   initialState,
   evolve,
-  snapshotSchema: 'session/2',
+  snapshotSchema: 'session/3',
   decide: (command, session) => {
     switch (command.type) {
       case 'StartSession':

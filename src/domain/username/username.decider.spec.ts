@@ -5,6 +5,7 @@ import {
   normaliseUsername,
   usernameDecider,
   usernameStream,
+  type CarryOverClaim,
   type ClaimUsername,
   type UsernameClaimed,
 } from './username.decider';
@@ -26,6 +27,14 @@ describe('username decider', () => {
   describe('when alice claimed the name', () => {
     const claimed = [usernameClaimed('u-alice')];
 
+    it('keeps her as its owner, under the spelling she claimed', () => {
+      expect(claimed.reduce(usernameDecider.evolve, usernameDecider.initialState())).toEqual({
+        status: 'Claimed',
+        userId: 'u-alice',
+        username: 'Guest1',
+      });
+    });
+
     it('treats her claiming it again as a no-op', () => {
       given(claimed).when(claimUsername('u-alice')).thenNothingHappens();
     });
@@ -36,6 +45,31 @@ describe('username decider', () => {
 
     it('refuses a look-alike spelling to anyone else, since it lands on the same stream (the key is the same)', () => {
       given(claimed).when(claimUsername('u-bob', 'ｇｕｅｓｔ１')).thenFailsWith('name_taken');
+    });
+  });
+
+  describe("a claim from before names compared by their skeleton, carried over to its key's stream", () => {
+    const carryOver = (userId: string, username = 'Guest1'): CarryOverClaim => ({ type: 'CarryOverClaim', data: { username, userId } });
+
+    it('claims the stream when it is free, for the user who claimed the name then', () => {
+      given([])
+        .when(carryOver('u-alice'))
+        .then([usernameClaimed('u-alice')]);
+    });
+
+    it('leaves a stream already claimed as it is, by anyone', () => {
+      given([usernameClaimed('u-alice')])
+        .when(carryOver('u-alice'))
+        .thenNothingHappens();
+      given([usernameClaimed('u-bob', 'guestl')])
+        .when(carryOver('u-alice'))
+        .thenNothingHappens();
+    });
+
+    it('does not check the characters again: the name was accepted then', () => {
+      given([])
+        .when(carryOver('u-alice', 'alice\u3164'))
+        .then([usernameClaimed('u-alice', 'alice\u3164')]);
     });
   });
 

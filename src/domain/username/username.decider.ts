@@ -4,24 +4,29 @@ import { DomainError } from '../shared/domain-error';
 /**
  * A name can belong to one user only. Its stream (`username-<key>`) is the lock, where the key is the name's
  * comparison key (the confusable skeleton of the NFKC-lowercased name, computed by the application's `NameKey`
- * port). Claims made before the key was a skeleton sit on `username-<NFKC-lowercased name>`; the application
- * refuses a claim whose key matches any earlier claim, whatever stream it is on.
+ * port). Claims made before the key was a skeleton sit on `username-<NFKC-lowercased name>`; at start the
+ * application copies each of them to its skeleton stream (`LegacyClaims`), so a look-alike meets it there.
  */
 export type UsernameClaimed = { type: 'UsernameClaimed'; data: { username: string; userId: string } };
 export type UsernameEvent = UsernameClaimed;
 export type ClaimUsername = { type: 'ClaimUsername'; data: { username: string; userId: string } };
-export type UsernameCommand = ClaimUsername;
+/**
+ * A claim made before names compared by their skeleton, carried over to its key's stream: the name was
+ * accepted then, so its characters are not checked again; a stream already claimed is left as it is.
+ */
+export type CarryOverClaim = { type: 'CarryOverClaim'; data: { username: string; userId: string } };
+export type UsernameCommand = ClaimUsername | CarryOverClaim;
 
-export type Username = { readonly status: 'Free' } | { readonly status: 'Claimed'; readonly userId: string };
+/** Free, or claimed by `userId` under `username` (the spelling they claimed it with). */
+export type Username = { readonly status: 'Free' } | { readonly status: 'Claimed'; readonly userId: string; readonly username: string };
 
 export const initialState = (): Username => ({ status: 'Free' });
 
-export const evolve = (_: Username, event: UsernameEvent): Username => ({
-  status: 'Claimed',
-  userId: event.data.userId,
-});
+export const evolve = (name: Username, event: UsernameEvent): Username =>
+  name.status === 'Claimed' ? name : { status: 'Claimed', userId: event.data.userId, username: event.data.username };
 
 export const decide = (command: UsernameCommand, name: Username): UsernameEvent[] => {
+  if (command.type === 'CarryOverClaim') return name.status === 'Free' ? [{ type: 'UsernameClaimed', data: { ...command.data } }] : [];
   checkUsernameCharacters(command.data.username);
   if (name.status === 'Free') return [{ type: 'UsernameClaimed', data: { ...command.data } }];
   if (name.userId === command.data.userId) return [];

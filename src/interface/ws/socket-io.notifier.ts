@@ -145,7 +145,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       case 'UserWentOffline':
         // Online under the session's name, which a registration may have changed since the user came online.
-        this.presenceChanged(event.data.userId, this.users.usernameOf(event.data.userId) ?? event.data.username);
+        this.presenceChanged(event.data.userId, this.users.wentOfflineAs(event.data.userId) ?? event.data.username);
         return;
       default:
         return;

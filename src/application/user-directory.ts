@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { sessionDecider, sessionStream, type Session } from '../domain/session/session.decider';
+import { normaliseUsername, usernameDecider, usernameStream } from '../domain/username/username.decider';
+import { CommandExecutor } from './command-executor';
+import { AppConfig } from './ports/app-config';
+import { NameKey } from './ports/name-key.port';
+import { UsersReadModel } from './read-models/users.read-model';
+
+export interface Account {
+  readonly userId: string;
+  readonly username: string;
+  readonly passwordHash: string;
+}
+
+type Claim = { readonly userId: string; readonly username: string };
+
+/**
+ * Sessions and names, read on demand from their streams: a session from `session-<id>`, a name's owner
+ * from `username-<key>` (the key from `NameKey`). The states come from the `CommandExecutor`'s cache
+ * (the `AGGREGATE_CACHE_SIZE` streams used last; a miss loads the stream, from its snapshot if any), so
+ * nothing here grows with the sessions ever started.
+ *
+ * Claims from before the skeleton key sit on `username-<NFKC-lowercased name>`; `LegacyClaims` copies each
+ * to its key's stream at start, and until then `UsersReadModel` holds them. Where two old claims share a
+ * key, the first holds the key's stream and the other is still found on its own stream by its exact name.
+ */
+@Injectable()
+export class UserDirectory {
+  private readonly sessions;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly names: NameKey,
+    private readonly users: UsersReadModel,
+    config: AppConfig,
+  ) {
+    this.sessions = sessionDecider({ maxMessageLength: config.maxMessageLength });
+  }
+
+  /** The session's state: `None` when it was never started. */
+  async session(userId: string): Promise<Session> {
+    return (await this.executor.state(sessionStream(userId), this.sessions)).state;
+  }
+
+  /** The session's current name, or undefined when it was never started. */
+  async usernameOf(userId: string): Promise<string | undefined> {
+    const session = await this.session(userId);
+    return session.status === 'Active' ? session.username : undefined;
+  }
+
+  /** The user who claimed this name or a look-alike of it (the same `NameKey`), if anyone did. */
+  async nameClaimedBy(username: string): Promise<string | undefined> {
+    const key = this.names.key(username);
+    return (await this.claim(usernameStream(key)))?.userId ?? this.users.legacyClaim(key)?.userId;
+  }
+
+  /** The user who has, or had, this exact name (a guest keeps their guest name's claim after registering). */
+  async userIdNamed(username: string): Promise<string | undefined> {
+    const online = this.users.onlineUserNamed(username);
+    if (online !== undefined) return online.userId;
+    for (const claim of await this.claims(username)) if (claim.username === username) return claim.userId;
+    return undefined;
+  }
+
+  /** The account signing in under this name (compared NFKC-lowercased, as accounts always were), if any. */
+  async account(username: string): Promise<Account | undefined> {
+    const wanted = normaliseUsername(username);
+    for (const claim of await this.claims(username)) {
+      if (normaliseUsername(claim.username) !== wanted) continue;
+      const session = await this.session(claim.userId);
+      if (session.status === 'Active' && session.kind === 'account' && session.passwordHash !== undefined)
+        if (normaliseUsername(session.username) === wanted)
+          return { userId: session.sessionId, username: session.username, passwordHash: session.passwordHash };
+    }
+    return undefined;
+  }
+
+  /** The claims that may be of this name: on its key's stream, then an old one on its NFKC-lowercased stream. */
+  private async claims(username: string): Promise<Claim[]> {
+    const key = this.names.key(username);
+    const found: Claim[] = [];
+    const current = await this.claim(usernameStream(key));
+    if (current !== undefined) found.push(current);
+    const pending = this.users.legacyClaim(key);
+    if (pending !== undefined) found.push(pending);
+    const old = normaliseUsername(username);
+    if (old !== key && (current === undefined || normaliseUsername(current.username) !== old)) {
+      const legacy = await this.claim(usernameStream(old));
+      if (legacy !== undefined) found.push(legacy);
+    }
+    return found;
+  }
+
+  private async claim(streamId: string): Promise<Claim | undefined> {
+    const { state } = await this.executor.state(streamId, usernameDecider);
+    return state.status === 'Claimed' ? { userId: state.userId, username: state.username } : undefined;
+  }
+}
