@@ -19,6 +19,13 @@ import {
 
 /** Changes of the online set within this window go out together. */
 const PRESENCE_WINDOW_MS = 50;
+/**
+ * With many sockets listening, changes are gathered for longer: every window costs one write per
+ * listening socket, so at 20 windows a second 20,000 sockets would take 400,000 writes a second
+ * while guests arrive. The window grows with the listeners (0.1 ms each) up to 2 s.
+ */
+const MAX_PRESENCE_WINDOW_MS = 2000;
+const PRESENCE_WINDOW_MS_PER_LISTENER = 0.1;
 
 /** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
 @Injectable()
@@ -59,7 +66,14 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
    */
   private presenceChanged(userId: string, before: string | undefined): void {
     if (!this.presenceBefore.has(userId)) this.presenceBefore.set(userId, before);
-    this.presenceTimer ??= setTimeout(() => this.announcePresence(), PRESENCE_WINDOW_MS);
+    this.presenceTimer ??= setTimeout(() => this.announcePresence(), this.presenceWindowMs());
+  }
+
+  /** How long changes of who is online are gathered before they go out, given the sockets listening on this node. */
+  private presenceWindowMs(): number {
+    const rooms = this.server?.of('/').adapter.rooms;
+    const listeners = (rooms?.get(PRESENCE_LIST_ROOM)?.size ?? 0) + (rooms?.get(PRESENCE_DIFF_ROOM)?.size ?? 0);
+    return Math.min(MAX_PRESENCE_WINDOW_MS, Math.max(PRESENCE_WINDOW_MS, listeners * PRESENCE_WINDOW_MS_PER_LISTENER));
   }
 
   private announcePresence(): void {
