@@ -71,7 +71,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
 
   /** How long changes of who is online are gathered before they go out, given the sockets listening on this node. */
   private presenceWindowMs(): number {
-    const rooms = this.server?.of('/').adapter.rooms;
+    const rooms = (this.server?.sockets as Partial<Server['sockets']> | undefined)?.adapter?.rooms;
     const listeners = (rooms?.get(PRESENCE_LIST_ROOM)?.size ?? 0) + (rooms?.get(PRESENCE_DIFF_ROOM)?.size ?? 0);
     return Math.min(MAX_PRESENCE_WINDOW_MS, Math.max(PRESENCE_WINDOW_MS, listeners * PRESENCE_WINDOW_MS_PER_LISTENER));
   }
