@@ -102,6 +102,15 @@ const text = () => {
   return s[0].toUpperCase() + s.slice(1) + (rng() < 0.2 ? '?' : '.');
 };
 
+/** A name's stream key, as the server computes it (the confusable skeleton, from the build). */
+const nameKey = (() => {
+  let names;
+  return (username) => {
+    names ??= new (require(path.join(__dirname, '..', 'dist', 'infrastructure', 'confusable-name-key.js')).ConfusableNameKey)();
+    return names.key(username);
+  };
+})();
+
 const generate = (total, file) => {
   const schema = sqliteSchema();
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -136,13 +145,7 @@ const generate = (total, file) => {
       users.push(user);
       steps.push(() => {
         const c = randomUUID();
-        append(
-          `username-${user.username.normalize('NFKC').toLowerCase()}`,
-          'UsernameClaimed',
-          { username: user.username, userId: user.userId },
-          c,
-          randomUUID(),
-        );
+        append(`username-${nameKey(user.username)}`, 'UsernameClaimed', { username: user.username, userId: user.userId }, c, randomUUID());
         append(
           `session-${user.userId}`,
           'SessionStarted',
