@@ -1,7 +1,6 @@
 import { Pool, escapeIdentifier, type PoolClient } from 'pg';
 import {
   ConcurrencyError,
-  CorruptSnapshotError,
   DuplicateClientIdError,
   EventStore,
   type AppendResult,
@@ -14,8 +13,9 @@ import {
 } from '../../application/ports/event-store.port';
 import { isDuplicateClientId, isUnavailable, isUniqueViolation, redact, unavailable } from './postgres-errors';
 import { channelFor, PostgresNotifications } from './postgres-notifications';
-import { postgresEventStoreSchema, postgresMessageQueries } from './postgres-schema';
-import { clientIdOf, snapshotChecksum, toRecorded, type EventRow } from './stored-event';
+import { PostgresMessageReads } from './postgres-message-reads';
+import { postgresEventStoreSchema } from './postgres-schema';
+import { clientIdOf, toRecorded, type EventRow } from './stored-event';
 
 export interface PostgresEventStoreOptions {
   /** The schema the `events` table lives in; created if absent. Default `public`. */
@@ -80,8 +80,7 @@ interface LiveSubscription {
  */
 export class PostgresEventStore extends EventStore {
   private readonly table: string;
-  private readonly snapshots: string;
-  private readonly messageQueries: ReturnType<typeof postgresMessageQueries>;
+  private readonly reads: PostgresMessageReads;
   private readonly channel: string;
   private readonly subscriptions = new Set<LiveSubscription>();
   private readonly pumping = new Set<Promise<void>>();
@@ -97,8 +96,7 @@ export class PostgresEventStore extends EventStore {
   ) {
     super();
     this.table = `${escapeIdentifier(schema)}.events`;
-    this.snapshots = `${escapeIdentifier(schema)}.snapshots`;
-    this.messageQueries = postgresMessageQueries(this.table);
+    this.reads = new PostgresMessageReads((what, sql, params) => this.query(what, sql, params), schema);
     this.channel = channelFor(schema);
     this.notifications = new PostgresNotifications(
       url,
@@ -173,58 +171,32 @@ export class PostgresEventStore extends EventStore {
     return rows.map(toRecorded);
   }
 
-  async readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
-    if (limit <= 0) return [];
-    const after = 'after' in range;
-    const rows = await this.query<Row>('readMessages', after ? this.messageQueries.messagesAfter : this.messageQueries.messagesBefore, [
-      streamId,
-      after ? range.after : range.before,
-      limit,
-    ]);
-    return rows.map(toRecorded);
+  readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
+    return this.reads.readMessages(streamId, range, limit);
   }
 
-  async readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]> {
-    if (messageIds.length === 0) return [];
-    const rows = await this.query<Row>('readMessageEvents', this.messageQueries.messageEvents, [streamId, messageIds]);
-    return rows.map(toRecorded);
+  readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]> {
+    return this.reads.readMessageEvents(streamId, messageIds);
   }
 
-  async findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
-    const rows = await this.query<Row>('findByClientId', this.messageQueries.byClientId, [streamId, senderId, clientId]);
-    return rows.map(toRecorded)[0];
+  findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
+    return this.reads.findByClientId(streamId, senderId, clientId);
   }
 
-  async readSnapshot(name: string): Promise<Snapshot | undefined> {
-    const [row] = await this.query<{ schema: string; position: string; data: string; checksum: string }>(
-      'readSnapshot',
-      `SELECT schema, position, data, checksum FROM ${this.snapshots} WHERE name = $1`,
-      [name],
-    );
-    if (row === undefined) return undefined;
-    const snapshot = { schema: row.schema, position: Number(row.position), data: row.data };
-    if (row.checksum !== snapshotChecksum(snapshot.schema, snapshot.position, snapshot.data)) throw new CorruptSnapshotError(name);
-    return snapshot;
+  readFileShares(fileId: string): Promise<RecordedEvent[]> {
+    return this.reads.readFileShares(fileId);
   }
 
-  async writeSnapshot(name: string, { schema, position, data }: Snapshot): Promise<void> {
-    await this.query(
-      'writeSnapshot',
-      `INSERT INTO ${this.snapshots} (name, schema, position, data, checksum) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (name) DO UPDATE SET schema = EXCLUDED.schema, position = EXCLUDED.position, data = EXCLUDED.data, checksum = EXCLUDED.checksum`,
-      [name, schema, position, data, snapshotChecksum(schema, position, data)],
-    );
+  readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.reads.readConversation(userA, userB, beforePosition, limit);
   }
 
-  async readFileShares(fileId: string): Promise<RecordedEvent[]> {
-    const rows = await this.query<Row>('readFileShares', this.messageQueries.fileShares, [fileId]);
-    return rows.map(toRecorded);
+  readSnapshot(name: string): Promise<Snapshot | undefined> {
+    return this.reads.readSnapshot(name);
   }
 
-  async readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {
-    if (limit <= 0) return [];
-    const rows = await this.query<Row>('readConversation', this.messageQueries.conversationBefore, [userA, userB, beforePosition, limit]);
-    return rows.map(toRecorded);
+  writeSnapshot(name: string, snapshot: Snapshot): Promise<void> {
+    return this.reads.writeSnapshot(name, snapshot);
   }
 
   /**

@@ -1,0 +1,80 @@
+import { escapeIdentifier } from 'pg';
+import { CorruptSnapshotError, type RecordedEvent, type SeqRange, type Snapshot } from '../../application/ports/event-store.port';
+import { postgresMessageQueries } from './postgres-schema';
+import { snapshotChecksum, toRecorded, type EventRow } from './stored-event';
+
+type Row = EventRow & { position: string };
+
+/** Runs one statement on the store's pool, unavailability told as the store tells it. */
+export type PostgresQuery = <R extends object>(what: string, sql: string, params: unknown[]) => Promise<R[]>;
+
+/**
+ * The PostgreSQL store's reads of history from its message indexes (a room's messages by seq, a
+ * message's events, a client id, a file's shares, a private conversation), and its snapshots.
+ */
+export class PostgresMessageReads {
+  private readonly queries: ReturnType<typeof postgresMessageQueries>;
+  private readonly snapshots: string;
+
+  constructor(
+    private readonly query: PostgresQuery,
+    schema: string,
+  ) {
+    this.queries = postgresMessageQueries(`${escapeIdentifier(schema)}.events`);
+    this.snapshots = `${escapeIdentifier(schema)}.snapshots`;
+  }
+
+  async readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const after = 'after' in range;
+    const rows = await this.query<Row>('readMessages', after ? this.queries.messagesAfter : this.queries.messagesBefore, [
+      streamId,
+      after ? range.after : range.before,
+      limit,
+    ]);
+    return rows.map(toRecorded);
+  }
+
+  async readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.query<Row>('readMessageEvents', this.queries.messageEvents, [streamId, messageIds]);
+    return rows.map(toRecorded);
+  }
+
+  async findByClientId(streamId: string, senderId: string, clientId: string): Promise<RecordedEvent | undefined> {
+    const rows = await this.query<Row>('findByClientId', this.queries.byClientId, [streamId, senderId, clientId]);
+    return rows.map(toRecorded)[0];
+  }
+
+  async readSnapshot(name: string): Promise<Snapshot | undefined> {
+    const [row] = await this.query<{ schema: string; position: string; data: string; checksum: string }>(
+      'readSnapshot',
+      `SELECT schema, position, data, checksum FROM ${this.snapshots} WHERE name = $1`,
+      [name],
+    );
+    if (row === undefined) return undefined;
+    const snapshot = { schema: row.schema, position: Number(row.position), data: row.data };
+    if (row.checksum !== snapshotChecksum(snapshot.schema, snapshot.position, snapshot.data)) throw new CorruptSnapshotError(name);
+    return snapshot;
+  }
+
+  async writeSnapshot(name: string, { schema, position, data }: Snapshot): Promise<void> {
+    await this.query(
+      'writeSnapshot',
+      `INSERT INTO ${this.snapshots} (name, schema, position, data, checksum) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET schema = EXCLUDED.schema, position = EXCLUDED.position, data = EXCLUDED.data, checksum = EXCLUDED.checksum`,
+      [name, schema, position, data, snapshotChecksum(schema, position, data)],
+    );
+  }
+
+  async readFileShares(fileId: string): Promise<RecordedEvent[]> {
+    const rows = await this.query<Row>('readFileShares', this.queries.fileShares, [fileId]);
+    return rows.map(toRecorded);
+  }
+
+  async readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const rows = await this.query<Row>('readConversation', this.queries.conversationBefore, [userA, userB, beforePosition, limit]);
+    return rows.map(toRecorded);
+  }
+}
