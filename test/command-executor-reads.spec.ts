@@ -1,0 +1,140 @@
+import { Logger } from '@nestjs/common';
+import { roomStream } from '../src/domain/room/room.decider';
+import { loadConfig } from '../src/infrastructure/config';
+import type { RecordedEvent } from '../src/application/ports/event-store.port';
+import {
+  GENERAL,
+  deferred,
+  flush,
+  configEnv,
+  alice,
+  bob,
+  decider,
+  join,
+  send,
+  foreign,
+  seqs,
+  running,
+  setup,
+  SpyStore,
+  SharedSpyStore,
+} from './support/command-executor-harness';
+
+describe('CommandExecutor: reads and ordering', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterEach(() => {
+    for (const runner of running.splice(0)) runner.onApplicationShutdown();
+  });
+
+  describe('state, for a read', () => {
+    class ReadCountingStore extends SpyStore {
+      readonly reads: string[] = [];
+      override readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
+        this.reads.push(streamId);
+        return super.readStream(streamId, fromVersion);
+      }
+    }
+
+    it('answers from the cache, loads a stream not cached from the store, and gives an empty stream its initial state', async () => {
+      const small = loadConfig({ ...configEnv, AGGREGATE_CACHE_SIZE: '1' });
+      const { store, executor, execute } = await setup(new ReadCountingStore(), small);
+      await execute(join(alice));
+      store.reads.length = 0;
+
+      await expect(executor.state(GENERAL, decider)).resolves.toMatchObject({
+        version: 1,
+        state: { members: new Map([['u-alice', 'alice']]) },
+      });
+      expect(store.reads).toEqual([]);
+
+      await execute(join(bob, 'Random'), roomStream('Random')); // takes the only place in the cache
+      await expect(executor.state(GENERAL, decider)).resolves.toMatchObject({ version: 1 });
+      expect(store.reads).toEqual([roomStream('Random'), GENERAL]);
+
+      await expect(executor.state(roomStream('Nowhere'), decider)).resolves.toEqual({ state: decider.initialState(), version: 0 });
+    });
+
+    it('catches up from a shared store before answering', async () => {
+      const { store, executor, execute } = await setup(new SharedSpyStore());
+      await execute(join(alice));
+      await store.append(GENERAL, [foreign({ type: 'MemberJoined', data: { room: 'General', ...bob } }, 1)], 1);
+
+      await expect(executor.state(GENERAL, decider)).resolves.toMatchObject({ version: 2 });
+    });
+
+    it('never replaces a newer state a command cached while the read was loading', async () => {
+      /** Holds the next read of a stream, once it has read the events, until released. */
+      class HeldReadStore extends SpyStore {
+        held: { streamId: string; gate: Promise<void> } | undefined;
+        override async readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
+          const events = await super.readStream(streamId, fromVersion);
+          const held = this.held;
+          if (held?.streamId === streamId) {
+            this.held = undefined;
+            await held.gate;
+          }
+          return events;
+        }
+      }
+      const small = loadConfig({ ...configEnv, AGGREGATE_CACHE_SIZE: '1' });
+      const { store, executor, execute } = await setup(new HeldReadStore(), small);
+      await execute(join(alice));
+      await execute(join(bob, 'Random'), roomStream('Random')); // General leaves the cache
+      const gate = deferred();
+      store.held = { streamId: GENERAL, gate: gate.promise };
+      const reading = executor.state(GENERAL, decider); // has read version 1, and waits
+      await flush();
+      await execute(join(bob)); // loads General, appends version 2 and caches it
+      gate.resolve();
+      await expect(reading).resolves.toMatchObject({ version: 1 });
+
+      // The command decides on version 2, where bob is a member.
+      await expect(execute(send(bob, 'hi'))).resolves.toMatchObject([{ data: { seq: 1 } }]);
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2]);
+    });
+  });
+
+  describe('ordering', () => {
+    it('runs commands on one stream one at a time, in call order', async () => {
+      const store = new SpyStore();
+      const { execute } = await setup(store);
+      await execute(join(alice));
+      const release = store.hold(GENERAL);
+
+      const results = [execute(send(alice, 'one')), execute(send(alice, 'two')), execute(send(alice, 'three'))];
+      await flush();
+      expect(store.attempts).toHaveLength(2);
+      release();
+      const sent = await Promise.all(results);
+
+      expect(sent.map((events) => seqs(events))).toEqual([[1], [2], [3]]);
+      expect(sent.map((events) => events[0]?.type === 'MessageSent' && events[0].data.text)).toEqual(['one', 'two', 'three']);
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2, 3]);
+    });
+
+    it('does not hold up commands on other streams', async () => {
+      const store = new SpyStore();
+      const { execute } = await setup(store);
+      const release = store.hold(GENERAL);
+      const held = execute(join(alice));
+
+      await expect(execute(join(alice, 'Random'), roomStream('Random'))).resolves.toHaveLength(1);
+
+      expect(await store.readStream(GENERAL)).toHaveLength(0);
+      release();
+      await expect(held).resolves.toHaveLength(1);
+    });
+
+    it('carries on with the next command after a rejected one', async () => {
+      const { execute } = await setup(new SpyStore());
+
+      const rejected = execute(send(alice, 'too early'));
+      const joined = execute(join(alice));
+      const sent = execute(send(alice, 'now'));
+
+      await expect(rejected).rejects.toMatchObject({ code: 'not_a_member' });
+      await expect(joined).resolves.toHaveLength(1);
+      await expect(sent).resolves.toMatchObject([{ data: { seq: 1 } }]);
+    });
+  });
+});
