@@ -59,16 +59,18 @@ const prepareInsert = (db) => {
 };
 
 /**
- * Changes whenever the schema or this generator does: a log cached under another fingerprint was
- * written by another schema or generator and must not be reused.
+ * Changes whenever the schema, the index columns or the generator (`file`) do: a log cached under
+ * another fingerprint was written by another one and must not be reused.
  */
-const fingerprint = () =>
+const fingerprintOf = (file) =>
   createHash('sha256')
     .update(sqliteSchema())
     .update(fs.readFileSync(path.join(path.dirname(SCHEMA_MODULE), 'stored-event.js')))
-    .update(fs.readFileSync(__filename))
+    .update(fs.readFileSync(file))
     .digest('hex')
     .slice(0, 12);
+
+const fingerprint = () => fingerprintOf(__filename);
 
 /** Deletes an SQLite database file and its WAL and shared-memory files, if any. */
 const removeDatabase = (file) => {
@@ -111,7 +113,8 @@ const nameKey = (() => {
   };
 })();
 
-const generate = (total, file) => {
+/** A new log file with the server's schema, written fast (no fsync): `{ db, insert }`. */
+const createLog = (file) => {
   const schema = sqliteSchema();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   removeDatabase(file);
@@ -119,7 +122,11 @@ const generate = (total, file) => {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.exec(schema);
-  const insert = prepareInsert(db);
+  return { db, insert: prepareInsert(db) };
+};
+
+const generate = (total, file) => {
+  const { db, insert } = createLog(file);
   const versions = new Map();
   const seqs = new Map(ROOMS.map((r) => [r, 0]));
   const node = 'bench-generated-node';
@@ -227,7 +234,7 @@ const generate = (total, file) => {
   return written;
 };
 
-module.exports = { generate, fingerprint, prepareInsert, removeDatabase };
+module.exports = { generate, fingerprint, fingerprintOf, createLog, removeDatabase };
 
 if (require.main === module) {
   const total = Number(process.argv[2] || 100_000);

@@ -10,23 +10,8 @@
  * message is edited, every 41st gets a reaction; at the end everyone leaves, so a server starting
  * on it has nothing to repair. Deterministic: the same size always gives the same log.
  */
-const Database = require('better-sqlite3');
-const { createHash } = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
-const { prepareInsert, removeDatabase } = require('./gen-log');
-
-const SCHEMA_MODULE = path.join(__dirname, '..', 'dist', 'infrastructure', 'event-store', 'sqlite-schema.js');
-
-/** The server's SQLite DDL, from dist/ (loaded on first use, as in gen-log.js). */
-const sqliteSchema = () => {
-  if (!fs.existsSync(SCHEMA_MODULE)) {
-    throw Object.assign(new Error(`${path.relative(process.cwd(), SCHEMA_MODULE)} is missing: run \`npm run build\` first`), {
-      code: 'BENCH_NOT_BUILT',
-    });
-  }
-  return require(SCHEMA_MODULE).SQLITE_SCHEMA;
-};
+const { createLog, fingerprintOf } = require('./gen-log');
 
 const ROOM = 'General';
 
@@ -35,13 +20,7 @@ const messageId = (seq) => `00000000-0000-4000-8000-${seq.toString(16).padStart(
 const uuid = (kind, n) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 /** Changes whenever the schema or this generator does (the cache key of a generated log). */
-const fingerprint = () =>
-  createHash('sha256')
-    .update(sqliteSchema())
-    .update(fs.readFileSync(path.join(path.dirname(SCHEMA_MODULE), 'stored-event.js')))
-    .update(fs.readFileSync(__filename))
-    .digest('hex')
-    .slice(0, 12);
+const fingerprint = () => fingerprintOf(__filename);
 
 const WORDS =
   'the a to and of is in it you that for on this with be are have not just but so chat room code node message page history older'.split(
@@ -49,14 +28,7 @@ const WORDS =
   );
 
 const generate = (total, file) => {
-  const schema = sqliteSchema();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  removeDatabase(file);
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  db.exec(schema);
-  const insert = prepareInsert(db);
+  const { db, insert } = createLog(file);
   const versions = new Map();
   let clock = Date.parse('2025-01-01T00:00:00Z');
   let written = 0;
