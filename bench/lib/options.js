@@ -8,10 +8,10 @@ const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay', 'reconnec
 /** The sizes of every scenario; `quick` shortens steps and sizes (a smoke test). */
 const config = (quick) => ({
   // Scenario 1 and 2: R rooms × U users, S senders per room, load in fan-out deliveries/s.
-  topology: { rooms: 10, usersPerRoom: 20, sendersPerRoom: 2 },
+  topology: { rooms: 4, usersPerRoom: 25, sendersPerRoom: 2 },
   workers: 2,
-  // Messages/s per sender, walked up until a step fails; ×400 = offered deliveries/s.
-  ladder: [10, 20, 30, 45, 65, 90, 125, 175, 250, 350, 500],
+  // Messages/s per sender, walked up until a step fails; ×200 = offered deliveries/s.
+  ladder: [20, 40, 60, 90, 130, 180, 250, 350, 480, 650, 850, 1100, 1400],
   stepMs: quick ? 1500 : 3000,
   drainMs: quick ? 600 : 1000,
   pass: { deliveredRatio: 0.999, p99Ms: 50 },
