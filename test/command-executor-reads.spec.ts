@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { roomStream } from '../src/domain/room/room.decider';
 import { loadConfig } from '../src/infrastructure/config';
-import type { RecordedEvent } from '../src/application/ports/event-store.port';
+import {
+  StoreUnavailableError,
+  type AppendResult,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+} from '../src/application/ports/event-store.port';
 import {
   GENERAL,
   deferred,
@@ -95,8 +101,8 @@ describe('CommandExecutor: reads and ordering', () => {
   });
 
   describe('ordering', () => {
-    it('runs commands on one stream one at a time, in call order', async () => {
-      const store = new SpyStore();
+    it('with a shared store, runs commands on one stream one at a time, in call order, each once the previous is written', async () => {
+      const store = new SharedSpyStore();
       const { execute } = await setup(store);
       await execute(join(alice));
       const release = store.hold(GENERAL);
@@ -110,6 +116,52 @@ describe('CommandExecutor: reads and ordering', () => {
       expect(sent.map((events) => seqs(events))).toEqual([[1], [2], [3]]);
       expect(sent.map((events) => events[0]?.type === 'MessageSent' && events[0].data.text)).toEqual(['one', 'two', 'three']);
       expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2, 3]);
+    });
+
+    it('decides the next command on a stream before the previous one is written, and writes them together in call order', async () => {
+      const store = new SpyStore();
+      const { execute } = await setup(store);
+      await execute(join(alice));
+      const release = store.hold(GENERAL);
+
+      const results = [execute(send(alice, 'one')), execute(send(alice, 'two')), execute(send(alice, 'three'))];
+      await flush();
+      // All three decided and appended while none is written yet.
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2, 3]);
+      expect(await store.readStream(GENERAL)).toHaveLength(1);
+      release();
+      const sent = await Promise.all(results);
+
+      expect(sent.map((events) => seqs(events))).toEqual([[1], [2], [3]]);
+      expect(sent.map((events) => events.map((e) => e.version))).toEqual([[2], [3], [4]]);
+      expect(seqs(await store.readStream(GENERAL))).toEqual([1, 2, 3]);
+    });
+
+    it('decides again the commands that rested on an append that failed, so the sequence has no gap', async () => {
+      /** The disk fails for the message "two" only. */
+      class FailingStore extends SpyStore {
+        override append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+          const text = (events[0]?.data as { text?: string }).text;
+          if (text === 'two') {
+            this.attempts.push({ streamId, expectedVersion, events });
+            return Promise.reject(new StoreUnavailableError('disk full'));
+          }
+          return super.append(streamId, events, expectedVersion);
+        }
+      }
+      const store = new FailingStore();
+      const { execute, executor } = await setup(store);
+      await execute(join(alice));
+
+      const one = execute(send(alice, 'one'));
+      const two = execute(send(alice, 'two'));
+      const three = execute(send(alice, 'three'));
+
+      await expect(one).resolves.toMatchObject([{ data: { seq: 1, text: 'one' }, version: 2 }]);
+      await expect(two).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(three).resolves.toMatchObject([{ data: { seq: 2, text: 'three' }, version: 3 }]);
+      expect(seqs(await store.readStream(GENERAL))).toEqual([1, 2]);
+      await expect(executor.state(GENERAL, decider)).resolves.toMatchObject({ version: 3 });
     });
 
     it('does not hold up commands on other streams', async () => {

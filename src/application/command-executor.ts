@@ -23,9 +23,10 @@ export interface CommandContext {
 
 /**
  * An aggregate's state as of `version`; `position` is where its newest event sits in the log;
- * `savedAt` the version of its newest saved snapshot.
+ * `savedAt` the version of its newest saved snapshot. `stored` is set while the append that made
+ * this state is not written yet: it resolves true once written, false if it failed.
  */
-type Loaded = { state: unknown; version: number; position: number; savedAt: number };
+type Loaded = { state: unknown; version: number; position: number; savedAt: number; stored?: Promise<boolean> };
 
 /** A stream's state is saved again once this many events were folded since its last snapshot. */
 export const STREAM_SNAPSHOT_EVERY = 500;
@@ -52,11 +53,17 @@ const backOff = (attempt: number): Promise<void> =>
 
 /**
  * The one write path: load the aggregate, decide, append with the expected version, and wait
- * until the read models have seen the result. Aggregate states are cached per stream, the
- * AGGREGATE_CACHE_SIZE most recently used ones; a stream not cached is loaded from the store. With an
- * exclusive store the cache is always current, so a command costs one append; with a shared store
- * the stream is caught up before each decision, and a version conflict (another node appended in
- * between) makes the command be decided again on the newer state.
+ * until the read models have seen the result. Commands on one stream are decided one at a time, in
+ * call order. Aggregate states are cached per stream, the AGGREGATE_CACHE_SIZE most recently used
+ * ones; a stream not cached is loaded from the store.
+ *
+ * With an exclusive store the cache is always current, and appends are written in call order: the
+ * next command on a stream is decided on the state the previous one leads to as soon as that one is
+ * appended, before it is written, so a busy stream's commands go to disk together (group commit). If
+ * an append fails, the states decided on it are dropped and the commands after it, which then
+ * conflict, are decided again. With a shared store the stream is caught up before each decision and
+ * the next command waits until the previous one is written; a version conflict (another node
+ * appended in between) makes the command be decided again on the newer state.
  */
 @Injectable()
 export class CommandExecutor {
@@ -82,26 +89,19 @@ export class CommandExecutor {
     command: CommandSource<C>,
     context: CommandContext,
   ): Promise<RecordedEvent<E>[]> {
-    const previous = this.queues.get(streamId) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.decideAndAppend(streamId, decider, command, context),
-      () => this.decideAndAppend(streamId, decider, command, context),
-    );
-    this.queues.set(streamId, run);
-    this.inFlight.add(run);
-    void run.then(
-      () => this.settle(streamId, run),
-      () => this.settle(streamId, run),
-    );
-    return run;
+    return this.enqueue(streamId, decider, command, context, this.ids.id(), 1);
   }
 
   /**
    * A stream's state and version, for a read: the cached one (caught up from the store first when the
    * store is shared), or loaded from the store (its snapshot, if any, and the events after it) and
    * cached. A stream with no events is the decider's initial state at version 0, and is not cached.
+   * A state whose append is not written yet is answered once it is.
    */
   async state<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>): Promise<{ state: S; version: number }> {
+    for (let pending = this.cache.get(streamId)?.stored; pending !== undefined; pending = this.cache.get(streamId)?.stored) {
+      await pending;
+    }
     const { state, version } = await this.load(streamId, decider, !this.store.exclusiveWriter);
     return { state: state as S, version };
   }
@@ -111,56 +111,112 @@ export class CommandExecutor {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private settle(streamId: string, run: Promise<unknown>): void {
-    this.inFlight.delete(run);
-    if (this.queues.get(streamId) === run) this.queues.delete(streamId);
-  }
-
-  private async decideAndAppend<S, C extends { type: string }, E extends DomainEvent>(
+  /** Queues the command's decision behind the stream's previous one; resolves with what it stored. */
+  private enqueue<S, C extends { type: string }, E extends DomainEvent>(
     streamId: string,
     decider: Decider<S, C, E>,
     source: CommandSource<C>,
     context: CommandContext,
+    causationId: string,
+    attempt: number,
   ): Promise<RecordedEvent<E>[]> {
-    const causationId = this.ids.id();
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
-      const command = typeof source === 'function' ? await (source as (stream: { version: number }) => Promise<C>)(loaded) : source;
-      const decided = decider.decide(command, loaded.state as S);
-      if (decided.length === 0) {
-        // Nothing new, but what the decision rests on must be visible to the queries that follow.
-        await this.projections.waitFor(loaded.position);
-        return [];
-      }
-      const occurredAt = this.clock.now().toISOString();
-      const events = decided.map((event): NewEvent => ({
-        ...event,
-        metadata: { eventId: this.ids.id(), occurredAt, correlationId: context.correlationId, causationId, node: this.config.nodeId },
-      }));
-      try {
-        const result = await this.store.append(streamId, events, loaded.version);
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const decide = (): Promise<{ done: Promise<RecordedEvent<E>[]> }> =>
+      this.decide(streamId, decider, source, context, causationId, attempt);
+    const decided = previous.then(decide, decide);
+    const done = decided.then((outcome) => outcome.done);
+    // The next command on the stream waits for this decision, or, with a shared store, until it is written.
+    const turn = this.store.exclusiveWriter ? decided : done;
+    this.queues.set(streamId, turn);
+    this.inFlight.add(done);
+    const settle = (): void => {
+      this.inFlight.delete(done);
+      if (this.queues.get(streamId) === turn) this.queues.delete(streamId);
+    };
+    void turn.then(settle, settle);
+    void done.then(
+      () => this.inFlight.delete(done),
+      () => this.inFlight.delete(done),
+    );
+    return done;
+  }
+
+  /**
+   * Decides on the stream's current state and appends what was decided; `done` settles once it is
+   * written and projected (or decided again, after a conflict).
+   */
+  private async decide<S, C extends { type: string }, E extends DomainEvent>(
+    streamId: string,
+    decider: Decider<S, C, E>,
+    source: CommandSource<C>,
+    context: CommandContext,
+    causationId: string,
+    attempt: number,
+  ): Promise<{ done: Promise<RecordedEvent<E>[]> }> {
+    const again = (): Promise<RecordedEvent<E>[]> => this.enqueue(streamId, decider, source, context, causationId, attempt + 1);
+    let loaded = await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
+    if (typeof source === 'function' && loaded.stored !== undefined) {
+      // A command about a message reads its facts from the store: what it rests on must be written first.
+      if (!(await loaded.stored)) return { done: again() };
+      loaded = this.cache.get(streamId) ?? loaded;
+    }
+    const command = typeof source === 'function' ? await (source as (stream: { version: number }) => Promise<C>)(loaded) : source;
+    const decided = decider.decide(command, loaded.state as S);
+    if (decided.length === 0) {
+      // Nothing new, but what the decision rests on must be written, and visible to the queries that follow.
+      const rests = loaded.stored;
+      return {
+        done: (async () => {
+          if (rests !== undefined && !(await rests)) return again();
+          await this.projections.waitFor(loaded.position);
+          return [];
+        })(),
+      };
+    }
+    const occurredAt = this.clock.now().toISOString();
+    const events = decided.map((event): NewEvent => ({
+      ...event,
+      metadata: { eventId: this.ids.id(), occurredAt, correlationId: context.correlationId, causationId, node: this.config.nodeId },
+    }));
+    const appended = this.store.append(streamId, events, loaded.version);
+    const next: Loaded = {
+      state: decided.reduce(decider.evolve, loaded.state as S),
+      version: loaded.version + events.length,
+      position: loaded.position,
+      savedAt: loaded.savedAt,
+    };
+    if (this.store.exclusiveWriter) {
+      next.stored = appended.then(
+        () => true,
+        () => false,
+      );
+      this.cache.set(streamId, next);
+    }
+    const done = appended.then(
+      async (result) => {
         const recorded = result.events as RecordedEvent<E>[];
-        const position = recorded[recorded.length - 1]?.position ?? loaded.position;
-        const next = {
-          state: decided.reduce(decider.evolve, loaded.state as S),
-          version: result.nextVersion,
-          position,
-          savedAt: loaded.savedAt,
-        };
-        this.cache.set(streamId, next);
+        next.position = recorded[recorded.length - 1]?.position ?? loaded.position;
+        next.version = result.nextVersion;
+        next.stored = undefined;
+        if (!this.store.exclusiveWriter) this.cache.set(streamId, next);
         this.saveIfDue(streamId, decider, next);
-        await this.projections.waitFor(position);
+        await this.projections.waitFor(next.position);
         return recorded;
-      } catch (error) {
+      },
+      async (error: unknown) => {
+        // States decided on this append never were: a miss reloads the stream from the store.
+        if (this.store.exclusiveWriter) this.cache.delete(streamId);
         if (error instanceof DuplicateClientIdError) {
           // A resend of a message already stored: nothing new, as if decided so.
           await this.projections.waitFor(loaded.position);
           return [];
         }
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-        await backOff(attempt);
-      }
-    }
+        if (!this.store.exclusiveWriter) await backOff(attempt);
+        return again();
+      },
+    );
+    return { done };
   }
 
   /** The cached state, caught up from the store when asked to or when not cached yet (from its snapshot, if any). */

@@ -1,4 +1,6 @@
 import {
+  ConcurrencyError,
+  DuplicateClientIdError,
   EventStore,
   type AppendResult,
   type ExpectedVersion,
@@ -10,20 +12,50 @@ import {
 } from '../../application/ports/event-store.port';
 
 const CATCH_UP_BATCH = 5000;
+/** A batch holding this many appends is written at once rather than at the end of the turn. */
+export const MAX_BATCH = 1000;
+
+/** An append waiting for its batch to be written. */
+export type PendingAppend = {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedVersion: ExpectedVersion;
+};
+
+type Queued = PendingAppend & { resolve: (result: AppendResult) => void; reject: (error: unknown) => void };
 
 /**
  * An event store that lives in this process (memory, or a SQLite file this process writes).
- * Appends are synchronous, so subscribers are told about them before `append` resolves: a command
- * that returns has already been projected.
+ * Group commit: the appends made within one turn of the event loop are written together, in call
+ * order, as one transaction (one disk sync for all of them), at the end of the turn. Each keeps its
+ * own outcome: a conflict or a repeated client id fails only that append. Subscribers are told about
+ * a batch's events once it is written and before any of its appends resolves, so a command that
+ * returns has already been projected.
  */
 export abstract class LocalEventStore extends EventStore {
   private readonly subscribers = new Set<(events: readonly RecordedEvent[]) => void>();
+  private queued: Queued[] = [];
 
   override get exclusiveWriter(): boolean {
     return true;
   }
 
   protected abstract appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[];
+  /**
+   * Writes a batch of appends in order, each all or nothing; returns, for each, its recorded events
+   * or the error that refused it (a conflict, a repeated client id). Throws when the batch as a whole
+   * could not be written (a storage failure): none of it is stored then.
+   */
+  protected appendBatchSync(batch: readonly PendingAppend[]): (RecordedEvent[] | Error)[] {
+    return batch.map(({ streamId, events, expectedVersion }) => {
+      try {
+        return this.appendSync(streamId, events, expectedVersion);
+      } catch (error) {
+        if (error instanceof ConcurrencyError || error instanceof DuplicateClientIdError) return error;
+        throw error;
+      }
+    });
+  }
   protected abstract readStreamSync(streamId: string, fromVersion: number): RecordedEvent[];
   protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
@@ -45,15 +77,33 @@ export abstract class LocalEventStore extends EventStore {
   }
 
   append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
-    let recorded: RecordedEvent[];
+    return new Promise((resolve, reject) => {
+      this.queued.push({ streamId, events, expectedVersion, resolve, reject });
+      if (this.queued.length === 1) setImmediate(() => this.write());
+      else if (this.queued.length >= MAX_BATCH) this.write();
+    });
+  }
+
+  /** Writes the queued appends as one batch, tells the subscribers, then answers each append. */
+  private write(): void {
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    let outcomes: (RecordedEvent[] | Error)[];
     try {
-      recorded = this.appendSync(streamId, events, expectedVersion);
+      outcomes = this.appendBatchSync(batch);
     } catch (error) {
-      return Promise.reject(error);
+      for (const append of batch) append.reject(error);
+      return;
     }
-    for (const subscriber of this.subscribers) subscriber(recorded);
-    const last = recorded[recorded.length - 1];
-    return Promise.resolve({ nextVersion: last?.version ?? 0, events: recorded });
+    const recorded = outcomes.flatMap((outcome) => (outcome instanceof Error ? [] : outcome));
+    if (recorded.length > 0) for (const subscriber of this.subscribers) subscriber(recorded);
+    batch.forEach((append, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) return append.reject(outcome);
+      const last = outcome[outcome.length - 1];
+      append.resolve({ nextVersion: last?.version ?? 0, events: outcome });
+    });
   }
 
   readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {

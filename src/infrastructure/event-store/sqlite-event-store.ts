@@ -13,7 +13,7 @@ import {
   type SeqRange,
   type Snapshot,
 } from '../../application/ports/event-store.port';
-import { LocalEventStore } from './local-event-store';
+import { LocalEventStore, type PendingAppend } from './local-event-store';
 import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
 import { clientIdOf, conversationKey, indexColumns, snapshotChecksum } from './stored-event';
 import { toRecorded } from './stored-event';
@@ -117,6 +117,7 @@ export class SqliteEventStore extends LocalEventStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly appendTx;
+  private readonly batchTx;
   /**
    * SQLite's integrity check of the whole file (table and indexes): done before the store opens for
    * a log up to `syncCheckMaxBytes`, so a damaged page is found at start; a larger log is checked in
@@ -135,7 +136,8 @@ export class SqliteEventStore extends LocalEventStore {
       const size = existsSync(file) ? statSync(file).size : 0;
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      // Every commit is on disk before it is acknowledged; group commit makes that one sync per batch.
+      this.db.pragma('synchronous = FULL');
       this.db.pragma('busy_timeout = 5000');
       if (size <= syncCheckMaxBytes) {
         // A damaged page anywhere (table or index) is found now, not halfway through a read.
@@ -190,24 +192,53 @@ export class SqliteEventStore extends LocalEventStore {
         return { ...event, streamId, version, position: Number(info.lastInsertRowid) };
       });
     });
+    this.batchTx = this.db.transaction((batch: readonly PendingAppend[]) =>
+      batch.map(({ streamId, events, expectedVersion }): RecordedEvent[] | Error => {
+        try {
+          // Inside the batch's transaction, a savepoint.
+          return this.appendTx(streamId, events, expectedVersion);
+        } catch (error) {
+          const failure = this.appendFailure(error, streamId, events, expectedVersion);
+          if (failure instanceof ConcurrencyError || failure instanceof DuplicateClientIdError) return failure;
+          throw error;
+        }
+      }),
+    );
   }
 
   protected appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[] {
     try {
       return this.appendTx.immediate(streamId, events, expectedVersion);
     } catch (error) {
-      const code = sqliteCode(error);
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events.client_id')) {
-        const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
-        throw new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
-      }
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new ConcurrencyError(streamId, expectedVersion, this.statements.version.get(streamId)?.version ?? 0);
-      }
-      if (isStorageFailure(error))
-        throw new StoreUnavailableError(`Event store write failed: ${(error as Error).message}`, { cause: error });
-      throw error;
+      throw this.appendFailure(error, streamId, events, expectedVersion);
     }
+  }
+
+  /**
+   * One transaction, so one sync to disk, for the whole batch; each append in a savepoint of its own,
+   * so a conflict or a repeated client id undoes only that append. A storage failure undoes all.
+   */
+  protected override appendBatchSync(batch: readonly PendingAppend[]): (RecordedEvent[] | Error)[] {
+    try {
+      return this.batchTx.immediate(batch);
+    } catch (error) {
+      throw this.appendFailure(error, batch[0]?.streamId ?? '', [], 'any');
+    }
+  }
+
+  /** What a failed append means to the caller: a conflict, a repeated client id, the store unavailable, or a bug as it is. */
+  private appendFailure(error: unknown, streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): unknown {
+    const code = sqliteCode(error);
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events.client_id')) {
+      const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
+      return new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
+    }
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      return new ConcurrencyError(streamId, expectedVersion, this.statements.version.get(streamId)?.version ?? 0);
+    }
+    if (isStorageFailure(error))
+      return new StoreUnavailableError(`Event store write failed: ${(error as Error).message}`, { cause: error });
+    return error;
   }
 
   protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {

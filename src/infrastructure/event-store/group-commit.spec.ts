@@ -1,0 +1,93 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConcurrencyError,
+  DuplicateClientIdError,
+  StoreUnavailableError,
+  type RecordedEvent,
+} from '../../application/ports/event-store.port';
+import { joined, sent } from './event-store.contract';
+import { InMemoryEventStore } from './in-memory-event-store';
+import type { PendingAppend } from './local-event-store';
+import { SqliteEventStore } from './sqlite-event-store';
+
+const fresh = (): SqliteEventStore => new SqliteEventStore(join(mkdtempSync(join(tmpdir(), 'group-commit-')), 'events.sqlite'));
+
+/** The write-ahead log's size: what the appends cost the disk (each transaction writes every page it changed). */
+const walBytes = (file: string): number => statSync(`${file}-wal`).size;
+
+describe('group commit', () => {
+  const opened: SqliteEventStore[] = [];
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+  });
+
+  it('writes the appends of one turn as one transaction: each page once, not once per append', async () => {
+    const oneByOne = fresh();
+    const together = fresh();
+    opened.push(oneByOne, together);
+    for (let i = 0; i < 200; i++) await oneByOne.append(`room-${i}`, [sent(1, `u${i}`)], 0);
+    await Promise.all(Array.from({ length: 200 }, (_, i) => together.append(`room-${i}`, [sent(1, `u${i}`)], 0)));
+
+    expect(await together.headPosition()).toBe(200);
+    expect((await together.readAll(0, 500)).map((e) => e.streamId)).toEqual(Array.from({ length: 200 }, (_, i) => `room-${i}`));
+    expect(walBytes(together.file) * 10).toBeLessThan(walBytes(oneByOne.file));
+  });
+
+  it('fails only the appends of a batch that conflict or repeat a client id; the rest are written, positions without a gap', async () => {
+    const store = fresh();
+    opened.push(store);
+    await store.append('room-a', [sent(1, 'u1', 'c-1')], 0);
+    const seen: RecordedEvent[] = [];
+    store.subscribe(1, (event) => seen.push(event));
+
+    const outcomes = await Promise.allSettled([
+      store.append('room-a', [sent(2, 'u1')], 1),
+      store.append('room-a', [sent(3, 'u1')], 1), // the stream is at 2 by then
+      store.append('room-a', [sent(4, 'u1', 'c-1')], 2), // a resend
+      store.append('room-b', [joined('u2'), joined('u3')], 0),
+      store.append('room-a', [sent(5, 'u1')], 2),
+    ]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateClientIdError);
+    expect((await store.readStream('room-a')).map((e) => [e.version, (e.data as { seq: number }).seq])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 5],
+    ]);
+    expect((await store.readAll(0, 10)).map((e) => e.position)).toEqual([1, 2, 3, 4, 5]);
+    expect(seen.map((e) => e.position)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('answers every append of a batch that could not be written with the failure, and tells no subscriber', async () => {
+    class FullDisk extends InMemoryEventStore {
+      protected override appendBatchSync(): (RecordedEvent[] | Error)[] {
+        throw new StoreUnavailableError('Event store write failed: database or disk is full');
+      }
+    }
+    const store = new FullDisk();
+    const seen: RecordedEvent[] = [];
+    store.subscribe(0, (event) => seen.push(event));
+
+    const outcomes = await Promise.allSettled([store.append('room-a', [joined('u1')], 0), store.append('room-b', [joined('u2')], 0)]);
+
+    expect(outcomes.map((o) => o.status === 'rejected' && o.reason instanceof StoreUnavailableError)).toEqual([true, true]);
+    expect(seen).toEqual([]);
+  });
+
+  it('writes a batch that reaches its largest size at once, and the rest at the end of the turn', async () => {
+    const batches: number[] = [];
+    class Counting extends InMemoryEventStore {
+      protected override appendBatchSync(batch: readonly PendingAppend[]): (RecordedEvent[] | Error)[] {
+        batches.push(batch.length);
+        return super.appendBatchSync(batch);
+      }
+    }
+    const store = new Counting();
+    await Promise.all(Array.from({ length: 2500 }, (_, i) => store.append(`room-${i}`, [joined('u')], 0)));
+    expect(batches).toEqual([1000, 1000, 500]);
+  });
+});
