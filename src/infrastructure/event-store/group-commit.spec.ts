@@ -9,7 +9,7 @@ import {
 } from '../../application/ports/event-store.port';
 import { joined, sent } from './event-store.contract';
 import { InMemoryEventStore } from './in-memory-event-store';
-import type { PendingAppend } from './local-event-store';
+import type { BatchOutcomes, PendingAppend } from './local-event-store';
 import { SqliteEventStore } from './sqlite-event-store';
 
 const fresh = (): SqliteEventStore => new SqliteEventStore(join(mkdtempSync(join(tmpdir(), 'group-commit-')), 'events.sqlite'));
@@ -64,7 +64,7 @@ describe('group commit', () => {
 
   it('answers every append of a batch that could not be written with the failure, and tells no subscriber', async () => {
     class FullDisk extends InMemoryEventStore {
-      protected override appendBatchSync(): (RecordedEvent[] | Error)[] {
+      protected override appendBatch(): BatchOutcomes {
         throw new StoreUnavailableError('Event store write failed: database or disk is full');
       }
     }
@@ -81,9 +81,9 @@ describe('group commit', () => {
   it('writes a batch that reaches its largest size at once, and the rest at the end of the turn', async () => {
     const batches: number[] = [];
     class Counting extends InMemoryEventStore {
-      protected override appendBatchSync(batch: readonly PendingAppend[]): (RecordedEvent[] | Error)[] {
+      protected override appendBatch(batch: readonly PendingAppend[]): BatchOutcomes {
         batches.push(batch.length);
-        return super.appendBatchSync(batch);
+        return super.appendBatch(batch);
       }
     }
     const store = new Counting();

@@ -7,7 +7,7 @@ import {
   type SeqRange,
   type Snapshot,
 } from '../../application/ports/event-store.port';
-import { LocalEventStore } from './local-event-store';
+import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
 import { clientIdOf, messageIdOf } from './stored-event';
 
 const clientKey = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
@@ -19,7 +19,18 @@ export class InMemoryEventStore extends LocalEventStore {
   /** stream → sender and client id → the message, as the SQL stores' unique index. */
   private readonly clientIds = new Map<string, Map<string, RecordedEvent>>();
 
-  protected appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[] {
+  protected appendBatch(batch: readonly PendingAppend[]): BatchOutcomes {
+    return batch.map(({ streamId, events, expectedVersion }) => {
+      try {
+        return this.appendOne(streamId, events, expectedVersion);
+      } catch (error) {
+        if (error instanceof ConcurrencyError || error instanceof DuplicateClientIdError) return error;
+        throw error;
+      }
+    });
+  }
+
+  private appendOne(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[] {
     const stream = this.streams.get(streamId) ?? [];
     if (expectedVersion !== 'any' && stream.length !== expectedVersion) {
       throw new ConcurrencyError(streamId, expectedVersion, stream.length);

@@ -1,6 +1,4 @@
 import {
-  ConcurrencyError,
-  DuplicateClientIdError,
   EventStore,
   type AppendResult,
   type ExpectedVersion,
@@ -24,38 +22,35 @@ export type PendingAppend = {
 
 type Queued = PendingAppend & { resolve: (result: AppendResult) => void; reject: (error: unknown) => void };
 
+/** For each append of a batch, its recorded events or the error that refused it. */
+export type BatchOutcomes = (RecordedEvent[] | Error)[];
+
 /**
  * An event store that lives in this process (memory, or a SQLite file this process writes).
- * Group commit: the appends made within one turn of the event loop are written together, in call
- * order, as one transaction (one disk sync for all of them), at the end of the turn. Each keeps its
- * own outcome: a conflict or a repeated client id fails only that append. Subscribers are told about
- * a batch's events once it is written and before any of its appends resolves, so a command that
- * returns has already been projected.
+ * Group commit: appends are written in batches, in call order, each batch as one transaction (one
+ * disk sync for all of it). A batch gathers the appends made within one turn of the event loop, and,
+ * while a batch is being written, every append made meanwhile. Each append keeps its own outcome: a
+ * conflict or a repeated client id fails only that append. Subscribers are told about a batch's
+ * events once it is written and before any of its appends resolves, so a command that returns has
+ * already been projected.
  */
 export abstract class LocalEventStore extends EventStore {
   private readonly subscribers = new Set<(events: readonly RecordedEvent[]) => void>();
   private queued: Queued[] = [];
+  private scheduled = false;
+  private writing = false;
+  private idle: (() => void)[] = [];
 
   override get exclusiveWriter(): boolean {
     return true;
   }
 
-  protected abstract appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[];
   /**
    * Writes a batch of appends in order, each all or nothing; returns, for each, its recorded events
-   * or the error that refused it (a conflict, a repeated client id). Throws when the batch as a whole
-   * could not be written (a storage failure): none of it is stored then.
+   * or the error that refused it (a conflict, a repeated client id). Throws (or rejects) when the
+   * batch as a whole could not be written (a storage failure): none of it is stored then.
    */
-  protected appendBatchSync(batch: readonly PendingAppend[]): (RecordedEvent[] | Error)[] {
-    return batch.map(({ streamId, events, expectedVersion }) => {
-      try {
-        return this.appendSync(streamId, events, expectedVersion);
-      } catch (error) {
-        if (error instanceof ConcurrencyError || error instanceof DuplicateClientIdError) return error;
-        throw error;
-      }
-    });
-  }
+  protected abstract appendBatch(batch: readonly PendingAppend[]): BatchOutcomes | Promise<BatchOutcomes>;
   protected abstract readStreamSync(streamId: string, fromVersion: number): RecordedEvent[];
   protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
@@ -79,31 +74,64 @@ export abstract class LocalEventStore extends EventStore {
   append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.queued.push({ streamId, events, expectedVersion, resolve, reject });
-      if (this.queued.length === 1) setImmediate(() => this.write());
-      else if (this.queued.length >= MAX_BATCH) this.write();
+      if (this.writing) return;
+      if (this.queued.length >= MAX_BATCH) this.write();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.write();
+        });
+      }
     });
   }
 
-  /** Writes the queued appends as one batch, tells the subscribers, then answers each append. */
+  /** Resolves once every append made so far is written (or refused). */
+  protected settled(): Promise<void> {
+    if (!this.writing && this.queued.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** Writes the next batch of queued appends. */
   private write(): void {
-    const batch = this.queued;
+    if (this.writing) return;
+    const batch = this.queued.splice(0, MAX_BATCH);
     if (batch.length === 0) return;
-    this.queued = [];
-    let outcomes: (RecordedEvent[] | Error)[];
+    let outcomes: BatchOutcomes | Promise<BatchOutcomes>;
     try {
-      outcomes = this.appendBatchSync(batch);
+      outcomes = this.appendBatch(batch);
     } catch (error) {
-      for (const append of batch) append.reject(error);
-      return;
+      return this.answer(batch, error);
     }
-    const recorded = outcomes.flatMap((outcome) => (outcome instanceof Error ? [] : outcome));
-    if (recorded.length > 0) for (const subscriber of this.subscribers) subscriber(recorded);
-    batch.forEach((append, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome instanceof Error) return append.reject(outcome);
-      const last = outcome[outcome.length - 1];
-      append.resolve({ nextVersion: last?.version ?? 0, events: outcome });
-    });
+    if (!(outcomes instanceof Promise)) return this.answer(batch, outcomes);
+    this.writing = true;
+    outcomes.then(
+      (written) => this.answer(batch, written),
+      (error: unknown) => this.answer(batch, error),
+    );
+  }
+
+  /**
+   * Tells the subscribers about a written batch (or, given an error, about nothing), answers each of
+   * its appends, and writes what was queued meanwhile.
+   */
+  private answer(batch: readonly Queued[], outcomes: unknown): void {
+    this.writing = false;
+    if (!Array.isArray(outcomes)) {
+      for (const append of batch) append.reject(outcomes);
+    } else {
+      const written = outcomes as BatchOutcomes;
+      const recorded = written.flatMap((outcome) => (outcome instanceof Error ? [] : outcome));
+      if (recorded.length > 0) for (const subscriber of this.subscribers) subscriber(recorded);
+      batch.forEach((append, i) => {
+        const outcome = written[i]!;
+        if (outcome instanceof Error) return append.reject(outcome);
+        append.resolve({ nextVersion: outcome[outcome.length - 1]?.version ?? 0, events: outcome });
+      });
+    }
+    // Appends made while this batch was written go out now; the ones of the current turn at its end.
+    if (this.queued.length >= MAX_BATCH || (this.queued.length > 0 && !this.scheduled)) this.write();
+    if (!this.writing && this.queued.length === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {

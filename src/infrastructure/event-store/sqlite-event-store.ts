@@ -13,7 +13,8 @@ import {
   type SeqRange,
   type Snapshot,
 } from '../../application/ports/event-store.port';
-import { LocalEventStore, type PendingAppend } from './local-event-store';
+import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
+import { SqliteWriter, WriteFailure, type WriterOutcome } from './sqlite-writer';
 import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
 import { clientIdOf, conversationKey, indexColumns, snapshotChecksum } from './stored-event';
 import { toRecorded } from './stored-event';
@@ -37,7 +38,9 @@ const sqliteCode = (error: unknown): string | undefined => {
 
 /** Storage failures a client can be told about; anything else is a bug and stays as it is. */
 const isStorageFailure = (error: unknown): boolean =>
-  /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(sqliteCode(error) ?? '');
+  /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(
+    (error instanceof WriteFailure ? error.code : sqliteCode(error)) ?? '',
+  );
 
 const reading = <T>(read: () => T): T => {
   try {
@@ -116,8 +119,7 @@ const checkInBackground = (file: string): Promise<void> =>
 export class SqliteEventStore extends LocalEventStore {
   private readonly db: Database.Database;
   private readonly statements;
-  private readonly appendTx;
-  private readonly batchTx;
+  private readonly writer: SqliteWriter;
   /**
    * SQLite's integrity check of the whole file (table and indexes): done before the store opens for
    * a log up to `syncCheckMaxBytes`, so a damaged page is found at start; a larger log is checked in
@@ -155,8 +157,6 @@ export class SqliteEventStore extends LocalEventStore {
       throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
     }
     this.statements = {
-      version: this.db.prepare<[string], { version: number | null }>('SELECT max(version) AS version FROM events WHERE stream_id = ?'),
-      insert: this.db.prepare<[string, number, string, string, string, ...IndexRow]>(INSERT_EVENT),
       readStream: this.db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version'),
       readStreamBackward: this.db.prepare<[string, number, number], Row>(
         'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?',
@@ -169,76 +169,41 @@ export class SqliteEventStore extends LocalEventStore {
       readSnapshot: this.db.prepare<[string], Snapshot & { checksum: string }>(
         'SELECT schema, position, data, checksum FROM snapshots WHERE name = ?',
       ),
-      writeSnapshot: this.db.prepare<[string, string, number, string, string]>(
-        'INSERT OR REPLACE INTO snapshots (name, schema, position, data, checksum) VALUES (?, ?, ?, ?, ?)',
-      ),
       fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
       conversationBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
-    this.appendTx = this.db.transaction((streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion) => {
-      const current = this.statements.version.get(streamId)?.version ?? 0;
-      if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
-      return events.map((event, i): RecordedEvent => {
-        const version = current + i + 1;
-        const info = this.statements.insert.run(
-          streamId,
-          version,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          ...indexRow(event),
-        );
-        return { ...event, streamId, version, position: Number(info.lastInsertRowid) };
-      });
-    });
-    this.batchTx = this.db.transaction((batch: readonly PendingAppend[]) =>
-      batch.map(({ streamId, events, expectedVersion }): RecordedEvent[] | Error => {
-        try {
-          // Inside the batch's transaction, a savepoint.
-          return this.appendTx(streamId, events, expectedVersion);
-        } catch (error) {
-          const failure = this.appendFailure(error, streamId, events, expectedVersion);
-          if (failure instanceof ConcurrencyError || failure instanceof DuplicateClientIdError) return failure;
-          throw error;
-        }
-      }),
-    );
-  }
-
-  protected appendSync(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): RecordedEvent[] {
-    try {
-      return this.appendTx.immediate(streamId, events, expectedVersion);
-    } catch (error) {
-      throw this.appendFailure(error, streamId, events, expectedVersion);
-    }
+    this.writer = new SqliteWriter(file, INSERT_EVENT);
   }
 
   /**
-   * One transaction, so one sync to disk, for the whole batch; each append in a savepoint of its own,
-   * so a conflict or a repeated client id undoes only that append. A storage failure undoes all.
+   * The batch goes to the writer thread, which writes it as one transaction (one sync to disk) while
+   * this thread goes on serving; the events are recorded here with the versions and positions it
+   * answers.
    */
-  protected override appendBatchSync(batch: readonly PendingAppend[]): (RecordedEvent[] | Error)[] {
+  protected async appendBatch(batch: readonly PendingAppend[]): Promise<BatchOutcomes> {
+    const appends = batch.map(({ streamId, events, expectedVersion }) => ({
+      streamId,
+      expectedVersion,
+      rows: events.map((event) => [event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), ...indexRow(event)]),
+    }));
+    let outcomes: WriterOutcome[];
     try {
-      return this.batchTx.immediate(batch);
+      outcomes = await this.writer.append(appends);
     } catch (error) {
-      throw this.appendFailure(error, batch[0]?.streamId ?? '', [], 'any');
+      if (error instanceof WriteFailure && isStorageFailure(error))
+        throw new StoreUnavailableError(`Event store write failed: ${error.message}`, { cause: error });
+      throw error;
     }
-  }
-
-  /** What a failed append means to the caller: a conflict, a repeated client id, the store unavailable, or a bug as it is. */
-  private appendFailure(error: unknown, streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): unknown {
-    const code = sqliteCode(error);
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events.client_id')) {
-      const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
-      return new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
-    }
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      return new ConcurrencyError(streamId, expectedVersion, this.statements.version.get(streamId)?.version ?? 0);
-    }
-    if (isStorageFailure(error))
-      return new StoreUnavailableError(`Event store write failed: ${(error as Error).message}`, { cause: error });
-    return error;
+    return batch.map(({ streamId, events, expectedVersion }, i): RecordedEvent[] | Error => {
+      const outcome = outcomes[i]!;
+      if ('conflict' in outcome) return new ConcurrencyError(streamId, expectedVersion, outcome.conflict);
+      if ('duplicate' in outcome) {
+        const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
+        return new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
+      }
+      return events.map((event, k) => ({ ...event, streamId, version: outcome.version + k + 1, position: outcome.positions[k]! }));
+    });
   }
 
   protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {
@@ -295,17 +260,25 @@ export class SqliteEventStore extends LocalEventStore {
     return snapshot;
   }
 
-  protected writeSnapshotSync(name: string, { schema, position, data }: Snapshot): void {
+  protected writeSnapshotSync(): void {
+    throw new Error('snapshots are saved by the writer thread');
+  }
+
+  /** Saved by the writer thread, so this thread's connection never waits for the write lock. */
+  override async writeSnapshot(name: string, { schema, position, data }: Snapshot): Promise<void> {
     try {
-      this.statements.writeSnapshot.run(name, schema, position, data, snapshotChecksum(schema, position, data));
+      await this.writer.saveSnapshot([name, schema, position, data, snapshotChecksum(schema, position, data)]);
     } catch (error) {
-      if (isStorageFailure(error)) throw new StoreUnavailableError(`Snapshot write failed: ${(error as Error).message}`, { cause: error });
+      if (error instanceof WriteFailure && isStorageFailure(error))
+        throw new StoreUnavailableError(`Snapshot write failed: ${error.message}`, { cause: error });
       throw error;
     }
   }
 
-  close(): Promise<void> {
+  /** Once every append made so far is written: stops the writer thread and closes the connection. */
+  async close(): Promise<void> {
+    await this.settled();
+    await this.writer.close();
     if (this.db.open) this.db.close();
-    return Promise.resolve();
   }
 }

@@ -1,0 +1,47 @@
+'use strict';
+/**
+ * Server CPU per accepted message under a fixed, moderate load (not a saturation sweep): the steadiest
+ * figure on a shared machine, for judging one change to the hot path at a time.
+ *
+ *   node bench/tools/cpu-per-message.js [ratePerSender=100] [seconds=5] [LOG_LEVEL=warn] [runs=3]
+ *
+ * Prints, for the baseline relay and the project (built dist/), the server's CPU in µs per accepted
+ * message (fanned out to the room's 25 members) and per delivery, min / median over the runs.
+ * With CPU_PROFILE=<dir>, the project's runs write CPU profiles there (summarise one with
+ * `node bench/lib/profile.js <file>`).
+ */
+const { parseOptions } = require('../lib/options');
+const { withLoad, measuredStep } = require('../lib/message-load');
+
+const [rate = 100, seconds = 5, logLevel = 'warn', runs = 3] = process.argv.slice(2);
+const { config } = parseOptions([]);
+
+const measure = async (kind) => {
+  const figures = [];
+  for (let run = 0; run < Number(runs); run++) {
+    const env = kind === 'project' ? { LOG_LEVEL: logLevel } : {};
+    const profile = kind === 'project' && process.env.CPU_PROFILE;
+    const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE}`] : [];
+    const step = await withLoad(kind, config, (server, workers) => measuredStep(server, workers, config, Number(rate), Number(seconds) * 1000), {
+      env,
+      nodeArgs,
+    });
+    const messages = step.delivered / config.topology.usersPerRoom;
+    figures.push({ perMessageUs: (step.serverCores * 1e6) / messages, perDeliveryUs: (step.serverCores * 1e6) / step.delivered, p99: step.latency.p99 });
+  }
+  const sorted = (key) => figures.map((f) => f[key]).sort((a, b) => a - b);
+  const median = (xs) => xs[Math.floor(xs.length / 2)];
+  const us = sorted('perMessageUs');
+  console.log(
+    `${kind}${kind === 'project' ? ` (LOG_LEVEL=${logLevel})` : ''}: ${us[0].toFixed(1)} / ${median(us).toFixed(1)} µs of server CPU per message, ` +
+      `${median(sorted('perDeliveryUs')).toFixed(2)} µs per delivery, p99 ${median(sorted('p99')).toFixed(1)} ms`,
+  );
+};
+
+(async () => {
+  await measure('baseline');
+  await measure('project');
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+'use strict';
+/**
+ * The SQLite log's one writer, in a worker thread (plain JavaScript: it runs as it is, from the
+ * sources under the spec runner and from the build in production).
+ *
+ * It takes a batch of appends, writes it as one transaction (one sync to disk for all of them, each
+ * append in a savepoint of its own so that a conflict or a repeated client id undoes only that one),
+ * and answers with each append's outcome. While it writes and syncs, the main thread goes on serving
+ * and gathers the next batch: that is the group commit. Snapshots are saved here too, so that the
+ * main thread's connection only ever reads and never waits for the write lock.
+ *
+ * Messages in: { id, appends: [{ streamId, expectedVersion, rows: [[type, data, metadata, ...index]] }] }
+ *              { id, snapshot: [name, schema, position, data, checksum] }
+ *              { close: true }
+ * Messages out: { id, outcomes: [{ version, positions } | { conflict: current } | { duplicate: true }] }
+ *               { id, ok: true } (a snapshot)
+ *               { id, failure: { code, message } } (nothing of the batch is written)
+ */
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require('better-sqlite3');
+
+const { file, insertSql } = workerData;
+const db = new Database(file, { fileMustExist: true });
+db.pragma('journal_mode = WAL');
+// Every commit is on disk before any of its appends is acknowledged.
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+
+const versionOf = db.prepare('SELECT max(version) AS version FROM events WHERE stream_id = ?');
+const insert = db.prepare(insertSql);
+const saveSnapshot = db.prepare('INSERT OR REPLACE INTO snapshots (name, schema, position, data, checksum) VALUES (?, ?, ?, ?, ?)');
+
+class Conflict extends Error {
+  constructor(current) {
+    super('conflict');
+    this.current = current;
+  }
+}
+
+const currentVersion = (streamId) => versionOf.get(streamId)?.version ?? 0;
+
+/** One append, all or nothing: inside the batch's transaction, a savepoint. */
+const appendOne = db.transaction(({ streamId, expectedVersion, rows }) => {
+  const current = currentVersion(streamId);
+  if (expectedVersion !== 'any' && current !== expectedVersion) throw new Conflict(current);
+  const positions = rows.map((row, i) => Number(insert.run(streamId, current + i + 1, ...row).lastInsertRowid));
+  return { version: current, positions };
+});
+
+const writeBatch = db.transaction((appends) =>
+  appends.map((append) => {
+    try {
+      return appendOne(append);
+    } catch (error) {
+      if (error instanceof Conflict) return { conflict: error.current };
+      if (error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        if (String(error.message).includes('events.client_id')) return { duplicate: true };
+        return { conflict: currentVersion(append.streamId) };
+      }
+      throw error;
+    }
+  }),
+);
+
+const failure = (error) => ({ code: typeof error?.code === 'string' ? error.code : 'ERROR', message: String(error?.message ?? error) });
+
+parentPort.on('message', (message) => {
+  if (message.close) {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    if (message.snapshot) {
+      saveSnapshot.run(...message.snapshot);
+      parentPort.postMessage({ id: message.id, ok: true });
+    } else {
+      parentPort.postMessage({ id: message.id, outcomes: writeBatch.immediate(message.appends) });
+    }
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, failure: failure(error) });
+  }
+});
