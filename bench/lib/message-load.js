@@ -16,10 +16,12 @@ const projectLogLevels = (config) => config.projectLogLevels ?? { project: 'warn
  *   baseline     the bare Socket.IO relay
  *   project      the project at its default LOG_LEVEL=info (every accepted message logged, to the log file)
  *   projectWarn  the project at LOG_LEVEL=warn
+ *   seed         the original Flask-SocketIO app under gunicorn (`python`: see scenario-seed.js)
  */
-const subject = (name, config) => {
+const subject = (name, config, { python } = {}) => {
   const base = { name, kind: name, env: {}, ladder: config.ladder, rooms: null, acks: true, label: name };
   if (name === 'baseline') return base;
+  if (name === 'seed') return { ...base, ladder: config.seed.ladder, rooms: c.SEED_ROOMS, acks: false, python, label: 'original' };
   const level = projectLogLevels(config)[name];
   if (!level) throw new Error(`unknown server under load: ${name}`);
   return { ...base, kind: 'project', env: { LOG_LEVEL: level }, label: `project (${level})` };

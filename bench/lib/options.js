@@ -3,7 +3,7 @@
 const path = require('node:path');
 const { BENCH } = require('./common');
 
-const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'];
+const SCENARIOS = ['saturation', 'latency', 'seed', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'];
 
 /** The sizes of every scenario; `quick` shortens steps and sizes (a smoke test). */
 const config = (quick) => ({
@@ -15,6 +15,13 @@ const config = (quick) => ({
   // Scenarios 1 and 2 measure the project at each of these LOG_LEVELs (the key names its results):
   // info is its default (every accepted message logged as a JSON line, to the server's log file).
   projectLogLevels: { project: 'info', projectWarn: 'warn' },
+  // Scenario 1b: the original Flask-SocketIO app (bench/flask-seed) under gunicorn + eventlet, far
+  // slower: its ladder starts at 0.5 msgs/s per sender (100 deliveries/s). BENCH_PYTHON: the Python
+  // with flask_socketio, eventlet and gunicorn (else python3, then /usr/bin/python3).
+  seed: {
+    ladder: [0.5, 1, 2, 3, 5, 7, 10, 14, 20, 28, 40, 56, 80, 110, 150, 200, 280, 400],
+    python: process.env.BENCH_PYTHON || null,
+  },
   stepMs: quick ? 1500 : 3000,
   drainMs: quick ? 600 : 1000,
   pass: { deliveredRatio: 0.999, p99Ms: 50 },
@@ -56,6 +63,8 @@ const config = (quick) => ({
     saturation: 0.85,
     saturationWarn: 0.9,
     p99: 1.5,
+    // project (info) ÷ the original Flask app
+    seed: 10,
     memory: 1.3,
     connections: 10_000,
     replayMs: 10_000,

@@ -114,7 +114,8 @@ const profileMisses = async (opts, results, misses) => {
   if (opts.flag('no-profile')) return [];
   const all = opts.flag('profile');
   const profiles = [];
-  if (all || ['saturation', 'saturationWarn', 'latency'].some((key) => misses.has(key))) profiles.push(await profileLoad(opts, results));
+  if (all || ['saturation', 'saturationWarn', 'latency', 'seed'].some((key) => misses.has(key)))
+    profiles.push(await profileLoad(opts, results));
   if (all || misses.has('memory') || misses.has('connections')) profiles.push(await profileConnect(opts));
   if (all || misses.has('replay')) profiles.push(await profileReplay(opts));
   if (all || misses.has('restart')) profiles.push(await profileRestart(opts));

@@ -2,7 +2,7 @@
 /** bench/RESULTS.md: the Markdown report (machine, targets, one section per scenario, profiles) from the results of bench/run.js. */
 const { median, max } = require('./common');
 const { f, ms, ratio, rx, mm } = require('./report-format');
-const { targets, connectGrowth, satOf, levelsOf, latencyKey, memAt, firstStart, rssRunsOf } = require('./report-targets');
+const { targets, connectGrowth, satOf, levelsOf, projectSat, latencyKey, memAt, firstStart, rssRunsOf } = require('./report-targets');
 const { config, SCENARIOS } = require('./options');
 
 const markdown = (r) => {
@@ -128,6 +128,49 @@ const markdown = (r) => {
       if (s[col.key].some((x) => x.ceilingHit))
         add(`Note: the ${col.label} passed every step of the ladder in some run; its saturation is at least the figure above.`, '');
     if (cols.length) add('![latency against offered load](latency.svg)', '');
+  }
+
+  if (r.seed) {
+    const x = r.seed;
+    const t = { ...config(false).targets, ...r.config.targets };
+    add('## 1b. The original application', '');
+    add(
+      'The Flask-SocketIO chat this project rewrites (`bench/flask-seed/app.py`: its server, its four default rooms, `logger=True` and `engineio_logger=True`, Python logging at INFO to the log file), ' +
+        'run as it is deployed: `gunicorn -k eventlet -w 1`. The same load generator and topology as scenario 1, in its four rooms; it acknowledges nothing, so the load workers join and send without acks (as its own page does) and count deliveries at the receivers, as for every server. ' +
+        `Its ladder starts far lower: ${x.ladder ? x.ladder.slice(0, 4).join(', ') : '…'}… msgs/s per sender. Target: the project at its default LOG_LEVEL=info ≥ ${t.seed}× its saturation.`,
+      '',
+    );
+    if (x.skipped) add(`**Not run:** ${x.skipped}.`, '');
+    if (x.failed) add(`**Failed:** ${x.failed}.`, '');
+    if (x.runs.length) {
+      const p = projectSat(r, 'info');
+      const o = satOf(x.runs);
+      add(
+        `Python ${x.pythonVersion} (${x.python}); ${Object.entries(x.packages)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}.`,
+        '',
+      );
+      add('| | original (Flask-SocketIO) | project, LOG_LEVEL=info | ratio |', '|---|---|---|---|');
+      add(
+        `| saturation, deliveries/s | ${mm(o)} | ${p.length ? mm(satOf(p)) : 'not measured'} | ${p.length ? rx(ratio(median(satOf(p)), median(o))) : ''} |`,
+      );
+      add(
+        `| = messages in/s (median) | ${f(median(o) / topo.usersPerRoom, 1)} | ${p.length ? f(median(satOf(p)) / topo.usersPerRoom) : ''} | |`,
+      );
+      add(`| server CPU at that load, cores | ${mm(cores(x.runs), (v) => f(v, 2))} | ${p.length ? mm(cores(p), (v) => f(v, 2)) : ''} | |`);
+      const so = slope(x.runs, 'serverCores');
+      const sp = p.length ? slope(p, 'serverCores') : Number.NaN;
+      add(
+        `| server CPU per 1,000 deliveries, ms (slope over all steps) | ${f(so, 2)} | ${f(sp, 2)} | ${p.length ? rx(ratio(so, sp)) : ''} |`,
+      );
+      add('');
+      stepHeader();
+      stepRows('original', x.runs);
+      add('');
+      if (x.runs.some((run) => run.ceilingHit))
+        add('Note: the original app passed every step of its ladder in some run; its saturation is at least the figure above.', '');
+    }
   }
 
   if (r.latency) {

@@ -77,6 +77,21 @@ const latencyVerdict = (r, t) => {
   };
 };
 
+/** The project at its default level (info) ÷ the original Flask app. */
+const seedVerdict = (r, t) => {
+  if (!r.seed) return null;
+  if (r.seed.skipped) return { met: null, detail: `the original app was not run: ${r.seed.skipped}` };
+  if (!r.seed.runs.length) return { met: null, detail: `the original app failed: ${r.seed.failed}` };
+  const p = projectSat(r, 'info');
+  if (!p.length)
+    return {
+      met: null,
+      detail: `the original app: ${f(median(satOf(r.seed.runs)))} deliveries/s; the project's saturation was not measured (add saturation to --only)`,
+    };
+  const q = ratio(median(satOf(p)), median(satOf(r.seed.runs)));
+  return { met: q >= t.seed, detail: `${rx(q)} (median / median: ${f(median(satOf(p)))} / ${f(median(satOf(r.seed.runs)))} deliveries/s)` };
+};
+
 const memoryVerdict = (r, t) => {
   if (!r.idle) return null;
   const common = [...r.config.idle.distinctCheckpoints]
@@ -198,6 +213,7 @@ const targets = (r) => {
     ),
     verdict('saturationWarn', `saturation ≥ ${t.saturationWarn}× baseline at LOG_LEVEL=warn`, saturationVerdict('warn', 'saturationWarn')),
     verdict('latency', `p99 at half the baseline's saturation ≤ ${t.p99}× baseline`, latencyVerdict),
+    verdict('seed', `saturation ≥ ${t.seed}× the original Flask-SocketIO app`, seedVerdict),
     verdict('memory', `memory per idle connection ≤ ${t.memory}× baseline`, memoryVerdict),
     verdict('connections', `${f(t.connections)} connections on one process`, connectionsVerdict),
     verdict(
