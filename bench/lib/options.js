@@ -3,7 +3,7 @@
 const path = require('node:path');
 const { BENCH } = require('./common');
 
-const SCENARIOS = ['saturation', 'latency', 'seed', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'];
+const SCENARIOS = ['saturation', 'latency', 'seed', 'cluster', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'];
 
 /** The sizes of every scenario; `quick` shortens steps and sizes (a smoke test). */
 const config = (quick) => ({
@@ -21,6 +21,16 @@ const config = (quick) => ({
   seed: {
     ladder: [0.5, 1, 2, 3, 5, 7, 10, 14, 20, 28, 40, 56, 80, 110, 150, 200, 280, 400],
     python: process.env.BENCH_PYTHON || null,
+  },
+  // Scenario 1c: two project nodes on one fresh PostgreSQL database and Redis, senders on node A,
+  // receivers dealt over both, at the project's default LOG_LEVEL; the ladder of scenario 1 with
+  // lower steps first (every message is a PostgreSQL append).
+  cluster: {
+    nodes: 2,
+    ladder: [2, 5, 10, 20, 40, 60, 90, 130, 180, 250, 350, 480, 650, 850, 1100, 1400],
+    logLevel: 'info',
+    pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
   },
   stepMs: quick ? 1500 : 3000,
   drainMs: quick ? 600 : 1000,
@@ -65,6 +75,8 @@ const config = (quick) => ({
     p99: 1.5,
     // project (info) ÷ the original Flask app
     seed: 10,
+    // PostgreSQL appends/s with `store.concurrency` (16) concurrent writers
+    pgConcurrent: 10_000,
     memory: 1.3,
     connections: 10_000,
     replayMs: 10_000,

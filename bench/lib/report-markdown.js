@@ -173,6 +173,44 @@ const markdown = (r) => {
     }
   }
 
+  if (r.cluster) {
+    const x = r.cluster;
+    add('## 1c. Two nodes: fan-out through Redis', '');
+    add(
+      `${x.nodes} project servers on one PostgreSQL database (EVENT_STORE, a fresh database per run, dropped after) and Redis (REDIS_URL: the Socket.IO Redis adapter; a CLUSTER_NAME per run), LOG_LEVEL=${x.logLevel}, rate limits lifted. ` +
+        `${sweepText} Every sender is connected to node A, the receivers are dealt over A and B in turn: a message appended on A reaches the sockets on B through Redis. Server CPU is the sum of both nodes (A + B in the steps). No target: reported beside the single node of scenario 1 (SQLite).`,
+      '',
+    );
+    if (x.skipped) add(`**Not run:** ${x.skipped}.`, '');
+    if (x.failed) add(`**Failed:** ${x.failed}.`, '');
+    if (x.runs.length) {
+      const single = projectSat(r, x.logLevel);
+      const c2 = satOf(x.runs);
+      add(
+        `PostgreSQL ${x.pgUrl}, Redis ${x.redisUrl}; sockets per node (A / B): ${[...new Set(x.runs.map((run) => run.socketsPerNode.join(' / ')))].join(', ')}.`,
+        '',
+      );
+      add(`| | two nodes | one node (scenario 1, LOG_LEVEL=${x.logLevel}) | ratio |`, '|---|---|---|---|');
+      add(
+        `| saturation, deliveries/s | ${mm(c2)} | ${single.length ? mm(satOf(single)) : 'not measured'} | ${single.length ? rx(ratio(median(c2), median(satOf(single)))) : ''} |`,
+      );
+      add(
+        `| server CPU at that load, cores (both nodes) | ${mm(cores(x.runs), (v) => f(v, 2))} | ${single.length ? mm(cores(single), (v) => f(v, 2)) : ''} | |`,
+      );
+      const sc = slope(x.runs, 'serverCores');
+      const ss = single.length ? slope(single, 'serverCores') : Number.NaN;
+      add(
+        `| server CPU per 1,000 deliveries, ms (slope over all steps) | ${f(sc, 2)} | ${f(ss, 2)} | ${single.length ? rx(ratio(sc, ss)) : ''} |`,
+      );
+      add('');
+      stepHeader('nodes');
+      stepRows('A + B', x.runs);
+      add('');
+      if (x.runs.some((run) => run.ceilingHit))
+        add('Note: the two nodes passed every step of the ladder in some run; their saturation is at least the figure above.', '');
+    }
+  }
+
   if (r.latency) {
     const l = r.latency;
     const t = { ...config(false).targets, ...r.config.targets };

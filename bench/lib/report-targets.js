@@ -92,6 +92,17 @@ const seedVerdict = (r, t) => {
   return { met: q >= t.seed, detail: `${rx(q)} (median / median: ${f(median(satOf(p)))} / ${f(median(satOf(r.seed.runs)))} deliveries/s)` };
 };
 
+/** PostgreSQL appends/s with the store scenario's concurrent writers. */
+const pgVerdict = (r, t) => {
+  if (!r.store) return null;
+  if (!r.store.postgres.length) return { met: null, detail: 'PostgreSQL did not answer (BENCH_PG_URL): not measured' };
+  const m = median(r.store.postgres.map((x) => x.concurrent));
+  return {
+    met: m >= t.pgConcurrent,
+    detail: `${f(m)} appends/s (median of ${r.store.postgres.length} run${r.store.postgres.length > 1 ? 's' : ''})`,
+  };
+};
+
 const memoryVerdict = (r, t) => {
   if (!r.idle) return null;
   const common = [...r.config.idle.distinctCheckpoints]
@@ -220,6 +231,11 @@ const targets = (r) => {
       'diffSockets',
       `${f(t.diffSockets)} guests with presence diffs within ${t.diffSocketsMs / 1000} s, ≤ ${t.memory}× baseline memory each`,
       diffVerdict,
+    ),
+    verdict(
+      'pgConcurrent',
+      `PostgreSQL ≥ ${f(t.pgConcurrent)} appends/s with ${f(r.config.store?.concurrency ?? 16)} concurrent writers`,
+      pgVerdict,
     ),
     verdict('replay', `replay of 1,000,000 events ≤ ${t.replayMs / 1000} s`, replayVerdict),
     verdict('restart', `restart from the snapshot ≤ ${t.restartMs / 1000} s to ready`, restartVerdict),
