@@ -78,8 +78,10 @@ const markdown = (r) => {
     const cols = projectColumns(s);
     add('## 1. Saturation', '');
     add(
-      `${sweepText} The project server runs on SQLite (the default), rate limits lifted, at each log level: ${cols.map((col) => `LOG_LEVEL=${col.level}`).join(' and ')}` +
-        `${cols.some((col) => col.level === 'info') ? " (info, its default, logs every accepted message as one JSON line, written to the server's log file)" : ''}; the runs alternate the servers, a fresh server each.`,
+      cols.length
+        ? `${sweepText} The project server runs on SQLite (the default), rate limits lifted, at each log level: ${cols.map((col) => `LOG_LEVEL=${col.level}`).join(' and ')}` +
+            `${cols.some((col) => col.level === 'info') ? " (info, its default, logs every accepted message as one JSON line, written to the server's log file)" : ''}; the runs alternate the servers, a fresh server each.`
+        : `${sweepText} Only the baseline was swept here (for the half load of scenario 2).`,
       '',
     );
     add(`| | baseline |${cols.map((col) => ` ${col.label} | ratio |`).join('')}`, `|---|---|${cols.map(() => '---|---|').join('')}`);
