@@ -4,11 +4,17 @@
  * the server under test. Real socket.io-client sockets, WebSocket transport only.
  *
  * Commands (IPC, from the parent):
- *   {cmd:'connect', url, sockets:[{room, sender, token?}], concurrency, timeoutMs, deadlineMs?}
+ *   {cmd:'connect', url, sockets:[{room, sender, token?, url?}], concurrency, timeoutMs, deadlineMs?, acks?}
  *       opens the sockets (at most `concurrency` handshakes in flight; none started after
  *       `deadlineMs`), each joins its room with an ack; answers {type:'connected', ok, failed,
  *       skipped, total, errors, ms}. A socket with a `token` resumes that session (`auth.token`):
- *       sockets with the same token are tabs of one user.
+ *       sockets with the same token are tabs of one user. A socket with its own `url` connects
+ *       there (another node of a cluster) instead of `url`.
+ *       `acks: false` speaks to a server that acknowledges nothing (the original Flask app) as its
+ *       own page does: `join` and `message` are emitted without asking for an ack (python-socketio
+ *       would answer an empty one), and a socket counts as joined at the first `status` it receives
+ *       (the server sends the room every join, the joiner included). It holds for the sockets
+ *       opened by that command and for the `run`s after it.
  *   {cmd:'run', runId, ratePerSender, durationMs, drainMs}
  *       every sender sends `ratePerSender` messages/s for `durationMs`; every socket measures the
  *       end-to-end latency of every room message it receives; after `drainMs` more answers
@@ -32,6 +38,7 @@ const workerId = process.env.BENCH_WORKER_ID || String(process.pid);
 /** @type {{socket: import('socket.io-client').Socket, room: string, sender: boolean}[]} */
 let clients = [];
 let current = null; // the run being measured
+let acks = true; // false: the server acknowledges nothing (see `connect`)
 
 const send = (message) => process.send(message);
 
@@ -42,7 +49,7 @@ const openOne = (url, spec, timeoutMs) => {
     ...(spec.token === undefined ? {} : { token: spec.token }),
     ...(spec.presence === undefined ? {} : { presence: spec.presence }),
   };
-  return openSocket(url, spec, timeoutMs, Object.keys(auth).length > 0 ? auth : undefined);
+  return openSocket(spec.url ?? url, spec, timeoutMs, Object.keys(auth).length > 0 ? auth : undefined);
 };
 
 const openSocket = (url, spec, timeoutMs, auth) =>
@@ -66,6 +73,12 @@ const openSocket = (url, spec, timeoutMs, auth) =>
     socket.on('connect_error', (err) => done(`connect_error: ${err && err.message}`));
     socket.on('message', (m) => onMessage(m));
     socket.once('connect', () => {
+      if (!acks) {
+        // Only members of the room hear its `status`: the first one proves the join.
+        socket.once('status', () => done());
+        socket.emit('join', { room: spec.room });
+        return;
+      }
       socket.emit('join', { room: spec.room }, (ack) => {
         if (ack && ack.ok) done();
         else done(`join: ${ack && ack.error ? ack.error.code : 'no ack'}`);
@@ -83,7 +96,8 @@ function onMessage(m) {
   run.receivedByRoom[m.room] = (run.receivedByRoom[m.room] || 0) + 1;
 }
 
-async function connect({ url, sockets, concurrency, timeoutMs, deadlineMs = Infinity }) {
+async function connect({ url, sockets, concurrency, timeoutMs, deadlineMs = Infinity, acks: withAcks = true }) {
+  acks = withAcks;
   const started = now();
   const errors = new Map();
   let next = 0;
@@ -141,7 +155,8 @@ function run({ runId, ratePerSender, durationMs, drainMs }) {
         sent[i]++;
         const c = senders[i];
         const msg = `${runId}|${now().toFixed(3)}|${workerId}.${n++}`;
-        c.socket.emit('message', { room: c.room, msg }, onAck);
+        if (acks) c.socket.emit('message', { room: c.room, msg }, onAck);
+        else c.socket.emit('message', { room: c.room, msg });
         run.sentByRoom[c.room] = (run.sentByRoom[c.room] || 0) + 1;
       }
     }

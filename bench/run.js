@@ -7,9 +7,10 @@
  *   node bench/run.js --only saturation --quick one scenario, short steps, 1 run → bench/out/
  *
  * Flags:
- *   --only a,b     scenarios: saturation, latency, idle, store, replay, reconnects, paging, history-rss
- *                  (latency needs a baseline saturation: it runs the baseline's sweep first if saturation
- *                  is not selected)
+ *   --only a,b     scenarios: saturation, latency, seed, cluster, idle, store, replay, reconnects, paging,
+ *                  history-rss (latency needs a baseline saturation: it runs the baseline's sweep first if
+ *                  saturation is not selected; seed and cluster are compared with the project's
+ *                  saturation when saturation runs too)
  *   --replay-sizes a,b  the replay scenario's log sizes in events (default 100000,1000000)
  *   --quick        short steps, smaller sizes, 1 run (a smoke test, not a measurement)
  *   --runs N       runs per figure (default 3)
@@ -44,6 +45,8 @@ const { parseOptions } = require('./lib/options');
 const { machine } = require('./lib/machine');
 const { scenarioSaturation } = require('./lib/scenario-saturation');
 const { scenarioLatency } = require('./lib/scenario-latency');
+const { scenarioSeed } = require('./lib/scenario-seed');
+const { scenarioCluster } = require('./lib/scenario-cluster');
 const { scenarioIdle } = require('./lib/scenario-idle');
 const { scenarioStore } = require('./lib/scenario-store');
 const { scenarioReplay } = require('./lib/scenario-replay');
@@ -85,6 +88,8 @@ const main = async () => {
     machine: {},
     saturation: null,
     latency: null,
+    seed: null,
+    cluster: null,
     idle: null,
     store: null,
     replay: null,
@@ -110,8 +115,12 @@ const main = async () => {
     load('latency');
     results.latency = await scenarioLatency(opts, baseline);
   }
-  for (const name of ['idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'])
+  for (const name of ['seed', 'cluster', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'])
     if (only.includes(name)) results.loadavg[name] = null;
+  if (only.includes('seed')) load('seed');
+  if (only.includes('seed')) results.seed = await scenarioSeed(opts);
+  if (only.includes('cluster')) load('cluster');
+  if (only.includes('cluster')) results.cluster = await scenarioCluster(opts);
   if (only.includes('idle')) load('idle');
   if (only.includes('idle')) results.idle = await scenarioIdle(opts);
   if (only.includes('store')) load('store');

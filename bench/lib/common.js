@@ -43,12 +43,12 @@ const get = (port, urlPath, timeoutMs = 2000) =>
     req.on('error', reject);
   });
 
-/** Polls GET /ready every `everyMs` until it answers 200. Resolves the ms since `since`. */
-const waitReady = async (port, { since = now(), timeoutMs = 120_000, everyMs = 10, proc } = {}) => {
+/** Polls GET `readyPath` (/ready) every `everyMs` until it answers 200. Resolves the ms since `since`. */
+const waitReady = async (port, { since = now(), timeoutMs = 120_000, everyMs = 10, proc, readyPath = '/ready' } = {}) => {
   for (;;) {
     if (proc && proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode} before it was ready`);
     try {
-      const { status } = await get(port, '/ready', 1000);
+      const { status } = await get(port, readyPath, 1000);
       if (status === 200) return now() - since;
     } catch {
       // not listening yet
@@ -73,6 +73,24 @@ const rssKb = (pid) => {
   return match ? Number(match[1]) : Number.NaN;
 };
 
+/** A process and its descendants (from /proc/<pid>/task/<tid>/children), the process first. */
+const processTree = (pid) => {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      const children = procFile(out[i], `task/${tid}/children`);
+      if (children) for (const c of children.trim().split(/\s+/).filter(Boolean)) out.push(Number(c));
+    }
+  }
+  return out;
+};
+
 /** CPU time (user+sys) of a process in ms, from /proc/<pid>/stat; NaN when it is gone. */
 const cpuMs = (pid) => {
   const stat = procFile(pid, 'stat');
@@ -80,6 +98,15 @@ const cpuMs = (pid) => {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
+};
+
+/** Sends `signal` to `pid`, ignoring a process already gone. */
+const killQuietly = (pid, signal) => {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // gone already
+  }
 };
 
 let tmpRoot;
@@ -91,6 +118,8 @@ const tmpDir = (name) => {
   return dir;
 };
 const tmpRootDir = () => tmpRoot;
+/** A short random suffix for names that must not collide between runs (databases, cluster names). */
+const uniqueSuffix = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const cleanTmp = () => {
   if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
 };
@@ -112,28 +141,48 @@ const projectEnv = (overrides = {}) => ({
   ...overrides,
 });
 
-/**
- * Starts a server under test and waits for GET /ready.
- * kind: 'project' (dist/main.js) or 'baseline' (bench/baseline-server.js).
- */
-const startServer = async (kind, { rooms = [], env = {}, dataDir, nodeArgs = [], readyTimeoutMs = 120_000, logName } = {}) => {
-  const port = await freePort();
+/** Where bench/flask-seed/app.py lives (the original application, run under gunicorn). */
+const SEED_DIR = path.join(BENCH, 'flask-seed');
+/** The original application's rooms: it refuses any other. */
+const SEED_ROOMS = ['General', 'Zero to Knowing', 'Code with Josh', 'The Nerd Nook'];
+
+/** The command that runs a server under test of `kind` on `port`: [file, args, cwd, readyPath]. */
+const serverCommand = (kind, port, { nodeArgs = [], python } = {}) => {
+  if (kind === 'seed') {
+    if (!python) throw new Error('seed server: no Python with flask_socketio, eventlet and gunicorn');
+    // As the original is deployed: one eventlet worker (Flask-SocketIO keeps its rooms in the process).
+    const args = ['-m', 'gunicorn', '-k', 'eventlet', '-w', '1', '-b', `127.0.0.1:${port}`, '--graceful-timeout', '3', 'app:app'];
+    return [python, args, SEED_DIR, '/socket.io/?EIO=4&transport=polling'];
+  }
   const script = kind === 'project' ? path.join(ROOT, 'dist', 'main.js') : path.join(BENCH, 'baseline-server.js');
+  return [process.execPath, [...nodeArgs, script], ROOT, '/ready'];
+};
+
+/**
+ * Starts a server under test and waits until it is ready (GET /ready; for the seed, an Engine.IO
+ * handshake). kind: 'project' (dist/main.js), 'baseline' (bench/baseline-server.js) or 'seed'
+ * (bench/flask-seed/app.py under gunicorn with `python`).
+ */
+const startServer = async (kind, { rooms = [], env = {}, dataDir, nodeArgs = [], readyTimeoutMs = 120_000, logName, python } = {}) => {
+  const port = await freePort();
+  const [file, args, cwd, readyPath] = serverCommand(kind, port, { nodeArgs, python });
   const dir = dataDir ?? tmpDir(`${kind}-data`);
   const logFile = path.join(tmpDir('logs'), `${logName ?? kind}.log`);
   const out = fs.openSync(logFile, 'w');
   const fullEnv =
     kind === 'project'
       ? projectEnv({ PORT: String(port), DATA_DIR: dir, ...(rooms.length ? { CHAT_ROOMS: rooms.join(',') } : {}), ...env })
-      : { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env };
+      : kind === 'seed'
+        ? { ...process.env, SECRET_KEY, PYTHONDONTWRITEBYTECODE: '1', ...env }
+        : { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env };
   const started = now();
-  const proc = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env: fullEnv, stdio: ['ignore', out, out] });
+  const proc = spawn(file, args, { cwd, env: fullEnv, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   let readyMs;
   try {
-    readyMs = await waitReady(port, { since: started, timeoutMs: readyTimeoutMs, proc });
+    readyMs = await waitReady(port, { since: started, timeoutMs: readyTimeoutMs, proc, readyPath });
   } catch (error) {
-    proc.kill('SIGKILL');
+    for (const pid of processTree(proc.pid).reverse()) killQuietly(pid, 'SIGKILL');
     const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`${kind} server did not start: ${error.message}\n${tail}`);
   }
@@ -154,14 +203,20 @@ const startServer = async (kind, { rooms = [], env = {}, dataDir, nodeArgs = [],
     logFile,
     dataDir: dir,
     readyMs,
-    rssKb: () => rssKb(proc.pid),
-    cpuMs: () => cpuMs(proc.pid),
+    // gunicorn is a master and its worker: the seed's figures are those of the whole tree.
+    rssKb: () => (kind === 'seed' ? processTree(proc.pid).reduce((a, pid) => a + rssKb(pid), 0) : rssKb(proc.pid)),
+    cpuMs: () => (kind === 'seed' ? processTree(proc.pid).reduce((a, pid) => a + cpuMs(pid), 0) : cpuMs(proc.pid)),
     stop: (signal = 'SIGTERM', graceMs = 10_000) =>
       new Promise((resolve) => {
         if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
-        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        const tree = processTree(proc.pid);
+        const timer = setTimeout(() => {
+          for (const pid of tree.reverse()) killQuietly(pid, 'SIGKILL');
+        }, graceMs);
         proc.once('exit', (code) => {
           clearTimeout(timer);
+          // A child left behind by its master (gunicorn's worker) goes too.
+          for (const pid of tree.slice(1)) killQuietly(pid, 'SIGKILL');
           resolve(code);
         });
         proc.kill(signal);
@@ -267,6 +322,8 @@ module.exports = {
   ROOT,
   BENCH,
   SECRET_KEY,
+  SEED_DIR,
+  SEED_ROOMS,
   sleep,
   now,
   log,
@@ -277,6 +334,8 @@ module.exports = {
   cpuMs,
   tmpDir,
   tmpRootDir,
+  uniqueSuffix,
+  processTree,
   cleanTmp,
   projectEnv,
   startServer,

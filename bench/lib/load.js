@@ -11,10 +11,10 @@ const roomNames = (n) => Array.from({ length: n }, (_, i) => `bench-${String(i).
  * Opens and joins `perWorker[i]` (socket specs, see load-worker.js) on worker i, all at once; sums
  * the replies: {ok, failed, skipped, total, errors, ms}. No handshake starts after `deadlineMs`.
  */
-const connectSockets = async (workers, url, perWorker, { concurrency = 25, timeoutMs = 60_000, deadlineMs } = {}) => {
+const connectSockets = async (workers, url, perWorker, { concurrency = 25, timeoutMs = 60_000, deadlineMs, acks = true } = {}) => {
   const replies = await Promise.all(
     workers.map((w, i) =>
-      w.request({ cmd: 'connect', url, sockets: perWorker[i], concurrency, timeoutMs, deadlineMs }, 'connected', 30 * 60_000),
+      w.request({ cmd: 'connect', url, sockets: perWorker[i], concurrency, timeoutMs, deadlineMs, acks }, 'connected', 30 * 60_000),
     ),
   );
   const sum = (key) => replies.reduce((a, r) => a + r[key], 0);
@@ -70,17 +70,31 @@ const sessionTokens = async (url, rooms) => {
 
 /**
  * Opens R×U sockets over the workers (round-robin, so a room's members live in several processes),
- * S of each room's users being senders. Throws if any socket failed to connect and join.
+ * S of each room's users being senders; returns {rooms, ok, failed, errors, ms} (the caller throws
+ * when some failed). `names`: the rooms (default `bench-000`…); `receiverUrls`: the servers the
+ * receivers are dealt over in turn (the senders always connect to `url`), for a cluster; `acks`:
+ * false for a server that acknowledges nothing (see load-worker.js).
  */
-const connectTopology = async (workers, url, { rooms, usersPerRoom, sendersPerRoom, concurrency = 20, timeoutMs = 30_000 }) => {
-  const names = roomNames(rooms);
+const connectTopology = async (
+  workers,
+  url,
+  { rooms, usersPerRoom, sendersPerRoom, concurrency = 20, timeoutMs = 30_000 },
+  { names = roomNames(rooms), receiverUrls = null, acks = true } = {},
+) => {
+  if (names.length < rooms) throw new Error(`${rooms} rooms wanted, only ${names.length} names: ${names.join(', ')}`);
+  const used = names.slice(0, rooms);
   const perWorker = workers.map(() => []);
   let k = 0;
-  for (const room of names) {
-    for (let u = 0; u < usersPerRoom; u++) perWorker[k++ % workers.length].push({ room, sender: u < sendersPerRoom });
+  for (const room of used) {
+    for (let u = 0; u < usersPerRoom; u++) {
+      const sender = u < sendersPerRoom;
+      const spec = { room, sender };
+      if (!sender && receiverUrls) spec.url = receiverUrls[(u - sendersPerRoom) % receiverUrls.length];
+      perWorker[k++ % workers.length].push(spec);
+    }
   }
-  const { ok, failed, errors, ms } = await connectSockets(workers, url, perWorker, { concurrency, timeoutMs });
-  return { rooms: names, ok, failed, errors, ms };
+  const { ok, failed, errors, ms } = await connectSockets(workers, url, perWorker, { concurrency, timeoutMs, acks });
+  return { rooms: used, ok, failed, errors, ms, perWorker };
 };
 
 let runCounter = 0;

@@ -7,23 +7,47 @@ const os = require('node:os');
 const c = require('./common');
 const { roomNames, connectTopology, runStep } = require('./load');
 
+/** The project's LOG_LEVEL for each of its subjects (results written before had only `project`, at warn). */
+const projectLogLevels = (config) => config.projectLogLevels ?? { project: 'warn' };
+
 /**
- * Starts `kind` and the load workers, connects the topology of `config`, warms up (not measured),
- * runs fn(server, workers), then stops everything. Throws if a socket failed to connect and join.
+ * A server measured under the message load: `name` (its key in the results), the server `kind`,
+ * its environment, its ladder of rates, its rooms and whether it acknowledges anything.
+ *   baseline     the bare Socket.IO relay
+ *   project      the project at its default LOG_LEVEL=info (every accepted message logged, to the log file)
+ *   projectWarn  the project at LOG_LEVEL=warn
+ *   seed         the original Flask-SocketIO app under gunicorn (`python`: see scenario-seed.js)
  */
-const withLoad = (kind, config, fn, { nodeArgs = [], logName, env } = {}) =>
-  c.withServerAndWorkers(
-    kind,
-    { rooms: roomNames(config.topology.rooms), nodeArgs, logName, env },
+const subject = (name, config, { python } = {}) => {
+  const base = { name, kind: name, env: {}, ladder: config.ladder, rooms: null, acks: true, label: name };
+  if (name === 'baseline') return base;
+  if (name === 'seed') return { ...base, ladder: config.seed.ladder, rooms: c.SEED_ROOMS, acks: false, python, label: 'original' };
+  const level = projectLogLevels(config)[name];
+  if (!level) throw new Error(`unknown server under load: ${name}`);
+  return { ...base, kind: 'project', env: { LOG_LEVEL: level }, label: `project (${level})` };
+};
+
+/**
+ * Starts the server of `who` (a subject, or its name) and the load workers, connects the topology
+ * of `config`, warms up (not measured), runs fn(server, workers), then stops everything. Throws if
+ * a socket failed to connect and join.
+ */
+const withLoad = (who, config, fn, { nodeArgs = [], logName, env } = {}) => {
+  const s = typeof who === 'string' ? subject(who, config) : who;
+  const names = s.rooms ?? roomNames(config.topology.rooms);
+  return c.withServerAndWorkers(
+    s.kind,
+    { rooms: s.kind === 'project' ? names : [], nodeArgs, logName, env: { ...s.env, ...env }, python: s.python },
     config.workers,
     async (server, workers) => {
-      const topo = await connectTopology(workers, server.url, config.topology);
-      if (topo.failed > 0) throw new Error(`${kind}: ${topo.failed} sockets failed to connect/join: ${JSON.stringify(topo.errors)}`);
+      const topo = await connectTopology(workers, server.url, config.topology, { names, acks: s.acks });
+      if (topo.failed > 0) throw new Error(`${s.label}: ${topo.failed} sockets failed to connect/join: ${JSON.stringify(topo.errors)}`);
       // Warm-up (JIT, buffers, caches): not measured.
-      await runStep(workers, config.topology, { ratePerSender: config.ladder[0], durationMs: 1000, drainMs: 300 });
+      await runStep(workers, config.topology, { ratePerSender: s.ladder[0], durationMs: 1000, drainMs: 300 });
       return fn(server, workers);
     },
   );
+};
 
 const workersCpuMs = (workers) => workers.reduce((a, w) => a + c.cpuMs(w.proc.pid), 0);
 
@@ -51,4 +75,4 @@ const fmtStep = (s) =>
   `(${(s.deliveredRatio * 100).toFixed(2)} %) p50 ${s.latency.p50.toFixed(2)} p99 ${s.latency.p99.toFixed(2)} max ${s.latency.max.toFixed(1)} ms ` +
   `server ${s.serverCores.toFixed(2)} clients ${s.clientCores.toFixed(2)} cores${s.acksFailed ? ` rejected ${s.acksFailed} ${JSON.stringify(s.errors)}` : ''} ${s.pass ? 'PASS' : 'FAIL'}`;
 
-module.exports = { withLoad, measuredStep, ratePerSenderFor, fmtStep };
+module.exports = { subject, projectLogLevels, withLoad, measuredStep, ratePerSenderFor, fmtStep };

@@ -3,7 +3,7 @@
 const path = require('node:path');
 const { BENCH } = require('./common');
 
-const SCENARIOS = ['saturation', 'latency', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'];
+const SCENARIOS = ['saturation', 'latency', 'seed', 'cluster', 'idle', 'store', 'replay', 'reconnects', 'paging', 'history-rss'];
 
 /** The sizes of every scenario; `quick` shortens steps and sizes (a smoke test). */
 const config = (quick) => ({
@@ -12,6 +12,26 @@ const config = (quick) => ({
   workers: 2,
   // Messages/s per sender, walked up until a step fails; ×200 = offered deliveries/s.
   ladder: [20, 40, 60, 90, 130, 180, 250, 350, 480, 650, 850, 1100, 1400],
+  // Scenarios 1 and 2 measure the project at each of these LOG_LEVELs (the key names its results):
+  // info is its default (every accepted message logged as a JSON line, to the server's log file).
+  projectLogLevels: { project: 'info', projectWarn: 'warn' },
+  // Scenario 1b: the original Flask-SocketIO app (bench/flask-seed) under gunicorn + eventlet, far
+  // slower: its ladder starts at 0.5 msgs/s per sender (100 deliveries/s). BENCH_PYTHON: the Python
+  // with flask_socketio, eventlet and gunicorn (else python3, then /usr/bin/python3).
+  seed: {
+    ladder: [0.5, 1, 2, 3, 5, 7, 10, 14, 20, 28, 40, 56, 80, 110, 150, 200, 280, 400],
+    python: process.env.BENCH_PYTHON || null,
+  },
+  // Scenario 1c: two project nodes on one fresh PostgreSQL database and Redis, senders on node A,
+  // receivers dealt over both, at the project's default LOG_LEVEL; the ladder of scenario 1 with
+  // lower steps first (every message is a PostgreSQL append).
+  cluster: {
+    nodes: 2,
+    ladder: [2, 5, 10, 20, 40, 60, 90, 130, 180, 250, 350, 480, 650, 850, 1100, 1400],
+    logLevel: 'info',
+    pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+  },
   stepMs: quick ? 1500 : 3000,
   drainMs: quick ? 600 : 1000,
   pass: { deliveredRatio: 0.999, p99Ms: 50 },
@@ -49,8 +69,14 @@ const config = (quick) => ({
     ],
   },
   targets: {
-    saturation: 0.7,
-    p99: 2,
+    // project at LOG_LEVEL=info ÷ baseline, and at warn
+    saturation: 0.85,
+    saturationWarn: 0.9,
+    p99: 1.5,
+    // project (info) ÷ the original Flask app
+    seed: 10,
+    // PostgreSQL appends/s with `store.concurrency` (16) concurrent writers
+    pgConcurrent: 10_000,
     memory: 1.3,
     connections: 10_000,
     replayMs: 10_000,

@@ -43,9 +43,12 @@ const profiled = async (outDir, name, what, fn) => {
   return { name, what, ...extra, summary };
 };
 
-/** Under message load: at the project's own saturation (where its limits show), else at the half load. */
+/**
+ * Under message load, at the project's default LOG_LEVEL=info (`project` in the results): at its own
+ * saturation (where its limits show), else at the half load.
+ */
 const profileLoad = ({ config, outDir }, results) => {
-  const projectSat = results.saturation ? c.median(results.saturation.project.map((x) => x.saturation)) : Number.NaN;
+  const projectSat = results.saturation ? c.median((results.saturation.project ?? []).map((x) => x.saturation)) : Number.NaN;
   const atSaturation = Number.isFinite(projectSat) && projectSat > 0;
   const offered = atSaturation ? projectSat : results.latency ? results.latency.offered : 20_000;
   const ratePerSender = ratePerSenderFor(config.topology, offered);
@@ -53,7 +56,7 @@ const profileLoad = ({ config, outDir }, results) => {
   return profiled(
     outDir,
     'project-load',
-    `project server at ${label} (${Math.round(offered)} deliveries/s) for ${config.latencyMs / 1000} s`,
+    `project server (LOG_LEVEL=${config.projectLogLevels.project}) at ${label} (${Math.round(offered)} deliveries/s) for ${config.latencyMs / 1000} s`,
     async (nodeArgs) => {
       const step = await withLoad(
         'project',
@@ -111,7 +114,8 @@ const profileMisses = async (opts, results, misses) => {
   if (opts.flag('no-profile')) return [];
   const all = opts.flag('profile');
   const profiles = [];
-  if (all || misses.has('saturation') || misses.has('latency')) profiles.push(await profileLoad(opts, results));
+  if (all || ['saturation', 'saturationWarn', 'latency', 'seed'].some((key) => misses.has(key)))
+    profiles.push(await profileLoad(opts, results));
   if (all || misses.has('memory') || misses.has('connections')) profiles.push(await profileConnect(opts));
   if (all || misses.has('replay')) profiles.push(await profileReplay(opts));
   if (all || misses.has('restart')) profiles.push(await profileRestart(opts));

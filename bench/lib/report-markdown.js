@@ -2,7 +2,7 @@
 /** bench/RESULTS.md: the Markdown report (machine, targets, one section per scenario, profiles) from the results of bench/run.js. */
 const { median, max } = require('./common');
 const { f, ms, ratio, rx, mm } = require('./report-format');
-const { targets, connectGrowth, satOf, memAt, firstStart, rssRunsOf } = require('./report-targets');
+const { targets, connectGrowth, satOf, levelsOf, projectSat, latencyKey, memAt, firstStart, rssRunsOf } = require('./report-targets');
 const { config, SCENARIOS } = require('./options');
 
 const markdown = (r) => {
@@ -28,100 +28,230 @@ const markdown = (r) => {
   add(`| Node | ${m.node} |`, `| socket.io / socket.io-client | ${m.socketIo} / ${m.socketIoClient} (server and baseline use the same) |`);
   add(`| @nestjs/core, better-sqlite3, pg | ${m.nest}, ${m.betterSqlite3}, ${m.pg} |`);
   add(`| Server measured | dist/ built from ${m.commit}${m.srcDirty ? ' plus uncommitted changes in src/' : ''} |`, '');
-  add('Every figure is **min / median** over the runs. Ratios are project ÷ baseline of the medians.', '');
+  add('Every figure is **min / median** over the runs. Ratios are project ÷ baseline of the medians (or as the column says).', '');
 
   add('## Targets', '', '| Target | Result | |', '|---|---|---|');
   for (const v of targets(r)) add(`| ${v.label} | ${v.met === null ? 'not measured' : v.met ? '**met**' : '**missed**'} | ${v.detail} |`);
   add('');
 
   const topo = r.config.topology;
+  const cores = (runs) => runs.map((x) => (x.best ? x.best.serverCores : Number.NaN));
+  const stepRows = (label, runs) => {
+    for (const run of runs) {
+      for (const st of run.steps) {
+        add(
+          `| ${label} | ${run.run} | ${f(st.offered)} | ${f(st.delivered)} | ${f(st.deliveredRatio * 100, 2)} % | ${ms(st.latency.p50)} | ${ms(st.latency.p99)} | ${ms(st.latency.max)} | ${f(st.serverCores, 2)}${st.nodeCores ? ` (${st.nodeCores.map((x) => f(x, 2)).join(' + ')})` : ''} | ${f(st.clientCores, 2)} | ${st.loadavg1 === undefined ? '' : f(st.loadavg1, 1)} | ${st.pass ? 'pass' : 'fail'}${st.refine ? ' (refine)' : ''}${st.retry ? ' (retry)' : ''}${st.acksFailed ? `, ${st.acksFailed} rejected` : ''} |`,
+        );
+      }
+    }
+  };
+  const stepHeader = (what = 'server') =>
+    add(
+      `| ${what} | run | offered/s | delivered/s | delivered | p50 ms | p99 ms | max ms | server cores | load-generator cores | load avg | |`,
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+  const sweepText =
+    `${topo.rooms} rooms × ${topo.usersPerRoom} users (one socket each), ${topo.sendersPerRoom} senders per room; every message is delivered to the ${topo.usersPerRoom} members of its room (the sender included), ` +
+    `so a load is counted in deliveries/s = senders × rate × ${topo.usersPerRoom}. ${r.config.workers} load-generator processes. Each step sends for ${r.config.stepMs / 1000} s and waits ${r.config.drainMs / 1000} s for stragglers; ` +
+    `the sweep walks up a fixed ladder until a step fails (< ${r.config.pass.deliveredRatio * 100} % delivered or p99 ≥ ${r.config.pass.p99Ms} ms), then tries one step between. ` +
+    'Saturation = the highest delivered load of a passing step.';
+  // CPU per delivery: the slope of server cores against delivered load over every step of every
+  // run (least squares), which ignores the fixed idle cost and does not depend on where a noisy
+  // sweep happened to stop.
+  const slope = (runs, key) => {
+    const pts = runs.flatMap((x) => x.steps).filter((st) => Number.isFinite(st[key]) && st.delivered > 0);
+    if (pts.length < 2) return Number.NaN;
+    const mx = pts.reduce((a, st) => a + st.delivered, 0) / pts.length;
+    const my = pts.reduce((a, st) => a + st[key], 0) / pts.length;
+    const sxy = pts.reduce((a, st) => a + (st.delivered - mx) * (st[key] - my), 0);
+    const sxx = pts.reduce((a, st) => a + (st.delivered - mx) ** 2, 0);
+    return sxx ? (sxy / sxx) * 1e6 : Number.NaN;
+  };
+  /** The project's columns of a scenario's results: [{key, level, label}], those with runs. */
+  const projectColumns = (x) =>
+    Object.entries(levelsOf(x))
+      .filter(([key]) => (x[key] ?? []).length)
+      .map(([key, level]) => ({ key, level, label: `project, LOG_LEVEL=${level}${level === 'info' ? ' (default)' : ''}` }));
+
   if (r.saturation) {
     const s = r.saturation;
+    const cols = projectColumns(s);
     add('## 1. Saturation', '');
     add(
-      `${topo.rooms} rooms × ${topo.usersPerRoom} users (one socket each), ${topo.sendersPerRoom} senders per room; every message is delivered to the ${topo.usersPerRoom} members of its room (the sender included), ` +
-        `so a load is counted in deliveries/s = senders × rate × ${topo.usersPerRoom}. ${r.config.workers} load-generator processes. Each step sends for ${r.config.stepMs / 1000} s and waits ${r.config.drainMs / 1000} s for stragglers; ` +
-        `the sweep walks up a fixed ladder until a step fails (< ${r.config.pass.deliveredRatio * 100} % delivered or p99 ≥ ${r.config.pass.p99Ms} ms), then tries one step between. ` +
-        `Saturation = the highest delivered load of a passing step. The project server runs on SQLite (the default), LOG_LEVEL=warn, rate limits lifted.`,
+      cols.length
+        ? `${sweepText} The project server runs on SQLite (the default), rate limits lifted, at each log level: ${cols.map((col) => `LOG_LEVEL=${col.level}`).join(' and ')}` +
+            `${cols.some((col) => col.level === 'info') ? " (info, its default, logs every accepted message as one JSON line, written to the server's log file)" : ''}; the runs alternate the servers, a fresh server each.`
+        : `${sweepText} Only the baseline was swept here (for the half load of scenario 2).`,
       '',
     );
-    add('| | baseline | project | ratio |', '|---|---|---|---|');
+    add(`| | baseline |${cols.map((col) => ` ${col.label} | ratio |`).join('')}`, `|---|---|${cols.map(() => '---|---|').join('')}`);
     const b = satOf(s.baseline);
-    const p = satOf(s.project);
-    add(`| saturation, deliveries/s | ${mm(b)} | ${mm(p)} | ${rx(ratio(median(p), median(b)))} |`);
-    add(`| best run, deliveries/s | ${f(max(b))} | ${f(max(p))} | ${rx(ratio(max(p), max(b)))} |`);
-    add(`| = messages in/s (median) | ${f(median(b) / topo.usersPerRoom)} | ${f(median(p) / topo.usersPerRoom)} | |`);
-    const cores = (runs) => runs.map((x) => (x.best ? x.best.serverCores : Number.NaN));
-    add(`| server CPU at that load, cores | ${mm(cores(s.baseline), (x) => f(x, 2))} | ${mm(cores(s.project), (x) => f(x, 2))} | |`);
-    // CPU per delivery: the slope of server cores against delivered load over every step of every
-    // run (least squares), which ignores the fixed idle cost and does not depend on where a noisy
-    // sweep happened to stop.
-    const slope = (runs, key) => {
-      const pts = runs.flatMap((x) => x.steps).filter((st) => Number.isFinite(st[key]) && st.delivered > 0);
-      if (pts.length < 2) return Number.NaN;
-      const mx = pts.reduce((a, st) => a + st.delivered, 0) / pts.length;
-      const my = pts.reduce((a, st) => a + st[key], 0) / pts.length;
-      const sxy = pts.reduce((a, st) => a + (st.delivered - mx) * (st[key] - my), 0);
-      const sxx = pts.reduce((a, st) => a + (st.delivered - mx) ** 2, 0);
-      return sxx ? (sxy / sxx) * 1e6 : Number.NaN;
-    };
-    const sb = slope(s.baseline, 'serverCores');
-    const sp = slope(s.project, 'serverCores');
-    add(`| server CPU per 1,000 deliveries, ms (slope over all steps) | ${f(sb, 2)} | ${f(sp, 2)} | ${rx(ratio(sp, sb))} |`);
-    add(
-      `| load-generator CPU per 1,000 deliveries, ms | ${f(slope(s.baseline, 'clientCores'), 2)} | ${f(slope(s.project, 'clientCores'), 2)} | |`,
+    const row = (label, base, of, ratioOf) =>
+      add(`| ${label} | ${base} |${cols.map((col) => ` ${of(s[col.key])} | ${ratioOf ? ratioOf(s[col.key]) : ''} |`).join('')}`);
+    row(
+      'saturation, deliveries/s',
+      mm(b),
+      (runs) => mm(satOf(runs)),
+      (runs) => rx(ratio(median(satOf(runs)), median(b))),
     );
+    row(
+      'best run, deliveries/s',
+      f(max(b)),
+      (runs) => f(max(satOf(runs))),
+      (runs) => rx(ratio(max(satOf(runs)), max(b))),
+    );
+    row('= messages in/s (median)', f(median(b) / topo.usersPerRoom), (runs) => f(median(satOf(runs)) / topo.usersPerRoom));
+    row(
+      'server CPU at that load, cores',
+      mm(cores(s.baseline), (x) => f(x, 2)),
+      (runs) => mm(cores(runs), (x) => f(x, 2)),
+    );
+    const sb = slope(s.baseline, 'serverCores');
+    row(
+      'server CPU per 1,000 deliveries, ms (slope over all steps)',
+      f(sb, 2),
+      (runs) => f(slope(runs, 'serverCores'), 2),
+      (runs) => rx(ratio(slope(runs, 'serverCores'), sb)),
+    );
+    row('load-generator CPU per 1,000 deliveries, ms', f(slope(s.baseline, 'clientCores'), 2), (runs) => f(slope(runs, 'clientCores'), 2));
     add('');
     add(
-      'Interference from other work on the machine can only make a run worse, so the best run is the steadier estimate of capacity when the load average is high; the target is judged on the medians.',
+      'Interference from other work on the machine can only make a run worse, so the best run is the steadier estimate of capacity when the load average is high; the targets are judged on the medians.',
       '',
     );
     add('Every step of every run (offered → delivered, p50 / p99 / max latency, CPU of the server and of the load processes):', '');
-    add(
-      '| server | run | offered/s | delivered/s | delivered | p50 ms | p99 ms | max ms | server cores | load-generator cores | load avg | |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|',
-    );
-    for (const kind of ['baseline', 'project']) {
-      for (const run of s[kind]) {
-        for (const st of run.steps) {
-          add(
-            `| ${kind} | ${run.run} | ${f(st.offered)} | ${f(st.delivered)} | ${f(st.deliveredRatio * 100, 2)} % | ${ms(st.latency.p50)} | ${ms(st.latency.p99)} | ${ms(st.latency.max)} | ${f(st.serverCores, 2)} | ${f(st.clientCores, 2)} | ${st.loadavg1 === undefined ? '' : f(st.loadavg1, 1)} | ${st.pass ? 'pass' : 'fail'}${st.refine ? ' (refine)' : ''}${st.retry ? ' (retry)' : ''}${st.acksFailed ? `, ${st.acksFailed} rejected` : ''} |`,
-          );
-        }
-      }
-    }
+    stepHeader();
+    stepRows('baseline', s.baseline);
+    for (const col of cols) stepRows(col.label, s[col.key]);
     add('');
-    if (r.saturation.baseline.some((x) => x.ceilingHit))
+    if (s.baseline.some((x) => x.ceilingHit))
       add('Note: the baseline passed every step of the ladder; its saturation is at least the figure above.', '');
-    add('![latency against offered load](latency.svg)', '');
+    for (const col of cols)
+      if (s[col.key].some((x) => x.ceilingHit))
+        add(`Note: the ${col.label} passed every step of the ladder in some run; its saturation is at least the figure above.`, '');
+    if (cols.length) add('![latency against offered load](latency.svg)', '');
+  }
+
+  if (r.seed) {
+    const x = r.seed;
+    const t = { ...config(false).targets, ...r.config.targets };
+    add('## 1b. The original application', '');
+    add(
+      'The Flask-SocketIO chat this project rewrites (`bench/flask-seed/app.py`: its server, its four default rooms, `logger=True` and `engineio_logger=True`, Python logging at INFO to the log file), ' +
+        'run as it is deployed: `gunicorn -k eventlet -w 1`. The same load generator and topology as scenario 1, in its four rooms; it acknowledges nothing, so the load workers join and send without acks (as its own page does) and count deliveries at the receivers, as for every server. ' +
+        `Its ladder starts far lower: ${x.ladder ? x.ladder.slice(0, 4).join(', ') : '…'}… msgs/s per sender. Target: the project at its default LOG_LEVEL=info ≥ ${t.seed}× its saturation.`,
+      '',
+    );
+    if (x.skipped) add(`**Not run:** ${x.skipped}.`, '');
+    if (x.failed) add(`**Failed:** ${x.failed}.`, '');
+    if (x.runs.length) {
+      const p = projectSat(r, 'info');
+      const o = satOf(x.runs);
+      add(
+        `Python ${x.pythonVersion} (${x.python}); ${Object.entries(x.packages)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}.`,
+        '',
+      );
+      add('| | original (Flask-SocketIO) | project, LOG_LEVEL=info | ratio |', '|---|---|---|---|');
+      add(
+        `| saturation, deliveries/s | ${mm(o)} | ${p.length ? mm(satOf(p)) : 'not measured'} | ${p.length ? rx(ratio(median(satOf(p)), median(o))) : ''} |`,
+      );
+      add(
+        `| = messages in/s (median) | ${f(median(o) / topo.usersPerRoom, 1)} | ${p.length ? f(median(satOf(p)) / topo.usersPerRoom) : ''} | |`,
+      );
+      add(`| server CPU at that load, cores | ${mm(cores(x.runs), (v) => f(v, 2))} | ${p.length ? mm(cores(p), (v) => f(v, 2)) : ''} | |`);
+      const so = slope(x.runs, 'serverCores');
+      const sp = p.length ? slope(p, 'serverCores') : Number.NaN;
+      add(
+        `| server CPU per 1,000 deliveries, ms (slope over all steps) | ${f(so, 2)} | ${f(sp, 2)} | ${p.length ? rx(ratio(so, sp)) : ''} |`,
+      );
+      add('');
+      stepHeader();
+      stepRows('original', x.runs);
+      add('');
+      if (x.runs.some((run) => run.ceilingHit))
+        add('Note: the original app passed every step of its ladder in some run; its saturation is at least the figure above.', '');
+    }
+  }
+
+  if (r.cluster) {
+    const x = r.cluster;
+    add('## 1c. Two nodes: fan-out through Redis', '');
+    add(
+      `${x.nodes} project servers on one PostgreSQL database (EVENT_STORE, a fresh database per run, dropped after) and Redis (REDIS_URL: the Socket.IO Redis adapter; a CLUSTER_NAME per run), LOG_LEVEL=${x.logLevel}, rate limits lifted. ` +
+        `${sweepText} Every sender is connected to node A, the receivers are dealt over A and B in turn: a message appended on A reaches the sockets on B through Redis. Server CPU is the sum of both nodes (A + B in the steps). No target: reported beside the single node of scenario 1 (SQLite).`,
+      '',
+    );
+    if (x.skipped) add(`**Not run:** ${x.skipped}.`, '');
+    if (x.failed) add(`**Failed:** ${x.failed}.`, '');
+    if (x.runs.length) {
+      const single = projectSat(r, x.logLevel);
+      const c2 = satOf(x.runs);
+      add(
+        `PostgreSQL ${x.pgUrl}, Redis ${x.redisUrl}; sockets per node (A / B): ${[...new Set(x.runs.map((run) => run.socketsPerNode.join(' / ')))].join(', ')}.`,
+        '',
+      );
+      add(`| | two nodes | one node (scenario 1, LOG_LEVEL=${x.logLevel}) | ratio |`, '|---|---|---|---|');
+      add(
+        `| saturation, deliveries/s | ${mm(c2)} | ${single.length ? mm(satOf(single)) : 'not measured'} | ${single.length ? rx(ratio(median(c2), median(satOf(single)))) : ''} |`,
+      );
+      add(
+        `| server CPU at that load, cores (both nodes) | ${mm(cores(x.runs), (v) => f(v, 2))} | ${single.length ? mm(cores(single), (v) => f(v, 2)) : ''} | |`,
+      );
+      const sc = slope(x.runs, 'serverCores');
+      const ss = single.length ? slope(single, 'serverCores') : Number.NaN;
+      add(
+        `| server CPU per 1,000 deliveries, ms (slope over all steps) | ${f(sc, 2)} | ${f(ss, 2)} | ${single.length ? rx(ratio(sc, ss)) : ''} |`,
+      );
+      add('');
+      stepHeader('nodes');
+      stepRows('A + B', x.runs);
+      add('');
+      if (x.runs.some((run) => run.ceilingHit))
+        add('Note: the two nodes passed every step of the ladder in some run; their saturation is at least the figure above.', '');
+    }
   }
 
   if (r.latency) {
     const l = r.latency;
+    const t = { ...config(false).targets, ...r.config.targets };
+    const cols = projectColumns(l);
     add("## 2. Latency at half the baseline's saturation", '');
     add(
-      `${f(l.offered)} deliveries/s offered (${l.ratePerSender} msgs/s per sender), ${l.durationMs / 1000} s per run, ${l.runs || l.baseline.length} runs alternating baseline and project (a fresh server each), same topology as above; end-to-end from the sender's emit to each receiver's handler, over every delivery.`,
+      `${f(l.offered)} deliveries/s offered to every server (${l.ratePerSender} msgs/s per sender${l.baselineSaturation ? ` = half the baseline's median saturation of ${f(l.baselineSaturation)}` : ''}), ${l.durationMs / 1000} s per run, ${l.runs || l.baseline.length} runs alternating the servers (a fresh server each), same topology as above; end-to-end from the sender's emit to each receiver's handler, over every delivery. ` +
+        `Target: the project's p99 (at LOG_LEVEL=${levelsOf(l)[latencyKey(l)]}) ≤ ${t.p99}× the baseline's.`,
       '',
     );
-    add('| | baseline | project | ratio |', '|---|---|---|---|');
+    add(`| | baseline |${cols.map((col) => ` ${col.label} | ratio |`).join('')}`, `|---|---|${cols.map(() => '---|---|').join('')}`);
     for (const k of ['p50', 'p95', 'p99', 'max']) {
       const b = l.baseline.map((s) => s.latency[k]);
-      const p = l.project.map((s) => s.latency[k]);
-      add(`| ${k}, ms | ${mm(b, ms)} | ${mm(p, ms)} | ${rx(ratio(median(p), median(b)))} |`);
+      add(
+        `| ${k}, ms | ${mm(b, ms)} |${cols
+          .map(
+            (col) =>
+              ` ${mm(
+                l[col.key].map((s) => s.latency[k]),
+                ms,
+              )} | ${rx(ratio(median(l[col.key].map((s) => s.latency[k])), median(b)))} |`,
+          )
+          .join('')}`,
+      );
     }
     const dr = (xs) => xs.map((s) => s.deliveredRatio * 100);
-    add(`| delivered, % | ${mm(dr(l.baseline), (x) => f(x, 2))} | ${mm(dr(l.project), (x) => f(x, 2))} | |`);
     add(
-      `| p99 of each run, ms | ${l.baseline.map((s) => ms(s.latency.p99)).join(', ')} | ${l.project.map((s) => ms(s.latency.p99)).join(', ')} | |`,
+      `| delivered, % | ${mm(dr(l.baseline), (v) => f(v, 2))} |${cols.map((col) => ` ${mm(dr(l[col.key]), (v) => f(v, 2))} | |`).join('')}`,
+    );
+    const sent = (xs) => xs.map((s) => s.sentPerSec);
+    add(
+      `| messages sent/s (offered ${f(l.offered / topo.usersPerRoom)}) | ${mm(sent(l.baseline))} |${cols.map((col) => ` ${mm(sent(l[col.key]))} | |`).join('')}`,
     );
     add(
-      `| server CPU, cores | ${mm(
-        l.baseline.map((s) => s.serverCores),
-        (x) => f(x, 2),
-      )} | ${mm(
-        l.project.map((s) => s.serverCores),
-        (x) => f(x, 2),
-      )} | ${rx(ratio(median(l.project.map((s) => s.serverCores)), median(l.baseline.map((s) => s.serverCores))))} |`,
+      `| p99 of each run, ms | ${l.baseline.map((s) => ms(s.latency.p99)).join(', ')} |${cols.map((col) => ` ${l[col.key].map((s) => ms(s.latency.p99)).join(', ')} | |`).join('')}`,
+    );
+    const sc = (xs) => xs.map((s) => s.serverCores);
+    add(
+      `| server CPU, cores | ${mm(sc(l.baseline), (v) => f(v, 2))} |${cols.map((col) => ` ${mm(sc(l[col.key]), (v) => f(v, 2))} | ${rx(ratio(median(sc(l[col.key])), median(sc(l.baseline))))} |`).join('')}`,
     );
     add('');
   }

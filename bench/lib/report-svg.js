@@ -8,8 +8,12 @@ const svg = (r) => {
   const H = 460;
   const pad = { l: 70, r: 170, t: 40, b: 55 };
   const series = [];
-  const colours = { baseline: '#1f77b4', project: '#d62728' };
-  for (const kind of ['baseline', 'project']) {
+  const colours = { baseline: '#1f77b4', project: '#d62728', projectWarn: '#ff7f0e' };
+  // The project at each log level it was swept at (results before the levels: `project`, at warn).
+  const levels = r.saturation.logLevels ?? { project: 'warn' };
+  const labels = { baseline: 'baseline', ...Object.fromEntries(Object.entries(levels).map(([key, level]) => [key, `project ${level}`])) };
+  for (const kind of ['baseline', ...Object.keys(levels)]) {
+    if (!(r.saturation[kind] ?? []).length) continue;
     const byOffered = new Map();
     for (const run of r.saturation[kind]) {
       for (const st of run.steps) {
@@ -22,7 +26,13 @@ const svg = (r) => {
     }
     const pts = [...byOffered].sort((a, b) => a[0] - b[0]);
     for (const k of ['p99', 'p50'])
-      series.push({ kind, k, colour: colours[kind], dash: k === 'p50' ? '5,4' : '', points: pts.map(([x, e]) => [x, median(e[k])]) });
+      series.push({
+        kind: labels[kind],
+        k,
+        colour: colours[kind] ?? '#2ca02c',
+        dash: k === 'p50' ? '5,4' : '',
+        points: pts.map(([x, e]) => [x, median(e[k])]),
+      });
   }
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter((y) => y > 0);

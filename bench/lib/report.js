@@ -13,7 +13,9 @@ const writeReport = (dir, results) => {
   const r =
     results.analysis === undefined && fs.existsSync(analysis) ? { ...results, analysis: fs.readFileSync(analysis, 'utf8') } : results;
   fs.writeFileSync(path.join(dir, 'RESULTS.md'), markdown(r));
-  if (r.saturation && r.saturation.project.length) fs.writeFileSync(path.join(dir, 'latency.svg'), svg(r));
+  const projectSwept =
+    r.saturation && Object.keys(r.saturation.logLevels ?? { project: 'warn' }).some((key) => (r.saturation[key] ?? []).length);
+  if (projectSwept) fs.writeFileSync(path.join(dir, 'latency.svg'), svg(r));
 };
 
 module.exports = { writeReport };

@@ -20,13 +20,16 @@ const pgReachable = (url) => {
   return r.status === 0;
 };
 
+/** A URL with its password hidden, for the logs and the report. */
+const maskUrl = (url) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+
 const scenarioStore = async ({ config, runs }) => {
   const { durationMs, concurrency, pgUrl } = config.store;
   const kinds = ['sqlite'];
   const pg = pgReachable(pgUrl);
   if (pg) kinds.push('postgres');
   else c.log(`store: PostgreSQL not reachable at ${pgUrl}; skipped`);
-  const out = { durationMs, concurrency, pgUrl: pg ? pgUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null, sqlite: [], postgres: [] };
+  const out = { durationMs, concurrency, pgUrl: pg ? maskUrl(pgUrl) : null, sqlite: [], postgres: [] };
   for (let run = 1; run <= runs; run++) {
     for (const kind of kinds) {
       const r = spawnSync(process.execPath, [path.join(c.BENCH, 'store-bench.js'), kind, String(durationMs), String(concurrency), pgUrl], {
@@ -43,4 +46,4 @@ const scenarioStore = async ({ config, runs }) => {
   return out;
 };
 
-module.exports = { scenarioStore };
+module.exports = { scenarioStore, pgReachable, maskUrl };
