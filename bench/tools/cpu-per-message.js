@@ -22,12 +22,21 @@ const measure = async (kind) => {
     const env = kind === 'project' ? { LOG_LEVEL: logLevel } : {};
     const profile = kind === 'project' && process.env.CPU_PROFILE;
     const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE}`] : [];
-    const step = await withLoad(kind, config, (server, workers) => measuredStep(server, workers, config, Number(rate), Number(seconds) * 1000), {
-      env,
-      nodeArgs,
-    });
+    const step = await withLoad(
+      kind,
+      config,
+      (server, workers) => measuredStep(server, workers, config, Number(rate), Number(seconds) * 1000),
+      {
+        env,
+        nodeArgs,
+      },
+    );
     const messages = step.delivered / config.topology.usersPerRoom;
-    figures.push({ perMessageUs: (step.serverCores * 1e6) / messages, perDeliveryUs: (step.serverCores * 1e6) / step.delivered, p99: step.latency.p99 });
+    figures.push({
+      perMessageUs: (step.serverCores * 1e6) / messages,
+      perDeliveryUs: (step.serverCores * 1e6) / step.delivered,
+      p99: step.latency.p99,
+    });
   }
   const sorted = (key) => figures.map((f) => f[key]).sort((a, b) => a - b);
   const median = (xs) => xs[Math.floor(xs.length / 2)];

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import type { Socket } from 'socket.io';
 import type { Actor, CommandContext } from '../../application/context';
 import { IdGenerator } from '../../application/ports/id-generator.port';
-import { GetUsernameQuery } from '../../application/queries/users.queries';
+import { UsersReadModel } from '../../application/read-models/users.read-model';
 import { toClientError } from '../client-error';
 import type { Identity } from '../identity.service';
 import { Metrics } from '../metrics';
@@ -22,7 +21,7 @@ export class ClientEventPipeline {
   private readonly logger = new Logger('ChatGateway');
 
   constructor(
-    private readonly queryBus: QueryBus,
+    private readonly users: UsersReadModel,
     private readonly ids: IdGenerator,
     private readonly limits: ClientLimits,
     private readonly metrics: Metrics,
@@ -31,15 +30,16 @@ export class ClientEventPipeline {
   async run(socket: ChatSocket, event: string, ack: AckFn, work: (actor: Actor, context: CommandContext) => Promise<Reply>): Promise<void> {
     const started = performance.now();
     const context = this.context();
-    const { userId } = socket.data.identity.actor;
+    const { actor } = socket.data.identity;
+    const { userId } = actor;
     try {
       await this.limits.check(socket.id, userId, event);
-      // The name can change while connected (registering an account); ask for the current one.
-      const username = (await this.queryBus.execute(new GetUsernameQuery(userId))) ?? socket.data.identity.actor.username;
+      // The name changes while connected when the guest registers an account; the online name is the current one.
+      const username = this.users.onlineUsername(userId) ?? actor.username;
       const { result, log } = await work({ userId, username }, context);
       const ms = elapsed(started);
       this.metrics.commandDuration.observe({ event, outcome: 'ok' }, ms / 1000);
-      this.logger.log({ event, ...this.who(socket), ...log, outcome: 'ok', ms }, event);
+      this.logger.log({ event, socketId: socket.id, userId, username: actor.username, ...log, outcome: 'ok', ms }, event);
       if (typeof ack === 'function') ack({ ok: true, ...result });
     } catch (error) {
       const { internal, ...rejection } = toClientError(error);
