@@ -7,8 +7,6 @@ import {
   CorruptSnapshotError,
   DuplicateClientIdError,
   StoreUnavailableError,
-  type ExpectedVersion,
-  type NewEvent,
   type RecordedEvent,
   type SeqRange,
   type Snapshot,
