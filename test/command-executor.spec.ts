@@ -139,6 +139,19 @@ describe('CommandExecutor', () => {
       expect(await store.readStream(GENERAL)).toHaveLength(1);
     });
 
+    it('with a shared store, succeeds after a few conflicts, and the next command on the stream waits until it is written', async () => {
+      const store = new SharedSpyStore();
+      const { execute } = await setup(store);
+      store.failures = [new ConcurrencyError(GENERAL, 0, 1), new ConcurrencyError(GENERAL, 0, 1)];
+
+      const joined = execute(join(alice));
+      const sent = execute(send(alice, 'after'));
+
+      await expect(joined).resolves.toHaveLength(1);
+      await expect(sent).resolves.toMatchObject([{ data: { seq: 1 }, version: 2 }]);
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 0, 0, 1]);
+    });
+
     it('gives up after a bounded number of conflicts, stores nothing, and still serves the stream', async () => {
       const store = new AlwaysConflictingStore();
       const { execute } = await setup(store);

@@ -153,7 +153,12 @@ export class CommandExecutor {
     causationId: string,
     attempt: number,
   ): Promise<{ done: Promise<RecordedEvent<E>[]> }> {
-    const again = (): Promise<RecordedEvent<E>[]> => this.enqueue(streamId, decider, source, context, causationId, attempt + 1);
+    // Decided again: behind the stream's queue with an exclusive store (this command no longer holds it);
+    // with a shared one, still in this command's turn, which lasts until it is written.
+    const again = (): Promise<RecordedEvent<E>[]> =>
+      this.store.exclusiveWriter
+        ? this.enqueue(streamId, decider, source, context, causationId, attempt + 1)
+        : this.decide(streamId, decider, source, context, causationId, attempt + 1).then((outcome) => outcome.done);
     let loaded = await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
     if (typeof source === 'function' && loaded.stored !== undefined) {
       // A command about a message reads its facts from the store: what it rests on must be written first.
