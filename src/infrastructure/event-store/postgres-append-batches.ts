@@ -44,13 +44,18 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
-/** What the batch statement says of each append: the stream's version before it, a repeated client id, or its positions. */
-interface Outcome {
-  readonly a: number;
-  readonly current: number;
+/**
+ * A row of the batch statement's answer: one per append (`a`: the stream's version before it, and
+ * a client id it repeats, if any), and one per inserted event (its stream, version and position).
+ */
+interface AnswerRow {
+  readonly a: number | null;
+  readonly current: number | null;
   readonly sender: string | null;
   readonly client_id: string | null;
-  readonly positions: string[] | null;
+  readonly stream_id: string | null;
+  readonly version: number | null;
+  readonly position: string | null;
 }
 
 /**
@@ -156,9 +161,9 @@ export class PostgresAppendBatches {
 
   /** Writes a batch and settles each of its appends; never rejects. */
   private async write(batch: readonly PendingAppend[], attempt = 1): Promise<void> {
-    let outcomes: Outcome[];
+    let answer: AnswerRow[];
     try {
-      outcomes = await this.transaction(batch);
+      answer = await this.transaction(batch);
     } catch (error) {
       if (isUnavailable(error)) {
         const failure = unavailable('append', error);
@@ -176,31 +181,36 @@ export class PostgresAppendBatches {
       batch[0]!.reject(await this.failure(batch[0]!, error));
       return;
     }
-    let stored = false;
+    const outcomes = new Map<number, AnswerRow>();
+    // stream → version → position; a batch holds one append per stream.
+    const positions = new Map<string, Map<number, number>>();
+    for (const row of answer) {
+      if (row.a !== null) outcomes.set(row.a, row);
+      else
+        positions.set(row.stream_id!, (positions.get(row.stream_id!) ?? new Map<number, number>()).set(row.version!, Number(row.position)));
+    }
     for (const [i, append] of batch.entries()) {
       const { streamId, events, expectedVersion } = append;
-      const outcome = outcomes[i];
-      if (outcome?.a !== i + 1) {
+      const outcome = outcomes.get(i + 1);
+      const current = outcome?.current ?? 0;
+      if (outcome === undefined) {
         append.reject(new Error(`The append batch statement did not answer for append ${i + 1} of ${batch.length}`));
-      } else if (expectedVersion !== 'any' && expectedVersion !== outcome.current) {
-        append.reject(new ConcurrencyError(streamId, expectedVersion, outcome.current));
+      } else if (expectedVersion !== 'any' && expectedVersion !== current) {
+        append.reject(new ConcurrencyError(streamId, expectedVersion, current));
       } else if (outcome.client_id !== null) {
         append.reject(new DuplicateClientIdError(streamId, outcome.sender ?? '', outcome.client_id));
       } else {
-        const positions = outcome.positions ?? [];
-        stored ||= positions.length > 0;
+        const inserted = positions.get(streamId);
         append.resolve({
-          nextVersion: outcome.current + events.length,
-          events: events.map((event, i): RecordedEvent => ({
-            ...event,
-            streamId,
-            version: outcome.current + i + 1,
-            position: Number(positions[i] ?? Number.NaN),
-          })),
+          nextVersion: current + events.length,
+          events: events.map((event, j): RecordedEvent => {
+            const version = current + j + 1;
+            return { ...event, streamId, version, position: inserted?.get(version) ?? Number.NaN };
+          }),
         });
       }
     }
-    if (stored) this.options.onCommitted();
+    if (positions.size > 0) this.options.onCommitted();
   }
 
   /** The error of a single append the database refused. */
@@ -226,7 +236,7 @@ export class PostgresAppendBatches {
    * the transaction (maybe holding APPEND_LOCK, a session lock) is rolled back and unlocked here;
    * a connection that cannot be, is closed, which frees the lock with it.
    */
-  private async transaction(batch: readonly PendingAppend[]): Promise<Outcome[]> {
+  private async transaction(batch: readonly PendingAppend[]): Promise<AnswerRow[]> {
     const { pool, beforeCommit } = this.options;
     const anyStreams = [...new Set(batch.filter((append) => append.expectedVersion === 'any').map((append) => append.streamId))].sort();
     const statements = [
@@ -237,7 +247,7 @@ export class PostgresAppendBatches {
         (streamId) => `SELECT pg_advisory_xact_lock(${STREAM_LOCK}, hashtext(${escapeLiteral(`${this.options.schema}.${streamId}`)}))`,
       ),
       `SELECT pg_advisory_lock(${APPEND_LOCK}, ${this.schemaKey})`,
-      `EXECUTE ${STATEMENT}(${batchArguments(batch)})`,
+      `EXECUTE ${APPEND_BATCH_STATEMENT}(${batchArguments(batch)})`,
       `SELECT pg_advisory_unlock(${APPEND_LOCK}, ${this.schemaKey}), pg_notify(${escapeLiteral(this.options.channel)}, '')`,
       ...(beforeCommit === undefined ? ['COMMIT'] : []),
     ];
@@ -250,7 +260,7 @@ export class PostgresAppendBatches {
     client.on('error', lost);
     try {
       if (!this.prepared.has(client)) {
-        await client.query(prepareBatch(this.options.table));
+        await client.query(prepareAppendBatch(this.options.table));
         this.prepared.add(client);
       }
       const results = (await client.query(statements.join(';\n'))) as unknown as QueryResult[];
@@ -258,7 +268,7 @@ export class PostgresAppendBatches {
         await beforeCommit();
         await client.query('COMMIT');
       }
-      return results[anyStreams.length + 2]!.rows as Outcome[];
+      return results[anyStreams.length + 2]!.rows as AnswerRow[];
     } catch (error) {
       broken = (await this.rollBack(client)) ?? broken;
       throw error;
@@ -279,7 +289,7 @@ export class PostgresAppendBatches {
 }
 
 /** The name of the batch statement, prepared once on each connection that writes a batch. */
-const STATEMENT = 'event_store_append_batch';
+export const APPEND_BATCH_STATEMENT = 'event_store_append_batch';
 
 /**
  * The statement of a batch, run under APPEND_LOCK, prepared once per connection (a plan made for
@@ -289,16 +299,16 @@ const STATEMENT = 'event_store_append_batch';
  * earlier in the same append: the `events_client_id` index's expressions); the rows of those whose
  * version matches and that repeat nothing are inserted, in call order. Answers one row per append.
  */
-const prepareBatch = (table: string): string => {
+export const prepareAppendBatch = (table: string): string => {
   const messages = `('MessageSent', 'PrivateMessageSent')`;
-  return `PREPARE ${STATEMENT}(json, json) AS
+  return `PREPARE ${APPEND_BATCH_STATEMENT}(jsonb, jsonb) AS
 WITH appends AS MATERIALIZED (
-  SELECT a, stream_id, expected FROM json_to_recordset($1) AS p(a int, stream_id text, expected int)
+  SELECT p.a, p.stream_id, p.expected,
+         (SELECT coalesce(max(t.version), 0) FROM ${table} t WHERE t.stream_id = p.stream_id) AS current
+    FROM jsonb_to_recordset($1) AS p(a int, stream_id text, expected int)
 ), new_rows AS MATERIALIZED (
   SELECT e.a, p.stream_id, e.ord, e.type, coalesce(e.data, 'null') AS data, e.metadata
-    FROM json_to_recordset($2) AS e(a int, ord int, type text, data jsonb, metadata jsonb) JOIN appends p USING (a)
-), heads AS MATERIALIZED (
-  SELECT p.a, (SELECT coalesce(max(t.version), 0) FROM ${table} t WHERE t.stream_id = p.stream_id) AS version FROM appends p
+    FROM jsonb_to_recordset($2) AS e(a int, ord int, type text, data jsonb, metadata jsonb) JOIN appends p USING (a)
 ), client_keys AS MATERIALIZED (
   SELECT a, stream_id, ord, coalesce(data->>'userId', data->>'fromUserId') AS sender, data->>'clientId' AS client_id
     FROM new_rows WHERE type IN ${messages} AND (data->>'clientId') IS NOT NULL
@@ -310,19 +320,17 @@ WITH appends AS MATERIALIZED (
       OR (SELECT 1 FROM client_keys o
            WHERE o.a = k.a AND o.ord < k.ord AND o.sender = k.sender AND o.client_id = k.client_id LIMIT 1) IS NOT NULL
    ORDER BY k.a, k.ord
-), accepted AS MATERIALIZED (
-  SELECT h.a, h.version FROM appends p JOIN heads h USING (a)
-   WHERE (p.expected IS NULL OR p.expected = h.version) AND NOT EXISTS (SELECT 1 FROM duplicate d WHERE d.a = p.a)
 ), inserted AS (
   INSERT INTO ${table} (stream_id, version, type, data, metadata)
-  SELECT r.stream_id, h.version + r.ord, r.type, r.data, r.metadata FROM new_rows r JOIN accepted h USING (a) ORDER BY r.a, r.ord
-  RETURNING stream_id, position
-), positions AS (
-  SELECT stream_id, array_agg(position ORDER BY position) AS positions FROM inserted GROUP BY stream_id
+  SELECT r.stream_id, p.current + r.ord, r.type, r.data, r.metadata FROM new_rows r JOIN appends p USING (a)
+   WHERE (p.expected IS NULL OR p.expected = p.current) AND NOT EXISTS (SELECT 1 FROM duplicate d WHERE d.a = p.a)
+   ORDER BY r.a, r.ord
+  RETURNING stream_id, version, position
 )
-SELECT p.a, h.version AS current, d.sender, d.client_id, i.positions
-  FROM appends p JOIN heads h USING (a) LEFT JOIN duplicate d USING (a) LEFT JOIN positions i USING (stream_id)
- ORDER BY p.a`;
+SELECT p.a, p.current, d.sender, d.client_id, NULL AS stream_id, NULL::int AS version, NULL::bigint AS position
+  FROM appends p LEFT JOIN duplicate d USING (a)
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, stream_id, version, position FROM inserted`;
 };
 
 /** The two arguments of the batch statement, as literals. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, escapeIdentifier } from 'pg';
+import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import {
   ConcurrencyError,
   DuplicateClientIdError,
@@ -8,6 +8,7 @@ import {
   type RecordedEvent,
 } from '../../application/ports/event-store.port';
 import { eventStoreContract, joined, privateMessage, sent } from './event-store.contract';
+import { APPEND_BATCH_STATEMENT, prepareAppendBatch } from './postgres-append-batches';
 import { postgresMessageQueries } from './postgres-schema';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 
@@ -531,6 +532,29 @@ describe('PostgreSQL event store shared by several nodes', () => {
       const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
       expect(plan).toMatch(/Index Scan Backward using events_stream_version/);
       expect(plan).not.toMatch(/Sort|Seq Scan/);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it("checks a batch's expected versions and client ids from their indexes", async () => {
+    const schema = freshSchema();
+    const store = await open(schema);
+    await store.append('room-a', [joined('u1'), sent(1, 'u1', 'c1'), sent(2)], 0);
+    const client = await rawClient();
+    await client.query(prepareAppendBatch(`${escapeIdentifier(schema)}.events`));
+    await client.query('BEGIN');
+    try {
+      await client.query('SET LOCAL enable_seqscan = off');
+      const appends = [{ a: 1, stream_id: 'room-a', expected: 3 }];
+      const rows = [{ a: 1, ord: 1, ...sent(3, 'u1', 'c2') }];
+      const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN EXECUTE ${APPEND_BATCH_STATEMENT}(${escapeLiteral(JSON.stringify(appends))}, ${escapeLiteral(JSON.stringify(rows))})`,
+      );
+      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/Index Only Scan Backward using events_stream_version/);
+      expect(text).toMatch(/Index Scan using events_client_id/);
+      expect(text).not.toMatch(/Seq Scan/);
     } finally {
       await client.query('ROLLBACK');
     }
