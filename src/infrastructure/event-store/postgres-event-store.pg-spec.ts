@@ -5,6 +5,7 @@ import {
   DuplicateClientIdError,
   StoreUnavailableError,
   type AppendResult,
+  type NewEvent,
   type RecordedEvent,
 } from '../../application/ports/event-store.port';
 import { eventStoreContract, joined, privateMessage, sent } from './event-store.contract';
@@ -319,6 +320,21 @@ describe('PostgreSQL event store shared by several nodes', () => {
       expect(twice.error).toMatchObject({ streamId: 'room-e', senderId: 'u1', clientId: 'c-7' });
       expect(other.result?.nextVersion).toBe(1);
       expect(await store.readStream('room-e')).toEqual([]);
+    });
+
+    it('fail alone when PostgreSQL refuses one of them, and the others are stored', async () => {
+      const store = await open(freshSchema());
+      const nul = { ...joined('u1'), data: { room: 'General', userId: 'u1', username: 'a\u0000b' } } as NewEvent;
+      const outcomes = await Promise.all([
+        settle(store.append('room-a', [joined('u1')], 0)),
+        settle(store.append('room-b', [joined('u1'), nul], 0)),
+        settle(store.append('room-c', [joined('u1')], 0)),
+      ]);
+      expect(outcomes.map((outcome) => outcome.result?.nextVersion)).toEqual([1, undefined, 1]);
+      expect(outcomes[1]!.error).toMatchObject({ code: '22P05' }); // untranslatable character
+      expect(outcomes[1]!.error).not.toBeInstanceOf(StoreUnavailableError);
+      expect(await store.readStream('room-b')).toEqual([]);
+      expect((await store.append('room-b', [joined('u1')], 0)).nextVersion).toBe(1);
     });
 
     it('resolve only once their transaction committed, and all fail with StoreUnavailableError when it cannot commit', async () => {
