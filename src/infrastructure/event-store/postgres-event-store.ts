@@ -34,8 +34,8 @@ export interface PostgresEventStoreOptions {
   /** Told about failures that are retried in the background (subscription reads, LISTEN reconnects, handler errors). */
   readonly onError?: (error: unknown, context: string) => void;
   /**
-   * For specs only: awaited inside the append transaction after the rows are inserted and before
-   * COMMIT, to make transactions commit out of position order on purpose.
+   * For specs only: awaited inside each append transaction (batch) after the rows are inserted and
+   * before COMMIT, to make transactions commit out of position order on purpose.
    */
   readonly beforeCommit?: () => Promise<void>;
 }
@@ -70,8 +70,9 @@ interface LiveSubscription {
  * - That rule is only sound if transaction ids grow with positions. Each batch of appends therefore
  *   takes a short advisory lock around "get a transaction id, take positions" (the INSERT) and
  *   releases it before COMMIT: batches get their ids and positions in the same order, and still
- *   commit (and fsync) in parallel. Readers additionally cut the result at the first visible row that is not yet safe,
- *   so they can never step over a row, even if that ordering were broken by a foreign writer.
+ *   commit (and fsync) in parallel. Readers additionally cut the result at the first visible row
+ *   that is not yet safe, so they can never step over a row, even if that ordering were broken by
+ *   a foreign writer.
  * The price: a transaction that stays open (any transaction with an id, in any database of the
  * cluster) holds back `readAll`, `headPosition` and subscriptions until it ends. `readStream` reads
  * every committed event of its stream.
