@@ -1,6 +1,7 @@
 import {
   ConcurrencyError,
   DuplicateClientIdError,
+  type AppendResult,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
@@ -312,6 +313,92 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       await until(() => seen.length >= 100);
       subscription.close();
       expect(seen.map((e) => e.position)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    });
+
+    it('gives each of many appends issued at once its own outcome: a conflict or a repeated client id fails only its append', async () => {
+      await store.append('room-x', [joined('u1')], 0);
+      await store.append('room-d', [joined('u1'), sent(1, 'u1', 'c-1')], 0);
+      const settle = (append: Promise<AppendResult>) =>
+        append.then(
+          (result) => ({ result, error: undefined }),
+          (error: unknown) => ({ result: undefined, error }),
+        );
+      // All issued in one go, none awaited: an adapter that groups appends sees them together.
+      const fresh = Array.from({ length: 12 }, (_, i) => settle(store.append(`room-${i}`, [joined('u1'), sent(1, 'u1', `c-${i}`)], 0)));
+      const first = settle(store.append('room-x', [joined('u2')], 1));
+      const late = settle(store.append('room-x', [joined('u3')], 1));
+      const after = settle(store.append('room-x', [joined('u4'), joined('u5')], 2));
+      const resend = settle(store.append('room-d', [sent(2, 'u1', 'c-1')], 2));
+      const next = settle(store.append('room-d', [sent(2, 'u1', 'c-2')], 2));
+      const ahead = settle(store.append('room-y', [joined('u1')], 5));
+
+      for (const [i, outcome] of (await Promise.all(fresh)).entries()) {
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.result?.nextVersion).toBe(2);
+        expect(outcome.result?.events.map((e) => [e.streamId, e.version])).toEqual([
+          [`room-${i}`, 1],
+          [`room-${i}`, 2],
+        ]);
+      }
+      expect((await first).result?.events.map((e) => e.version)).toEqual([2]);
+      expect((await late).error).toBeInstanceOf(ConcurrencyError);
+      expect((await late).error).toMatchObject({ streamId: 'room-x', expected: 1, actual: 2 });
+      expect((await after).result?.events.map((e) => e.version)).toEqual([3, 4]);
+      expect((await after).result?.nextVersion).toBe(4);
+      expect((await resend).error).toBeInstanceOf(DuplicateClientIdError);
+      expect((await resend).error).toMatchObject({ streamId: 'room-d', senderId: 'u1', clientId: 'c-1' });
+      expect((await next).result?.events.map((e) => e.version)).toEqual([3]);
+      expect((await ahead).error).toBeInstanceOf(ConcurrencyError);
+      expect((await ahead).error).toMatchObject({ streamId: 'room-y', expected: 5, actual: 0 });
+
+      // Versions are gapless, and nothing of a failed append was stored.
+      expect((await store.readStream('room-x')).map((e) => e.data)).toEqual(
+        ['u1', 'u2', 'u4', 'u5'].map((userId) => ({ room: 'General', userId, username: userId })),
+      );
+      expect((await store.readStream('room-d')).map((e) => [e.version, (e.data as { clientId?: string }).clientId])).toEqual([
+        [1, undefined],
+        [2, 'c-1'],
+        [3, 'c-2'],
+      ]);
+      expect(await store.readStream('room-y')).toEqual([]);
+      // What each append was told is what the log holds, in one order of positions.
+      const told = (await Promise.all([...fresh, first, after, next])).flatMap((outcome) => outcome.result?.events ?? []);
+      const all = await store.readAll(0, 1000);
+      expect(all).toHaveLength(told.length + 3);
+      for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
+      for (const event of told) expect(all.find((e) => e.position === event.position)).toEqual(event);
+      expect(await store.headPosition()).toBe(all[all.length - 1]!.position);
+    });
+
+    it('delivers every event exactly once, in position order, while 16 writers append with expected versions', async () => {
+      const { seen, subscription } = collect(store, 0);
+      const WRITERS = 16;
+      const APPENDS = 15;
+      const told: RecordedEvent[] = [];
+      const write = async (w: number): Promise<void> => {
+        let version = 0;
+        for (let i = 0; i < APPENDS; i++) {
+          const events = i % 4 === 0 ? [joined(`w${w}`), joined(`w${w}`)] : [joined(`w${w}`)];
+          const result = await store.append(`room-w${w}`, events, version);
+          expect(result.events.map((e) => e.version)).toEqual(events.map((_, j) => version + j + 1));
+          version = result.nextVersion;
+          told.push(...result.events);
+        }
+      };
+      await Promise.all(Array.from({ length: WRITERS }, (_, w) => write(w)));
+      const positions = told.map((e) => e.position).sort((a, b) => a - b);
+      expect(new Set(positions).size).toBe(WRITERS * (APPENDS + 4));
+
+      await until(() => seen.length >= positions.length, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // anything doubled would show up by now
+      subscription.close();
+      expect(seen.map((e) => e.position)).toEqual(positions);
+      const versions = new Map<string, number>();
+      for (const event of seen) {
+        expect(event.version).toBe((versions.get(event.streamId) ?? 0) + 1);
+        versions.set(event.streamId, event.version);
+      }
+      expect((await store.readAll(0, 1000)).map((e) => e.position)).toEqual(positions);
     });
 
     if (harness.reopen !== undefined) {

@@ -1,7 +1,5 @@
 import { Pool, escapeIdentifier, type PoolClient } from 'pg';
 import {
-  ConcurrencyError,
-  DuplicateClientIdError,
   EventStore,
   type AppendResult,
   type ExpectedVersion,
@@ -11,11 +9,12 @@ import {
   type Snapshot,
   type Subscription,
 } from '../../application/ports/event-store.port';
-import { isDuplicateClientId, isUnavailable, isUniqueViolation, redact, unavailable } from './postgres-errors';
+import { DDL_LOCK, PostgresAppendBatches } from './postgres-append-batches';
+import { isUnavailable, redact, unavailable } from './postgres-errors';
 import { channelFor, PostgresNotifications } from './postgres-notifications';
 import { PostgresMessageReads } from './postgres-message-reads';
 import { postgresEventStoreSchema } from './postgres-schema';
-import { clientIdOf, toRecorded, type EventRow } from './stored-event';
+import { toRecorded, type EventRow } from './stored-event';
 
 export interface PostgresEventStoreOptions {
   /** The schema the `events` table lives in; created if absent. Default `public`. */
@@ -24,24 +23,24 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Connections in the pool. Default 10. */
   readonly poolSize?: number;
+  /**
+   * Batches of appends written at the same time, each on its own pooled connection. Default 1: the
+   * appends that arrive meanwhile make the next batch bigger, which measured faster than more
+   * batches queueing for the append lock.
+   */
+  readonly appendBatchesInFlight?: number;
   /** Shown in pg_stat_activity. Default `nest-chat-event-store`. */
   readonly applicationName?: string;
   /** Told about failures that are retried in the background (subscription reads, LISTEN reconnects, handler errors). */
   readonly onError?: (error: unknown, context: string) => void;
   /**
-   * For specs only: awaited inside the append transaction after the rows are inserted and before
-   * COMMIT, to make transactions commit out of position order on purpose.
+   * For specs only: awaited inside each append transaction (batch) after the rows are inserted and
+   * before COMMIT, to make transactions commit out of position order on purpose.
    */
   readonly beforeCommit?: () => Promise<void>;
 }
 
-/** Advisory lock class ids (first key of the two-int form); the second key is hashtext(schema). */
-const DDL_LOCK = 0x65730001;
-const APPEND_LOCK = 0x65730002;
-const STREAM_LOCK = 0x65730003;
-
 const CATCH_UP_BATCH = 1000;
-const ANY_VERSION_ATTEMPTS = 5;
 
 type Row = EventRow & { position: string };
 
@@ -56,7 +55,9 @@ interface LiveSubscription {
 /**
  * The EventStore on PostgreSQL, for several nodes sharing one log.
  *
- * Appends are one transaction each; the unique (stream_id, version) constraint is what makes two
+ * Appends called together (within one turn of the event loop, or while earlier ones are being
+ * written) go out as one transaction, in one round trip, with each append's own outcome
+ * (`postgres-append-batches.ts`). The unique (stream_id, version) constraint is what makes two
  * nodes racing on one stream unable to both win. Positions come from an identity column.
  *
  * The trap of SQL event stores: a transaction that took a lower position can commit after one that
@@ -66,11 +67,12 @@ interface LiveSubscription {
  *   order (`readAll`, `headPosition`, `subscribe`) only return rows written by transactions older
  *   than the snapshot's xmin (`pg_snapshot_xmin(pg_current_snapshot())`): every transaction below
  *   xmin has finished, so nothing can still appear among them.
- * - That rule is only sound if transaction ids grow with positions. Appends therefore take a short
- *   advisory lock around "get a transaction id, take positions" (the INSERT) and release it before
- *   COMMIT: appenders get their ids and positions in the same order, and still commit (and fsync)
- *   in parallel. Readers additionally cut the result at the first visible row that is not yet safe,
- *   so they can never step over a row, even if that ordering were broken by a foreign writer.
+ * - That rule is only sound if transaction ids grow with positions. Each batch of appends therefore
+ *   takes a short advisory lock around "get a transaction id, take positions" (the INSERT) and
+ *   releases it before COMMIT: batches get their ids and positions in the same order, and still
+ *   commit (and fsync) in parallel. Readers additionally cut the result at the first visible row
+ *   that is not yet safe, so they can never step over a row, even if that ordering were broken by
+ *   a foreign writer.
  * The price: a transaction that stays open (any transaction with an id, in any database of the
  * cluster) holds back `readAll`, `headPosition` and subscriptions until it ends. `readStream` reads
  * every committed event of its stream.
@@ -86,6 +88,7 @@ export class PostgresEventStore extends EventStore {
   private readonly pumping = new Set<Promise<void>>();
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly notifications: PostgresNotifications;
+  private readonly batches: PostgresAppendBatches;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -105,6 +108,15 @@ export class PostgresEventStore extends EventStore {
       () => this.pumpAll(),
       (error, context) => this.report(error, context),
     );
+    this.batches = new PostgresAppendBatches({
+      pool,
+      schema,
+      table: this.table,
+      channel: this.channel,
+      maxInFlight: options.appendBatchesInFlight ?? 1,
+      beforeCommit: options.beforeCommit,
+      onCommitted: () => this.pumpAll(),
+    });
   }
 
   /** Connects, creates the schema if absent, and starts listening for other nodes' appends. */
@@ -130,24 +142,8 @@ export class PostgresEventStore extends EventStore {
     return store;
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const recorded = await this.tryAppend(streamId, events, expectedVersion);
-        if (recorded.length > 0) this.pumpAll();
-        return { nextVersion: recorded[recorded.length - 1]?.version ?? (await this.streamVersion(streamId)), events: recorded };
-      } catch (error) {
-        if (isDuplicateClientId(error)) {
-          const duplicate = events.map(clientIdOf).find((key) => key !== undefined);
-          throw new DuplicateClientIdError(streamId, duplicate?.senderId ?? '', duplicate?.clientId ?? '');
-        }
-        if (!isUniqueViolation(error)) throw isUnavailable(error) ? unavailable('append', error) : error;
-        // Someone else took the version between our check and our insert.
-        if (expectedVersion === 'any' && attempt < ANY_VERSION_ATTEMPTS) continue;
-        const actual = await this.streamVersion(streamId).catch(() => (typeof expectedVersion === 'number' ? expectedVersion + 1 : 0));
-        throw new ConcurrencyError(streamId, expectedVersion, actual);
-      }
-    }
+  append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    return this.batches.append(streamId, events, expectedVersion);
   }
 
   async readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
@@ -260,6 +256,7 @@ export class PostgresEventStore extends EventStore {
     this.subscriptions.clear();
     this.stopPolling();
     await this.notifications.close();
+    await this.batches.drain();
     await Promise.allSettled([...this.pumping]);
     await this.pool.end().catch(() => undefined);
   }
@@ -271,64 +268,6 @@ export class PostgresEventStore extends EventStore {
       if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${escapeIdentifier(this.schema)}`);
       await client.query(postgresEventStoreSchema(this.schema));
     });
-  }
-
-  private async tryAppend(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<RecordedEvent[]> {
-    return this.transaction(async (client) => {
-      // 'any' appends to one stream queue up (until COMMIT) rather than collide on the next version.
-      if (expectedVersion === 'any') {
-        await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [STREAM_LOCK, `${this.schema}.${streamId}`]);
-      }
-      const current = await this.streamVersion(streamId, client);
-      if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
-      if (events.length === 0) return [];
-      const payload = JSON.stringify(events.map((event) => ({ type: event.type, data: event.data, metadata: event.metadata })));
-      // Nothing before this point gave the transaction an id (reads do not): it gets one in the
-      // INSERT, under the lock, so transaction ids and positions grow together across appenders.
-      await client.query('SELECT pg_advisory_lock($1::int, hashtext($2))', [APPEND_LOCK, this.schema]);
-      let inserted: { position: string; version: number }[];
-      try {
-        inserted = (
-          await client.query<{ position: string; version: number }>(
-            `INSERT INTO ${this.table} (stream_id, version, type, data, metadata)
-             SELECT $1, $2::int + e.ord::int, e.value->>'type', coalesce(e.value->'data', 'null'::jsonb), e.value->'metadata'
-               FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
-              ORDER BY e.ord
-             RETURNING position, version`,
-            [streamId, current, payload],
-          )
-        ).rows;
-      } finally {
-        await this.unlockAppend(client);
-      }
-      await client.query('SELECT pg_notify($1, $2)', [this.channel, inserted[inserted.length - 1]?.position ?? '']);
-      if (this.options.beforeCommit !== undefined) await this.options.beforeCommit();
-      const positions = new Map(inserted.map((row) => [row.version, Number(row.position)]));
-      return events.map((event, i): RecordedEvent => {
-        const version = current + i + 1;
-        return { ...event, streamId, version, position: positions.get(version) ?? Number.NaN };
-      });
-    });
-  }
-
-  /**
-   * Releases the append lock. A failed INSERT leaves the transaction aborted, where even an unlock
-   * is refused: roll back first (the session lock survives that), then unlock. A connection that
-   * cannot be unlocked is destroyed by `transaction`, which frees the lock with it.
-   */
-  private async unlockAppend(client: PoolClient): Promise<void> {
-    try {
-      await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [APPEND_LOCK, this.schema]);
-    } catch {
-      await client.query('ROLLBACK');
-      await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [APPEND_LOCK, this.schema]);
-    }
-  }
-
-  private async streamVersion(streamId: string, client?: PoolClient): Promise<number> {
-    const sql = `SELECT coalesce(max(version), 0) AS version FROM ${this.table} WHERE stream_id = $1`;
-    if (client !== undefined) return (await client.query<{ version: number }>(sql, [streamId])).rows[0]?.version ?? 0;
-    return (await this.query<{ version: number }>('readStream', sql, [streamId]))[0]?.version ?? 0;
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
