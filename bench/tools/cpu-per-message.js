@@ -20,7 +20,7 @@ const { config } = parseOptions([]);
 const measure = async (kind) => {
   const figures = [];
   for (let run = 0; run < Number(runs); run++) {
-    const env = kind === 'project' ? { LOG_LEVEL: logLevel } : {};
+    const env = kind === 'project' ? { LOG_LEVEL: logLevel, ...JSON.parse(process.env.PROJECT_ENV || '{}') } : {};
     const profile = kind === 'project' && process.env.CPU_PROFILE;
     const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE}`] : [];
     let mainMs = 0;
