@@ -20,17 +20,22 @@ const { config } = parseOptions([]);
   fs.rmSync(outDir, { recursive: true, force: true });
   const names = roomNames(config.idle.rooms);
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${outDir}`];
-  await c.withServerAndWorkers('project', { rooms: names, nodeArgs, logName: 'guests-profile' }, config.idle.workers, async (server, workers) => {
-    const rss0 = server.rssKb();
-    const perWorker = spreadSockets(0, Number(guests), config.idle.workers, names, null, 'diff');
-    const t0 = c.now();
-    const { total, failed } = await connectSockets(workers, server.url, perWorker, {});
-    const ms = c.now() - t0;
-    console.log(
-      `${total} guests (${failed} failed) in ${(ms / 1000).toFixed(1)} s = ${Math.round((total / ms) * 1000)}/s; ` +
-        `RSS +${Math.round((server.rssKb() - rss0) / 1024)} MB = ${((server.rssKb() - rss0) / total).toFixed(1)} kB each`,
-    );
-  });
+  await c.withServerAndWorkers(
+    'project',
+    { rooms: names, nodeArgs, logName: 'guests-profile' },
+    config.idle.workers,
+    async (server, workers) => {
+      const rss0 = server.rssKb();
+      const perWorker = spreadSockets(0, Number(guests), config.idle.workers, names, null, 'diff');
+      const t0 = c.now();
+      const { total, failed } = await connectSockets(workers, server.url, perWorker, {});
+      const ms = c.now() - t0;
+      console.log(
+        `${total} guests (${failed} failed) in ${(ms / 1000).toFixed(1)} s = ${Math.round((total / ms) * 1000)}/s; ` +
+          `RSS +${Math.round((server.rssKb() - rss0) / 1024)} MB = ${((server.rssKb() - rss0) / total).toFixed(1)} kB each`,
+      );
+    },
+  );
   console.log(`profiles in ${outDir}: ${fs.readdirSync(outDir).join(', ')}`);
 })().catch((error) => {
   console.error(error);
