@@ -35,6 +35,19 @@ describe('group commit', () => {
     expect(walBytes(together.file) * 10).toBeLessThan(walBytes(oneByOne.file));
   });
 
+  it('copies the write-ahead log into the database from a thread of its own, not in the writer', async () => {
+    const store = fresh();
+    opened.push(store);
+    const before = statSync(store.file).size;
+    // Far fewer pages than SQLite's own checkpoint threshold (1,000): only the checkpointer copies them.
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.append(`room-${i}`, [sent(1, `u${i}`)], 0)));
+    const deadline = Date.now() + 5000;
+    while (statSync(store.file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(statSync(store.file).size).toBeGreaterThan(before);
+    expect(await store.headPosition()).toBe(100);
+  });
+
   it('fails only the appends of a batch that conflict or repeat a client id; the rest are written, positions without a gap', async () => {
     const store = fresh();
     opened.push(store);

@@ -17,6 +17,9 @@ type Answer = { id: number; outcomes?: WriterOutcome[]; ok?: true; failure?: { c
 /** The worker's file beside this one: plain JavaScript, so it runs from the sources and from the build alike. */
 const WORKER = join(__dirname, 'sqlite-writer.worker.js');
 
+/** How often the checkpointer copies the write-ahead log into the database. */
+const CHECKPOINT_EVERY_MS = 250;
+
 /** A write that failed for good: SQLite's code decides whether it is the storage (unavailable) or a bug. */
 export class WriteFailure extends Error {
   constructor(
@@ -38,11 +41,22 @@ export class SqliteWriter {
   private readonly waiting = new Map<number, { resolve: (answer: Answer) => void; reject: (error: unknown) => void }>();
   private nextId = 0;
   private broken: Error | undefined;
+  private closing = false;
   private readonly exited: Promise<void>;
+
+  /** Copies the write-ahead log into the database every CHECKPOINT_EVERY_MS, so the writer never waits for a checkpoint. */
+  private readonly checkpointer: Worker;
 
   constructor(file: string, insertSql: string) {
     this.worker = new Worker(WORKER, { workerData: { file, insertSql } });
     this.worker.unref();
+    this.checkpointer = new Worker(WORKER, { workerData: { file, checkpointer: true, checkpointEveryMs: CHECKPOINT_EVERY_MS } });
+    this.checkpointer.unref();
+    // Without it, the writer checkpoints as SQLite does by default (every 1,000 pages), so the log stays bounded.
+    this.checkpointer.once('exit', () => {
+      if (this.broken === undefined && !this.closing) this.worker.postMessage({ autocheckpoint: true });
+    });
+    this.checkpointer.on('error', () => undefined);
     this.worker.on('message', (answer: Answer) => {
       const request = this.waiting.get(answer.id);
       this.waiting.delete(answer.id);
@@ -68,6 +82,8 @@ export class SqliteWriter {
 
   /** Lets the requests in flight finish, then stops the thread (its connection closed). */
   async close(): Promise<void> {
+    this.closing = true;
+    this.checkpointer.postMessage({ close: true });
     if (this.broken === undefined) {
       this.worker.postMessage({ close: true });
       await this.exited;
