@@ -42,6 +42,7 @@ export class SqliteWriter {
   private nextId = 0;
   private broken: Error | undefined;
   private closing = false;
+  private readonly checkpointerExited: Promise<void>;
   private readonly exited: Promise<void>;
 
   /** Copies the write-ahead log into the database every CHECKPOINT_EVERY_MS, so the writer never waits for a checkpoint. */
@@ -53,9 +54,12 @@ export class SqliteWriter {
     this.checkpointer = new Worker(WORKER, { workerData: { file, checkpointer: true, checkpointEveryMs: CHECKPOINT_EVERY_MS } });
     this.checkpointer.unref();
     // Without it, the writer checkpoints as SQLite does by default (every 1,000 pages), so the log stays bounded.
-    this.checkpointer.once('exit', () => {
-      if (this.broken === undefined && !this.closing) this.worker.postMessage({ autocheckpoint: true });
-    });
+    this.checkpointerExited = new Promise((resolve) =>
+      this.checkpointer.once('exit', () => {
+        if (this.broken === undefined && !this.closing) this.worker.postMessage({ autocheckpoint: true });
+        resolve();
+      }),
+    );
     this.checkpointer.on('error', () => undefined);
     this.worker.on('message', (answer: Answer) => {
       const request = this.waiting.get(answer.id);
@@ -83,7 +87,9 @@ export class SqliteWriter {
   /** Lets the requests in flight finish, then stops the thread (its connection closed). */
   async close(): Promise<void> {
     this.closing = true;
+    // Both threads' connections are closed before this resolves, so the file can be opened again at once.
     this.checkpointer.postMessage({ close: true });
+    await this.checkpointerExited;
     if (this.broken === undefined) {
       this.worker.postMessage({ close: true });
       await this.exited;
