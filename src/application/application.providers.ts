@@ -18,6 +18,7 @@ import { ProjectionRunner } from './projection-runner';
 import {
   GetRoomHandler,
   GetRoomHistoryHandler,
+  GetRoomChangesHandler,
   GetRoomMessagesHandler,
   GetRoomsHandler,
   GetUserRoomsHandler,
@@ -60,6 +61,7 @@ export const queryHandlers = [
   GetRoomHandler,
   GetRoomMessagesHandler,
   GetRoomHistoryHandler,
+  GetRoomChangesHandler,
   GetUserRoomsHandler,
   GetOnlineUsersHandler,
   GetActiveUsersHandler,

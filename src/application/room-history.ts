@@ -2,9 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { messageFacts, roomStream, type MessageFacts } from '../domain/room/room.decider';
 import type { RoomEvent } from '../domain/room/room.events';
 import { EventStore, type RecordedEvent, type SeqRange } from './ports/event-store.port';
-import { foldMessages, RoomsReadModel, type HistoryPage, type MessageView } from './read-models/rooms.read-model';
+import { foldMessages, messageStates, RoomsReadModel, type HistoryPage, type MessageView } from './read-models/rooms.read-model';
 
 const HOLD_ATTEMPTS = 5;
+/** Above any stream's version (PostgreSQL stores versions as 32-bit integers). */
+const BEYOND_ANY_VERSION = 2 ** 31 - 1;
+
+/** A page a client starts from, with the room's cursor it stands at: a resume asks for what came after. */
+export type CursorPage = HistoryPage & { readonly cursor: number };
+
+/** A message event after a cursor, with the message as it stood just after it. */
+export type RoomChange = { readonly event: RecordedEvent; readonly view: MessageView };
+
+/** The changes after a cursor, oldest first; `cursor`: where the next page starts (the head when none is left). */
+export interface ChangesPage {
+  readonly changes: readonly RoomChange[];
+  readonly cursor: number;
+  readonly hasMore: boolean;
+}
 
 /**
  * A room's history, wherever it is: the newest `HISTORY_WINDOW` messages from the read model, older
@@ -19,23 +34,54 @@ export class RoomHistory {
     private readonly store: EventStore,
   ) {}
 
-  /** The newest `limit` messages, oldest first. */
-  async recent(room: string, limit: number): Promise<HistoryPage> {
+  /**
+   * The newest `limit` messages, oldest first. The cursor is the room's as the read model stood when
+   * the page was taken: a page read from the store may hold later changes too, which a resume from
+   * it then brings again (each is the whole message as it stood, so applying one twice changes nothing).
+   */
+  async recent(room: string, limit: number): Promise<CursorPage> {
+    const cursor = this.rooms.versionOf(room);
     const { first, last } = this.rooms.bounds(room);
     const from = Math.max(1, last - limit + 1);
-    if (from >= first || last === 0) return { messages: this.rooms.windowRange(room, from, last), hasMore: from > 1 };
+    if (from >= first || last === 0) return { messages: this.rooms.windowRange(room, from, last), hasMore: from > 1, cursor };
     const page = await this.fromStore(room, { before: last + 1 }, limit);
-    return { messages: [...page.messages].reverse(), hasMore: page.hasMore };
+    return { messages: [...page.messages].reverse(), hasMore: page.hasMore, cursor };
   }
 
-  /** Messages with seq > `seq`, oldest first, at most `limit`. */
-  async since(room: string, seq: number, limit: number): Promise<HistoryPage> {
+  /** Messages with seq > `seq`, oldest first, at most `limit`; the cursor as for `recent`. */
+  async since(room: string, seq: number, limit: number): Promise<CursorPage> {
+    const cursor = this.rooms.versionOf(room);
     const { first, last } = this.rooms.bounds(room);
     if (seq + 1 >= first) {
       const to = Math.min(last, seq + limit);
-      return { messages: this.rooms.windowRange(room, seq + 1, to), hasMore: to < last };
+      return { messages: this.rooms.windowRange(room, seq + 1, to), hasMore: to < last, cursor };
     }
-    return this.fromStore(room, { after: seq }, limit);
+    return { ...(await this.fromStore(room, { after: seq }, limit)), cursor };
+  }
+
+  /**
+   * Up to `limit` events about messages after `cursor` (the room stream's version), from the store,
+   * each with the message as it stood just after it: what a client that saw everything up to the
+   * cursor missed, in order. Joins and leaves take a place in the order but are not changes to
+   * messages. A cursor at or beyond the head answers no changes and the head.
+   */
+  async changes(room: string, cursor: number, limit: number): Promise<ChangesPage> {
+    const stream = roomStream(room);
+    const events = await this.store.readStream(stream, Math.min(cursor + 1, BEYOND_ANY_VERSION), limit + 1);
+    const page = events.slice(0, limit);
+    if (page.length === 0) {
+      const [newest] = await this.store.readStreamBackward(stream, BEYOND_ANY_VERSION, 1);
+      return { changes: [], cursor: newest?.version ?? 0, hasMore: false };
+    }
+    const sentHere = new Set<string>();
+    const changed = new Set<string>();
+    for (const event of page) {
+      if (event.type === 'MessageSent') sentHere.add(event.data.messageId);
+      else if ('messageId' in event.data && !sentHere.has(event.data.messageId)) changed.add(event.data.messageId);
+    }
+    const earlier =
+      changed.size === 0 ? [] : (await this.store.readMessageEvents(stream, [...changed])).filter((event) => event.version <= cursor);
+    return { changes: messageStates(earlier, page), cursor: page[page.length - 1]!.version, hasMore: events.length > limit };
   }
 
   /** A page of messages older than `beforeId` (or the newest), newest first. */

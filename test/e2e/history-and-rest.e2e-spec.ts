@@ -44,7 +44,7 @@ describe('history and REST', () => {
     it('sends an empty history for a quiet room', async () => {
       const bob = await server.connect();
       await bob.ask('join', { room: 'The Nerd Nook' });
-      await expect(bob.next('history')).resolves.toEqual({ room: 'The Nerd Nook', messages: [], hasMore: false });
+      await expect(bob.next('history')).resolves.toEqual({ room: 'The Nerd Nook', messages: [], hasMore: false, cursor: 1 });
     });
 
     it('with since, sends exactly the messages after that seq', async () => {

@@ -32,6 +32,7 @@ describe('edits, deletes, reactions and typing', () => {
       });
       expect(ack.message).toMatchObject({ id: message.id, seq: message.seq, msg: 'final', editedAt: expect.any(String) });
       await expect(bob.next('message_edited')).resolves.toEqual({
+        cursor: expect.any(Number),
         room: 'General',
         id: message.id,
         seq: message.seq,
@@ -81,6 +82,7 @@ describe('edits, deletes, reactions and typing', () => {
       const ack = await alice.ask<{ message: Message }>('delete_message', { room: 'Zero to Knowing', messageId: message.id });
       expect(ack.message).toMatchObject({ id: message.id, msg: '', deleted: true });
       await expect(bob.next('message_deleted')).resolves.toEqual({
+        cursor: expect.any(Number),
         room: 'Zero to Knowing',
         id: message.id,
         seq: message.seq,
@@ -111,6 +113,7 @@ describe('edits, deletes, reactions and typing', () => {
       await bob.ask('react', { room: 'General', messageId: message.id, emoji: '👍' });
       await alice.ask('react', { room: 'General', messageId: message.id, emoji: '👍' });
       await expect(bob.next('reaction', (r: { reactions: Record<string, string[]> }) => r.reactions['👍']?.length === 2)).resolves.toEqual({
+        cursor: expect.any(Number),
         room: 'General',
         id: message.id,
         seq: message.seq,

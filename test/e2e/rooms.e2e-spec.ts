@@ -132,8 +132,9 @@ describe('rooms: join, leave and messages', () => {
         seq: expect.any(Number),
       };
       expect(ack).toEqual({ ok: true, message: pushed });
-      await expect(alice.next('message')).resolves.toEqual(ack.message);
-      await expect(bob.next('message')).resolves.toEqual(ack.message);
+      // The push also carries the room's cursor at the message (a resume starts from it).
+      await expect(alice.next('message')).resolves.toEqual({ ...ack.message, cursor: expect.any(Number) });
+      await expect(bob.next('message')).resolves.toEqual({ ...ack.message, cursor: expect.any(Number) });
     });
 
     it('sends to General when no room is given', async () => {

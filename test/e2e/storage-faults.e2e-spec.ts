@@ -383,7 +383,7 @@ describe('storage faults', () => {
       expect(alice.raw.connected && bob.raw.connected).toBe(true);
       // What was stored is all there, and nothing else.
       expect((await wholeHistory<Message>(server.url, ROOM)).map((m) => m.id)).toEqual(stored.map((m) => m.id));
-      const last = stored[stored.length - 1];
+      const last = stored[stored.length - 1]!;
       await bob.next<Message>('message', (m) => m.id === last.id);
       expect(bob.received('message').map((m) => (m as Message).id)).toEqual(stored.map((m) => m.id));
 

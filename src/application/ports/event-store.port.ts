@@ -106,8 +106,8 @@ export abstract class EventStore {
    * or with DuplicateClientIdError when a message repeats its sender's client id in the stream.
    */
   abstract append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
-  /** Events of one stream with version ≥ `fromVersion`, in order. */
-  abstract readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
+  /** Events of one stream with version ≥ `fromVersion`, in order; at most `limit` of them when given. */
+  abstract readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]>;
   /**
    * Up to `limit` events of one stream with version < `beforeVersion`, newest first: older pages of
    * a stream without reading it from the start. Answered from the (stream, version) index.

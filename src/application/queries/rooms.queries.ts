@@ -1,6 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { RoomsReadModel, type HistoryPage } from '../read-models/rooms.read-model';
-import { RoomHistory } from '../room-history';
+import { RoomHistory, type ChangesPage, type CursorPage } from '../room-history';
 
 /** Messages a socket gets on join: the newest ones, or every one after `since`. */
 export const RECENT_HISTORY = 50;
@@ -55,7 +55,7 @@ export class GetRoomMessagesHandler implements IQueryHandler<GetRoomMessagesQuer
   }
 }
 
-export class GetRoomHistoryQuery extends Query<HistoryPage> {
+export class GetRoomHistoryQuery extends Query<CursorPage> {
   constructor(
     readonly room: string,
     readonly since: number | undefined,
@@ -68,8 +68,27 @@ export class GetRoomHistoryQuery extends Query<HistoryPage> {
 export class GetRoomHistoryHandler implements IQueryHandler<GetRoomHistoryQuery> {
   constructor(private readonly history: RoomHistory) {}
 
-  execute({ room, since }: GetRoomHistoryQuery): Promise<HistoryPage> {
+  execute({ room, since }: GetRoomHistoryQuery): Promise<CursorPage> {
     return since === undefined ? this.history.recent(room, RECENT_HISTORY) : this.history.since(room, since, SINCE_CAP);
+  }
+}
+
+/** What a socket gets on a join with a cursor: the changes after it, `SINCE_CAP` at most per page. */
+export class GetRoomChangesQuery extends Query<ChangesPage> {
+  constructor(
+    readonly room: string,
+    readonly cursor: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetRoomChangesQuery)
+export class GetRoomChangesHandler implements IQueryHandler<GetRoomChangesQuery> {
+  constructor(private readonly history: RoomHistory) {}
+
+  execute({ room, cursor }: GetRoomChangesQuery): Promise<ChangesPage> {
+    return this.history.changes(room, cursor, SINCE_CAP);
   }
 }
 

@@ -95,14 +95,40 @@ const applyChange = (entry: Entry, event: RecordedEvent): void => {
  */
 export const foldMessages = (events: readonly RecordedEvent[]): Map<string, MessageView> => {
   const entries = new Map<string, Entry>();
-  for (const event of events) {
-    if (event.type === 'MessageSent') entries.set(event.data.messageId, entryOf(event));
-    else if ('messageId' in event.data) {
-      const entry = entries.get(event.data.messageId);
-      if (entry !== undefined) applyChange(entry, event);
-    }
-  }
+  for (const event of events) foldInto(entries, event);
   return new Map([...entries].map(([id, entry]) => [id, entry.view]));
+};
+
+/** Folds one event into the messages it is about; the message's entry, or undefined (not about a known message). */
+const foldInto = (entries: Map<string, Entry>, event: RecordedEvent): Entry | undefined => {
+  if (event.type === 'MessageSent') {
+    const entry = entryOf(event);
+    entries.set(event.data.messageId, entry);
+    return entry;
+  }
+  if (!('messageId' in event.data)) return undefined;
+  const entry = entries.get(event.data.messageId);
+  if (entry !== undefined) applyChange(entry, event);
+  return entry;
+};
+
+/**
+ * Each event of `events` that is about a message (sent, edited, deleted, reacted to), with the
+ * message as it stood just after it; `earlier` are the events before them about the messages they
+ * change. How a resume replays, in order, the pushes a client missed.
+ */
+export const messageStates = (
+  earlier: readonly RecordedEvent[],
+  events: readonly RecordedEvent[],
+): { event: RecordedEvent; view: MessageView }[] => {
+  const entries = new Map<string, Entry>();
+  for (const event of earlier) foldInto(entries, event);
+  const states: { event: RecordedEvent; view: MessageView }[] = [];
+  for (const event of events) {
+    const entry = foldInto(entries, event);
+    if (entry !== undefined) states.push({ event, view: entry.view });
+  }
+  return states;
 };
 
 /** Hydrated messages older than the window kept per room (being edited or reacted to now). */

@@ -119,9 +119,12 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError)).toHaveLength(1);
     });
 
-    it('reads a stream from a version, and an unknown stream as empty', async () => {
+    it('reads a stream from a version, up to a limit, and an unknown stream as empty', async () => {
       await store.append('room-a', [joined('u1'), joined('u2'), joined('u3')], 0);
       expect((await store.readStream('room-a', 2)).map((e) => e.version)).toEqual([2, 3]);
+      expect((await store.readStream('room-a', 2, 1)).map((e) => e.version)).toEqual([2]);
+      expect((await store.readStream('room-a', 1, 5)).map((e) => e.version)).toEqual([1, 2, 3]);
+      expect(await store.readStream('room-a', 1, 0)).toEqual([]);
       expect(await store.readStream('room-none')).toEqual([]);
     });
 

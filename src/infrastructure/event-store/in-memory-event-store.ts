@@ -55,8 +55,9 @@ export class InMemoryEventStore extends LocalEventStore {
     return recorded;
   }
 
-  protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {
-    return (this.streams.get(streamId) ?? []).slice(Math.max(0, fromVersion - 1));
+  protected readStreamSync(streamId: string, fromVersion: number, limit: number): RecordedEvent[] {
+    const start = Math.max(0, fromVersion - 1);
+    return (this.streams.get(streamId) ?? []).slice(start, limit === Number.POSITIVE_INFINITY ? undefined : start + limit);
   }
 
   protected readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[] {

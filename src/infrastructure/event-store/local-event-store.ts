@@ -51,7 +51,8 @@ export abstract class LocalEventStore extends EventStore {
    * batch as a whole could not be written (a storage failure): none of it is stored then.
    */
   protected abstract appendBatch(batch: readonly PendingAppend[]): BatchOutcomes | Promise<BatchOutcomes>;
-  protected abstract readStreamSync(streamId: string, fromVersion: number): RecordedEvent[];
+  /** `limit`: at most that many events; Infinity, all of them. */
+  protected abstract readStreamSync(streamId: string, fromVersion: number, limit: number): RecordedEvent[];
   protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
   protected abstract readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[];
@@ -134,8 +135,8 @@ export abstract class LocalEventStore extends EventStore {
     if (!this.writing && this.queued.length === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
-  readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
-    return this.attempt(() => this.readStreamSync(streamId, fromVersion));
+  readStream(streamId: string, fromVersion = 1, limit = Number.POSITIVE_INFINITY): Promise<RecordedEvent[]> {
+    return this.attempt(() => (limit > 0 ? this.readStreamSync(streamId, fromVersion, limit) : []));
   }
 
   readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]> {

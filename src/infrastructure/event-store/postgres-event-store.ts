@@ -146,12 +146,14 @@ export class PostgresEventStore extends EventStore {
     return this.batches.append(streamId, events, expectedVersion);
   }
 
-  async readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, fromVersion = 1, limit?: number): Promise<RecordedEvent[]> {
+    if (limit !== undefined && limit <= 0) return [];
     const rows = await this.query<Row>(
       'readStream',
+      // LIMIT NULL: no limit.
       `SELECT position, stream_id, version, type, data, metadata FROM ${this.table}
-        WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
-      [streamId, fromVersion],
+        WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`,
+      [streamId, fromVersion, limit !== undefined && Number.isFinite(limit) ? limit : null],
     );
     return rows.map(toRecorded);
   }

@@ -155,7 +155,9 @@ export class SqliteEventStore extends LocalEventStore {
       throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
     }
     this.statements = {
-      readStream: this.db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version'),
+      readStream: this.db.prepare<[string, number, number], Row>(
+        'SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?',
+      ),
       readStreamBackward: this.db.prepare<[string, number, number], Row>(
         'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?',
       ),
@@ -204,8 +206,8 @@ export class SqliteEventStore extends LocalEventStore {
     });
   }
 
-  protected readStreamSync(streamId: string, fromVersion: number): RecordedEvent[] {
-    return reading(() => this.statements.readStream.all(streamId, fromVersion).map(fromRow));
+  protected readStreamSync(streamId: string, fromVersion: number, limit: number): RecordedEvent[] {
+    return reading(() => this.statements.readStream.all(streamId, fromVersion, Number.isFinite(limit) ? limit : -1).map(fromRow));
   }
 
   protected readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[] {

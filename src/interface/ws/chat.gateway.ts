@@ -18,12 +18,13 @@ import { OpenConnectionCommand } from '../../application/commands/open-connectio
 import { SendMessageCommand } from '../../application/commands/send-message.command';
 import { SendPrivateMessageCommand } from '../../application/commands/send-private-message.command';
 import type { Actor, CommandContext } from '../../application/context';
-import { GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
+import { GetRoomChangesQuery, GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetActiveUsersQuery } from '../../application/queries/users.queries';
 import { clientAddress } from '../client-address';
 import { IdentityService, TooManyGuestsError } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import {
+  changePayload,
   messagePayload,
   PRESENCE_DIFF_ROOM,
   PRESENCE_LIST_ROOM,
@@ -144,11 +145,18 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('join')
   join(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
     return this.pipeline.run(socket, 'join', ack, async (actor, context) => {
-      const { room, since } = validatePayload(JoinDto, body);
+      const { room, since, cursor } = validatePayload(JoinDto, body);
       const { joined } = await this.commandBus.execute(new JoinRoomCommand(actor, room, context));
+      // In the room before reading, so nothing falls between; a push that comes before the answer
+      // carries its cursor, which tells the client it is also in the answer.
       await socket.join(socketRoom(room));
-      const history = await this.queryBus.execute(new GetRoomHistoryQuery(room, since));
-      socket.emit('history', { room, messages: history.messages.map(messagePayload), hasMore: history.hasMore });
+      if (cursor !== undefined) {
+        const page = await this.queryBus.execute(new GetRoomChangesQuery(room, cursor));
+        socket.emit('changes', { room, changes: page.changes.map(changePayload), cursor: page.cursor, hasMore: page.hasMore });
+      } else {
+        const history = await this.queryBus.execute(new GetRoomHistoryQuery(room, since));
+        socket.emit('history', { room, messages: history.messages.map(messagePayload), hasMore: history.hasMore, cursor: history.cursor });
+      }
       return { result: { room, joined }, log: { room, joined } };
     });
   }

@@ -1,4 +1,6 @@
+import type { RecordedEvent } from '../../application/ports/event-store.port';
 import type { MessageView } from '../../application/read-models/rooms.read-model';
+import type { RoomChange } from '../../application/room-history';
 import type { PrivateMessageView } from '../../application/read-models/users.read-model';
 
 /** The wire shapes. The seed's fields (msg, username, room, from, to, timestamp) are a contract. */
@@ -25,6 +27,23 @@ export const messageChangePayload = (m: MessageView) => ({
   ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
   reactions: m.reactions ?? {},
 });
+
+/** The push each message event makes: its name, and the payload with the room's cursor at that event. */
+export const roomPush = (event: RecordedEvent, view: MessageView): { event: string; data: Record<string, unknown> } => {
+  switch (event.type) {
+    case 'MessageSent':
+      return { event: 'message', data: { ...messagePayload(view), cursor: event.version } };
+    case 'MessageEdited':
+      return { event: 'message_edited', data: { ...messageChangePayload(view), cursor: event.version } };
+    case 'MessageDeleted':
+      return { event: 'message_deleted', data: { ...messageChangePayload(view), cursor: event.version } };
+    default:
+      return { event: 'reaction', data: { ...messageChangePayload(view), cursor: event.version } };
+  }
+};
+
+/** A change in a resume's `changes`: the push it would have been. */
+export const changePayload = ({ event, view }: RoomChange) => roomPush(event, view);
 
 export const privateMessagePayload = (m: PrivateMessageView) => ({
   msg: m.msg,

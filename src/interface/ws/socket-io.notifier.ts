@@ -129,7 +129,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       case 'MessageSent':
         this.typing.stop(event.data.room, event.data.userId);
-        server.to(socketRoom(event.data.room)).emit('message', messagePayload(toMessageView(event)));
+        server.to(socketRoom(event.data.room)).emit('message', { ...messagePayload(toMessageView(event)), cursor: event.version });
         return;
       case 'MessageEdited':
       case 'MessageDeleted':
@@ -137,8 +137,11 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
       case 'ReactionRemoved': {
         const view = this.rooms.message(event.data.room, event.data.messageId);
         if (view === undefined) return;
-        const name = event.type === 'MessageEdited' ? 'message_edited' : event.type === 'MessageDeleted' ? 'message_deleted' : 'reaction';
-        server.to(socketRoom(event.data.room)).emit(name, messageChangePayload(view));
+        const to = server.to(socketRoom(event.data.room));
+        const change = { ...messageChangePayload(view), cursor: event.version };
+        if (event.type === 'MessageEdited') to.emit('message_edited', change);
+        else if (event.type === 'MessageDeleted') to.emit('message_deleted', change);
+        else to.emit('reaction', change);
         return;
       }
       case 'PrivateMessageSent':

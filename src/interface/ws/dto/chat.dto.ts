@@ -22,6 +22,13 @@ export class JoinDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   since?: number;
+
+  /** The room's cursor of the last change seen: the join answers `changes` after it instead of `history`. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  cursor?: number;
 }
 
 export class LeaveDto {
