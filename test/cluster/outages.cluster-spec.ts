@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { TestSocket } from '../support/socket';
 import { Cluster, eventually, type Node } from './support/cluster';
-import { freePort } from '../support/server-process';
+import { OwnRedis } from './support/redis-server';
 
 /**
  * PostgreSQL or Redis going away under a running cluster of two nodes, and coming back.
@@ -139,7 +138,7 @@ describe('PostgreSQL going away', () => {
     await restore();
     const { message } = await sendUntilAccepted(alice, { room: 'General', msg: 'during the outage pg-2', clientId: 'pg-2' }, 20_000);
     expect(message).toMatchObject({ seq: 2, msg: 'during the outage pg-2' });
-    await expect(bob.next('message', (m) => m.clientId === 'pg-2', 10_000)).resolves.toEqual(message);
+    await expect(bob.next('message', (m) => m.clientId === 'pg-2', 10_000)).resolves.toEqual({ ...message, cursor: expect.any(Number) });
     for (const node of [a, b]) await eventually(async () => (await node.get('/ready')).status === 200, 10_000);
     await expect(bob.ask('message', { room: 'General', msg: 'after the outage', clientId: 'pg-4' })).resolves.toMatchObject({
       ok: true,
@@ -169,33 +168,11 @@ describe('Redis going away', () => {
   let b: Node;
   let alice: TestSocket;
   let bob: TestSocket;
-  let redisPort: number;
-  let redis: ChildProcess | undefined;
-
-  /** A redis-server of this spec's own: no persistence, so a restart comes back empty, as a replaced instance would. */
-  const startRedis = async (): Promise<void> => {
-    const child = spawn(
-      'redis-server',
-      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    // Killed by afterAll even if it never becomes ready.
-    redis = child;
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => (output += String(error)));
-    const deadline = Date.now() + 10_000;
-    while (!/Ready to accept connections/.test(output)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  let redis: OwnRedis;
 
   /** Resolves once both nodes' heartbeat keys in Redis have taken `count` new values each (a heartbeat a second). */
   const heartbeatsInRedis = async (count: number): Promise<void> => {
-    const client = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: 1 });
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     const seen = new Map<string, Set<string>>();
     try {
       await eventually(async () => {
@@ -210,19 +187,10 @@ describe('Redis going away', () => {
     }
   };
 
-  const killRedis = (): Promise<void> =>
-    new Promise((resolve) => {
-      const child = redis;
-      redis = undefined;
-      if (child === undefined || child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-
   beforeAll(async () => {
-    redisPort = await freePort();
-    await startRedis();
-    cluster = await Cluster.create({ REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    redis = await OwnRedis.create();
+    await redis.start();
+    cluster = await Cluster.create({ REDIS_URL: redis.url });
     [a, b] = (await cluster.start(2)) as [Node, Node];
     alice = await a.connect();
     bob = await b.connect();
@@ -230,14 +198,14 @@ describe('Redis going away', () => {
     await bob.ask('join', { room: 'General' });
     await expect(alice.ask('message', { room: 'General', msg: 'before the outage', clientId: 'r-1' })).resolves.toMatchObject({ ok: true });
     await bob.next('message', (m) => m.clientId === 'r-1');
-    await killRedis();
+    await redis.kill();
   });
 
   afterAll(async () => {
     try {
       await cluster?.stop();
     } finally {
-      await killRedis();
+      await redis?.kill();
     }
   });
 
@@ -267,7 +235,7 @@ describe('Redis going away', () => {
 
   it('carries messages across nodes again once it is back, and takes no one for dead', async () => {
     expect([deathOf(a), deathOf(b)]).toEqual([undefined, undefined]);
-    await startRedis();
+    await redis.start();
     const { message } = await sendUntilAccepted(alice, { room: 'General', msg: 'after the outage', clientId: 'r-3' }, 20_000);
     expect(message.seq).toBe(acceptedDuring ? 3 : 2);
     // Pub/sub replays nothing: until node b's subscriber is back, its sockets may miss pushes. Cross-node delivery resumes
@@ -325,7 +293,7 @@ describe('Redis going away', () => {
     for (const node of [a, b])
       await eventually(async () => (await online(node, carol.username)) && (await online(node, dave.username)), 10_000);
 
-    const client = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: 1 });
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     try {
       await client.flushall();
     } finally {
@@ -346,7 +314,7 @@ describe('Redis going away', () => {
 
   it('crashes nothing when pushes go out while it is gone (a newcomer, a tab closing)', async () => {
     expect([deathOf(a), deathOf(b)]).toEqual([undefined, undefined]);
-    await killRedis();
+    await redis.kill();
     const failuresBefore = [a, b].map(heartbeatFailures);
     // Accepted (observed): the guest session and the connection are stored in PostgreSQL, then active_users is pushed.
     await a.connect();
