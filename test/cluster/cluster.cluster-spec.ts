@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { RoomMirror, type MirroredMessage } from '../support/room-mirror';
 import { Cluster, eventually, PRODUCT_TIMINGS, type Node } from './support/cluster';
 
 type Users = { users: string[] };
@@ -28,8 +29,9 @@ describe('several nodes on PostgreSQL and Redis', () => {
     await alice.ask('join', { room: 'General' });
     await expect(bob.next('status', (s) => s.msg === `${alice.username} has joined the room.`)).resolves.toMatchObject({ type: 'join' });
     const ack = await alice.ask<{ message: Message }>('message', { room: 'General', msg: 'across nodes' });
-    await expect(bob.next('message', (m) => m.msg === 'across nodes')).resolves.toEqual(ack.message);
-    await expect(alice.next('message', (m) => m.msg === 'across nodes')).resolves.toEqual(ack.message);
+    const pushed = { ...ack.message, cursor: expect.any(Number) };
+    await expect(bob.next('message', (m) => m.msg === 'across nodes')).resolves.toEqual(pushed);
+    await expect(alice.next('message', (m) => m.msg === 'across nodes')).resolves.toEqual(pushed);
     // emitted once, by one node: a third node's member gets it exactly once
     const carol = await c.connect();
     await carol.ask('join', { room: 'General' });
@@ -116,6 +118,53 @@ describe('several nodes on PostgreSQL and Redis', () => {
     await expect(tabOnB.ask('join', { room: 'General' })).resolves.toMatchObject({ ok: true });
     tabOnB.close();
     await watcher.next<Users>('active_users', (p) => !p.users.includes(name));
+  });
+
+  it('resumes on another node: changes made on two nodes while away come back in order, each once', async () => {
+    const room = 'The Nerd Nook';
+    const mirrored = async (node: Node, token?: string) => {
+      const socket = await node.connect(token !== undefined ? { token } : {});
+      const mirror = new RoomMirror(room);
+      const history = new Promise<{ messages: MirroredMessage[]; cursor: number }>((resolve) => socket.raw.once('history', resolve));
+      mirror.follow(socket);
+      await socket.ask('join', { room });
+      mirror.history(await history);
+      return { socket, mirror };
+    };
+    const alice = await a.connect();
+    const bob = await b.connect();
+    await alice.ask('join', { room });
+    await bob.ask('join', { room });
+    const first = await alice.ask<{ message: MirroredMessage }>('message', { room, msg: 'from a' });
+    const stayed = await mirrored(c);
+    const away = await mirrored(b);
+    const token = away.socket.session.token;
+    const leftAt = away.mirror.cursor;
+    away.socket.close();
+
+    const second = await bob.ask<{ message: MirroredMessage }>('message', { room, msg: 'from b' });
+    await alice.ask('edit_message', { room, messageId: first.message.id, msg: 'from a, edited' });
+    await bob.ask('react', { room, messageId: first.message.id, emoji: '👍' });
+    await alice.ask('delete_message', { room, messageId: first.message.id });
+    await bob.ask('edit_message', { room, messageId: second.message.id, msg: 'from b, edited' });
+    const head = await alice.ask<{ message: MirroredMessage }>('message', { room, msg: 'last' });
+    await stayed.socket.next('message', (m) => m.id === head.message.id);
+
+    const back = await c.connect({ token });
+    away.mirror.follow(back);
+    const pages = await away.mirror.resume(back);
+    expect(pages.flatMap((page) => page.changes.map((change) => change.event))).toEqual([
+      'message',
+      'message_edited',
+      'reaction',
+      'message_deleted',
+      'message_edited',
+      'message',
+    ]);
+    expect(away.mirror.applied.filter((cursor) => cursor > leftAt)).toEqual(
+      pages.flatMap((page) => page.changes.map((change) => change.data.cursor)),
+    );
+    expect(away.mirror.list()).toEqual(stayed.mirror.list());
   });
 
   it('answers REST listings the same on every node', async () => {
