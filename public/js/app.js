@@ -127,7 +127,7 @@ window.__chat = { socket: connection.socket, state };
 
 const inbox = new Inbox({ state, messageList, typing, announce, saveDms: () => dms.save() });
 const dms = new PrivateConversations({ state, messageList, render });
-const messageHistory = new MessageHistory({ state, messageList, inbox, showError });
+const messageHistory = new MessageHistory({ state, messageList, showError });
 const rooms = new Rooms({ state, connection, typing, render, showError, open: (key, options) => navigation.open(key, options) });
 const catchUp = new CatchUp({
   state,
@@ -135,7 +135,6 @@ const catchUp = new CatchUp({
   inbox,
   rooms,
   dms,
-  history: messageHistory,
   restoreCurrent: () => navigation.restore(),
   render,
   showError,

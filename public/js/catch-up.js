@@ -11,11 +11,11 @@ const PRESENCE_WAIT_MS = 2000;
  * conversation that was open before a reload.
  */
 export class CatchUp {
-  constructor({ state, connection, inbox, rooms, dms, history, restoreCurrent, render, showError }) {
-    Object.assign(this, { state, connection, inbox, rooms, dms, history, restoreCurrent, render, showError });
+  constructor({ state, connection, inbox, rooms, dms, restoreCurrent, render, showError }) {
+    Object.assign(this, { state, connection, inbox, rooms, dms, restoreCurrent, render, showError });
     this.awaitingPresence = false;
     this.presenceFallback = undefined;
-    /** The `history` the server sent for a room, until its `join` is answered. */
+    /** The `history` or `changes` the server sent for a room, until its `join` is answered. */
     this.histories = new Map();
     this.runs = 0;
   }
@@ -39,7 +39,7 @@ export class CatchUp {
     if (this.awaitingPresence && this.state.online.includes(this.state.me)) this.run();
   }
 
-  /** The `history` event, which comes just before `join` is answered. */
+  /** The `history` or `changes` event, which comes just before `join` is answered. */
   received(history) {
     if (typeof history?.room === 'string') this.histories.set(history.room, history);
   }
@@ -54,7 +54,6 @@ export class CatchUp {
     this.awaitingPresence = false;
     clearTimeout(this.presenceFallback);
     const run = ++this.runs;
-    const reconnection = state.started;
     if (!state.started) {
       const mine = state.sessionRooms ?? (await rooms.mine());
       for (const name of [DEFAULT_ROOM, ...mine, ...rooms.saved()]) state.room(name).joined = true;
@@ -70,28 +69,28 @@ export class CatchUp {
     this.render();
     // The emoji data (shortcodes, the picker) once the conversation is on screen: it is not needed before.
     loadEmoji().catch(() => undefined);
-    // Private conversations come from the server; after a reconnect, what was missed too.
+    // Private conversations come from the server; after a reconnect, what was missed too. (Rooms
+    // caught up in their join: every change after their cursor.)
     for (const conversation of state.conversations.values()) {
       if (conversation.kind === 'dm' && (conversation.loaded || state.isCurrent(conversation))) this.dms.load(conversation);
-      // Edits, deletions and reactions made while disconnected, on the recent messages.
-      else if (reconnection && conversation.kind === 'room' && conversation.loaded) this.history.recent(conversation);
     }
   }
 
   /**
-   * `join`, then the history the server sends before answering: the newest page the first time, every
-   * message after the last one seen (`since`) afterwards, page after page while `hasMore`.
+   * `join`, then what the server sends before answering: the newest page (`history`) the first time;
+   * afterwards every change after the room's cursor (`changes`: new messages, edits, deletions,
+   * reactions), page after page while `hasMore`.
    */
   join(conversation) {
     const { state, connection } = this;
     conversation.joining ??= (async () => {
       try {
         for (let page = 0; page < 100; page++) {
-          const since = conversation.loaded ? conversation.maxSeq : undefined;
+          const resume = conversation.loaded;
           this.histories.delete(conversation.name);
           const answer = await connection.ask(
             'join',
-            since === undefined ? { room: conversation.name } : { room: conversation.name, since },
+            resume ? { room: conversation.name, cursor: conversation.cursor } : { room: conversation.name },
           );
           if (answer?.ok !== true) {
             if (state.isCurrent(conversation)) this.showError(answer?.error?.message ?? `Could not join ${conversation.name}`);
@@ -99,10 +98,15 @@ export class CatchUp {
           }
           conversation.joined = true;
           this.rooms.save();
-          const history = this.histories.get(conversation.name);
+          const answered = this.histories.get(conversation.name);
           this.histories.delete(conversation.name);
-          if (history !== undefined) this.inbox.history(conversation, history, since !== undefined);
-          if (since === undefined || history?.hasMore !== true) break;
+          const more = resume && answered?.hasMore === true;
+          if (answered !== undefined) {
+            if (resume) this.inbox.changes(conversation, answered);
+            else this.inbox.history(conversation, answered);
+          }
+          conversation.caughtUpTo(answered?.cursor, !more);
+          if (!more) break;
         }
         return true;
       } catch {

@@ -40,8 +40,14 @@ export class Conversation {
     this.key = kind === 'room' ? roomKey(name) : dmKey(name);
     this.items = [];
     this.ids = new Set();
-    /** Highest room `seq` seen: what a rejoin asks for with `since`. */
+    /** Highest room `seq` seen. */
     this.maxSeq = 0;
+    /**
+     * The room's cursor up to which every change is here: what a rejoin asks for with `cursor`. While a
+     * rejoin is under way, pushes only raise `seenCursor`; the rejoin's answer then moves it past both.
+     */
+    this.cursor = 0;
+    this.seenCursor = 0;
     this.unread = 0;
     this.joined = false;
     /** The first history (on join, or over REST for a private conversation) has arrived. */
@@ -58,6 +64,7 @@ export class Conversation {
    * `isMine(name)` tells the user's own names (the current one and the ones this session had).
    */
   addMessage(payload, isMine) {
+    this.noteCursor(payload);
     if (typeof payload?.id !== 'string' || this.ids.has(payload.id)) return null;
     const author = String((this.kind === 'room' ? payload.username : payload.from) ?? '');
     const seq = typeof payload.seq === 'number' ? payload.seq : 0;
@@ -77,6 +84,8 @@ export class Conversation {
       time: Date.parse(payload.timestamp) || 0,
       rank: seq,
       order: ++arrivals,
+      /** The cursor of the last change applied to it: an older one (a rejoin's answer after a live push) is skipped. */
+      cursor: typeof payload.cursor === 'number' ? payload.cursor : 0,
     };
     if (item.deleted) {
       item.msg = '';
@@ -93,10 +102,15 @@ export class Conversation {
    * copy from REST). Returns the item and its index when something visible changed, else null.
    */
   updateMessage(payload) {
+    this.noteCursor(payload);
     if (typeof payload?.id !== 'string' || !this.ids.has(payload.id)) return null;
     const index = this.items.findIndex((item) => item.id === payload.id);
     const item = this.items[index];
     if (item === undefined) return null;
+    if (typeof payload.cursor === 'number') {
+      if (payload.cursor <= item.cursor) return null;
+      item.cursor = payload.cursor;
+    }
     const before = JSON.stringify([item.msg, item.editedAt, item.deleted, item.reactions, item.attachment]);
     if (payload.deleted === true) {
       item.deleted = true;
@@ -111,6 +125,22 @@ export class Conversation {
     }
     const after = JSON.stringify([item.msg, item.editedAt, item.deleted, item.reactions, item.attachment]);
     return before === after ? null : { item, index };
+  }
+
+  /** A room push or change carries the room's cursor at it. */
+  noteCursor(payload) {
+    const cursor = payload?.cursor;
+    if (typeof cursor !== 'number') return;
+    if (cursor > this.seenCursor) this.seenCursor = cursor;
+    if (this.joining === undefined && cursor > this.cursor) this.cursor = cursor;
+  }
+
+  /**
+   * A page of a rejoin's answer (or the first history) is in: every change up to `cursor`; after the
+   * last page (`done`), also those pushed meanwhile, which came live.
+   */
+  caughtUpTo(cursor, done) {
+    this.cursor = Math.max(this.cursor, typeof cursor === 'number' ? cursor : 0, done ? this.seenCursor : 0);
   }
 
   /** A join/leave line, or a local notice. */

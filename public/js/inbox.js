@@ -44,26 +44,30 @@ export class Inbox {
     if (this.state.isCurrent(conversation)) this.messageList.refresh(changed.index);
   }
 
-  /** The history the server sends on `join`: what was said before, or (`catchUp`) what was missed. */
-  history(conversation, history, catchUp) {
-    const messages = Array.isArray(history?.messages) ? history.messages : [];
+  /** The history the server sends on the first `join`: what was said before (nothing unread). */
+  history(conversation, history) {
+    for (const message of Array.isArray(history?.messages) ? history.messages : []) {
+      this.receive(conversation, message, { announce: false, render: false, unread: false });
+    }
+    conversation.hasOlder = history?.hasMore === true && conversation.oldestMessageId() !== undefined;
+    conversation.loaded = true;
+    // The first history replaces whatever was shown: render it whole.
+    if (this.state.isCurrent(conversation)) this.messageList.show(conversation);
+  }
+
+  /**
+   * What a room's rejoin brings (`changes`): each change missed while away, as the push it was, in
+   * order. A message already here, or a change older than the one shown, changes nothing.
+   */
+  changes(conversation, page) {
     let fresh = 0;
-    for (const message of messages) {
-      // The first history is what was said before: only a catch-up brings unread messages.
-      if (
-        this.receive(conversation, message, { announce: false, render: catchUp, unread: catchUp }) !== null &&
-        message.username !== this.state.me
-      )
-        fresh++;
+    for (const change of Array.isArray(page?.changes) ? page.changes : []) {
+      const data = change?.data;
+      if (typeof data?.id !== 'string' || data.room !== conversation.name) continue;
+      if (change.event !== 'message') this.change(data);
+      else if (this.receive(conversation, data, { announce: false }) !== null && data.username !== this.state.me) fresh++;
     }
-    if (!catchUp) {
-      conversation.hasOlder = history?.hasMore === true && conversation.oldestMessageId() !== undefined;
-      conversation.loaded = true;
-      // The first history replaces whatever was shown: render it whole.
-      if (this.state.isCurrent(conversation)) this.messageList.show(conversation);
-    } else if (fresh > 0) {
-      this.announce(`${fresh} new ${fresh === 1 ? 'message' : 'messages'} in ${conversation.name}`);
-    }
+    if (fresh > 0) this.announce(`${fresh} new ${fresh === 1 ? 'message' : 'messages'} in ${conversation.name}`);
   }
 
   /** A join or leave line, or a local notice, drawn at once when its conversation is open. */

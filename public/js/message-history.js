@@ -1,12 +1,9 @@
 import { getHistory } from './rest-client.js';
 
-/**
- * Message history over REST (newest first there): earlier pages as the reader scrolls up and, after
- * a reconnect, the recent messages of a room again for the changes missed meanwhile.
- */
+/** Message history over REST (newest first there): earlier pages as the reader scrolls up. */
 export class MessageHistory {
-  constructor({ state, messageList, inbox, showError }) {
-    Object.assign(this, { state, messageList, inbox, showError });
+  constructor({ state, messageList, showError }) {
+    Object.assign(this, { state, messageList, showError });
   }
 
   /** The page before the oldest message shown. */
@@ -34,18 +31,6 @@ export class MessageHistory {
     } finally {
       conversation.loadingOlder = false;
       if (state.isCurrent(conversation)) messageList.updateTop();
-    }
-  }
-
-  /** A room's recent messages again, for edits, deletions and reactions missed while disconnected. */
-  async recent(conversation) {
-    try {
-      const page = await getHistory(conversation);
-      for (const message of Array.isArray(page.messages) ? page.messages : []) {
-        this.inbox.change({ ...message, room: conversation.name, reactions: message.reactions ?? {}, attachment: message.attachment });
-      }
-    } catch {
-      // Live changes still arrive; this was a best effort.
     }
   }
 }

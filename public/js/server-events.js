@@ -26,6 +26,7 @@ export const listenToServer = ({ socket, state, catchUp, identity, inbox, typing
   });
 
   socket.on('history', (payload) => catchUp.received(payload));
+  socket.on('changes', (payload) => catchUp.received(payload));
 
   socket.on('message', (payload) => {
     if (typeof payload?.room !== 'string' || typeof payload.id !== 'string') return;

@@ -1,6 +1,16 @@
 import { SocketIoNotifier } from '../../src/interface/ws/socket-io.notifier';
 import type { TestApp } from '../support/test-app';
-import { expectTexts, message, messageTexts, send, waitConnected, type PageGlobals, pageSuite } from '../support/browser';
+import {
+  chip,
+  expectTexts,
+  message,
+  messageTexts,
+  messageWith,
+  send,
+  waitConnected,
+  type PageGlobals,
+  pageSuite,
+} from '../support/browser';
 
 jest.setTimeout(30_000);
 
@@ -69,6 +79,35 @@ describe('the chat page: reconnects, rejected sends, history and the new-message
     // Live delivery still works after the catch-up, still without duplicates.
     await send(bob.page, 'after the return');
     await expectTexts(alice.page, '#messages .msg .text', [...expected, 'after the return']);
+  });
+
+  it('after a reconnect, shows the edits, deletions and reactions made meanwhile to messages it already had', async () => {
+    const alice = await open();
+    const chatty = await person('General');
+    const sent: { id: string }[] = [];
+    for (const msg of ['to be edited', 'to be deleted', 'to be liked']) {
+      sent.push((await chatty.ask<{ message: { id: string } }>('message', { room: 'General', msg })).message);
+    }
+    await messageWith(alice.page, 'to be liked').waitFor();
+
+    await alice.context.setOffline(true);
+    await alice.page.evaluate(() => (globalThis as unknown as PageGlobals).__chat?.socket.io.engine.close());
+    await alice.page.locator('#conn[data-state="reconnecting"]').waitFor();
+    const [edited, deleted, liked] = sent.map((m) => m.id);
+    await chatty.ask('edit_message', { room: 'General', messageId: edited, msg: 'edited while she was away' });
+    await chatty.ask('delete_message', { room: 'General', messageId: deleted });
+    await chatty.ask('react', { room: 'General', messageId: liked, emoji: '🎉' });
+    await chatty.ask('message', { room: 'General', msg: 'new while she was away' });
+
+    await alice.context.setOffline(false);
+    await waitConnected(alice.page);
+    await messageWith(alice.page, 'edited while she was away').locator('.edited', { hasText: '(edited)' }).waitFor();
+    await alice.page.locator(`li.msg.deleted[data-id="${deleted}"]`, { hasText: 'This message was deleted' }).waitFor();
+    await chip(alice.page, 'to be liked', '🎉').locator('.reaction-count', { hasText: '1' }).waitFor();
+    await message(alice.page, 'new while she was away').waitFor();
+    expect(await messageWith(alice.page, 'to be edited').count()).toBe(0);
+    const texts = await messageTexts(alice.page);
+    expect(texts.filter((text) => text === 'new while she was away')).toHaveLength(1);
   });
 
   it('reconnects by itself when the server hangs up on it, and catches up', async () => {
