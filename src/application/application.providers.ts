@@ -36,6 +36,9 @@ import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { PrivateHistory } from './private-history';
 import { RoomHistory } from './room-history';
+import { MarkReadHandler } from './commands/mark-read.command';
+import { GetUnreadHandler } from './queries/unread.query';
+import { UnreadCounts } from './unread-counts';
 import { FileCatalog } from './file-catalog';
 import { UsersReadModel } from './read-models/users.read-model';
 import { UserDirectory } from './user-directory';
@@ -54,6 +57,7 @@ export const commandHandlers = [
   SignInHandler,
   SignOutHandler,
   UploadFileHandler,
+  MarkReadHandler,
 ];
 
 export const queryHandlers = [
@@ -71,6 +75,7 @@ export const queryHandlers = [
   GetPrivateConversationHandler,
   GetReadinessHandler,
   DownloadFileHandler,
+  GetUnreadHandler,
 ];
 
 export const services = [
@@ -82,6 +87,7 @@ export const services = [
   RoomRulesProvider,
   RoomsReadModel,
   RoomHistory,
+  UnreadCounts,
   FileCatalog,
   PrivateHistory,
   UsersReadModel,

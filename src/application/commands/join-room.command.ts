@@ -1,5 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { roomDecider, roomStream } from '../../domain/room/room.decider';
+import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
+import { AppConfig } from '../ports/app-config';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { RoomRulesProvider } from '../room-rules.provider';
@@ -17,12 +19,15 @@ export class JoinRoomCommand extends Command<{ joined: boolean }> {
 @CommandHandler(JoinRoomCommand)
 export class JoinRoomHandler implements ICommandHandler<JoinRoomCommand> {
   private readonly decider;
+  private readonly sessions;
 
   constructor(
     private readonly executor: CommandExecutor,
     rules: RoomRulesProvider,
+    config: AppConfig,
   ) {
     this.decider = roomDecider(rules.rules);
+    this.sessions = sessionDecider({ maxMessageLength: config.maxMessageLength });
   }
 
   async execute({ actor, room, context }: JoinRoomCommand): Promise<{ joined: boolean }> {
@@ -32,6 +37,15 @@ export class JoinRoomHandler implements ICommandHandler<JoinRoomCommand> {
       { type: 'JoinRoom', data: { room, userId: actor.userId, username: actor.username } },
       context,
     );
-    return { joined: events.length > 0 };
+    if (events.length === 0) return { joined: false };
+    // A member starts with everything before their join read: unread counts what comes after it.
+    const { lastSeq } = (await this.executor.state(roomStream(room), this.decider)).state;
+    await this.executor.execute(
+      sessionStream(actor.userId),
+      this.sessions,
+      { type: 'MarkRead', data: { sessionId: actor.userId, room, seq: lastSeq, newest: lastSeq } },
+      context,
+    );
+    return { joined: true };
   }
 }

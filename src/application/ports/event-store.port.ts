@@ -119,6 +119,16 @@ export abstract class EventStore {
    */
   abstract readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]>;
   /**
+   * How many messages (`MessageSent`) of a stream have `after` < seq < `before`, were sent by someone
+   * other than `exceptSender`, and are not deleted: an unread count. Answered from the (stream, seq)
+   * and (stream, message id) indexes, in time proportional to the range.
+   */
+  abstract countMessages(
+    streamId: string,
+    range: { readonly after: number; readonly before: number },
+    exceptSender: string,
+  ): Promise<number>;
+  /**
    * Every event of a stream about these messages (sent, edited, deleted, reacted to), in version
    * order. Answered from an index on (stream, message id).
    */

@@ -29,4 +29,10 @@ export type SignOut = {
   data: { sessionId: string; tokenId: string };
 };
 
-export type SessionCommand = StartSession | SendPrivateMessage | RegisterAccount | SignOut;
+/** Move the read marker of a room to `seq`; `newest` is the room's newest message as the caller saw it. */
+export type MarkRead = {
+  type: 'MarkRead';
+  data: { sessionId: string; room: string; seq: number; newest: number };
+};
+
+export type SessionCommand = StartSession | SendPrivateMessage | RegisterAccount | SignOut | MarkRead;

@@ -1,7 +1,7 @@
 import { specFor } from '../../../test/support/decider-spec';
-import type { SendPrivateMessage, StartSession } from './session.commands';
-import { sessionDecider, sessionStream } from './session.decider';
-import type { PrivateMessageSent, SessionStarted } from './session.events';
+import type { MarkRead, SendPrivateMessage, StartSession } from './session.commands';
+import { evolve, initialState, readRefusal, sessionDecider, sessionStream } from './session.decider';
+import type { PrivateMessageSent, ReadMarkerMoved, SessionStarted } from './session.events';
 
 const MAX = 5;
 const given = specFor(sessionDecider({ maxMessageLength: MAX }));
@@ -127,7 +127,14 @@ describe('session decider', () => {
     const decider = sessionDecider({ maxMessageLength: MAX });
     const many = Array.from({ length: 1000 }, (_, i) => privateMessageSent(`m${i}`, { clientId: `c-${i}`, messageId: `pm-${i}` }));
     const session = [sessionStarted(), ...many].reduce(decider.evolve, decider.initialState());
-    expect(session).toEqual({ status: 'Active', sessionId: 'u-alice', username: 'alice', kind: 'guest', signedOut: new Set() });
+    expect(session).toEqual({
+      status: 'Active',
+      sessionId: 'u-alice',
+      username: 'alice',
+      kind: 'guest',
+      signedOut: new Set(),
+      readSeq: new Map(),
+    });
   });
 
   it('names the stream after the session id', () => {
@@ -157,6 +164,7 @@ describe('session decider: accounts', () => {
       kind: 'account',
       passwordHash: 'scrypt$h',
       signedOut: new Set(['t-1']),
+      readSeq: new Map(),
     });
   });
 
@@ -178,5 +186,50 @@ describe('session decider: accounts', () => {
       .when(signOut('t-2'))
       .then([signedOut('t-2')]);
     given([]).when(signOut()).thenNothingHappens();
+  });
+
+  describe('read markers', () => {
+    const markRead = (seq: number, newest = 10, room = 'General'): MarkRead => ({
+      type: 'MarkRead',
+      data: { sessionId: 'u-alice', room, seq, newest },
+    });
+    const moved = (seq: number, room = 'General'): ReadMarkerMoved => ({
+      type: 'ReadMarkerMoved',
+      data: { sessionId: 'u-alice', room, seq },
+    });
+
+    it('moves the marker of a room forward, each room on its own', () => {
+      given([sessionStarted()])
+        .when(markRead(4))
+        .then([moved(4)]);
+      given([sessionStarted(), moved(4)])
+        .when(markRead(7))
+        .then([moved(7)]);
+      given([sessionStarted(), moved(4)])
+        .when(markRead(2, 10, 'The Nerd Nook'))
+        .then([moved(2, 'The Nerd Nook')]);
+    });
+
+    it('changes nothing for a seq at or below the marker, or beyond the newest message', () => {
+      given([sessionStarted(), moved(4)])
+        .when(markRead(4))
+        .thenNothingHappens();
+      given([sessionStarted(), moved(4)])
+        .when(markRead(3))
+        .thenNothingHappens();
+      given([sessionStarted()]).when(markRead(11, 10)).thenNothingHappens();
+      given([sessionStarted()]).when(markRead(0, 0)).thenNothingHappens();
+    });
+
+    it('says why it changed nothing', () => {
+      const session = [sessionStarted(), moved(4)].reduce(evolve, initialState());
+      expect(readRefusal(session, markRead(3))).toBe('not_newer');
+      expect(readRefusal(session, markRead(11))).toBe('beyond_newest');
+      expect(readRefusal(session, markRead(5))).toBeUndefined();
+    });
+
+    it('needs a session', () => {
+      given([]).when(markRead(1)).thenFailsWith('session_ended');
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
-import type { RegisterAccount, SendPrivateMessage, SessionCommand, SignOut, StartSession } from './session.commands';
+import type { MarkRead, RegisterAccount, SendPrivateMessage, SessionCommand, SignOut, StartSession } from './session.commands';
 import type { SessionEvent } from './session.events';
 
 /**
@@ -20,6 +20,8 @@ export type Session =
       /** Set once the session is an account. */
       readonly passwordHash?: string;
       readonly signedOut: Set<string>;
+      /** room → the seq read up to (one entry per room the user ever read: bounded by the rooms). */
+      readonly readSeq: ReadonlyMap<string, number>;
     };
 
 export type SessionRules = { readonly maxMessageLength: number };
@@ -35,6 +37,7 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
         username: event.data.username,
         kind: 'guest',
         signedOut: new Set(),
+        readSeq: new Map(),
       };
     case 'AccountRegistered':
       return session.status === 'Active'
@@ -45,9 +48,30 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
       return session;
     case 'PrivateMessageSent':
       return session;
+    case 'ReadMarkerMoved': {
+      if (session.status !== 'Active') return session;
+      const readSeq = new Map(session.readSeq);
+      readSeq.set(event.data.room, event.data.seq);
+      return { ...session, readSeq };
+    }
     default:
       return assertNever(event);
   }
+};
+
+/** Why a read changed nothing: the marker is already there or further, or the seq is beyond the newest message. */
+export const readRefusal = (session: Session, command: MarkRead): 'not_newer' | 'beyond_newest' | undefined => {
+  const { room, seq, newest } = command.data;
+  if (seq > newest) return 'beyond_newest';
+  if (session.status === 'Active' && seq <= (session.readSeq.get(room) ?? 0)) return 'not_newer';
+  return undefined;
+};
+
+const markRead = (command: MarkRead, session: Session): SessionEvent[] => {
+  if (session.status !== 'Active') throw new DomainError('session_ended', 'No such session');
+  if (readRefusal(session, command) !== undefined) return [];
+  const { sessionId, room, seq } = command.data;
+  return [{ type: 'ReadMarkerMoved', data: { sessionId, room, seq } }];
 };
 
 const startSession = (command: StartSession, session: Session): SessionEvent[] => {
@@ -93,7 +117,7 @@ const signOut = (command: SignOut, session: Session): SessionEvent[] => {
 export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCommand, SessionEvent> => ({
   initialState,
   evolve,
-  snapshotSchema: 'session/3',
+  snapshotSchema: 'session/4',
   decide: (command, session) => {
     switch (command.type) {
       case 'StartSession':
@@ -104,6 +128,8 @@ export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCom
         return registerAccount(command, session);
       case 'SignOut':
         return signOut(command, session);
+      case 'MarkRead':
+        return markRead(command, session);
       default:
         return assertNever(command);
     }

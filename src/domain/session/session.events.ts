@@ -32,4 +32,13 @@ export type SignedOut = {
   data: { sessionId: string; tokenId: string };
 };
 
-export type SessionEvent = SessionStarted | PrivateMessageSent | AccountRegistered | SignedOut;
+/**
+ * The user has read a room up to its message `seq` (on any device; a first join starts it at the
+ * newest message). What unread counts are counted from.
+ */
+export type ReadMarkerMoved = {
+  type: 'ReadMarkerMoved';
+  data: { sessionId: string; room: string; seq: number };
+};
+
+export type SessionEvent = SessionStarted | PrivateMessageSent | AccountRegistered | SignedOut | ReadMarkerMoved;

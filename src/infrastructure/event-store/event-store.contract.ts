@@ -174,6 +174,18 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(second).toEqual((await store.readStream('room-a', 3))[0]);
     });
 
+    it("counts a room's messages in a seq range by others, without deleted ones", async () => {
+      const deleted = (seq: number): NewEvent =>
+        withMetadata({ type: 'MessageDeleted', data: { room: 'General', messageId: `m${seq}`, userId: 'u1' } });
+      await store.append('room-a', [sent(1), sent(2, 'u2'), sent(3), sent(4), joined('u2'), deleted(3), sent(5, 'u2'), sent(6)], 0);
+      await store.append('room-b', [sent(1, 'u9', undefined, 'Random'), sent(2, 'u9', undefined, 'Random')], 0);
+      expect(await store.countMessages('room-a', { after: 0, before: 7 }, 'u2')).toBe(3); // 1, 4, 6 (3 is deleted)
+      expect(await store.countMessages('room-a', { after: 0, before: 7 }, 'u1')).toBe(2); // 2, 5
+      expect(await store.countMessages('room-a', { after: 1, before: 6 }, 'u2')).toBe(1); // 4
+      expect(await store.countMessages('room-a', { after: 4, before: 5 }, 'u2')).toBe(0);
+      expect(await store.countMessages('room-none', { after: 0, before: 100 }, 'u2')).toBe(0);
+    });
+
     it('reads every event about some messages, in stream order, and nothing else', async () => {
       await store.append('room-a', [sent(1), sent(2), reacted(1, 'u2'), edited(2, 'two'), sent(3), edited(1, 'one'), reacted(3, 'u3')], 0);
       await store.append('room-b', [sent(1, 'u9', undefined, 'Random')], 0);

@@ -66,6 +66,19 @@ export class InMemoryEventStore extends LocalEventStore {
     return stream.slice(Math.max(0, end - limit), end).reverse();
   }
 
+  protected countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number {
+    const events = this.streams.get(streamId) ?? [];
+    const deleted = new Set(events.filter((e) => e.type === 'MessageDeleted').map((e) => e.data.messageId));
+    return events.filter(
+      (e) =>
+        e.type === 'MessageSent' &&
+        e.data.seq > after &&
+        e.data.seq < before &&
+        e.data.userId !== exceptSender &&
+        !deleted.has(e.data.messageId),
+    ).length;
+  }
+
   protected readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[] {
     const sent = (this.streams.get(streamId) ?? []).filter((event) => event.type === 'MessageSent');
     const seq = (event: RecordedEvent): number => (event.data as { seq: number }).seq;

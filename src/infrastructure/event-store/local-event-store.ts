@@ -55,6 +55,7 @@ export abstract class LocalEventStore extends EventStore {
   protected abstract readStreamSync(streamId: string, fromVersion: number, limit: number): RecordedEvent[];
   protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
+  protected abstract countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number;
   protected abstract readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[];
   protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
   protected abstract readFileSharesSync(fileId: string): RecordedEvent[];
@@ -141,6 +142,12 @@ export abstract class LocalEventStore extends EventStore {
 
   readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]> {
     return this.attempt(() => (limit > 0 ? this.readStreamBackwardSync(streamId, beforeVersion, limit) : []));
+  }
+
+  countMessages(streamId: string, range: { readonly after: number; readonly before: number }, exceptSender: string): Promise<number> {
+    return this.attempt(() =>
+      range.before - range.after > 1 ? this.countMessagesSync(streamId, range.after, range.before, exceptSender) : 0,
+    );
   }
 
   readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {

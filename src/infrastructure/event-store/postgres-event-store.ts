@@ -169,6 +169,10 @@ export class PostgresEventStore extends EventStore {
     return rows.map(toRecorded);
   }
 
+  countMessages(streamId: string, range: { readonly after: number; readonly before: number }, exceptSender: string): Promise<number> {
+    return this.reads.countMessages(streamId, range, exceptSender);
+  }
+
   readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
     return this.reads.readMessages(streamId, range, limit);
   }

@@ -35,6 +35,17 @@ export class PostgresMessageReads {
     return rows.map(toRecorded);
   }
 
+  async countMessages(streamId: string, range: { readonly after: number; readonly before: number }, exceptSender: string): Promise<number> {
+    if (range.before - range.after <= 1) return 0;
+    const [row] = await this.query<{ n: string }>('countMessages', this.queries.countMessages, [
+      streamId,
+      range.after,
+      range.before,
+      exceptSender,
+    ]);
+    return Number(row?.n ?? 0);
+  }
+
   async readMessageEvents(streamId: string, messageIds: readonly string[]): Promise<RecordedEvent[]> {
     if (messageIds.length === 0) return [];
     const rows = await this.query<Row>('readMessageEvents', this.queries.messageEvents, [streamId, messageIds]);

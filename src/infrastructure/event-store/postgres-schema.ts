@@ -65,4 +65,10 @@ export const postgresMessageQueries = (table: string) =>
         AND position < $3 ORDER BY position DESC LIMIT $4`,
     fileShares: `SELECT ${COLUMNS} FROM ${table}
       WHERE (data->'attachment'->>'fileId') = $1 ORDER BY position`,
+    /** $1 the stream, $2 seq after, $3 seq before, $4 the sender whose messages do not count. */
+    countMessages: `SELECT COUNT(*) AS n FROM ${table} AS m
+      WHERE m.stream_id = $1 AND m.type = 'MessageSent' AND (m.data->>'seq')::integer > $2 AND (m.data->>'seq')::integer < $3
+        AND (m.data->>'userId') IS DISTINCT FROM $4
+        AND NOT EXISTS (SELECT 1 FROM ${table} AS d
+          WHERE d.stream_id = m.stream_id AND (d.data->>'messageId') = (m.data->>'messageId') AND d.type = 'MessageDeleted')`,
   }) as const;

@@ -170,6 +170,7 @@ export class SqliteEventStore extends LocalEventStore {
         'SELECT schema, position, data, checksum FROM snapshots WHERE name = ?',
       ),
       fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
+      countMessages: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countMessages),
       conversationBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
@@ -212,6 +213,10 @@ export class SqliteEventStore extends LocalEventStore {
 
   protected readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[] {
     return reading(() => this.statements.readStreamBackward.all(streamId, beforeVersion, limit).map(fromRow));
+  }
+
+  protected countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number {
+    return reading(() => this.statements.countMessages.get(streamId, after, before, exceptSender)?.n ?? 0);
   }
 
   protected readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[] {

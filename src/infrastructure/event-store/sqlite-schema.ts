@@ -71,4 +71,9 @@ export const SQLITE_MESSAGE_QUERIES = {
   /** Parameters: the pair (`conversationKey`), a position, a limit. */
   conversationBefore: `SELECT * FROM events INDEXED BY events_by_pair WHERE pair = ? AND position < ? ORDER BY position DESC LIMIT ?`,
   fileShares: `SELECT * FROM events INDEXED BY events_by_file WHERE file_id = ? ORDER BY position`,
+  /** Parameters: the stream, seq after, seq before, the sender whose messages do not count. */
+  countMessages: `SELECT COUNT(*) AS n FROM events AS m INDEXED BY events_by_seq
+    WHERE m.stream_id = ? AND m.seq > ? AND m.seq < ? AND json_extract(m.data, '$.userId') IS NOT ?
+      AND NOT EXISTS (SELECT 1 FROM events AS d INDEXED BY events_by_message
+        WHERE d.stream_id = m.stream_id AND d.message_id = m.message_id AND d.type = 'MessageDeleted')`,
 } as const;

@@ -239,6 +239,22 @@ export class PrivateMessagesPage {
   hasMore!: boolean;
 }
 
+export class RoomUnread {
+  @ApiProperty({ example: 'General' })
+  room!: string;
+
+  @ApiProperty({ description: 'Messages by others after `readSeq`, deleted ones excluded', example: 3 })
+  count!: number;
+
+  @ApiProperty({ description: 'The seq read up to (a first join starts it at the newest message)', example: 118 })
+  readSeq!: number;
+}
+
+export class UnreadList {
+  @ApiProperty({ type: [RoomUnread], description: 'One entry per room you are in' })
+  rooms!: RoomUnread[];
+}
+
 export class RoomSummary {
   @ApiProperty({ example: 'General' })
   name!: string;

@@ -7,6 +7,7 @@ import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetOnlineUsersQuery, GetPrivateConversationQuery } from '../../application/queries/users.queries';
 import { privateMessagePayload } from '../ws/client-payloads';
 import { toClientError } from '../client-error';
+import { GetUnreadQuery } from '../../application/queries/unread.query';
 import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 import { GetReadinessQuery, type Readiness } from '../../application/queries/readiness.query';
 
@@ -17,6 +18,7 @@ import {
   Health,
   OnlineUsers,
   PrivateMessagesPage,
+  UnreadList,
   ReadinessAnswer,
   SessionAnswer,
   SET_COOKIE,
@@ -94,6 +96,28 @@ export class UsersController {
       rooms,
       maxUploadBytes: this.config.maxUploadBytes,
     };
+  }
+
+  /** Your unread count in each of your rooms. */
+  @Get('api/unread')
+  @ApiTags('users')
+  @ApiOperation({
+    summary: 'Your unread count in each of your rooms',
+    description:
+      'Counted from the log: messages by others after your read marker (moved with the socket event `read`), deleted ones excluded. The same on every device.',
+  })
+  @ApiSession()
+  @ApiOkResponse({ type: UnreadList })
+  @ApiErrors([401, ['session_required'], 'No established session (none is started for a read)'], UNAVAILABLE)
+  async unread(@Req() req: Request): Promise<UnreadList> {
+    const identity = await this.sessions.existing(req);
+    if (identity === undefined) throw sessionRequired('Unread counts need a session');
+    const rooms = await this.queryBus.execute(new GetUnreadQuery(identity.actor.userId)).catch((error: unknown) => {
+      const { internal, code, message } = toClientError(error);
+      if (internal) throw error;
+      throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
+    });
+    return { rooms };
   }
 
   /** A private conversation with `username`, newest first: `before` a message id, `limit` 1…100. */

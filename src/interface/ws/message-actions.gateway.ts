@@ -1,17 +1,18 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Ack, ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ChangeMessageCommand, type MessageChange } from '../../application/commands/change-message.command';
+import { MarkReadCommand } from '../../application/commands/mark-read.command';
 import type { Actor } from '../../application/context';
 import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { FindOnlineUserQuery } from '../../application/queries/users.queries';
 import { DomainError } from '../../domain/shared/domain-error';
 import { ClientEventPipeline, type AckFn, type ChatSocket, type Reply } from './client-event-pipeline';
 import { messagePayload } from './client-payloads';
-import { DeleteMessageDto, EditMessageDto, ReactDto, TypingDto } from './dto/chat.dto';
+import { DeleteMessageDto, EditMessageDto, ReactDto, ReadDto, TypingDto } from './dto/chat.dto';
 import { TypingTracker } from './typing';
 import { validatePayload } from './validate-payload';
 
-/** The events added beside the seed protocol: edits, deletes, reactions and typing indicators. */
+/** The events added beside the seed protocol: edits, deletes, reactions, read markers and typing indicators. */
 @WebSocketGateway()
 export class MessageActionsGateway {
   constructor(
@@ -42,6 +43,15 @@ export class MessageActionsGateway {
     return this.pipeline.run(socket, 'react', ack, (actor, context) => {
       const { room, messageId, emoji } = validatePayload(ReactDto, body);
       return this.change(actor, room, messageId, { kind: 'react', emoji }, context.correlationId);
+    });
+  }
+
+  @SubscribeMessage('read')
+  read(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
+    return this.pipeline.run(socket, 'read', ack, async (actor, context) => {
+      const { room, seq } = validatePayload(ReadDto, body);
+      const outcome = await this.commandBus.execute(new MarkReadCommand(actor, room, seq, context));
+      return { result: outcome, log: { room, seq, changed: outcome.changed } };
     });
   }
 

@@ -1,9 +1,10 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from 'socket.io';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { Notifier } from '../../application/ports/notifier.port';
 import { RoomsReadModel, toMessageView } from '../../application/read-models/rooms.read-model';
 import { toPrivateMessageView, UsersReadModel } from '../../application/read-models/users.read-model';
+import { UnreadCounts } from '../../application/unread-counts';
 import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
 import {
@@ -43,8 +44,21 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     private readonly rooms: RoomsReadModel,
     private readonly metrics: Metrics,
     private readonly typing: TypingTracker,
+    private readonly unread: UnreadCounts,
   ) {
     super();
+  }
+
+  private readonly logger = new Logger(SocketIoNotifier.name);
+
+  /** Every tab of the user, on any node, gets the room's count from the new marker. */
+  private async announceUnread(server: Server, userId: string, room: string, readSeq: number): Promise<void> {
+    try {
+      server.to(userRoom(userId)).emit('unread', await this.unread.of(userId, room, readSeq));
+    } catch (error) {
+      // The count needs the store for a marker far back; the next marker or GET /api/unread tells it.
+      this.logger.warn({ err: error, room }, 'unread count not pushed');
+    }
   }
 
   /** The Socket.IO server, once the gateway is up. */
@@ -156,6 +170,9 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       case 'SignedOut':
         void this.endSignedOutSockets(server, event.data.sessionId, event.data.tokenId);
+        return;
+      case 'ReadMarkerMoved':
+        void this.announceUnread(server, event.data.sessionId, event.data.room, event.data.seq);
         return;
       case 'UserWentOnline':
         this.presenceChanged(event.data.userId, undefined);

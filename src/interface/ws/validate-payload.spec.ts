@@ -40,6 +40,8 @@ const fieldsOf = (dto: new () => object): string[] => {
     'clientId',
     'fileId',
     'since',
+    'cursor',
+    'seq',
     'messageId',
     'emoji',
     'to',

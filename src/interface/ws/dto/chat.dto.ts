@@ -93,6 +93,17 @@ export class DeleteMessageDto {
   messageId!: string;
 }
 
+/** `read`: the user has read `room` up to its message `seq`. */
+export class ReadDto {
+  @Name()
+  room!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  seq!: number;
+}
+
 export class ReactDto {
   @Name()
   room!: string;
