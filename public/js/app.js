@@ -23,6 +23,7 @@ import { renderFrame } from './page-frame.js';
 import { PrivateConversations } from './private-conversations.js';
 import { Rooms } from './rooms.js';
 import { listenToServer } from './server-events.js';
+import { ReadMarkers } from './read-markers.js';
 import { Sidebar } from './sidebar.js';
 import { Typing } from './typing.js';
 import { Attachments } from './uploads.js';
@@ -129,12 +130,14 @@ const inbox = new Inbox({ state, messageList, typing, announce, saveDms: () => d
 const dms = new PrivateConversations({ state, messageList, render });
 const messageHistory = new MessageHistory({ state, messageList, showError });
 const rooms = new Rooms({ state, connection, typing, render, showError, open: (key, options) => navigation.open(key, options) });
+const readMarkers = new ReadMarkers({ state, connection, render });
 const catchUp = new CatchUp({
   state,
   connection,
   inbox,
   rooms,
   dms,
+  readMarkers,
   restoreCurrent: () => navigation.restore(),
   render,
   showError,
@@ -186,6 +189,7 @@ listenToServer({
   socket: connection.socket,
   state,
   catchUp,
+  readMarkers,
   identity,
   inbox,
   typing,
@@ -207,7 +211,7 @@ const drawer = new Drawer({
   focusTarget: () => sidebar.button(state.currentKey) ?? sidebar.buttons()[0],
 });
 
-const navigation = new Navigation({ state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, render });
+const navigation = new Navigation({ state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, readMarkers, render });
 
 connection.show('connecting');
 drawer.set(false, { restoreFocus: false });

@@ -11,8 +11,8 @@ const PRESENCE_WAIT_MS = 2000;
  * conversation that was open before a reload.
  */
 export class CatchUp {
-  constructor({ state, connection, inbox, rooms, dms, restoreCurrent, render, showError }) {
-    Object.assign(this, { state, connection, inbox, rooms, dms, restoreCurrent, render, showError });
+  constructor({ state, connection, inbox, rooms, dms, readMarkers, restoreCurrent, render, showError }) {
+    Object.assign(this, { state, connection, inbox, rooms, dms, readMarkers, restoreCurrent, render, showError });
     this.awaitingPresence = false;
     this.presenceFallback = undefined;
     /** The `history` or `changes` the server sent for a room, until its `join` is answered. */
@@ -67,6 +67,8 @@ export class CatchUp {
     connection.show('connected');
     connection.setReady(true);
     this.render();
+    // The server's unread counts, now that the rooms are caught up.
+    this.readMarkers.load();
     // The emoji data (shortcodes, the picker) once the conversation is on screen: it is not needed before.
     loadEmoji().catch(() => undefined);
     // Private conversations come from the server; after a reconnect, what was missed too. (Rooms

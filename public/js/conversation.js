@@ -49,6 +49,8 @@ export class Conversation {
     this.cursor = 0;
     this.seenCursor = 0;
     this.unread = 0;
+    /** A room's read marker, as the server last said (`unread`, `GET /api/unread`, a `read` ack). */
+    this.readSeq = 0;
     this.joined = false;
     /** The first history (on join, or over REST for a private conversation) has arrived. */
     this.loaded = false;

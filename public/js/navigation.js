@@ -5,8 +5,8 @@ import * as storage from './storage.js';
  * open before a reload. The message box keeps a draft per conversation.
  */
 export class Navigation {
-  constructor({ state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, render }) {
-    Object.assign(this, { state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, render });
+  constructor({ state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, readMarkers, render }) {
+    Object.assign(this, { state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, readMarkers, render });
     document.addEventListener('keydown', (event) => {
       if (event.altKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
         event.preventDefault();
@@ -32,6 +32,7 @@ export class Navigation {
       if (!conv.loaded && state.me !== null) this.dms.load(conv);
       this.dms.save();
     }
+    this.readMarkers.seen(conv);
     const focusWasInSidebar = sidebar.contains(document.activeElement);
     drawer.set(false, { restoreFocus: false });
     this.render();

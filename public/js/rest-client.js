@@ -48,6 +48,9 @@ export const getUsers = () => getJson('/api/users');
 /** A page of a room's or a private conversation's messages (newest first): the newest, or the one before `before`. */
 export const getHistory = (conversation, before) => getJson(historyPath(conversation, before));
 
+/** `{ rooms: [{ room, count, readSeq }] }`: the user's unread counts. */
+export const getUnread = () => getJson('/api/unread');
+
 export const register = (credentials) => postJson('/api/auth/register', credentials);
 export const logIn = (credentials) => postJson('/api/auth/login', credentials);
 export const logOut = () => postJson('/api/auth/logout');

@@ -4,7 +4,7 @@ import { dmKey, roomKey } from './conversation.js';
  * What the server pushes over the socket, into the page. Payloads are checked before use: anything
  * malformed is ignored. (Disconnects and reconnects are connection.js's.)
  */
-export const listenToServer = ({ socket, state, catchUp, identity, inbox, typing, rooms, render, showError, setNote }) => {
+export const listenToServer = ({ socket, state, catchUp, readMarkers, identity, inbox, typing, rooms, render, showError, setNote }) => {
   socket.on('connect', () => catchUp.connected());
 
   socket.on('session', (session) => identity.start(session));
@@ -34,6 +34,12 @@ export const listenToServer = ({ socket, state, catchUp, identity, inbox, typing
     // Another tab of ours may have joined a room this one has not opened: membership is the user's.
     conv.joined = true;
     inbox.receive(conv, payload);
+    readMarkers.seen(conv);
+    render();
+  });
+
+  socket.on('unread', (payload) => {
+    readMarkers.apply(payload);
     render();
   });
 

@@ -1,0 +1,67 @@
+import { getUnread } from './rest-client.js';
+
+/** How long the page waits before telling the server what was read (reading is bursty). */
+const SETTLE_MS = 300;
+
+/**
+ * Read markers and unread counts, from the server: a room open on a visible page is read up to its
+ * newest message (`read {room, seq}`), and the counts shown are the server's (`GET /api/unread`
+ * after each connection, `unread` when a marker moves on any tab or device), plus the messages by
+ * others that arrived since, counted as they come.
+ */
+export class ReadMarkers {
+  constructor({ state, connection, render }) {
+    Object.assign(this, { state, connection, render });
+    this.timers = new Map();
+    document.addEventListener('visibilitychange', () => this.seen(this.state.current()));
+  }
+
+  /** The counts after a (re)connection, once the rooms are caught up. */
+  async load() {
+    try {
+      const { rooms } = await getUnread();
+      for (const entry of Array.isArray(rooms) ? rooms : []) this.apply(entry);
+      this.render();
+    } catch {
+      // The counts counted on this page stay; the next marker move corrects them.
+    }
+    this.seen(this.state.current());
+  }
+
+  /** `unread {room, count, readSeq}`: a marker moved, maybe on another device. */
+  apply(entry) {
+    if (typeof entry?.room !== 'string' || typeof entry.count !== 'number') return;
+    const conversation = this.state.knownRoom(entry.room);
+    if (conversation === undefined) return;
+    if (typeof entry.readSeq === 'number') conversation.readSeq = Math.max(conversation.readSeq, entry.readSeq);
+    conversation.unread = this.state.isCurrent(conversation) && this.visible() ? 0 : entry.count;
+  }
+
+  /** The conversation is on screen: tell the server it is read up to its newest message. */
+  seen(conversation) {
+    if (conversation?.kind !== 'room' || !this.state.isCurrent(conversation) || !this.visible()) return;
+    if (conversation.maxSeq <= conversation.readSeq || this.timers.has(conversation.key)) return;
+    this.timers.set(
+      conversation.key,
+      setTimeout(() => {
+        this.timers.delete(conversation.key);
+        this.send(conversation);
+      }, SETTLE_MS),
+    );
+  }
+
+  async send(conversation) {
+    const seq = conversation.maxSeq;
+    if (seq <= conversation.readSeq || !this.connection.connected) return;
+    try {
+      const answer = await this.connection.ask('read', { room: conversation.name, seq });
+      if (answer?.ok === true && typeof answer.readSeq === 'number') conversation.readSeq = Math.max(conversation.readSeq, answer.readSeq);
+    } catch {
+      // Sent again when the room is next seen.
+    }
+  }
+
+  visible() {
+    return document.visibilityState === 'visible';
+  }
+}
