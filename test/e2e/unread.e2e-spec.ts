@@ -75,6 +75,24 @@ describe('unread counts', () => {
     expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 1, readSeq: b.seq });
   });
 
+  it('keeps the marker of a user who went offline (and so out of the room): what was said meanwhile is unread on return', async () => {
+    const room = 'Zero to Knowing';
+    const alice = await user(server);
+    const bob = await user(server);
+    await alice.socket.ask('join', { room });
+    await bob.socket.ask('join', { room });
+    const seen = await say(bob.socket, room, 'seen before going');
+    await alice.socket.ask('read', { room, seq: seen.seq });
+    alice.socket.close();
+    await bob.socket.next('status', (s: { msg: string; type: string }) => s.type === 'leave' && s.msg.startsWith(alice.socket.username));
+    await say(bob.socket, room, 'said while she was away');
+    await say(bob.socket, room, 'and more');
+
+    const back = await server.connect({ cookie: alice.cookie });
+    await back.ask('join', { room });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 2, readSeq: seen.seq });
+  });
+
   it('changes nothing for a seq beyond the newest or at or below the marker, and says so', async () => {
     const room = 'General';
     const alice = await user(server);

@@ -38,12 +38,13 @@ export class JoinRoomHandler implements ICommandHandler<JoinRoomCommand> {
       context,
     );
     if (events.length === 0) return { joined: false };
-    // A member starts with everything before their join read: unread counts what comes after it.
+    // A first join starts with everything before it read: unread counts what comes after. A return
+    // (after going offline, which takes a user out of their rooms) keeps the marker where it was.
     const { lastSeq } = (await this.executor.state(roomStream(room), this.decider)).state;
     await this.executor.execute(
       sessionStream(actor.userId),
       this.sessions,
-      { type: 'MarkRead', data: { sessionId: actor.userId, room, seq: lastSeq, newest: lastSeq } },
+      { type: 'MarkRead', data: { sessionId: actor.userId, room, seq: lastSeq, newest: lastSeq, initial: true } },
       context,
     );
     return { joined: true };

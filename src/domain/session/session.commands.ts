@@ -29,10 +29,13 @@ export type SignOut = {
   data: { sessionId: string; tokenId: string };
 };
 
-/** Move the read marker of a room to `seq`; `newest` is the room's newest message as the caller saw it. */
+/**
+ * Move the read marker of a room to `seq`; `newest` is the room's newest message as the caller saw
+ * it. `initial`: only when the room has no marker yet (a first join).
+ */
 export type MarkRead = {
   type: 'MarkRead';
-  data: { sessionId: string; room: string; seq: number; newest: number };
+  data: { sessionId: string; room: string; seq: number; newest: number; initial?: true };
 };
 
 export type SessionCommand = StartSession | SendPrivateMessage | RegisterAccount | SignOut | MarkRead;

@@ -210,6 +210,19 @@ describe('session decider: accounts', () => {
         .then([moved(2, 'The Nerd Nook')]);
     });
 
+    it('sets a first marker only where there is none', () => {
+      const initial = (seq: number): MarkRead => ({
+        type: 'MarkRead',
+        data: { sessionId: 'u-alice', room: 'General', seq, newest: seq, initial: true },
+      });
+      given([sessionStarted()])
+        .when(initial(9))
+        .then([moved(9)]);
+      given([sessionStarted(), moved(4)])
+        .when(initial(9))
+        .thenNothingHappens();
+    });
+
     it('changes nothing for a seq at or below the marker, or beyond the newest message', () => {
       given([sessionStarted(), moved(4)])
         .when(markRead(4))

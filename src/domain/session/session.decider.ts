@@ -70,7 +70,8 @@ export const readRefusal = (session: Session, command: MarkRead): 'not_newer' | 
 const markRead = (command: MarkRead, session: Session): SessionEvent[] => {
   if (session.status !== 'Active') throw new DomainError('session_ended', 'No such session');
   if (readRefusal(session, command) !== undefined) return [];
-  const { sessionId, room, seq } = command.data;
+  const { sessionId, room, seq, initial } = command.data;
+  if (initial === true && session.readSeq.has(room)) return [];
   return [{ type: 'ReadMarkerMoved', data: { sessionId, room, seq } }];
 };
 
