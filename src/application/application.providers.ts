@@ -38,6 +38,7 @@ import { PrivateHistory } from './private-history';
 import { RoomHistory } from './room-history';
 import { MarkReadHandler } from './commands/mark-read.command';
 import { GetUnreadHandler } from './queries/unread.query';
+import { FindMentionedMembersHandler } from './queries/mentions.query';
 import { UnreadCounts } from './unread-counts';
 import { FileCatalog } from './file-catalog';
 import { UsersReadModel } from './read-models/users.read-model';
@@ -76,6 +77,7 @@ export const queryHandlers = [
   GetReadinessHandler,
   DownloadFileHandler,
   GetUnreadHandler,
+  FindMentionedMembersHandler,
 ];
 
 export const services = [

@@ -62,6 +62,16 @@ export class UserDirectory {
     return undefined;
   }
 
+  /** The user whose current name is this one, compared NFKC-lowercased (how a mention names them), if any. */
+  async userCalled(name: string): Promise<string | undefined> {
+    const wanted = normaliseUsername(name);
+    for (const claim of await this.claims(name)) {
+      const session = await this.session(claim.userId);
+      if (session.status === 'Active' && normaliseUsername(session.username) === wanted) return claim.userId;
+    }
+    return undefined;
+  }
+
   /** The account signing in under this name (compared NFKC-lowercased, as accounts always were), if any. */
   async account(username: string): Promise<Account | undefined> {
     const wanted = normaliseUsername(username);

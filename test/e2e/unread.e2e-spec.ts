@@ -8,7 +8,7 @@ import { appsClosedAfterEach, guestCookie, startApp, type TestApp } from '../sup
  */
 
 type Message = { id: string; seq: number };
-type Unread = { room: string; count: number; readSeq: number };
+type Unread = { room: string; count: number; mentions: number; readSeq: number };
 
 const user = async (server: TestApp): Promise<{ socket: TestSocket; cookie: string }> => {
   const cookie = await guestCookie(server);
@@ -39,20 +39,20 @@ describe('unread counts', () => {
     await bob.socket.ask('join', { room });
     const before = await say(bob.socket, room, 'said before alice came');
     await alice.socket.ask('join', { room });
-    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 0, readSeq: before.seq });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 0, mentions: 0, readSeq: before.seq });
 
     const one = await say(bob.socket, room, 'one');
     const two = await say(bob.socket, room, 'two');
     await say(alice.socket, room, 'mine does not count');
     const three = await say(bob.socket, room, 'three');
     await bob.socket.ask('delete_message', { room, messageId: two.id });
-    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 2, readSeq: before.seq });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 2, mentions: 0, readSeq: before.seq });
 
     // Reading up to `one` leaves `three` (two is deleted, and her own does not count).
     await expect(alice.socket.ask('read', { room, seq: one.seq })).resolves.toEqual({ ok: true, room, readSeq: one.seq, changed: true });
-    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 1, readSeq: one.seq });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 1, mentions: 0, readSeq: one.seq });
     await alice.socket.ask('read', { room, seq: three.seq });
-    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 0, readSeq: three.seq });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 0, mentions: 0, readSeq: three.seq });
   });
 
   it('tells every tab of the user, and survives a reload', async () => {
@@ -67,12 +67,12 @@ describe('unread counts', () => {
     await say(bob.socket, room, 'c');
     await alice.socket.ask('read', { room, seq: b.seq });
     for (const socket of [alice.socket, tab]) {
-      await expect(socket.next<Unread>('unread', (u) => u.room === room)).resolves.toEqual({ room, count: 1, readSeq: b.seq });
+      await expect(socket.next<Unread>('unread', (u) => u.room === room)).resolves.toEqual({ room, count: 1, mentions: 0, readSeq: b.seq });
     }
     expect(bob.socket.received('unread')).toEqual([]);
     const reloaded = await server.connect({ cookie: alice.cookie });
     expect(reloaded.session.resumed).toBe(true);
-    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 1, readSeq: b.seq });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 1, mentions: 0, readSeq: b.seq });
   });
 
   it('keeps the marker of a user who went offline (and so out of the room): what was said meanwhile is unread on return', async () => {
@@ -90,7 +90,7 @@ describe('unread counts', () => {
 
     const back = await server.connect({ cookie: alice.cookie });
     await back.ask('join', { room });
-    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 2, readSeq: seen.seq });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 2, mentions: 0, readSeq: seen.seq });
   });
 
   it('changes nothing for a seq beyond the newest or at or below the marker, and says so', async () => {
@@ -116,7 +116,7 @@ describe('unread counts', () => {
       changed: false,
       reason: 'not_newer',
     });
-    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 0, readSeq: second.seq });
+    expect(await unreadOf(server, alice.cookie)).toContainEqual({ room, count: 0, mentions: 0, readSeq: second.seq });
   });
 
   it('refuses a room one is not in, an unknown room and a malformed seq, with a code', async () => {
@@ -156,16 +156,18 @@ describe('unread counts beyond the history window', () => {
     await alice.socket.ask('join', { room });
     await bob.socket.ask('join', { room });
     const sent: Message[] = [];
-    for (let i = 0; i < 30; i++) sent.push(await say(bob.socket, room, `m${i}`));
+    // m5 and m20 mention her; m12 does too, but is deleted.
+    const text = (i: number): string => ([5, 12, 20].includes(i) ? `@${alice.socket.username} m${i}` : `m${i}`);
+    for (let i = 0; i < 30; i++) sent.push(await say(bob.socket, room, text(i)));
     await say(alice.socket, room, 'one of hers, in the middle');
     for (let i = 30; i < 40; i++) sent.push(await say(bob.socket, room, `m${i}`));
     for (const i of [3, 12, 38]) await bob.socket.ask('delete_message', { room, messageId: sent[i]!.id });
     await alice.socket.ask('read', { room, seq: sent[1]!.seq });
     // After m1: m2…m39 is 38 messages by bob, 3 of them deleted (m3, m12, m38).
-    expect(await unreadOf(first, alice.cookie)).toContainEqual({ room, count: 35, readSeq: sent[1]!.seq });
+    expect(await unreadOf(first, alice.cookie)).toContainEqual({ room, count: 35, mentions: 2, readSeq: sent[1]!.seq });
     await first.close();
 
     const second = await start({ HISTORY_WINDOW: '5' }, first.dataDir);
-    expect(await unreadOf(second, alice.cookie)).toContainEqual({ room, count: 35, readSeq: sent[1]!.seq });
+    expect(await unreadOf(second, alice.cookie)).toContainEqual({ room, count: 35, mentions: 2, readSeq: sent[1]!.seq });
   });
 });

@@ -22,6 +22,7 @@ export class GetUnreadHandler implements IQueryHandler<GetUnreadQuery> {
   async execute({ userId }: GetUnreadQuery): Promise<Unread[]> {
     const session = await this.directory.session(userId);
     const markers = session.status === 'Active' ? session.readSeq : new Map<string, number>();
-    return Promise.all(this.rooms.roomsOf(userId).map((room) => this.counts.of(userId, room, markers.get(room) ?? 0)));
+    const username = session.status === 'Active' ? session.username : undefined;
+    return Promise.all(this.rooms.roomsOf(userId).map((room) => this.counts.of(userId, username, room, markers.get(room) ?? 0)));
   }
 }

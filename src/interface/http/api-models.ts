@@ -246,6 +246,12 @@ export class RoomUnread {
   @ApiProperty({ description: 'Messages by others after `readSeq`, deleted ones excluded', example: 3 })
   count!: number;
 
+  @ApiProperty({
+    description: 'How many of them mention you (`@name`; among the newest 5,000 unread beyond the history window)',
+    example: 1,
+  })
+  mentions!: number;
+
   @ApiProperty({ description: 'The seq read up to (a first join starts it at the newest message)', example: 118 })
   readSeq!: number;
 }

@@ -7,6 +7,7 @@ import { ConfusableNameKey } from '../../infrastructure/confusable-name-key';
 import type { DomainEvent } from '../../domain/events';
 import type { Metrics } from '../metrics';
 import type { UnreadCounts } from '../../application/unread-counts';
+import type { QueryBus } from '@nestjs/cqrs';
 import { SocketIoNotifier } from './socket-io.notifier';
 import type { TypingTracker } from './typing';
 
@@ -45,7 +46,7 @@ describe('SocketIoNotifier presence', () => {
     } as unknown as Server;
     const metrics = { eventsAppended: { inc: () => undefined } } as unknown as Metrics;
     const typing = { attach: () => undefined } as unknown as TypingTracker;
-    notifier = new SocketIoNotifier(users, {} as RoomsReadModel, metrics, typing, {} as UnreadCounts);
+    notifier = new SocketIoNotifier(users, {} as RoomsReadModel, metrics, typing, {} as UnreadCounts, {} as QueryBus);
     notifier.attach(server);
   });
 

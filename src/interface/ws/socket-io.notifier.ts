@@ -1,4 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { FindMentionedMembersQuery } from '../../application/queries/mentions.query';
 import type { Server } from 'socket.io';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { Notifier } from '../../application/ports/notifier.port';
@@ -45,8 +47,24 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     private readonly metrics: Metrics,
     private readonly typing: TypingTracker,
     private readonly unread: UnreadCounts,
+    private readonly queryBus: QueryBus,
   ) {
     super();
+  }
+
+  /** Every tab of each member the message mentions gets `mention`. Only messages with an `@` get here. */
+  private async announceMentions(
+    server: Server,
+    message: Record<string, unknown> & { room: string; msg: string },
+    senderId: string,
+  ): Promise<void> {
+    try {
+      const userIds = await this.queryBus.execute(new FindMentionedMembersQuery(message.room, message.msg, senderId));
+      if (userIds.length > 0) server.to(userIds.map(userRoom)).emit('mention', { room: message.room, message });
+    } catch (error) {
+      // A name's stream could not be read: the unread counts still count the mention.
+      this.logger.warn({ err: error, room: message.room }, 'mention not pushed');
+    }
   }
 
   private readonly logger = new Logger(SocketIoNotifier.name);
@@ -54,7 +72,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
   /** Every tab of the user, on any node, gets the room's count from the new marker. */
   private async announceUnread(server: Server, userId: string, room: string, readSeq: number): Promise<void> {
     try {
-      server.to(userRoom(userId)).emit('unread', await this.unread.of(userId, room, readSeq));
+      server.to(userRoom(userId)).emit('unread', await this.unread.of(userId, this.users.onlineUsername(userId), room, readSeq));
     } catch (error) {
       // The count needs the store for a marker far back; the next marker or GET /api/unread tells it.
       this.logger.warn({ err: error, room }, 'unread count not pushed');
@@ -141,10 +159,13 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
           .to(socketRoom(event.data.room))
           .emit('status', statusPayload(event.data.username, 'leave', event.data.room, event.metadata.occurredAt));
         return;
-      case 'MessageSent':
+      case 'MessageSent': {
         this.typing.stop(event.data.room, event.data.userId);
-        server.to(socketRoom(event.data.room)).emit('message', { ...messagePayload(toMessageView(event)), cursor: event.version });
+        const message = { ...messagePayload(toMessageView(event)), cursor: event.version };
+        server.to(socketRoom(event.data.room)).emit('message', message);
+        if (event.data.text.includes('@')) void this.announceMentions(server, message, event.data.userId);
         return;
+      }
       case 'MessageEdited':
       case 'MessageDeleted':
       case 'ReactionAdded':
