@@ -43,6 +43,7 @@ export default tseslint.config(
         Event: 'readonly',
         KeyboardEvent: 'readonly',
         IntersectionObserver: 'readonly',
+        Notification: 'readonly',
         matchMedia: 'readonly',
       },
     },

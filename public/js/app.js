@@ -24,6 +24,7 @@ import { PrivateConversations } from './private-conversations.js';
 import { Rooms } from './rooms.js';
 import { listenToServer } from './server-events.js';
 import { ReadMarkers } from './read-markers.js';
+import { MentionAlerts } from './mentions.js';
 import { Sidebar } from './sidebar.js';
 import { Typing } from './typing.js';
 import { Attachments } from './uploads.js';
@@ -61,6 +62,7 @@ const messageList = new MessageList({
   actions: {
     enabled: (conv) => conv.kind === 'room',
     isMine: (name) => state.isMine(name),
+    isMe: (lowercased) => [state.me, ...state.aliases].some((name) => typeof name === 'string' && name.toLowerCase() === lowercased),
     react: (item, emoji) => changes.react(item, emoji),
     pickReaction: (item, anchor) => changes.pickReaction(item, anchor),
     edit: (item, text) => changes.edit(item, text),
@@ -131,6 +133,7 @@ const dms = new PrivateConversations({ state, messageList, render });
 const messageHistory = new MessageHistory({ state, messageList, showError });
 const rooms = new Rooms({ state, connection, typing, render, showError, open: (key, options) => navigation.open(key, options) });
 const readMarkers = new ReadMarkers({ state, connection, render });
+const mentionAlerts = new MentionAlerts();
 const catchUp = new CatchUp({
   state,
   connection,
@@ -190,6 +193,7 @@ listenToServer({
   state,
   catchUp,
   readMarkers,
+  mentionAlerts,
   identity,
   inbox,
   typing,

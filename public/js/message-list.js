@@ -18,7 +18,7 @@ const GROUP_MS = 5 * 60 * 1000;
  *
  * The controls on messages are message-controls.js's. `actions` does the talking to the server:
  *   enabled(conversation) → whether messages there can be changed at all (rooms only)
- *   isMine(name), react(item, emoji), pickReaction(item, anchor),
+ *   isMine(name), isMe(lowercased name) (whom a mention names), react(item, emoji), pickReaction(item, anchor),
  *   edit(item, text) → Promise<error message | null>, remove(item) → Promise<error message | null>,
  *   focusComposer()
  */
@@ -168,6 +168,7 @@ export class MessageList {
       activeId: controls.activeId,
       changeable: conversation !== null && actions.enabled(conversation),
       isMine: (name) => actions.isMine(name),
+      isMe: (lowercased) => actions.isMe(lowercased),
     });
   }
 

@@ -1,4 +1,5 @@
 import { el, icon } from './dom.js';
+import { markMentions, mentionsMe } from './mentions.js';
 import { emojiNodes, isJumbo, withEmoji } from './emoji.js';
 import { colourSlot, formatSize, formatTime, initials, listNames } from './format.js';
 import { fileUrl } from './rest-client.js';
@@ -20,7 +21,7 @@ export const fitTextarea = (textarea) => {
  *   changeable → whether messages in this conversation can be changed at all (rooms only)
  *   isMine(name) → the user's own names, for "you" in reactions
  */
-export const renderItem = (item, { editing: editState, confirming: confirmState, activeId, changeable: canChange, isMine }) => {
+export const renderItem = (item, { editing: editState, confirming: confirmState, activeId, changeable: canChange, isMine, isMe }) => {
   const { short, long } = formatTime(item.timestamp);
   const time = el('time', { className: 'time', datetime: item.timestamp, title: long, text: short });
   if (item.type === 'system') {
@@ -52,7 +53,7 @@ export const renderItem = (item, { editing: editState, confirming: confirmState,
           : el('span', { className: 'edited', title: `Edited ${formatTime(item.editedAt).long}`, text: '(edited)' });
       content.push(
         el('p', { className: isJumbo(text) && item.attachment === undefined ? 'text jumbo' : 'text' }, [
-          ...emojiNodes(text),
+          ...markMentions(emojiNodes(text), isMe),
           edited !== null && text !== '' ? ' ' : null,
           edited,
         ]),
@@ -65,6 +66,7 @@ export const renderItem = (item, { editing: editState, confirming: confirmState,
   if (!item.deleted && item.reactions.length > 0) body.push(reactions(item, changeable, isMine));
   if (confirming) body.push(confirmation(item, confirmState));
   const classes = ['msg', item.own ? 'own' : '', item.deleted ? 'deleted' : '', editing ? 'editing' : ''];
+  if (!item.own && !item.deleted && mentionsMe(item.msg, isMe)) classes.push('mentions-me');
   if (activeId === item.id) classes.push('active');
   return el('li', { className: classes.filter(Boolean).join(' '), dataset: { id: item.id, author: item.author } }, [
     el('span', { className: `avatar c${colourSlot(item.author)}`, 'aria-hidden': 'true', text: initials(item.author) }),

@@ -4,7 +4,20 @@ import { dmKey, roomKey } from './conversation.js';
  * What the server pushes over the socket, into the page. Payloads are checked before use: anything
  * malformed is ignored. (Disconnects and reconnects are connection.js's.)
  */
-export const listenToServer = ({ socket, state, catchUp, readMarkers, identity, inbox, typing, rooms, render, showError, setNote }) => {
+export const listenToServer = ({
+  socket,
+  state,
+  catchUp,
+  readMarkers,
+  mentionAlerts,
+  identity,
+  inbox,
+  typing,
+  rooms,
+  render,
+  showError,
+  setNote,
+}) => {
   socket.on('connect', () => catchUp.connected());
 
   socket.on('session', (session) => identity.start(session));
@@ -37,6 +50,8 @@ export const listenToServer = ({ socket, state, catchUp, readMarkers, identity, 
     readMarkers.seen(conv);
     render();
   });
+
+  socket.on('mention', (payload) => mentionAlerts.notify(payload));
 
   socket.on('unread', (payload) => {
     readMarkers.apply(payload);
