@@ -145,6 +145,34 @@ describe('edits, deletes, reactions and typing', () => {
       expect(on.message.reactions).toEqual({ '👍': ['Zed'] });
     });
 
+    it('counts an emoji with or without U+FE0F as one reaction', async () => {
+      const { alice, bob, message } = await pair('The Nerd Nook');
+      const heart = '\u2764\ufe0f';
+      const on = await alice.ask<{ message: Message }>('react', { room: 'The Nerd Nook', messageId: message.id, emoji: '\u2764' });
+      expect(on.message.reactions).toEqual({ [heart]: [alice.username] });
+      const both = await bob.ask<{ message: Message }>('react', { room: 'The Nerd Nook', messageId: message.id, emoji: heart });
+      expect(both.message.reactions).toEqual({ [heart]: [alice.username, bob.username] });
+      // The other spelling takes hers back.
+      const off = await alice.ask<{ message: Message }>('react', { room: 'The Nerd Nook', messageId: message.id, emoji: heart });
+      expect(off.message.reactions).toEqual({ [heart]: [bob.username] });
+    });
+
+    it('folds reactions stored with either spelling into one', async () => {
+      const isolated = await startOwnApp();
+      const alice = await isolated.connect();
+      await alice.ask('join', { room: 'General' });
+      const { message } = await alice.ask<{ message: Message }>('message', { room: 'General', msg: 'old reactions' });
+      const stored = (userId: string, emoji: string) => ({
+        type: 'ReactionAdded' as const,
+        data: { room: 'General', messageId: message.id, userId, username: userId, emoji },
+        metadata: { eventId: `e-${userId}`, occurredAt: new Date().toISOString(), correlationId: 'c', causationId: 'c', node: 'elsewhere' },
+      });
+      await isolated.store.append('room-General', [stored('u-old-1', '\u2764'), stored('u-old-2', '\u2764\ufe0f')], 'any');
+      const again = await startOwnApp({}, isolated.dataDir);
+      const page = await again.http().get('/api/rooms/General/messages').expect(200);
+      expect(page.body.messages[0]).toMatchObject({ id: message.id, reactions: { '\u2764\ufe0f': ['u-old-1', 'u-old-2'] } });
+    });
+
     it('refuses non-members', async () => {
       const { message } = await pair('Code with Josh');
       const outsider = await server.connect();

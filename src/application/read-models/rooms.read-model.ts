@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LruCache } from '../lru-cache';
+import { normaliseEmoji } from '../../domain/shared/emoji';
 import { AppConfig } from '../ports/app-config';
 import type { MessageFacts } from '../../domain/room/room.decider';
 import type { Attachment, MessageSent } from '../../domain/room/room.events';
@@ -73,7 +74,9 @@ const applyChange = (entry: Entry, event: RecordedEvent): void => {
     }
     case 'ReactionAdded':
     case 'ReactionRemoved': {
-      const { emoji, userId, username } = event.data;
+      const { userId, username } = event.data;
+      // Stored before emoji had one spelling, with or without U+FE0F: one reaction either way.
+      const emoji = normaliseEmoji(event.data.emoji);
       entry.reactors ??= new Map();
       let users = entry.reactors.get(emoji);
       if (users === undefined) entry.reactors.set(emoji, (users = new Map()));

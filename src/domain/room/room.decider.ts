@@ -1,7 +1,7 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
-import { parseEmoji } from '../shared/emoji';
+import { normaliseEmoji, parseEmoji } from '../shared/emoji';
 import type { DeleteMessage, EditMessage, JoinRoom, LeaveRoom, RoomCommand, SendMessage, ToggleReaction } from './room.commands';
 import type { RoomEvent } from './room.events';
 
@@ -68,11 +68,13 @@ export const messageFacts = (events: readonly RoomEvent[]): MessageFacts | undef
     if (facts === undefined) continue;
     if (event.type === 'MessageDeleted') facts.deleted = true;
     if (event.type !== 'ReactionAdded' && event.type !== 'ReactionRemoved') continue;
-    const users = facts.reactions.get(event.data.emoji) ?? new Set<string>();
+    // Stored before emoji had one spelling, with or without U+FE0F: one reaction either way.
+    const emoji = normaliseEmoji(event.data.emoji);
+    const users = facts.reactions.get(emoji) ?? new Set<string>();
     if (event.type === 'ReactionAdded') users.add(event.data.userId);
     else users.delete(event.data.userId);
-    if (users.size === 0) facts.reactions.delete(event.data.emoji);
-    else facts.reactions.set(event.data.emoji, users);
+    if (users.size === 0) facts.reactions.delete(emoji);
+    else facts.reactions.set(emoji, users);
   }
   return facts;
 };
