@@ -132,7 +132,7 @@ const inbox = new Inbox({ state, messageList, typing, announce, saveDms: () => d
 const dms = new PrivateConversations({ state, messageList, render });
 const messageHistory = new MessageHistory({ state, messageList, showError });
 const rooms = new Rooms({ state, connection, typing, render, showError, open: (key, options) => navigation.open(key, options) });
-const readMarkers = new ReadMarkers({ state, connection, render });
+const readMarkers = new ReadMarkers({ state, connection, messageList, render });
 const mentionAlerts = new MentionAlerts();
 const catchUp = new CatchUp({
   state,

@@ -51,6 +51,8 @@ export class Conversation {
     this.unread = 0;
     /** A room's read marker, as the server last said (`unread`, `GET /api/unread`, a `read` ack). */
     this.readSeq = 0;
+    /** The first message that was unread when the room was opened: a "New messages" line goes above it. */
+    this.firstUnreadId = undefined;
     this.joined = false;
     /** The first history (on join, or over REST for a private conversation) has arrived. */
     this.loaded = false;
@@ -127,6 +129,17 @@ export class Conversation {
     }
     const after = JSON.stringify([item.msg, item.editedAt, item.deleted, item.reactions, item.attachment]);
     return before === after ? null : { item, index };
+  }
+
+  /**
+   * Where the "New messages" line goes, as the room is opened: above the first message by someone
+   * else after the read marker, when there is any unread; nowhere otherwise.
+   */
+  markFirstUnread(unread) {
+    this.firstUnreadId =
+      this.kind === 'room' && unread > 0
+        ? this.items.find((item) => item.type === 'message' && !item.own && item.seq > this.readSeq)?.id
+        : undefined;
   }
 
   /** A room push or change carries the room's cursor at it. */

@@ -169,6 +169,7 @@ export class MessageList {
       changeable: conversation !== null && actions.enabled(conversation),
       isMine: (name) => actions.isMine(name),
       isMe: (lowercased) => actions.isMe(lowercased),
+      firstUnreadId: conversation?.firstUnreadId,
     });
   }
 

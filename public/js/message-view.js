@@ -21,7 +21,10 @@ export const fitTextarea = (textarea) => {
  *   changeable → whether messages in this conversation can be changed at all (rooms only)
  *   isMine(name) → the user's own names, for "you" in reactions
  */
-export const renderItem = (item, { editing: editState, confirming: confirmState, activeId, changeable: canChange, isMine, isMe }) => {
+export const renderItem = (
+  item,
+  { editing: editState, confirming: confirmState, activeId, changeable: canChange, isMine, isMe, firstUnreadId },
+) => {
   const { short, long } = formatTime(item.timestamp);
   const time = el('time', { className: 'time', datetime: item.timestamp, title: long, text: short });
   if (item.type === 'system') {
@@ -68,7 +71,9 @@ export const renderItem = (item, { editing: editState, confirming: confirmState,
   const classes = ['msg', item.own ? 'own' : '', item.deleted ? 'deleted' : '', editing ? 'editing' : ''];
   if (!item.own && !item.deleted && mentionsMe(item.msg, isMe)) classes.push('mentions-me');
   if (activeId === item.id) classes.push('active');
+  if (firstUnreadId === item.id) classes.push('first-unread');
   return el('li', { className: classes.filter(Boolean).join(' '), dataset: { id: item.id, author: item.author } }, [
+    firstUnreadId === item.id ? el('p', { className: 'unread-line', role: 'separator', text: 'New messages' }) : null,
     el('span', { className: `avatar c${colourSlot(item.author)}`, 'aria-hidden': 'true', text: initials(item.author) }),
     el('div', { className: 'body' }, body),
   ]);

@@ -21,6 +21,7 @@ export class Navigation {
     previous.draft = composer.text;
     const conv = state.byKey(key);
     if (previous !== conv) typing.stop();
+    if (previous !== conv) conv.markFirstUnread(conv.unread);
     state.select(conv);
     storage.saveCurrent(conv.key);
     composer.load(conv.draft);

@@ -10,8 +10,8 @@ const SETTLE_MS = 300;
  * others that arrived since, counted as they come.
  */
 export class ReadMarkers {
-  constructor({ state, connection, render }) {
-    Object.assign(this, { state, connection, render });
+  constructor({ state, connection, messageList, render }) {
+    Object.assign(this, { state, connection, messageList, render });
     this.timers = new Map();
     document.addEventListener('visibilitychange', () => this.seen(this.state.current()));
   }
@@ -34,7 +34,13 @@ export class ReadMarkers {
     const conversation = this.state.knownRoom(entry.room);
     if (conversation === undefined) return;
     if (typeof entry.readSeq === 'number') conversation.readSeq = Math.max(conversation.readSeq, entry.readSeq);
-    conversation.unread = this.state.isCurrent(conversation) && this.visible() ? 0 : entry.count;
+    const current = this.state.isCurrent(conversation);
+    // The room open since the page loaded learns only now what was unread in it: mark where that starts.
+    if (current && entry.count > 0 && conversation.firstUnreadId === undefined) {
+      conversation.markFirstUnread(entry.count);
+      if (conversation.firstUnreadId !== undefined) this.messageList.show(conversation);
+    }
+    conversation.unread = current && this.visible() ? 0 : entry.count;
   }
 
   /** The conversation is on screen: tell the server it is read up to its newest message. */

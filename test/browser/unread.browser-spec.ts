@@ -2,6 +2,8 @@ import { conversationButton, message, pageSuite, waitCurrent } from '../support/
 
 jest.setTimeout(30_000);
 
+type Chat = { __chat?: { state: { knownRoom(name: string): { readSeq: number; maxSeq: number } | undefined } } };
+
 /** Unread counts come from the server: the same in every tab, after a reload too. */
 describe('the chat page: unread counts from the server', () => {
   const suite = pageSuite();
@@ -35,5 +37,38 @@ describe('the chat page: unread counts from the server', () => {
     await second.page.reload();
     await conversationButton(second.page, 'room', room).locator('.badge', { hasText: '1' }).waitFor();
     expect(await conversationButton(second.page, 'room', 'General').locator('.badge').count()).toBe(0);
+  });
+
+  it('draws a "New messages" line above the first message that was unread when the room is opened', async () => {
+    const room = 'The Nerd Nook';
+    const alice = await open();
+    await conversationButton(alice.page, 'room', room).click();
+    await waitCurrent(alice.page, 'room', room);
+    const carol = await person(room);
+    await carol.ask('message', { room, msg: 'already seen' });
+    await message(alice.page, 'already seen').waitFor();
+    await conversationButton(alice.page, 'room', 'General').click();
+    await waitCurrent(alice.page, 'room', 'General');
+
+    await carol.ask('message', { room, msg: 'first unread' });
+    await carol.ask('message', { room, msg: 'second unread' });
+    await conversationButton(alice.page, 'room', room).locator('.badge', { hasText: '2' }).waitFor();
+    await conversationButton(alice.page, 'room', room).click();
+    const line = alice.page.locator('#messages li.msg.first-unread');
+    await line.locator('.unread-line', { hasText: 'New messages' }).waitFor();
+    expect(await line.locator('.text').textContent()).toBe('first unread');
+    expect(await alice.page.locator('#messages .unread-line').count()).toBe(1);
+
+    // Read now (the server has it): opened again later, the room has no line.
+    await alice.page.waitForFunction((name) => {
+      const room = (globalThis as unknown as Chat).__chat?.state.knownRoom(name);
+      return room !== undefined && room.maxSeq > 0 && room.readSeq === room.maxSeq;
+    }, room);
+    await conversationButton(alice.page, 'room', 'General').click();
+    await waitCurrent(alice.page, 'room', 'General');
+    await conversationButton(alice.page, 'room', room).click();
+    await waitCurrent(alice.page, 'room', room);
+    await message(alice.page, 'second unread').waitFor();
+    expect(await alice.page.locator('#messages .unread-line').count()).toBe(0);
   });
 });
