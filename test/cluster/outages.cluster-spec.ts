@@ -238,8 +238,7 @@ describe('Redis going away', () => {
     await redis.start();
     const { message } = await sendUntilAccepted(alice, { room: 'General', msg: 'after the outage', clientId: 'r-3' }, 20_000);
     expect(message.seq).toBe(acceptedDuring ? 3 : 2);
-    // Pub/sub replays nothing: until node b's subscriber is back, its sockets may miss pushes. Cross-node delivery resumes
-    // within seconds: probes from alice until bob gets one live.
+    // Cross-node delivery goes on once the nodes' connections are back: probes from alice until bob gets one live.
     const deadline = Date.now() + 15_000;
     for (let k = 0; ; k++) {
       const probe = await sendUntilAccepted(alice, { room: 'General', msg: `probe ${k}`, clientId: `probe-${k}` }, 5000);
