@@ -39,6 +39,7 @@ import { RoomHistory } from './room-history';
 import { MarkReadHandler } from './commands/mark-read.command';
 import { GetUnreadHandler } from './queries/unread.query';
 import { FindMentionedMembersHandler } from './queries/mentions.query';
+import { GetPrivateConversationsHandler } from './queries/private-conversations.query';
 import { UnreadCounts } from './unread-counts';
 import { FileCatalog } from './file-catalog';
 import { UsersReadModel } from './read-models/users.read-model';
@@ -78,6 +79,7 @@ export const queryHandlers = [
   DownloadFileHandler,
   GetUnreadHandler,
   FindMentionedMembersHandler,
+  GetPrivateConversationsHandler,
 ];
 
 export const services = [

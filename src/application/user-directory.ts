@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { sessionDecider, sessionStream, type Session } from '../domain/session/session.decider';
 import { normaliseUsername, usernameDecider, usernameStream } from '../domain/username/username.decider';
+import { presenceStream } from '../domain/presence/presence.decider';
 import { CommandExecutor } from './command-executor';
 import { AppConfig } from './ports/app-config';
+import { Clock } from './ports/clock.port';
+import { EventStore } from './ports/event-store.port';
 import { NameKey } from './ports/name-key.port';
 import { UsersReadModel } from './read-models/users.read-model';
 
@@ -13,6 +16,10 @@ export interface Account {
 }
 
 type Claim = { readonly userId: string; readonly username: string };
+
+const DAY_MS = 86_400_000;
+/** Above any stream's version. */
+const BEYOND_ANY_VERSION = 2 ** 31 - 1;
 
 /**
  * Sessions and names, read on demand from their streams: a session from `session-<id>`, a name's owner
@@ -27,14 +34,37 @@ type Claim = { readonly userId: string; readonly username: string };
 @Injectable()
 export class UserDirectory {
   private readonly sessions;
+  private readonly guestTtlMs: number;
 
   constructor(
     private readonly executor: CommandExecutor,
     private readonly names: NameKey,
     private readonly users: UsersReadModel,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
     config: AppConfig,
   ) {
     this.sessions = sessionDecider({ maxMessageLength: config.maxMessageLength });
+    this.guestTtlMs = config.guestTtlDays * DAY_MS;
+  }
+
+  /**
+   * Who a private message to `name` goes to: the user online under that exact name, else the user
+   * whose current name it is (any case) if they are known: an account, a guest online, or a guest
+   * last seen (their presence stream's newest fact) within `GUEST_TTL_DAYS`.
+   */
+  async recipient(name: string): Promise<Claim | undefined> {
+    const online = this.users.onlineUserNamed(name);
+    if (online !== undefined) return online;
+    const userId = await this.userCalled(name);
+    if (userId === undefined) return undefined;
+    const session = await this.session(userId);
+    if (session.status !== 'Active') return undefined;
+    const user = { userId, username: session.username };
+    if (session.kind === 'account' || this.users.isOnline(userId)) return user;
+    const [last] = await this.store.readStreamBackward(presenceStream(userId), BEYOND_ANY_VERSION, 1);
+    if (last === undefined) return undefined;
+    return this.clock.now().getTime() - Date.parse(last.metadata.occurredAt) <= this.guestTtlMs ? user : undefined;
   }
 
   /** The session's state: `None` when it was never started. */

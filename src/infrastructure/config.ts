@@ -150,6 +150,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     logLevel,
     maxMessageLength: integer(env, 'MAX_MESSAGE_LENGTH', DEFAULT_MAX_MESSAGE_LENGTH, 1, 100_000),
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 3000, 0, 600_000),
+    guestTtlDays: integer(env, 'GUEST_TTL_DAYS', 30, 0, 36_500),
     aggregateCacheSize: integer(env, 'AGGREGATE_CACHE_SIZE', 10_000, 1, 10_000_000),
     historyWindow: integer(env, 'HISTORY_WINDOW', 200, 1, 1_000_000),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 10_000, 0, 100_000_000),

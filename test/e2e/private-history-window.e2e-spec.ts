@@ -217,10 +217,11 @@ describe('private history beyond the window in memory', () => {
     const resend = sent(await alice.socket.ask<Ack>('private_message', { target: bob.name, msg: 'again', clientId: original.clientId }));
     expect(resend).toEqual(original);
     expect(await server.store.headPosition()).toBe(head);
-    // A new message to him is refused as before.
+    // A new message to him is stored: he gets it when he comes back.
     await expect(alice.socket.ask<Ack>('private_message', { target: bob.name, msg: 'hi', clientId: 'new' })).resolves.toMatchObject({
-      ok: false,
-      error: { code: 'user_not_found' },
+      ok: true,
+      message: { to: bob.name, msg: 'hi' },
     });
+    expect(await server.store.headPosition()).toBeGreaterThan(head);
   });
 });

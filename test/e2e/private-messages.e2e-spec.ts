@@ -51,7 +51,7 @@ describe('private messages', () => {
     await expect(bob.next('private_message')).resolves.toMatchObject({ msg: 'no ack', from: alice.username });
   });
 
-  it('rejects an unknown or offline target with user_not_found', async () => {
+  it('rejects a name nobody holds with user_not_found; someone known who went offline gets it later', async () => {
     const alice = await server.connect();
     const bob = await server.connect();
     const bobName = bob.username;
@@ -63,8 +63,8 @@ describe('private messages', () => {
     });
     await alice.next('active_users', (p: { users: string[] }) => !p.users.includes(bobName));
     await expect(alice.ask('private_message', { target: bobName, msg: 'hi' })).resolves.toMatchObject({
-      ok: false,
-      error: { code: 'user_not_found' },
+      ok: true,
+      message: { to: bobName, msg: 'hi' },
     });
     alice.raw.emit('message', { type: 'private', target: 'Nobody123', msg: 'hi' });
     await expect(alice.next('error')).resolves.toMatchObject({ code: 'user_not_found', event: 'message' });

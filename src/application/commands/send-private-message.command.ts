@@ -9,7 +9,8 @@ import { IdGenerator } from '../ports/id-generator.port';
 import { FileCatalog } from '../file-catalog';
 import type { RecordedEvent } from '../ports/event-store.port';
 import { PrivateHistory } from '../private-history';
-import { toPrivateMessageView, UsersReadModel, type PrivateMessageView } from '../read-models/users.read-model';
+import { toPrivateMessageView, type PrivateMessageView } from '../read-models/users.read-model';
+import { UserDirectory } from '../user-directory';
 import { shareAttachment } from './attachment';
 
 export class SendPrivateMessageCommand extends Command<PrivateMessageView> {
@@ -26,7 +27,7 @@ export class SendPrivateMessageCommand extends Command<PrivateMessageView> {
 }
 
 /**
- * Returns the stored message; a resend with a client id the sender already used returns the original
+ * To a user online or known (`UserDirectory.recipient`); returns the stored message. A resend with a client id the sender already used returns the original
  * one, however old, even once the target went offline, and stores nothing (the store refuses it).
  */
 @CommandHandler(SendPrivateMessageCommand)
@@ -36,7 +37,7 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
   constructor(
     private readonly executor: CommandExecutor,
     private readonly ids: IdGenerator,
-    private readonly users: UsersReadModel,
+    private readonly directory: UserDirectory,
     private readonly history: PrivateHistory,
     private readonly files: FileCatalog,
     config: AppConfig,
@@ -46,7 +47,8 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
 
   async execute({ actor, target, text, clientId, context, fileId }: SendPrivateMessageCommand): Promise<PrivateMessageView> {
     const messageId = this.ids.id();
-    const recipient = this.users.onlineUserNamed(target);
+    // Online, or known and offline: they get it when they come back.
+    const recipient = await this.directory.recipient(target);
     const attachment = await shareAttachment(this.executor, this.files, actor, fileId, context);
     const data = {
       sessionId: actor.userId,

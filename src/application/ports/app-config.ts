@@ -18,6 +18,8 @@ export interface AppConfigValues {
   maxMessageLength: number;
   /** How long a user keeps their rooms after their last connection closed. */
   presenceGraceMs: number;
+  /** A guest last seen longer ago than this is no longer known: private messages to them answer `user_not_found` (0: only while online). */
+  guestTtlDays: number;
   /** This process; unique per start, so a restarted node never takes over a dead one's connections. */
   nodeId: string;
   pretty: boolean;

@@ -87,6 +87,8 @@ export class UsersReadModel implements Projection {
   /** User id → account name, for the last RECENT_REGISTRATIONS registrations (oldest first). */
   private readonly registered = new Map<string, string>();
   private readonly conversations = new Map<string, Conversation>();
+  /** User id → the conversations they are in (keys of `conversations`): an index over them. */
+  private readonly conversationsByUser = new Map<string, Set<string>>();
   /** Messages of the windows, by (sender, client id) and by id. */
   private readonly privateByClientKey = new Map<string, PrivateEntry>();
   private readonly privateById = new Map<string, PrivateEntry>();
@@ -192,12 +194,36 @@ export class UsersReadModel implements Projection {
     return userId === undefined ? undefined : this.online.get(userId);
   }
 
+  private indexConversation(key: string, a: string, b: string): void {
+    for (const userId of [a, b]) {
+      let keys = this.conversationsByUser.get(userId);
+      if (keys === undefined) this.conversationsByUser.set(userId, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  /** The last message of each private conversation of the user, newest first, at most `limit`. */
+  lastMessagesOf(userId: string, limit: number): PrivateMessageView[] {
+    const last: PrivateEntry[] = [];
+    for (const key of this.conversationsByUser.get(userId) ?? []) {
+      const newest = this.conversations.get(key)?.window.at(-1);
+      if (newest !== undefined) last.push(newest);
+    }
+    return last
+      .sort((a, b) => b.position - a.position)
+      .slice(0, limit)
+      .map((entry) => entry.view);
+  }
+
   /** A new message enters its conversation's window; the oldest one leaves it once the window is full. */
   private pushPrivate(entry: PrivateEntry): void {
     const { view } = entry;
     const key = pairKey(view.fromUserId, view.toUserId);
     let conversation = this.conversations.get(key);
-    if (conversation === undefined) this.conversations.set(key, (conversation = { window: [], older: false }));
+    if (conversation === undefined) {
+      this.conversations.set(key, (conversation = { window: [], older: false }));
+      this.indexConversation(key, view.fromUserId, view.toUserId);
+    }
     conversation.window.push(entry);
     this.privateById.set(view.id, entry);
     if (view.clientId !== undefined) this.privateByClientKey.set(clientKey(view.fromUserId, view.clientId), entry);
@@ -242,6 +268,7 @@ export class UsersReadModel implements Projection {
   reset(): void {
     for (const map of Object.values(this.saved())) map.clear();
     this.onlineByName.clear();
+    this.conversationsByUser.clear();
     this.privateById.clear();
     this.privateByClientKey.clear();
     this.activeUsersCache = undefined;
@@ -259,7 +286,9 @@ export class UsersReadModel implements Projection {
     this.reset();
     for (const [name, map] of Object.entries(fields)) refill(map, saved[name] as Map<unknown, unknown>);
     for (const [userId, user] of this.online) this.onlineByName.set(user.username, userId);
-    for (const conversation of this.conversations.values()) {
+    for (const [key, conversation] of this.conversations) {
+      const first = conversation.window[0]?.view;
+      if (first !== undefined) this.indexConversation(key, first.fromUserId, first.toUserId);
       for (const entry of conversation.window) {
         this.privateById.set(entry.view.id, entry);
         if (entry.view.clientId !== undefined) this.privateByClientKey.set(clientKey(entry.view.fromUserId, entry.view.clientId), entry);

@@ -13,7 +13,7 @@ export type SendPrivateMessage = {
     text: string;
     clientId?: string;
     attachment?: Attachment;
-    /** The recipient as found among online users, or null when nobody by that name is online. */
+    /** The recipient (online, or known and offline), or null when nobody by that name can get it. */
     target: { userId: string; username: string; name: string } | { userId: null; name: string };
   };
 };

@@ -16,7 +16,7 @@ const sessionStarted = (username = 'alice'): SessionStarted => ({
 
 type Target = SendPrivateMessage['data']['target'];
 const online = (name = 'bob'): Target => ({ ...bob, name });
-const offline = (name = 'carol'): Target => ({ userId: null, name });
+const nobody = (name = 'carol'): Target => ({ userId: null, name });
 
 const sendPrivateMessage = (
   text: string,
@@ -81,9 +81,9 @@ describe('session decider', () => {
         .then([privateMessageSent('hi')]);
     });
 
-    it('refuses a private message to someone who is not online', () => {
+    it('refuses a private message to a name nobody can get messages under', () => {
       given(active)
-        .when(sendPrivateMessage('hi', { target: offline() }))
+        .when(sendPrivateMessage('hi', { target: nobody() }))
         .thenFailsWith('user_not_found');
     });
 

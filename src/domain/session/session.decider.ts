@@ -84,7 +84,7 @@ const sendPrivateMessage = (command: SendPrivateMessage, session: Session, rules
   const { data } = command;
   if (session.status !== 'Active') throw new DomainError('session_ended', 'No such session');
   if (data.target.userId === null) {
-    throw new DomainError('user_not_found', `${data.target.name} is not online`);
+    throw new DomainError('user_not_found', `No user named ${data.target.name}`);
   }
   const text = data.attachment !== undefined && data.text.trim() === '' ? '' : parseMessageText(data.text, rules.maxMessageLength);
   return [

@@ -239,6 +239,19 @@ export class PrivateMessagesPage {
   hasMore!: boolean;
 }
 
+export class ConversationSummary {
+  @ApiProperty({ description: 'The other side, by their current name', example: 'ada' })
+  with!: string;
+
+  @ApiProperty({ type: PrivateMessage, description: 'The last message, either way' })
+  last!: PrivateMessage;
+}
+
+export class ConversationList {
+  @ApiProperty({ type: [ConversationSummary], description: 'Most recent first, at most 100' })
+  conversations!: ConversationSummary[];
+}
+
 export class RoomUnread {
   @ApiProperty({ example: 'General' })
   room!: string;

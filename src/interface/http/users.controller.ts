@@ -8,6 +8,7 @@ import { GetOnlineUsersQuery, GetPrivateConversationQuery } from '../../applicat
 import { privateMessagePayload } from '../ws/client-payloads';
 import { toClientError } from '../client-error';
 import { GetUnreadQuery } from '../../application/queries/unread.query';
+import { GetPrivateConversationsQuery } from '../../application/queries/private-conversations.query';
 import { badRequest, notFound, parseBefore, parseLimit } from './http-errors';
 import { GetReadinessQuery, type Readiness } from '../../application/queries/readiness.query';
 
@@ -17,6 +18,7 @@ import {
   ApiSession,
   Health,
   OnlineUsers,
+  ConversationList,
   PrivateMessagesPage,
   UnreadList,
   ReadinessAnswer,
@@ -118,6 +120,27 @@ export class UsersController {
       throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
     });
     return { rooms };
+  }
+
+  /** Your private conversations, most recent first, each with its last message. */
+  @Get('api/private')
+  @ApiTags('users')
+  @ApiOperation({
+    summary: 'Your private conversations, most recent first, each with its last message',
+    description: 'Also those with people who were offline when written to: what they find when they come back.',
+  })
+  @ApiSession()
+  @ApiOkResponse({ type: ConversationList })
+  @ApiErrors([401, ['session_required'], 'No established session (none is started for a read)'], UNAVAILABLE)
+  async conversations(@Req() req: Request) {
+    const identity = await this.sessions.existing(req);
+    if (identity === undefined) throw sessionRequired('Private conversations need a session');
+    const list = await this.queryBus.execute(new GetPrivateConversationsQuery(identity.actor.userId)).catch((error: unknown) => {
+      const { internal, code, message } = toClientError(error);
+      if (internal) throw error;
+      throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
+    });
+    return { conversations: list.map((entry) => ({ with: entry.with, last: privateMessagePayload(entry.last) })) };
   }
 
   /** A private conversation with `username`, newest first: `before` a message id, `limit` 1…100. */
