@@ -67,8 +67,9 @@ export class CatchUp {
     connection.show('connected');
     connection.setReady(true);
     this.render();
-    // The server's unread counts, now that the rooms are caught up.
+    // The server's unread counts, now that the rooms are caught up, and every private conversation.
     this.readMarkers.load();
+    this.dms.list();
     // The emoji data (shortcodes, the picker) once the conversation is on screen: it is not needed before.
     loadEmoji().catch(() => undefined);
     // Private conversations come from the server; after a reconnect, what was missed too. (Rooms

@@ -1,4 +1,4 @@
-import { getHistory } from './rest-client.js';
+import { getConversations, getHistory } from './rest-client.js';
 import * as storage from './storage.js';
 
 /**
@@ -44,6 +44,31 @@ export class PrivateConversations {
       }
     })();
     return conversation.fetching;
+  }
+
+  /**
+   * The user's conversations from the server (`GET /api/private`), after each connection: one that
+   * this page did not know yet appears, marked unread when its last message is from the other side
+   * (a message written while this user was offline, or on another device).
+   */
+  async list() {
+    const { state } = this;
+    const me = state.me;
+    try {
+      const { conversations } = await getConversations();
+      if (state.me !== me) return;
+      for (const entry of Array.isArray(conversations) ? conversations : []) {
+        if (typeof entry?.with !== 'string' || entry.with === '' || state.isMine(entry.with)) continue;
+        const known = state.conversations.has(`dm:${entry.with}`);
+        const conversation = state.dm(entry.with);
+        if (!known && !state.isCurrent(conversation) && entry.last?.from !== undefined && !state.isMine(entry.last.from))
+          conversation.unread = 1;
+      }
+      this.save();
+      this.render();
+    } catch {
+      // The open ones are still here; the next connection lists them again.
+    }
   }
 
   save() {

@@ -149,7 +149,7 @@ describe('the chat page: reconnects, rejected sends, history and the new-message
     await input.fill('@NobodyHere are you there?');
     expect(await error.textContent()).toBe('');
     await input.press('Enter');
-    await error.getByText('NobodyHere is not online').waitFor();
+    await error.getByText('No user named NobodyHere').waitFor();
     expect(await input.inputValue()).toBe('@NobodyHere are you there?');
   });
 
