@@ -51,6 +51,8 @@ export class Conversation {
     this.unread = 0;
     /** A room's read marker, as the server last said (`unread`, `GET /api/unread`, a `read` ack). */
     this.readSeq = 0;
+    /** The newest `seq` this page showed on screen, which the server may not have acknowledged yet. */
+    this.seenSeq = 0;
     /** The first message that was unread when the room was opened: a "New messages" line goes above it. */
     this.firstUnreadId = undefined;
     this.joined = false;
@@ -138,8 +140,13 @@ export class Conversation {
   markFirstUnread(unread) {
     this.firstUnreadId =
       this.kind === 'room' && unread > 0
-        ? this.items.find((item) => item.type === 'message' && !item.own && item.seq > this.readSeq)?.id
+        ? this.items.find((item) => item.type === 'message' && !item.own && item.seq > this.readUpTo())?.id
         : undefined;
+  }
+
+  /** Read up to here: the server's marker, or what this page has shown since, if newer. */
+  readUpTo() {
+    return Math.max(this.readSeq, this.seenSeq);
   }
 
   /** A room push or change carries the room's cursor at it. */

@@ -46,6 +46,7 @@ export class ReadMarkers {
   /** The conversation is on screen: tell the server it is read up to its newest message. */
   seen(conversation) {
     if (conversation?.kind !== 'room' || !this.state.isCurrent(conversation) || !this.visible()) return;
+    conversation.seenSeq = Math.max(conversation.seenSeq, conversation.maxSeq);
     if (conversation.maxSeq <= conversation.readSeq || this.timers.has(conversation.key)) return;
     this.timers.set(
       conversation.key,
