@@ -122,14 +122,9 @@ describe('several nodes on PostgreSQL and Redis', () => {
 
   it('resumes on another node: changes made on two nodes while away come back in order, each once', async () => {
     const room = 'The Nerd Nook';
-    const mirrored = async (node: Node, token?: string) => {
-      const socket = await node.connect(token !== undefined ? { token } : {});
-      const mirror = new RoomMirror(room);
-      const history = new Promise<{ messages: MirroredMessage[]; cursor: number }>((resolve) => socket.raw.once('history', resolve));
-      mirror.follow(socket);
-      await socket.ask('join', { room });
-      mirror.history(await history);
-      return { socket, mirror };
+    const mirrored = async (node: Node) => {
+      const socket = await node.connect();
+      return { socket, mirror: await RoomMirror.joined(socket, room) };
     };
     const alice = await a.connect();
     const bob = await b.connect();

@@ -41,7 +41,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('back' as const), by }) },
 );
 
-type Client = { cookie: string; userId: string; socket: TestSocket | undefined; mirror: RoomMirror; readSeq: number };
+type Client = { cookie: string; socket: TestSocket | undefined; mirror: RoomMirror | undefined; readSeq: number };
 type Ack = { ok: boolean; message?: MirroredMessage; error?: { code: string } };
 
 /** The room's message events from the log, and each message as the log folds it (as a `message` payload). */
@@ -66,12 +66,9 @@ describe('never miss a thing (property)', () => {
         const connect = async (client: Client): Promise<void> => {
           const socket = await server.connect({ cookie: client.cookie });
           client.socket = socket;
-          client.mirror.follow(socket);
-          if (client.mirror.cursor === 0 && client.mirror.messages.size === 0) {
-            const history = new Promise<{ messages: MirroredMessage[]; cursor: number }>((resolve) => socket.raw.once('history', resolve));
-            await socket.ask('join', { room: ROOM });
-            client.mirror.history(await history);
-          } else {
+          if (client.mirror === undefined) client.mirror = await RoomMirror.joined(socket, ROOM);
+          else {
+            client.mirror.follow(socket);
             const pages = await client.mirror.resume(socket);
             const cursors = pages.flatMap((page) => page.changes.map((change) => change.data.cursor));
             // Each change once, in order.
@@ -80,7 +77,7 @@ describe('never miss a thing (property)', () => {
         };
         for (let i = 0; i < CLIENTS; i++) {
           const cookie = await guestCookie(server);
-          const client: Client = { cookie, userId: '', socket: undefined, mirror: new RoomMirror(ROOM), readSeq: 0 };
+          const client: Client = { cookie, socket: undefined, mirror: undefined, readSeq: 0 };
           await connect(client);
           clients.push(client);
         }
@@ -113,7 +110,7 @@ describe('never miss a thing (property)', () => {
               }
               break;
             case 'read': {
-              const newest = Math.max(0, ...[...client.mirror.messages.values()].map((m) => m.seq));
+              const newest = Math.max(0, ...[...client.mirror!.messages.values()].map((m) => m.seq));
               if (newest > 0) {
                 const ack = await socket.ask<{ ok: boolean; readSeq: number }>('read', { room: ROOM, seq: newest });
                 expect(ack.ok).toBe(true);
@@ -132,8 +129,8 @@ describe('never miss a thing (property)', () => {
         const { events, payloads } = await logOf(server);
         const head = lastChange(events);
         for (const client of clients) {
-          await client.mirror.reached(head, 10_000);
-          expect(client.mirror.list()).toEqual(payloads);
+          await client.mirror!.reached(head, 10_000);
+          expect(client.mirror!.list()).toEqual(payloads);
         }
         // Unread counts: messages by others after the marker, not deleted, recomputed from the log.
         for (const client of clients) {

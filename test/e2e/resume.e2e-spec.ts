@@ -14,14 +14,9 @@ const send = async (socket: TestSocket, room: string, msg: string): Promise<Mirr
   (await socket.ask<Sent>('message', { room, msg })).message;
 
 /** A client in `room` that mirrors it from its first `history` page on. */
-const watcher = async (server: TestApp, room: string, token?: string): Promise<{ socket: TestSocket; mirror: RoomMirror }> => {
-  const socket = await server.connect(token !== undefined ? { token } : {});
-  const mirror = new RoomMirror(room);
-  const history = new Promise<{ messages: MirroredMessage[]; cursor: number }>((resolve) => socket.raw.once('history', resolve));
-  mirror.follow(socket);
-  await socket.ask('join', { room });
-  mirror.history(await history);
-  return { socket, mirror };
+const watcher = async (server: TestApp, room: string): Promise<{ socket: TestSocket; mirror: RoomMirror }> => {
+  const socket = await server.connect();
+  return { socket, mirror: await RoomMirror.joined(socket, room) };
 };
 
 /** What the room's log folds to: the REST history, every message. */

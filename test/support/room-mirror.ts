@@ -39,6 +39,16 @@ export class RoomMirror {
 
   constructor(readonly room: string) {}
 
+  /** A mirror of `room` through `socket`: it joins, and mirrors from its first `history` page on. */
+  static async joined(socket: TestSocket, room: string): Promise<RoomMirror> {
+    const mirror = new RoomMirror(room);
+    const history = new Promise<{ messages: MirroredMessage[]; cursor: number }>((resolve) => socket.raw.once('history', resolve));
+    mirror.follow(socket);
+    await socket.ask('join', { room });
+    mirror.history(await history);
+    return mirror;
+  }
+
   /** A `history` page (the newest messages) and the cursor it stands at. */
   history(page: { messages: MirroredMessage[]; cursor: number }): void {
     for (const message of page.messages) this.messages.set(message.id, { ...message });

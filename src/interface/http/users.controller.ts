@@ -34,6 +34,13 @@ type SessionBody = { username: string; resumed: boolean; account: boolean; rooms
 const sessionRequired = (message: string): HttpException =>
   new HttpException({ error: { code: 'session_required', message } }, HttpStatus.UNAUTHORIZED);
 
+/** A read the store failed (older pages, counts, sessions read on demand): 503 with the client's code; a bug stays a bug. */
+const unavailableWhenTheStoreIs = (error: unknown): never => {
+  const { internal, code, message } = toClientError(error);
+  if (internal) throw error;
+  throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
+};
+
 @Controller()
 export class UsersController {
   constructor(
@@ -114,11 +121,7 @@ export class UsersController {
   async unread(@Req() req: Request): Promise<UnreadList> {
     const identity = await this.sessions.existing(req);
     if (identity === undefined) throw sessionRequired('Unread counts need a session');
-    const rooms = await this.queryBus.execute(new GetUnreadQuery(identity.actor.userId)).catch((error: unknown) => {
-      const { internal, code, message } = toClientError(error);
-      if (internal) throw error;
-      throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
-    });
+    const rooms = await this.queryBus.execute(new GetUnreadQuery(identity.actor.userId)).catch(unavailableWhenTheStoreIs);
     return { rooms };
   }
 
@@ -135,11 +138,7 @@ export class UsersController {
   async conversations(@Req() req: Request) {
     const identity = await this.sessions.existing(req);
     if (identity === undefined) throw sessionRequired('Private conversations need a session');
-    const list = await this.queryBus.execute(new GetPrivateConversationsQuery(identity.actor.userId)).catch((error: unknown) => {
-      const { internal, code, message } = toClientError(error);
-      if (internal) throw error;
-      throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
-    });
+    const list = await this.queryBus.execute(new GetPrivateConversationsQuery(identity.actor.userId)).catch(unavailableWhenTheStoreIs);
     return { conversations: list.map((entry) => ({ with: entry.with, last: privateMessagePayload(entry.last) })) };
   }
 
@@ -165,11 +164,7 @@ export class UsersController {
     // Pages older than the window in memory are read from the store: if it fails, the whole page does.
     const page = await this.queryBus
       .execute(new GetPrivateConversationQuery(identity.actor.userId, username, before, limit))
-      .catch((error: unknown) => {
-        const { internal, code, message } = toClientError(error);
-        if (internal) throw error;
-        throw new HttpException({ error: { code, message } }, HttpStatus.SERVICE_UNAVAILABLE);
-      });
+      .catch(unavailableWhenTheStoreIs);
     if (page === 'user_not_found') throw notFound('user_not_found', `No user named ${username}`);
     if (page === 'unknown_message') throw badRequest('before', `No message ${String(before)} in this conversation`);
     return { with: username, messages: page.messages.map(privateMessagePayload), hasMore: page.hasMore };
