@@ -1,7 +1,10 @@
 import { getUnread } from './rest-client.js';
 
-/** How long the page waits before telling the server what was read (reading is bursty). */
-const SETTLE_MS = 300;
+/**
+ * How long the page waits before telling the server what was read: each `read` is a write, so a tab
+ * open on a busy room sends at most one every 1.5 s (what the page shows as read changes at once).
+ */
+const SETTLE_MS = 1500;
 
 /**
  * Read markers and unread counts, from the server: a room open on a visible page is read up to its
