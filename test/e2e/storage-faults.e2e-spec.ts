@@ -1,119 +1,26 @@
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type TestSocket } from '../support/socket';
 import { removeDataDir, tempDataDir } from '../support/test-app';
 import { wholeHistory } from '../support/room-history';
-import { killServers, spawnServer, type ServerProcess } from '../support/server-process';
+import { killServers, spawnServer } from '../support/server-process';
+import { expectRefusedStart, mountTmpfs, outcomeOf, remount, startServer, stop, unmountAll } from '../support/storage-faults';
 
 /**
  * Storage faults against the built server (`node dist/main.js`; `npm test` builds it): an
- * unwritable DATA_DIR, a truncated or corrupt SQLite file, a full disk. The start either fails
- * with one clear line, or a write fails with `unavailable`; nothing already stored is lost.
+ * unwritable DATA_DIR, a truncated or corrupt SQLite file (a full disk: full-disk.e2e-spec.ts). The
+ * start either fails with one clear line, or the server goes on; nothing already stored is lost.
  *
  * As root, file permissions are no obstacle, so "unwritable" means a read-only filesystem (a tmpfs
- * mounted `ro`), a path under a regular file, or procfs; the full disk is a 1 MB tmpfs. Mounting
+ * mounted `ro`), a path under a regular file, or procfs. Mounting
  * needs root (or CAP_SYS_ADMIN): without it these specs fail, saying so.
  */
 
 jest.setTimeout(60_000);
 
 const ROOM = 'General';
-
-type Outcome = { kind: 'exited'; code: number | null } | { kind: 'ready' } | { kind: 'hung' };
-
-/** What a start comes to: the process exits, or answers /ready, or neither within `timeoutMs`. */
-const outcomeOf = async (server: ServerProcess, timeoutMs = 10_000): Promise<Outcome> => {
-  let code: number | null | undefined;
-  void server.exited.then((exit) => (code = exit.code));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (code !== undefined) return { kind: 'exited', code };
-    try {
-      if ((await fetch(`${server.url}/ready`)).ok) return { kind: 'ready' };
-    } catch {
-      // not listening (yet)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return code !== undefined ? { kind: 'exited', code } : { kind: 'hung' };
-};
-
-const startServer = async (dataDir: string): Promise<ServerProcess> => {
-  const server = await spawnServer({ DATA_DIR: dataDir });
-  const outcome = await outcomeOf(server);
-  if (outcome.kind !== 'ready') throw new Error(`server did not start (${JSON.stringify(outcome)}):\n${server.stderr()}${server.stdout()}`);
-  return server;
-};
-
-const stop = async (server: ServerProcess): Promise<void> => {
-  if (!server.alive()) return;
-  server.child.kill('SIGTERM');
-  expect(await server.exited).toEqual({ code: 0, signal: null });
-};
-
-/** Expects the start to fail: exit 1 with exactly one line on stderr, matching `pattern`. */
-const expectRefusedStart = async (dataDir: string, pattern: RegExp): Promise<void> => {
-  const server = await spawnServer({ DATA_DIR: dataDir });
-  const outcome = await outcomeOf(server, 8000);
-  if (outcome.kind !== 'exited') {
-    throw new Error(
-      outcome.kind === 'ready' ? 'the server started and reported ready' : 'the start neither failed nor finished within 8 s',
-    );
-  }
-  expect(outcome.code).toBe(1);
-  const lines = server.stderr().trim().split('\n');
-  expect(lines).toEqual([expect.stringMatching(pattern)]);
-  expect(server.stdout()).not.toMatch(/listening on/);
-};
-
-// ---------------------------------------------------------------------------------------------
-// Mounts
-
-const mounts: string[] = [];
-
-const mountTmpfs = (options: string): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'chat-mount-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(
-      `these specs need to mount a tmpfs (run as root or with CAP_SYS_ADMIN); "mount -t tmpfs -o ${options} tmpfs ${dir}" failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`,
-    );
-  }
-  mounts.push(dir);
-  return dir;
-};
-
-const remount = (dir: string, options: string): void => void execFileSync('mount', ['-o', `remount,${options}`, dir], { stdio: 'pipe' });
-
-const unmountAll = (): void => {
-  for (const dir of mounts.splice(0)) {
-    try {
-      execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-    } catch {
-      // already gone
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-};
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -299,111 +206,6 @@ describe('storage faults', () => {
       expect(await outcomeOf(server)).toMatchObject({ kind: 'ready' });
       expect((await wholeHistory<Message>(server.url, ROOM)).map((m) => m.seq)).toEqual(original.messages.map((m) => m.seq));
       await stop(server);
-    });
-  });
-
-  describe('a full disk', () => {
-    it('refuses writes with unavailable without crashing, keeps what was stored, and recovers once there is space', async () => {
-      const dataDir = mountTmpfs('size=1m');
-      const server = await startServer(dataDir);
-      const alice = await connect(server.url);
-      const bob = await connect(server.url);
-      const carol = await connect(server.url);
-      sockets.push(alice, bob, carol);
-      await alice.ask('join', { room: ROOM });
-      await bob.ask('join', { room: ROOM });
-      await carol.ask('join', { room: ROOM });
-      const stored: Message[] = [];
-      for (let i = 0; i < 20; i++) {
-        const ack = await alice.ask<Ack>('message', { room: ROOM, msg: `before ${i}`, clientId: `before-${i}` });
-        if (!ack.ok) throw new Error(`not stored: ${ack.error.code}`);
-        stored.push(ack.message);
-      }
-
-      // Fill the disk to the last byte.
-      const filler = join(dataDir, 'filler');
-      const fd = openSync(filler, 'w');
-      const block = Buffer.alloc(64 * 1024);
-      try {
-        for (let chunk = block; ;) {
-          try {
-            writeSync(fd, chunk);
-          } catch (error) {
-            if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-            if (chunk.length === 1) break;
-            chunk = chunk.subarray(0, Math.ceil(chunk.length / 2));
-          }
-        }
-      } finally {
-        closeSync(fd);
-      }
-
-      // SQLite writes its log into space its file already holds, so a write may still be stored on
-      // the full disk when it fits there; a write that needs more space is refused with `unavailable`
-      // (retry later, same clientId), quickly and without crashing. Each kind of write is repeated
-      // until it needs more space.
-      let refused: { clientId: string; msg: string } | undefined;
-      for (let i = 0; i < 1000 && !refused; i++) {
-        const sent = { clientId: `full-${i}`, msg: `while full ${i}` };
-        const ack = await alice.ask<Ack>('message', { room: ROOM, ...sent });
-        if (ack.ok) stored.push(ack.message);
-        else {
-          expect(ack.error).toEqual({ code: 'unavailable', message: expect.any(String) });
-          refused = sent;
-        }
-      }
-      if (!refused) throw new Error('1,000 messages were stored on a full disk');
-      for (let i = 0; i < 5; i++) {
-        const started = Date.now();
-        await expect(alice.ask('message', { room: ROOM, ...refused })).resolves.toEqual({
-          ok: false,
-          error: { code: 'unavailable', message: expect.any(String) },
-        });
-        expect(Date.now() - started).toBeLessThan(2000);
-      }
-      // Leaving and joining are writes too.
-      for (let moves = 0; ; moves++) {
-        if (moves === 1000) throw new Error('1,000 joins and leaves were stored on a full disk');
-        const ack = await carol.ask<{ ok: boolean; error?: unknown }>(moves % 2 === 0 ? 'leave' : 'join', { room: ROOM });
-        if (ack.ok) continue;
-        expect(ack.error).toEqual({ code: 'unavailable', message: expect.any(String) });
-        break;
-      }
-      // A newcomer needs a guest session written: refused at the handshake, with the same code.
-      for (let newcomers = 0; ; newcomers++) {
-        if (newcomers === 1000) throw new Error('1,000 newcomers were given a session on a full disk');
-        const newcomer = await connect(server.url).catch((error: Error) => error);
-        if (newcomer instanceof Error) {
-          expect(newcomer.message).toMatch('unavailable');
-          break;
-        }
-        sockets.push(newcomer);
-      }
-      expect(server.alive()).toBe(true);
-      expect(alice.raw.connected && bob.raw.connected).toBe(true);
-      // What was stored is all there, and nothing else.
-      expect((await wholeHistory<Message>(server.url, ROOM)).map((m) => m.id)).toEqual(stored.map((m) => m.id));
-      const last = stored[stored.length - 1]!;
-      await bob.next<Message>('message', (m) => m.id === last.id);
-      expect(bob.received('message').map((m) => (m as Message).id)).toEqual(stored.map((m) => m.id));
-
-      // Space again: the same clientId goes through now, numbered right after the last stored message.
-      unlinkSync(filler);
-      const retried = await alice.ask<Ack>('message', { room: ROOM, ...refused });
-      expect(retried).toMatchObject({ ok: true, message: { seq: stored.length + 1, msg: refused.msg } });
-      await expect(bob.next('message', (m) => m.clientId === refused.clientId)).resolves.toMatchObject({ seq: stored.length + 1 });
-      const newcomer = await connect(server.url);
-      sockets.push(newcomer);
-      expect(newcomer.session.resumed).toBe(false);
-      stored.push((retried as { message: Message }).message);
-
-      // And all of it survives a restart.
-      await stop(server);
-      const again = await startServer(dataDir);
-      const history = await wholeHistory<Message>(again.url, ROOM);
-      expect(history.map((m) => m.id)).toEqual(stored.map((m) => m.id));
-      expect(history.map((m) => m.seq)).toEqual(history.map((_, i) => i + 1));
-      await stop(again);
     });
   });
 });
