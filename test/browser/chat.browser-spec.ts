@@ -196,7 +196,8 @@ describe('the chat page: rooms, private conversations, presence', () => {
     await waitCurrent(tab.page, 'dm', erin.username);
     await messageWith(tab.page, 'private note 60').waitFor();
     expect(await tab.page.locator('#messages li.msg').count()).toBe(50);
-    await tab.page.locator('#load-older').click();
+    // Scrolling up to the top of the list (where "Load earlier messages" sits) fetches the older page.
+    await tab.page.locator('#load-older').scrollIntoViewIfNeeded();
     await tab.page.locator('#messages .text').getByText('private note 1', { exact: true }).waitFor();
     expect(await tab.page.locator('#messages li.msg').count()).toBe(60);
     await tab.page.locator('#history-start', { hasText: `private conversation with ${erin.username}` }).waitFor();
