@@ -36,10 +36,10 @@ import { FilesReadModel } from './read-models/files.read-model';
 import { RoomsReadModel } from './read-models/rooms.read-model';
 import { PrivateHistory } from './private-history';
 import { RoomHistory } from './room-history';
-import { MarkReadHandler } from './commands/mark-read.command';
+import { MarkPrivateReadHandler, MarkReadHandler } from './commands/mark-read.command';
 import { GetUnreadHandler } from './queries/unread.query';
 import { FindMentionedMembersHandler } from './queries/mentions.query';
-import { GetPrivateConversationsHandler } from './queries/private-conversations.query';
+import { GetPrivateConversationsHandler, SyncPrivateConversationHandler } from './queries/private-conversations.query';
 import { UnreadCounts } from './unread-counts';
 import { FileCatalog } from './file-catalog';
 import { UsersReadModel } from './read-models/users.read-model';
@@ -60,6 +60,7 @@ export const commandHandlers = [
   SignOutHandler,
   UploadFileHandler,
   MarkReadHandler,
+  MarkPrivateReadHandler,
 ];
 
 export const queryHandlers = [
@@ -80,6 +81,7 @@ export const queryHandlers = [
   GetUnreadHandler,
   FindMentionedMembersHandler,
   GetPrivateConversationsHandler,
+  SyncPrivateConversationHandler,
 ];
 
 export const services = [

@@ -9,6 +9,13 @@ export interface PrivateHistoryPage {
   readonly hasMore: boolean;
 }
 
+/** What a client catching up on a conversation gets: the messages after its cursor, and the cursor after them. */
+export interface PrivateChanges {
+  readonly messages: readonly PrivateMessageView[];
+  readonly cursor: number;
+  readonly hasMore: boolean;
+}
+
 const isPrivateMessage = (event: RecordedEvent): event is RecordedEvent<PrivateMessageSent> => event.type === 'PrivateMessageSent';
 
 const between = (event: RecordedEvent<PrivateMessageSent>, a: string, b: string): boolean =>
@@ -59,6 +66,32 @@ export class PrivateHistory {
     const found = await this.store.readConversation(userId, otherId, upTo, limit + 1);
     const messages = found.slice(0, limit).filter(isPrivateMessage).map(toPrivateMessageView);
     return { messages, hasMore: found.length > limit };
+  }
+
+  /**
+   * Up to `limit` messages of the conversation after `since` (a place in the log), oldest first, and
+   * the cursor to go on from: from the window when it holds everything after `since`, else from the
+   * store, up to what this model has seen (newer ones are still on their way as pushes). A cursor at
+   * or beyond the newest message answers nothing and the newest message's place.
+   */
+  async changes(userId: string, otherId: string, since: number, limit: number): Promise<PrivateChanges> {
+    const { window, older } = this.users.conversationWindow(userId, otherId);
+    const head = window.at(-1)?.position ?? 0;
+    if (since >= head) return { messages: [], cursor: head, hasMore: false };
+    let found: PrivateMessageView[];
+    if (!older || since >= window[0]!.position) {
+      let start = window.length;
+      while (start > 0 && window[start - 1]!.position > since) start--;
+      found = window.slice(start, start + limit + 1).map((entry) => entry.view);
+    } else {
+      const stored = await this.store.readConversationAfter(userId, otherId, since, limit + 1);
+      found = stored
+        .filter(isPrivateMessage)
+        .filter((event) => event.position <= head)
+        .map(toPrivateMessageView);
+    }
+    const messages = found.slice(0, limit);
+    return { messages, cursor: messages.at(-1)!.seq, hasMore: found.length > limit };
   }
 
   /** The message this user sent with this client id, however old. */

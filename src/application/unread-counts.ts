@@ -4,12 +4,19 @@ import type { MessageSent } from '../domain/room/room.events';
 import { mentions } from '../domain/shared/mentions';
 import { EventStore, type RecordedEvent } from './ports/event-store.port';
 import { RoomsReadModel } from './read-models/rooms.read-model';
+import { UsersReadModel } from './read-models/users.read-model';
 
 /** A room's unread count for one user: messages by others after `readSeq`, deleted ones excluded; `mentions` of them name the user. */
 export interface Unread {
   readonly room: string;
   readonly count: number;
   readonly mentions: number;
+  readonly readSeq: number;
+}
+
+/** A private conversation's unread count for one user: messages by the other after `readSeq` (a place in the log). */
+export interface PrivateUnread {
+  readonly count: number;
   readonly readSeq: number;
 }
 
@@ -30,8 +37,31 @@ const PAGE = 500;
 export class UnreadCounts {
   constructor(
     private readonly rooms: RoomsReadModel,
+    private readonly users: UsersReadModel,
     private readonly store: EventStore,
   ) {}
+
+  /**
+   * The count in the private conversation of `userId` with `otherId`, from a marker at `readSeq`: the
+   * window in memory, then, for a marker further back, the store's pages of the conversation before it
+   * (private messages are not deleted, so every one by the other counts).
+   */
+  async ofConversation(userId: string, otherId: string, readSeq: number): Promise<PrivateUnread> {
+    const { window, older } = this.users.conversationWindow(userId, otherId);
+    let count = 0;
+    for (const { view, position } of window) if (position > readSeq && view.fromUserId !== userId) count++;
+    let before = window[0]?.position ?? 0;
+    while (older && before > readSeq + 1) {
+      const page = await this.store.readConversation(userId, otherId, before, PAGE);
+      for (const event of page) {
+        if (event.position <= readSeq) break;
+        if ((event.data as { fromUserId?: string }).fromUserId !== userId) count++;
+      }
+      if (page.length < PAGE) break;
+      before = page[page.length - 1]!.position;
+    }
+    return { count, readSeq };
+  }
 
   /** The counts in `room` for the user named `username` with a marker at `readSeq`. */
   async of(userId: string, username: string | undefined, room: string, readSeq: number): Promise<Unread> {

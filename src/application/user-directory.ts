@@ -54,17 +54,27 @@ export class UserDirectory {
    * last seen (their presence stream's newest fact) within `GUEST_TTL_DAYS`.
    */
   async recipient(name: string): Promise<Claim | undefined> {
+    const user = await this.known(name);
+    if (user === undefined || this.users.isOnline(user.userId)) return user;
+    const session = await this.session(user.userId);
+    if (session.status !== 'Active') return undefined;
+    if (session.kind === 'account') return user;
+    const [last] = await this.store.readStreamBackward(presenceStream(user.userId), BEYOND_ANY_VERSION, 1);
+    if (last === undefined) return undefined;
+    return this.clock.now().getTime() - Date.parse(last.metadata.occurredAt) <= this.guestTtlMs ? user : undefined;
+  }
+
+  /**
+   * The user `name` stands for, however long ago they were seen: the user online under that exact
+   * name, else the one whose current name it is (any case). Whom one's conversations are with.
+   */
+  async known(name: string): Promise<Claim | undefined> {
     const online = this.users.onlineUserNamed(name);
     if (online !== undefined) return online;
     const userId = await this.userCalled(name);
     if (userId === undefined) return undefined;
     const session = await this.session(userId);
-    if (session.status !== 'Active') return undefined;
-    const user = { userId, username: session.username };
-    if (session.kind === 'account' || this.users.isOnline(userId)) return user;
-    const [last] = await this.store.readStreamBackward(presenceStream(userId), BEYOND_ANY_VERSION, 1);
-    if (last === undefined) return undefined;
-    return this.clock.now().getTime() - Date.parse(last.metadata.occurredAt) <= this.guestTtlMs ? user : undefined;
+    return session.status === 'Active' ? { userId, username: session.username } : undefined;
   }
 
   /** The session's state: `None` when it was never started. */

@@ -4,12 +4,12 @@ import { appsClosedAfterEach, guestCookie, type TestApp } from '../support/test-
 /**
  * Private messages to people who are offline: a known user (an account, or a guest seen within
  * `GUEST_TTL_DAYS`) gets it when they come back; only a name nobody holds answers `user_not_found`.
- * `GET /api/private` lists a user's conversations with the last message of each, newest first.
+ * `GET /api/private` lists a user's conversations with the last message and unread count of each, newest first.
  */
 
 type Private = { id: string; msg: string; from: string; to: string };
 type Ack = { ok: true; message: Private } | { ok: false; error: { code: string; message: string } };
-type Listing = { conversations: { with: string; last: Private }[] };
+type Listing = { conversations: { with: string; last: Private; unread: number }[] };
 
 const person = async (server: TestApp): Promise<{ socket: TestSocket; cookie: string; name: string }> => {
   const cookie = await guestCookie(server);
@@ -45,7 +45,9 @@ describe('private messages to people who are offline', () => {
     const back = await server.connect({ cookie: bob.cookie });
     expect(back.session.resumed).toBe(true);
     const { conversations } = await listing(server, bob.cookie);
-    expect(conversations).toEqual([{ with: alice.name, last: expect.objectContaining({ msg: 'while you were away', from: alice.name }) }]);
+    expect(conversations).toEqual([
+      { with: alice.name, last: expect.objectContaining({ msg: 'while you were away', from: alice.name }), unread: 1 },
+    ]);
     const page = await server
       .http()
       .get(`/api/private/${encodeURIComponent(alice.name)}/messages`)
@@ -54,7 +56,7 @@ describe('private messages to people who are offline', () => {
     expect(page.body.messages.map((m: Private) => m.msg)).toEqual(['while you were away']);
     // The sender lists it too.
     expect((await listing(server, alice.cookie)).conversations).toEqual([
-      { with: bob.name, last: expect.objectContaining({ id: ack.ok ? ack.message.id : '' }) },
+      { with: bob.name, last: expect.objectContaining({ id: ack.ok ? ack.message.id : '' }), unread: 0 },
     ]);
   });
 

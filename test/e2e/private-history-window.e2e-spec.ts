@@ -12,7 +12,7 @@ import type { TestSocket } from '../support/socket';
  * original message and stores nothing.
  */
 
-type Payload = { id: string; msg: string; from: string; to: string; timestamp: string; clientId?: string };
+type Payload = { id: string; msg: string; from: string; to: string; timestamp: string; seq: number; cursor: number; clientId?: string };
 type Ack = { ok: true; message: Payload } | { ok: false; error: { code: string } };
 type User = { socket: TestSocket; cookie: string; name: string; id: string };
 
@@ -29,6 +29,9 @@ const foldOfTheLog = (events: readonly RecordedEvent[], a: string, b: string): P
       to: data.to!,
       timestamp: event.metadata.occurredAt,
       id: data.messageId!,
+      // A private message's place in the conversation is its place in the log.
+      seq: event.position,
+      cursor: event.position,
       ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
     }));
 

@@ -17,6 +17,8 @@ describe('private messages', () => {
     to,
     timestamp: expect.stringMatching(/Z$/),
     id: expect.any(String),
+    seq: expect.any(Number),
+    cursor: expect.any(Number),
   });
 
   it('reaches every connection of the target and of the sender, and no one else', async () => {

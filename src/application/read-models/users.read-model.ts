@@ -16,6 +16,8 @@ export interface PrivateMessageView {
   readonly fromUserId: string;
   readonly toUserId: string;
   readonly timestamp: string;
+  /** Its position in the log: it grows along the conversation (not gapless), the conversation's cursor. */
+  readonly seq: number;
   readonly clientId?: string;
   readonly attachment?: Attachment;
 }
@@ -25,7 +27,7 @@ export interface OnlineUser {
   readonly username: string;
 }
 
-export const toPrivateMessageView = ({ data, metadata }: RecordedEvent<PrivateMessageSent>): PrivateMessageView => ({
+export const toPrivateMessageView = ({ data, metadata, position }: RecordedEvent<PrivateMessageSent>): PrivateMessageView => ({
   id: data.messageId,
   msg: data.text,
   from: data.from,
@@ -33,6 +35,7 @@ export const toPrivateMessageView = ({ data, metadata }: RecordedEvent<PrivateMe
   fromUserId: data.fromUserId,
   toUserId: data.toUserId,
   timestamp: metadata.occurredAt,
+  seq: position,
   ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
   ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
 });
@@ -289,7 +292,11 @@ export class UsersReadModel implements Projection {
     for (const [key, conversation] of this.conversations) {
       const first = conversation.window[0]?.view;
       if (first !== undefined) this.indexConversation(key, first.fromUserId, first.toUserId);
-      for (const entry of conversation.window) {
+      for (let index = 0; index < conversation.window.length; index++) {
+        let entry = conversation.window[index]!;
+        // Snapshots from before private messages carried their position as `seq`.
+        if (typeof entry.view.seq !== 'number')
+          conversation.window[index] = entry = { ...entry, view: { ...entry.view, seq: entry.position } };
         this.privateById.set(entry.view.id, entry);
         if (entry.view.clientId !== undefined) this.privateByClientKey.set(clientKey(entry.view.fromUserId, entry.view.clientId), entry);
       }

@@ -38,4 +38,13 @@ export type MarkRead = {
   data: { sessionId: string; room: string; seq: number; newest: number; initial?: true };
 };
 
-export type SessionCommand = StartSession | SendPrivateMessage | RegisterAccount | SignOut | MarkRead;
+/**
+ * Move the read marker of the private conversation with `withUserId` to `seq` (a message's place in
+ * the log); `newest` is the conversation's newest message as the caller saw it (0: none).
+ */
+export type MarkPrivateRead = {
+  type: 'MarkPrivateRead';
+  data: { sessionId: string; withUserId: string; seq: number; newest: number };
+};
+
+export type SessionCommand = StartSession | SendPrivateMessage | RegisterAccount | SignOut | MarkRead | MarkPrivateRead;

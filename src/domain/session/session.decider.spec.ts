@@ -1,7 +1,7 @@
 import { specFor } from '../../../test/support/decider-spec';
-import type { MarkRead, SendPrivateMessage, StartSession } from './session.commands';
+import type { MarkPrivateRead, MarkRead, SendPrivateMessage, StartSession } from './session.commands';
 import { evolve, initialState, readRefusal, sessionDecider, sessionStream } from './session.decider';
-import type { PrivateMessageSent, ReadMarkerMoved, SessionStarted } from './session.events';
+import type { PrivateMessageSent, PrivateReadMarkerMoved, ReadMarkerMoved, SessionStarted } from './session.events';
 
 const MAX = 5;
 const given = specFor(sessionDecider({ maxMessageLength: MAX }));
@@ -134,6 +134,7 @@ describe('session decider', () => {
       kind: 'guest',
       signedOut: new Set(),
       readSeq: new Map(),
+      privateReadSeq: new Map(),
     });
   });
 
@@ -165,6 +166,7 @@ describe('session decider: accounts', () => {
       passwordHash: 'scrypt$h',
       signedOut: new Set(['t-1']),
       readSeq: new Map(),
+      privateReadSeq: new Map(),
     });
   });
 
@@ -243,6 +245,45 @@ describe('session decider: accounts', () => {
 
     it('needs a session', () => {
       given([]).when(markRead(1)).thenFailsWith('session_ended');
+    });
+  });
+
+  describe('read markers of private conversations', () => {
+    const markPrivateRead = (seq: number, newest = 100, withUserId = bob.userId): MarkPrivateRead => ({
+      type: 'MarkPrivateRead',
+      data: { sessionId: 'u-alice', withUserId, seq, newest },
+    });
+    const privateMoved = (seq: number, withUserId = bob.userId): PrivateReadMarkerMoved => ({
+      type: 'PrivateReadMarkerMoved',
+      data: { sessionId: 'u-alice', withUserId, seq },
+    });
+    const moved = (seq: number): ReadMarkerMoved => ({ type: 'ReadMarkerMoved', data: { sessionId: 'u-alice', room: 'General', seq } });
+
+    it('moves the marker of each conversation forward on its own, apart from the rooms', () => {
+      given([sessionStarted(), moved(40)])
+        .when(markPrivateRead(12))
+        .then([privateMoved(12)]);
+      given([sessionStarted(), privateMoved(12)])
+        .when(markPrivateRead(30))
+        .then([privateMoved(30)]);
+      given([sessionStarted(), privateMoved(12)])
+        .when(markPrivateRead(5, 100, 'u-carol'))
+        .then([privateMoved(5, 'u-carol')]);
+      const session = [sessionStarted(), privateMoved(12), moved(40)].reduce(evolve, initialState());
+      expect(session).toMatchObject({ readSeq: new Map([['General', 40]]), privateReadSeq: new Map([[bob.userId, 12]]) });
+    });
+
+    it('changes nothing for a seq at or below the marker, or beyond the newest message, and says why', () => {
+      given([sessionStarted(), privateMoved(12)])
+        .when(markPrivateRead(12))
+        .thenNothingHappens();
+      given([sessionStarted()]).when(markPrivateRead(101, 100)).thenNothingHappens();
+      given([sessionStarted()]).when(markPrivateRead(1, 0)).thenNothingHappens();
+      const session = [sessionStarted(), privateMoved(12)].reduce(evolve, initialState());
+      expect(readRefusal(session, markPrivateRead(11))).toBe('not_newer');
+      expect(readRefusal(session, markPrivateRead(101))).toBe('beyond_newest');
+      expect(readRefusal(session, markPrivateRead(13))).toBeUndefined();
+      given([]).when(markPrivateRead(1)).thenFailsWith('session_ended');
     });
   });
 });

@@ -1,7 +1,15 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
-import type { MarkRead, RegisterAccount, SendPrivateMessage, SessionCommand, SignOut, StartSession } from './session.commands';
+import type {
+  MarkPrivateRead,
+  MarkRead,
+  RegisterAccount,
+  SendPrivateMessage,
+  SessionCommand,
+  SignOut,
+  StartSession,
+} from './session.commands';
 import type { SessionEvent } from './session.events';
 
 /**
@@ -22,6 +30,8 @@ export type Session =
       readonly signedOut: Set<string>;
       /** room → the seq read up to (one entry per room the user ever read: bounded by the rooms). */
       readonly readSeq: ReadonlyMap<string, number>;
+      /** other user's id → the seq read up to in that private conversation (one entry per conversation read). */
+      readonly privateReadSeq: ReadonlyMap<string, number>;
     };
 
 export type SessionRules = { readonly maxMessageLength: number };
@@ -38,6 +48,7 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
         kind: 'guest',
         signedOut: new Set(),
         readSeq: new Map(),
+        privateReadSeq: new Map(),
       };
     case 'AccountRegistered':
       return session.status === 'Active'
@@ -54,17 +65,36 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
       readSeq.set(event.data.room, event.data.seq);
       return { ...session, readSeq };
     }
+    case 'PrivateReadMarkerMoved': {
+      if (session.status !== 'Active') return session;
+      const privateReadSeq = new Map(session.privateReadSeq);
+      privateReadSeq.set(event.data.withUserId, event.data.seq);
+      return { ...session, privateReadSeq };
+    }
     default:
       return assertNever(event);
   }
 };
 
+/** The marker a read command moves, as it stands (0: none yet). */
+export const readMarker = (session: Session, command: MarkRead | MarkPrivateRead): number => {
+  if (session.status !== 'Active') return 0;
+  return (command.type === 'MarkRead' ? session.readSeq.get(command.data.room) : session.privateReadSeq.get(command.data.withUserId)) ?? 0;
+};
+
 /** Why a read changed nothing: the marker is already there or further, or the seq is beyond the newest message. */
-export const readRefusal = (session: Session, command: MarkRead): 'not_newer' | 'beyond_newest' | undefined => {
-  const { room, seq, newest } = command.data;
+export const readRefusal = (session: Session, command: MarkRead | MarkPrivateRead): 'not_newer' | 'beyond_newest' | undefined => {
+  const { seq, newest } = command.data;
   if (seq > newest) return 'beyond_newest';
-  if (session.status === 'Active' && seq <= (session.readSeq.get(room) ?? 0)) return 'not_newer';
+  if (seq <= readMarker(session, command)) return 'not_newer';
   return undefined;
+};
+
+const markPrivateRead = (command: MarkPrivateRead, session: Session): SessionEvent[] => {
+  if (session.status !== 'Active') throw new DomainError('session_ended', 'No such session');
+  if (readRefusal(session, command) !== undefined) return [];
+  const { sessionId, withUserId, seq } = command.data;
+  return [{ type: 'PrivateReadMarkerMoved', data: { sessionId, withUserId, seq } }];
 };
 
 const markRead = (command: MarkRead, session: Session): SessionEvent[] => {
@@ -118,7 +148,7 @@ const signOut = (command: SignOut, session: Session): SessionEvent[] => {
 export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCommand, SessionEvent> => ({
   initialState,
   evolve,
-  snapshotSchema: 'session/4',
+  snapshotSchema: 'session/5',
   decide: (command, session) => {
     switch (command.type) {
       case 'StartSession':
@@ -131,6 +161,8 @@ export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCom
         return signOut(command, session);
       case 'MarkRead':
         return markRead(command, session);
+      case 'MarkPrivateRead':
+        return markPrivateRead(command, session);
       default:
         return assertNever(command);
     }

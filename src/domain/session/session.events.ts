@@ -41,4 +41,10 @@ export type ReadMarkerMoved = {
   data: { sessionId: string; room: string; seq: number };
 };
 
-export type SessionEvent = SessionStarted | PrivateMessageSent | AccountRegistered | SignedOut | ReadMarkerMoved;
+/** The user has read the private conversation with `withUserId` up to the message at `seq` (its place in the log). */
+export type PrivateReadMarkerMoved = {
+  type: 'PrivateReadMarkerMoved';
+  data: { sessionId: string; withUserId: string; seq: number };
+};
+
+export type SessionEvent = SessionStarted | PrivateMessageSent | AccountRegistered | SignedOut | ReadMarkerMoved | PrivateReadMarkerMoved;

@@ -277,6 +277,16 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(await ids('u2', 'u3', all, 10)).toEqual(['p6']);
       expect(await ids('u1', 'u9', all, 10)).toEqual([]);
       expect(await ids('u1', 'u2', all, 0)).toEqual([]);
+
+      // After a position, oldest first: what a client catching up reads.
+      const after = async (a: string, b: string, from: number, limit: number) =>
+        (await store.readConversationAfter(a, b, from, limit)).map((e) => (e.data as { messageId: string }).messageId);
+      expect(await after('u1', 'u2', 0, 10)).toEqual(['p1', 'p3', 'p4']);
+      expect(await after('u2', 'u1', 0, 2)).toEqual(['p1', 'p3']);
+      expect(await after('u2', 'u1', p3!.position, 10)).toEqual(['p4']);
+      expect(await after('u1', 'u2', p4!.position, 10)).toEqual([]);
+      expect(await after('u1', 'u1', 0, 10)).toEqual(['p5']);
+      expect(await after('u1', 'u2', 0, 0)).toEqual([]);
     });
 
     it('orders all streams by a global position that only grows', async () => {

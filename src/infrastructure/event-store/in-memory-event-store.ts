@@ -12,6 +12,13 @@ import { clientIdOf, messageIdOf } from './stored-event';
 
 const clientKey = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
 
+/** A private message between these two users, either way. */
+const between = (event: RecordedEvent, userA: string, userB: string): boolean => {
+  if (event.type !== 'PrivateMessageSent') return false;
+  const { fromUserId, toUserId } = event.data as { fromUserId: string; toUserId: string };
+  return (fromUserId === userA && toUserId === userB) || (fromUserId === userB && toUserId === userA);
+};
+
 /** The log in an array, for specs and `EVENT_STORE=memory`; the message lookups walk the stream. */
 export class InMemoryEventStore extends LocalEventStore {
   private readonly log: RecordedEvent[] = [];
@@ -103,15 +110,18 @@ export class InMemoryEventStore extends LocalEventStore {
   }
 
   protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {
-    const between = (event: RecordedEvent): boolean => {
-      if (event.type !== 'PrivateMessageSent') return false;
-      const { fromUserId, toUserId } = event.data as { fromUserId: string; toUserId: string };
-      return (fromUserId === userA && toUserId === userB) || (fromUserId === userB && toUserId === userA);
-    };
     const found: RecordedEvent[] = [];
     // Positions are 1, 2, 3 … here: the event at position p is log[p - 1].
     for (let i = Math.min(beforePosition - 1, this.log.length) - 1; i >= 0 && found.length < limit; i--) {
-      if (between(this.log[i]!)) found.push(this.log[i]!);
+      if (between(this.log[i]!, userA, userB)) found.push(this.log[i]!);
+    }
+    return found;
+  }
+
+  protected readConversationAfterSync(userA: string, userB: string, afterPosition: number, limit: number): RecordedEvent[] {
+    const found: RecordedEvent[] = [];
+    for (let i = Math.max(afterPosition, 0); i < this.log.length && found.length < limit; i++) {
+      if (between(this.log[i]!, userA, userB)) found.push(this.log[i]!);
     }
     return found;
   }

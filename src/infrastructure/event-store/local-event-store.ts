@@ -60,6 +60,7 @@ export abstract class LocalEventStore extends EventStore {
   protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
   protected abstract readFileSharesSync(fileId: string): RecordedEvent[];
   protected abstract readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[];
+  protected abstract readConversationAfterSync(userA: string, userB: string, afterPosition: number, limit: number): RecordedEvent[];
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
   protected abstract headPositionSync(): number;
   protected abstract readSnapshotSync(name: string): Snapshot | undefined;
@@ -168,6 +169,10 @@ export abstract class LocalEventStore extends EventStore {
 
   readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {
     return this.attempt(() => (limit > 0 ? this.readConversationSync(userA, userB, beforePosition, limit) : []));
+  }
+
+  readConversationAfter(userA: string, userB: string, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.attempt(() => (limit > 0 ? this.readConversationAfterSync(userA, userB, afterPosition, limit) : []));
   }
 
   readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {

@@ -292,6 +292,12 @@ describe('PostgreSQL event store shared by several nodes', () => {
       ['u2', 'u1', 100, 5],
       /Index Scan Backward using events_conversation/,
     ],
+    [
+      'a private conversation after a position, oldest first',
+      'conversationAfter',
+      ['u2', 'u1', 0, 5],
+      /Index Scan using events_conversation/,
+    ],
     ['the messages that carry a file', 'fileShares', ['f1'], /Index Scan using events_attachment|Bitmap Index Scan on events_attachment/],
   ] as const)('reads %s from its index', async (_what, query, params, expected) => {
     const schema = freshSchema();

@@ -193,6 +193,10 @@ export class PostgresEventStore extends EventStore {
     return this.reads.readConversation(userA, userB, beforePosition, limit);
   }
 
+  readConversationAfter(userA: string, userB: string, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.reads.readConversationAfter(userA, userB, afterPosition, limit);
+  }
+
   readSnapshot(name: string): Promise<Snapshot | undefined> {
     return this.reads.readSnapshot(name);
   }

@@ -88,4 +88,10 @@ export class PostgresMessageReads {
     const rows = await this.query<Row>('readConversation', this.queries.conversationBefore, [userA, userB, beforePosition, limit]);
     return rows.map(toRecorded);
   }
+
+  async readConversationAfter(userA: string, userB: string, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const rows = await this.query<Row>('readConversationAfter', this.queries.conversationAfter, [userA, userB, afterPosition, limit]);
+    return rows.map(toRecorded);
+  }
 }

@@ -63,6 +63,12 @@ export const postgresMessageQueries = (table: string) =>
         AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
         AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
         AND position < $3 ORDER BY position DESC LIMIT $4`,
+    /** The same, after the position, oldest first. */
+    conversationAfter: `SELECT ${COLUMNS} FROM ${table}
+      WHERE type = 'PrivateMessageSent'
+        AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
+        AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
+        AND position > $3 ORDER BY position LIMIT $4`,
     fileShares: `SELECT ${COLUMNS} FROM ${table}
       WHERE (data->'attachment'->>'fileId') = $1 ORDER BY position`,
     /** $1 the stream, $2 seq after, $3 seq before, $4 the sender whose messages do not count. */

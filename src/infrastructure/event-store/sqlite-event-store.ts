@@ -172,6 +172,7 @@ export class SqliteEventStore extends LocalEventStore {
       fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
       countMessages: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countMessages),
       conversationBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
+      conversationAfter: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationAfter),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.writer = new SqliteWriter(file, INSERT_EVENT);
@@ -245,6 +246,10 @@ export class SqliteEventStore extends LocalEventStore {
 
   protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {
     return reading(() => this.statements.conversationBefore.all(conversationKey(userA, userB), beforePosition, limit).map(fromRow));
+  }
+
+  protected readConversationAfterSync(userA: string, userB: string, afterPosition: number, limit: number): RecordedEvent[] {
+    return reading(() => this.statements.conversationAfter.all(conversationKey(userA, userB), afterPosition, limit).map(fromRow));
   }
 
   protected readAllSync(fromPosition: number, limit: number): RecordedEvent[] {

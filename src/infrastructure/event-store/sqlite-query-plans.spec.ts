@@ -28,6 +28,7 @@ describe('the SQLite event log', () => {
     ['a message sent with a client id', SQLITE_MESSAGE_QUERIES.byClientId],
     ['the messages that carry a file', SQLITE_MESSAGE_QUERIES.fileShares],
     ['a private conversation before a position', SQLITE_MESSAGE_QUERIES.conversationBefore],
+    ['a private conversation after a position', SQLITE_MESSAGE_QUERIES.conversationAfter],
   ])('reads %s from an index, without sorting', (_what, sql) => {
     const detail = plan(sql);
     expect(detail).toMatch(/^SEARCH events USING (INDEX|INTEGER PRIMARY KEY)/);

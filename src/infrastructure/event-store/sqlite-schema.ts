@@ -70,6 +70,7 @@ export const SQLITE_MESSAGE_QUERIES = {
   byClientId: `SELECT * FROM events INDEXED BY events_by_client WHERE stream_id = ? AND sender_id = ? AND client_id = ?`,
   /** Parameters: the pair (`conversationKey`), a position, a limit. */
   conversationBefore: `SELECT * FROM events INDEXED BY events_by_pair WHERE pair = ? AND position < ? ORDER BY position DESC LIMIT ?`,
+  conversationAfter: `SELECT * FROM events INDEXED BY events_by_pair WHERE pair = ? AND position > ? ORDER BY position LIMIT ?`,
   fileShares: `SELECT * FROM events INDEXED BY events_by_file WHERE file_id = ? ORDER BY position`,
   /** Parameters: the stream, seq after, seq before, the sender whose messages do not count. */
   countMessages: `SELECT COUNT(*) AS n FROM events AS m INDEXED BY events_by_seq

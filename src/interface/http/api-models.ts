@@ -221,6 +221,15 @@ export class PrivateMessage {
   @ApiProperty()
   id!: string;
 
+  @ApiProperty({
+    description: 'Its place in the log: grows along the conversation (with gaps); what `read {with, seq}` and `private_sync` take',
+    example: 4812,
+  })
+  seq!: number;
+
+  @ApiProperty({ description: "The conversation's cursor at this message (its `seq`)", example: 4812 })
+  cursor!: number;
+
   @ApiPropertyOptional()
   clientId?: string;
 
@@ -245,6 +254,9 @@ export class ConversationSummary {
 
   @ApiProperty({ type: PrivateMessage, description: 'The last message, either way' })
   last!: PrivateMessage;
+
+  @ApiProperty({ description: 'Messages by the other after your read marker in this conversation', example: 2 })
+  unread!: number;
 }
 
 export class ConversationList {
@@ -269,9 +281,26 @@ export class RoomUnread {
   readSeq!: number;
 }
 
+export class ConversationUnread {
+  @ApiProperty({ description: 'The other side, by their current name', example: 'ada' })
+  with!: string;
+
+  @ApiProperty({ description: 'Messages by them after `readSeq`', example: 2 })
+  count!: number;
+
+  @ApiProperty({ description: 'Always 0: mentions are counted in rooms', example: 0 })
+  mentions!: number;
+
+  @ApiProperty({ description: 'The `seq` read up to (0: nothing read yet)', example: 4790 })
+  readSeq!: number;
+}
+
 export class UnreadList {
   @ApiProperty({ type: [RoomUnread], description: 'One entry per room you are in' })
   rooms!: RoomUnread[];
+
+  @ApiProperty({ type: [ConversationUnread], description: 'One entry per private conversation, most recent first, at most 100' })
+  conversations!: ConversationUnread[];
 }
 
 export class RoomSummary {

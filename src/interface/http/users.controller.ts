@@ -107,11 +107,11 @@ export class UsersController {
     };
   }
 
-  /** Your unread count in each of your rooms. */
+  /** Your unread count in each of your rooms and private conversations. */
   @Get('api/unread')
   @ApiTags('users')
   @ApiOperation({
-    summary: 'Your unread count in each of your rooms',
+    summary: 'Your unread count in each of your rooms and private conversations',
     description:
       'Counted from the log: messages by others after your read marker (moved with the socket event `read`), deleted ones excluded. The same on every device.',
   })
@@ -121,15 +121,22 @@ export class UsersController {
   async unread(@Req() req: Request): Promise<UnreadList> {
     const identity = await this.sessions.existing(req);
     if (identity === undefined) throw sessionRequired('Unread counts need a session');
-    const rooms = await this.queryBus.execute(new GetUnreadQuery(identity.actor.userId)).catch(unavailableWhenTheStoreIs);
-    return { rooms };
+    const userId = identity.actor.userId;
+    const [rooms, conversations] = await Promise.all([
+      this.queryBus.execute(new GetUnreadQuery(userId)),
+      this.queryBus.execute(new GetPrivateConversationsQuery(userId)),
+    ]).catch(unavailableWhenTheStoreIs);
+    return {
+      rooms,
+      conversations: conversations.map((entry) => ({ with: entry.with, count: entry.unread, mentions: 0, readSeq: entry.readSeq })),
+    };
   }
 
-  /** Your private conversations, most recent first, each with its last message. */
+  /** Your private conversations, most recent first, each with its last message and unread count. */
   @Get('api/private')
   @ApiTags('users')
   @ApiOperation({
-    summary: 'Your private conversations, most recent first, each with its last message',
+    summary: 'Your private conversations, most recent first, each with its last message and unread count',
     description: 'Also those with people who were offline when written to: what they find when they come back.',
   })
   @ApiSession()
@@ -139,7 +146,7 @@ export class UsersController {
     const identity = await this.sessions.existing(req);
     if (identity === undefined) throw sessionRequired('Private conversations need a session');
     const list = await this.queryBus.execute(new GetPrivateConversationsQuery(identity.actor.userId)).catch(unavailableWhenTheStoreIs);
-    return { conversations: list.map((entry) => ({ with: entry.with, last: privateMessagePayload(entry.last) })) };
+    return { conversations: list.map((entry) => ({ with: entry.with, last: privateMessagePayload(entry.last), unread: entry.unread })) };
   }
 
   /** A private conversation with `username`, newest first: `before` a message id, `limit` 1…100. */

@@ -38,6 +38,9 @@ export class ClientLimits implements OnApplicationShutdown {
       delete_message: messages,
       react: messages,
       private_message: privateMessages,
+      read: messages,
+      // A catch-up answers up to 500 messages: as dear as a join's history.
+      private_sync: joins,
       join: joins,
       leave: joins,
       // Typing updates come with keystrokes; the client throttles, this only stops floods.
@@ -48,9 +51,11 @@ export class ClientLimits implements OnApplicationShutdown {
 
   /** Takes one token for `event` from the connection's and the user's buckets, or throws RateLimitedError. */
   async check(connectionId: string, userId: string, event: string): Promise<void> {
-    const rule = this.rules[event] ?? this.config.rateLimits.messages;
-    const local = this.perConnection.take(`${connectionId}:${event}`, rule);
-    const shared = local.allowed ? await this.limiter.consume(`${userId}:${event}`, rule) : local;
+    // Events without a rule of their own share one bucket: `release` forgets every bucket it knows.
+    const name = Object.hasOwn(this.rules, event) ? event : UNKNOWN_EVENT;
+    const rule = this.rules[name]!;
+    const local = this.perConnection.take(`${connectionId}:${name}`, rule);
+    const shared = local.allowed ? await this.limiter.consume(`${userId}:${name}`, rule) : local;
     if (!shared.allowed) throw new RateLimitedError(shared.retryAfterMs);
   }
 

@@ -45,12 +45,15 @@ export const roomPush = (event: RecordedEvent, view: MessageView): { event: stri
 /** A change in a resume's `changes`: the push it would have been. */
 export const changePayload = ({ event, view }: RoomChange) => roomPush(event, view);
 
+/** A private message; `seq` is its place in the log, and the conversation's cursor where it was sent. */
 export const privateMessagePayload = (m: PrivateMessageView) => ({
   msg: m.msg,
   from: m.from,
   to: m.to,
   timestamp: m.timestamp,
   id: m.id,
+  seq: m.seq,
+  cursor: m.seq,
   ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
   ...(m.attachment !== undefined ? { attachment: m.attachment } : {}),
 });

@@ -1,18 +1,19 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Ack, ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ChangeMessageCommand, type MessageChange } from '../../application/commands/change-message.command';
-import { MarkReadCommand } from '../../application/commands/mark-read.command';
+import { MarkPrivateReadCommand, MarkReadCommand } from '../../application/commands/mark-read.command';
 import type { Actor } from '../../application/context';
 import { GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { FindOnlineUserQuery } from '../../application/queries/users.queries';
+import { SyncPrivateConversationQuery } from '../../application/queries/private-conversations.query';
 import { DomainError } from '../../domain/shared/domain-error';
 import { ClientEventPipeline, type AckFn, type ChatSocket, type Reply } from './client-event-pipeline';
-import { messagePayload } from './client-payloads';
-import { DeleteMessageDto, EditMessageDto, ReactDto, ReadDto, TypingDto } from './dto/chat.dto';
+import { messagePayload, privateMessagePayload } from './client-payloads';
+import { DeleteMessageDto, EditMessageDto, PrivateSyncDto, ReactDto, ReadDto, TypingDto } from './dto/chat.dto';
 import { TypingTracker } from './typing';
 import { validatePayload } from './validate-payload';
 
-/** The events added beside the seed protocol: edits, deletes, reactions, read markers and typing indicators. */
+/** The events added beside the seed protocol: edits, deletes, reactions, read markers, private catch-up and typing indicators. */
 @WebSocketGateway()
 export class MessageActionsGateway {
   constructor(
@@ -49,9 +50,30 @@ export class MessageActionsGateway {
   @SubscribeMessage('read')
   read(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
     return this.pipeline.run(socket, 'read', ack, async (actor, context) => {
-      const { room, seq } = validatePayload(ReadDto, body);
-      const outcome = await this.commandBus.execute(new MarkReadCommand(actor, room, seq, context));
+      const { room, with: withName, seq } = validatePayload(ReadDto, body);
+      if (room !== undefined && withName !== undefined)
+        throw new DomainError('invalid_payload', 'Give a room or a person (`with`), not both');
+      if (withName !== undefined) {
+        const outcome = await this.commandBus.execute(new MarkPrivateReadCommand(actor, withName, seq, context));
+        return { result: outcome, log: { with: outcome.with, seq, changed: outcome.changed } };
+      }
+      const outcome = await this.commandBus.execute(new MarkReadCommand(actor, room!, seq, context));
       return { result: outcome, log: { room, seq, changed: outcome.changed } };
+    });
+  }
+
+  /** `private_sync {with, since}`: the private messages with `with` after `since`, oldest first, in the ack. */
+  @SubscribeMessage('private_sync')
+  privateSync(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
+    return this.pipeline.run(socket, 'private_sync', ack, async (actor) => {
+      const { with: withName, since } = validatePayload(PrivateSyncDto, body);
+      const sync = await this.queryBus.execute(new SyncPrivateConversationQuery(actor.userId, withName, since));
+      if (sync === 'user_not_found') throw new DomainError('user_not_found', `No user named ${withName}`);
+      const changes = sync.messages.map((message) => ({ event: 'private_message', data: privateMessagePayload(message) }));
+      return {
+        result: { with: sync.with, changes, cursor: sync.cursor, hasMore: sync.hasMore },
+        log: { with: sync.with, since, changes: changes.length },
+      };
     });
   }
 

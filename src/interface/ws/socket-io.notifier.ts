@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { FindMentionedMembersQuery } from '../../application/queries/mentions.query';
+import { GetUsernameQuery } from '../../application/queries/users.queries';
 import type { Server } from 'socket.io';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { Notifier } from '../../application/ports/notifier.port';
@@ -76,6 +77,19 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     } catch (error) {
       // The count needs the store for a marker far back; the next marker or GET /api/unread tells it.
       this.logger.warn({ err: error, room }, 'unread count not pushed');
+    }
+  }
+
+  /** Every tab of the user gets the private conversation's count from the new marker, named by the other's current name. */
+  private async announcePrivateUnread(server: Server, userId: string, withUserId: string, readSeq: number): Promise<void> {
+    try {
+      const [name, { count }] = await Promise.all([
+        this.queryBus.execute(new GetUsernameQuery(withUserId)),
+        this.unread.ofConversation(userId, withUserId, readSeq),
+      ]);
+      if (name !== undefined) server.to(userRoom(userId)).emit('unread', { with: name, count, mentions: 0, readSeq });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'unread count not pushed');
     }
   }
 
@@ -194,6 +208,9 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       case 'ReadMarkerMoved':
         void this.announceUnread(server, event.data.sessionId, event.data.room, event.data.seq);
+        return;
+      case 'PrivateReadMarkerMoved':
+        void this.announcePrivateUnread(server, event.data.sessionId, event.data.withUserId, event.data.seq);
         return;
       case 'UserWentOnline':
         this.presenceChanged(event.data.userId, undefined);

@@ -48,6 +48,7 @@ const fieldsOf = (dto: new () => object): string[] => {
     'typing',
     'before',
     'limit',
+    'with',
   ]) {
     try {
       validatePayload(dto, { [key]: undefined });

@@ -94,9 +94,15 @@ export class DeleteMessageDto {
 }
 
 /** `read`: the user has read `room` up to its message `seq`. */
+/** `read` of a room (`room`) or of a private conversation (`with`): exactly one of them (the gateway refuses both). */
 export class ReadDto {
+  @ValidateIf((dto: ReadDto) => dto.with === undefined || dto.room !== undefined)
   @Name()
-  room!: string;
+  room?: string;
+
+  @ValidateIf((dto: ReadDto) => dto.room === undefined || dto.with !== undefined)
+  @Name()
+  with?: string;
 
   @IsInt()
   @Min(1)
@@ -127,4 +133,15 @@ export class TypingDto {
 
   @IsBoolean()
   typing!: boolean;
+}
+
+/** `private_sync`: the private messages with `with` after the cursor `since` (a message's `seq`; 0 for all). */
+export class PrivateSyncDto {
+  @Name()
+  with!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  since!: number;
 }
