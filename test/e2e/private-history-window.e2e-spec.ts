@@ -100,8 +100,7 @@ const wholeConversation = async (server: TestApp, viewer: User, other: User, lim
   }
 };
 
-const windowOf = (server: TestApp, a: User, b: User): readonly Payload[] =>
-  server.app.get(UsersReadModel).conversation(a.id, b.id) as readonly Payload[];
+const windowOf = (server: TestApp, a: User, b: User): readonly { id: string }[] => server.app.get(UsersReadModel).conversation(a.id, b.id);
 
 describe('private history beyond the window in memory', () => {
   const startApp = appsClosedAfterEach();
