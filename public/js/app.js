@@ -129,7 +129,7 @@ const connection = new Connection({
 window.__chat = { socket: connection.socket, state };
 
 const inbox = new Inbox({ state, messageList, typing, announce, saveDms: () => dms.save() });
-const dms = new PrivateConversations({ state, messageList, render });
+const dms = new PrivateConversations({ state, connection, messageList, render });
 const messageHistory = new MessageHistory({ state, messageList, showError });
 const rooms = new Rooms({ state, connection, typing, render, showError, open: (key, options) => navigation.open(key, options) });
 const readMarkers = new ReadMarkers({ state, connection, messageList, render });

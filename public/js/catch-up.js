@@ -67,16 +67,16 @@ export class CatchUp {
     connection.show('connected');
     connection.setReady(true);
     this.render();
-    // The server's unread counts, now that the rooms are caught up, and every private conversation.
-    this.readMarkers.load();
-    this.dms.list();
     // The emoji data (shortcodes, the picker) once the conversation is on screen: it is not needed before.
     loadEmoji().catch(() => undefined);
-    // Private conversations come from the server; after a reconnect, what was missed too. (Rooms
-    // caught up in their join: every change after their cursor.)
-    for (const conversation of state.conversations.values()) {
-      if (conversation.kind === 'dm' && (conversation.loaded || state.isCurrent(conversation))) this.dms.load(conversation);
-    }
+    // Private conversations come from the server; after a reconnect, every message after their
+    // cursor. (Rooms caught up in their join: every change after their cursor.)
+    const dms = state.ofKind('dm').filter((conversation) => conversation.loaded || state.isCurrent(conversation));
+    await Promise.all(dms.map((conversation) => this.dms.load(conversation)));
+    if (run !== this.runs) return;
+    // Then the server's unread counts, which count what the catch-up brought, and every private conversation.
+    this.readMarkers.load();
+    this.dms.list();
   }
 
   /**

@@ -19,7 +19,7 @@ export class Inbox {
     const { item, index } = added;
     if (state.isCurrent(conversation)) {
       if (render) messageList.insert(index, item, { follow });
-    } else if (!item.own && unread && !(conversation.kind === 'room' && item.seq <= conversation.readUpTo())) {
+    } else if (!item.own && unread && !(item.seq > 0 && item.seq <= conversation.readUpTo())) {
       conversation.unread += 1;
     }
     if (announce && !item.own) {

@@ -1,18 +1,22 @@
 import { getConversations, getHistory } from './rest-client.js';
 import * as storage from './storage.js';
 
+/** At most this many `private_sync` pages (of 500) in one catch-up; the next reconnect goes on. */
+const SYNC_PAGES = 100;
+
 /**
  * Private conversations: their messages come from the server (the source of truth) when one is
- * opened and after a reconnect; which ones are open, with their unread counts, is kept for reloads.
+ * opened, and after a reconnect everything after the conversation's cursor (`private_sync`); which
+ * ones are open, with their unread counts, is kept for reloads.
  */
 export class PrivateConversations {
-  constructor({ state, messageList, render }) {
-    Object.assign(this, { state, messageList, render });
+  constructor({ state, connection, messageList, render }) {
+    Object.assign(this, { state, connection, messageList, render });
   }
 
   /**
-   * A private conversation's newest page: when it is first opened, and after a reconnect for what
-   * arrived meanwhile. Duplicates are dropped by id.
+   * A private conversation's newest page when it is first opened; after a reconnect, every message
+   * after its cursor, page after page. Duplicates are dropped by id.
    */
   async load(conversation) {
     const { state, messageList } = this;
@@ -21,16 +25,18 @@ export class PrivateConversations {
     const me = state.me;
     conversation.fetching = (async () => {
       try {
-        const page = await getHistory(conversation);
+        const page = first || conversation.cursor === 0 ? await getHistory(conversation) : await this.sync(conversation);
         if (state.me !== me) return;
         let added = 0;
         for (const message of Array.isArray(page.messages) ? page.messages : []) {
           const result = conversation.addMessage(message, state.isMine);
           if (result === null) continue;
           added++;
-          if (!first && !state.isCurrent(conversation) && !result.item.own) conversation.unread++;
+          const read = result.item.seq > 0 && result.item.seq <= conversation.readUpTo();
+          if (!first && !state.isCurrent(conversation) && !result.item.own && !read) conversation.unread++;
         }
         if (first) conversation.hasOlder = page.hasMore === true && conversation.oldestMessageId() !== undefined;
+        if (typeof page.cursor === 'number') conversation.caughtUpTo(page.cursor, true);
         conversation.loaded = true;
         if (state.isCurrent(conversation) && (first || added > 0)) messageList.show(conversation);
       } catch (error) {
@@ -44,6 +50,25 @@ export class PrivateConversations {
       }
     })();
     return conversation.fetching;
+  }
+
+  /** Every private message after the conversation's cursor, oldest first: `private_sync` until it has no more. */
+  async sync(conversation) {
+    const messages = [];
+    let since = conversation.cursor;
+    for (let page = 0; page < SYNC_PAGES; page++) {
+      const answer = await this.connection.ask('private_sync', { with: conversation.name, since });
+      if (answer?.ok !== true) {
+        if (answer?.error?.code === 'user_not_found') break;
+        throw new Error(answer?.error?.message ?? 'private_sync failed');
+      }
+      for (const change of Array.isArray(answer.changes) ? answer.changes : []) {
+        if (change?.event === 'private_message') messages.push(change.data);
+      }
+      if (typeof answer.cursor === 'number') since = Math.max(since, answer.cursor);
+      if (answer.hasMore !== true) break;
+    }
+    return { messages, cursor: since };
   }
 
   /**
@@ -61,8 +86,8 @@ export class PrivateConversations {
         if (typeof entry?.with !== 'string' || entry.with === '' || state.isMine(entry.with)) continue;
         const known = state.conversations.has(`dm:${entry.with}`);
         const conversation = state.dm(entry.with);
-        if (!known && !state.isCurrent(conversation) && entry.last?.from !== undefined && !state.isMine(entry.last.from))
-          conversation.unread = 1;
+        // The server's count (a known one is kept up to date by the read markers).
+        if (!known && !state.isCurrent(conversation) && typeof entry.unread === 'number') conversation.unread = entry.unread;
       }
       this.save();
       this.render();

@@ -1,3 +1,4 @@
+import { dmKey } from './conversation.js';
 import { getUnread } from './rest-client.js';
 
 /**
@@ -7,10 +8,10 @@ import { getUnread } from './rest-client.js';
 const SETTLE_MS = 1500;
 
 /**
- * Read markers and unread counts, from the server: a room open on a visible page is read up to its
- * newest message (`read {room, seq}`), and the counts shown are the server's (`GET /api/unread`
- * after each connection, `unread` when a marker moves on any tab or device), plus the messages by
- * others that arrived since, counted as they come.
+ * Read markers and unread counts, from the server: a room or private conversation open on a visible
+ * page is read up to its newest message (`read {room, seq}`, `read {with, seq}`), and the counts
+ * shown are the server's (`GET /api/unread` after each connection, `unread` when a marker moves on
+ * any tab or device), plus the messages by others that arrived since, counted as they come.
  */
 export class ReadMarkers {
   constructor({ state, connection, messageList, render }) {
@@ -22,8 +23,9 @@ export class ReadMarkers {
   /** The counts after a (re)connection, once the rooms are caught up. */
   async load() {
     try {
-      const { rooms } = await getUnread();
-      for (const entry of Array.isArray(rooms) ? rooms : []) this.apply(entry);
+      const { rooms, conversations } = await getUnread();
+      for (const entry of [...(Array.isArray(rooms) ? rooms : []), ...(Array.isArray(conversations) ? conversations : [])])
+        this.apply(entry);
       this.render();
     } catch {
       // The counts counted on this page stay; the next marker move corrects them.
@@ -31,10 +33,10 @@ export class ReadMarkers {
     this.seen(this.state.current());
   }
 
-  /** `unread {room, count, readSeq}`: a marker moved, maybe on another device. */
+  /** `unread {room | with, count, readSeq}`: a marker moved, maybe on another device. */
   apply(entry) {
-    if (typeof entry?.room !== 'string' || typeof entry.count !== 'number') return;
-    const conversation = this.state.knownRoom(entry.room);
+    if (typeof entry?.count !== 'number') return;
+    const conversation = this.conversationOf(entry);
     if (conversation === undefined) return;
     if (typeof entry.readSeq === 'number') conversation.readSeq = Math.max(conversation.readSeq, entry.readSeq);
     const current = this.state.isCurrent(conversation);
@@ -46,9 +48,17 @@ export class ReadMarkers {
     conversation.unread = current && this.visible() ? 0 : entry.count;
   }
 
+  /** A room this page knows, or a private conversation (one with something unread appears). */
+  conversationOf(entry) {
+    const { state } = this;
+    if (typeof entry.room === 'string') return state.knownRoom(entry.room);
+    if (typeof entry.with !== 'string' || entry.with === '' || state.isMine(entry.with)) return undefined;
+    return state.conversations.get(dmKey(entry.with)) ?? (entry.count > 0 ? state.dm(entry.with) : undefined);
+  }
+
   /** The conversation is on screen: tell the server it is read up to its newest message. */
   seen(conversation) {
-    if (conversation?.kind !== 'room' || !this.state.isCurrent(conversation) || !this.visible()) return;
+    if (!conversation || !this.state.isCurrent(conversation) || !this.visible()) return;
     conversation.seenSeq = Math.max(conversation.seenSeq, conversation.maxSeq);
     if (conversation.maxSeq <= conversation.readSeq || this.timers.has(conversation.key)) return;
     this.timers.set(
@@ -64,7 +74,8 @@ export class ReadMarkers {
     const seq = conversation.maxSeq;
     if (seq <= conversation.readSeq || !this.connection.connected) return;
     try {
-      const answer = await this.connection.ask('read', { room: conversation.name, seq });
+      const where = conversation.kind === 'room' ? { room: conversation.name } : { with: conversation.name };
+      const answer = await this.connection.ask('read', { ...where, seq });
       if (answer?.ok === true && typeof answer.readSeq === 'number') conversation.readSeq = Math.max(conversation.readSeq, answer.readSeq);
     } catch {
       // Sent again when the room is next seen.

@@ -48,10 +48,10 @@ export const getUsers = () => getJson('/api/users');
 /** A page of a room's or a private conversation's messages (newest first): the newest, or the one before `before`. */
 export const getHistory = (conversation, before) => getJson(historyPath(conversation, before));
 
-/** `{ conversations: [{ with, last }] }`: the user's private conversations, most recent first. */
+/** `{ conversations: [{ with, last, unread }] }`: the user's private conversations, most recent first. */
 export const getConversations = () => getJson('/api/private');
 
-/** `{ rooms: [{ room, count, mentions, readSeq }] }`: the user's unread counts. */
+/** `{ rooms: [{ room, count, mentions, readSeq }], conversations: [{ with, count, mentions, readSeq }] }`: the user's unread counts. */
 export const getUnread = () => getJson('/api/unread');
 
 export const register = (credentials) => postJson('/api/auth/register', credentials);

@@ -61,7 +61,9 @@ export const listenToServer = ({
   socket.on('private_message', (payload) => {
     if (typeof payload?.from !== 'string' || typeof payload.to !== 'string' || typeof payload.id !== 'string') return;
     const other = payload.from === state.me ? payload.to : payload.from;
-    inbox.receive(state.dm(other), payload);
+    const conv = state.dm(other);
+    inbox.receive(conv, payload);
+    readMarkers.seen(conv);
     render();
   });
 

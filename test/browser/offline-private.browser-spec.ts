@@ -1,4 +1,4 @@
-import { conversationButton, message, pageSuite, waitCurrent } from '../support/browser';
+import { conversationButton, expectTexts, message, pageSuite, waitConnected, waitCurrent, type PageGlobals } from '../support/browser';
 
 jest.setTimeout(30_000);
 
@@ -23,5 +23,49 @@ describe('the chat page: private messages written while one was away', () => {
     await conversation.click();
     await waitCurrent(back.page, 'dm', alice.username);
     await message(back.page, 'see this when you are back').waitFor();
+  });
+});
+
+describe('the chat page: private conversations, exact across tabs and reconnects', () => {
+  const suite = pageSuite();
+  const { open, person } = suite;
+
+  it("shows the server's unread count on every tab; reading on one clears it on the other, and after a reload", async () => {
+    const alice = await open();
+    const otherTab = await open({ context: alice.context });
+    const bob = await person();
+    for (const msg of ['one', 'two', 'three']) await bob.ask('private_message', { target: alice.username, msg });
+    for (const tab of [alice, otherTab])
+      await conversationButton(tab.page, 'dm', bob.username).locator('.badge', { hasText: '3' }).waitFor();
+
+    await conversationButton(alice.page, 'dm', bob.username).click();
+    await waitCurrent(alice.page, 'dm', bob.username);
+    await message(alice.page, 'three').waitFor();
+    // Read there: the other tab hears it from the server (`unread {with}`), and so does a reload.
+    await conversationButton(otherTab.page, 'dm', bob.username).locator('.badge').waitFor({ state: 'detached' });
+    await otherTab.page.reload();
+    await waitConnected(otherTab.page);
+    await conversationButton(otherTab.page, 'dm', bob.username).waitFor();
+    expect(await conversationButton(otherTab.page, 'dm', bob.username).locator('.badge').count()).toBe(0);
+  });
+
+  it('after a reconnect, an open private conversation gets every message written meanwhile, more than a page, once each', async () => {
+    const alice = await open();
+    const bob = await person();
+    await bob.ask('private_message', { target: alice.username, msg: 'before the drop' });
+    await conversationButton(alice.page, 'dm', bob.username).click();
+    await message(alice.page, 'before the drop').waitFor();
+
+    await alice.context.setOffline(true);
+    await alice.page.evaluate(() => (globalThis as unknown as PageGlobals).__chat?.socket.io.engine.close());
+    await alice.page.locator('#conn[data-state="reconnecting"]').waitFor();
+    const missed = Array.from({ length: 60 }, (_, i) => `missed ${i + 1}`);
+    for (const msg of missed) await bob.ask('private_message', { target: alice.username, msg });
+
+    await alice.context.setOffline(false);
+    await waitConnected(alice.page);
+    await expectTexts(alice.page, '#messages .msg .text', ['before the drop', ...missed]);
+    await bob.ask('private_message', { target: alice.username, msg: 'after the return' });
+    await expectTexts(alice.page, '#messages .msg .text', ['before the drop', ...missed, 'after the return']);
   });
 });
