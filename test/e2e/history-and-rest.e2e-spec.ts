@@ -38,6 +38,7 @@ describe('history and REST', () => {
         timestamp: expect.any(String),
         id: expect.any(String),
         seq: 6,
+        authorId: alice.session.authorId,
       });
     });
 

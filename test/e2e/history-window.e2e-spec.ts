@@ -1,5 +1,6 @@
 import { StoreUnavailableError, type RecordedEvent } from '../../src/application/ports/event-store.port';
 import { RoomsReadModel } from '../../src/application/read-models/rooms.read-model';
+import { authorIdOf } from '../../src/interface/ws/client-payloads';
 import { wholeHistory } from '../support/room-history';
 import { appsClosedAfterEach, tempDataDir, type TestApp } from '../support/test-app';
 import type { TestSocket } from '../support/socket';
@@ -17,6 +18,7 @@ type Payload = {
   username: string;
   room: string;
   timestamp: string;
+  authorId: string;
   clientId?: string;
   editedAt?: string;
   deleted?: true;
@@ -43,6 +45,7 @@ const foldOfTheLog = (events: readonly RecordedEvent[], room: string): Payload[]
           username: data.username as string,
           room,
           timestamp: event.metadata.occurredAt,
+          authorId: authorIdOf(data.userId as string),
           ...(data.clientId !== undefined ? { clientId: data.clientId as string } : {}),
           reactors: new Map(),
         });

@@ -1,5 +1,6 @@
 import { StoreUnavailableError, type RecordedEvent } from '../../src/application/ports/event-store.port';
 import { UsersReadModel } from '../../src/application/read-models/users.read-model';
+import { authorIdOf } from '../../src/interface/ws/client-payloads';
 import { UserDirectory } from '../../src/application/user-directory';
 import { appsClosedAfterEach, guestCookie, tempDataDir, type TestApp } from '../support/test-app';
 import type { TestSocket } from '../support/socket';
@@ -12,7 +13,17 @@ import type { TestSocket } from '../support/socket';
  * original message and stores nothing.
  */
 
-type Payload = { id: string; msg: string; from: string; to: string; timestamp: string; seq: number; cursor: number; clientId?: string };
+type Payload = {
+  id: string;
+  msg: string;
+  from: string;
+  to: string;
+  timestamp: string;
+  seq: number;
+  cursor: number;
+  authorId: string;
+  clientId?: string;
+};
 type Ack = { ok: true; message: Payload } | { ok: false; error: { code: string } };
 type User = { socket: TestSocket; cookie: string; name: string; id: string };
 
@@ -32,6 +43,7 @@ const foldOfTheLog = (events: readonly RecordedEvent[], a: string, b: string): P
       // A private message's place in the conversation is its place in the log.
       seq: event.position,
       cursor: event.position,
+      authorId: authorIdOf(data.fromUserId!),
       ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
     }));
 

@@ -11,10 +11,11 @@ describe('private messages', () => {
     await server.close();
   });
 
-  const expected = (msg: string, from: string, to: string) => ({
+  const expected = (msg: string, from: string, to: string, authorId: string) => ({
     msg,
     from,
     to,
+    authorId,
     timestamp: expect.stringMatching(/Z$/),
     id: expect.any(String),
     seq: expect.any(Number),
@@ -29,7 +30,7 @@ describe('private messages', () => {
     const carol = await server.connect();
 
     const ack = await alice.ask('private_message', { target: bob.username, msg: ' psst ' });
-    const message = expected('psst', alice.username, bob.username);
+    const message = expected('psst', alice.username, bob.username, alice.session.authorId);
     expect(ack).toEqual({ ok: true, message });
     for (const socket of [alice, aliceTab, bob, bobTab]) await expect(socket.next('private_message')).resolves.toEqual(message);
 
@@ -42,8 +43,8 @@ describe('private messages', () => {
     const alice = await server.connect();
     const bob = await server.connect();
     const ack = await alice.ask('message', { type: 'private', target: bob.username, msg: 'old style' });
-    expect(ack).toEqual({ ok: true, message: expected('old style', alice.username, bob.username) });
-    await expect(bob.next('private_message')).resolves.toEqual(expected('old style', alice.username, bob.username));
+    expect(ack).toEqual({ ok: true, message: expected('old style', alice.username, bob.username, alice.session.authorId) });
+    await expect(bob.next('private_message')).resolves.toEqual(expected('old style', alice.username, bob.username, alice.session.authorId));
   });
 
   it('works without an acknowledgement, as the original client sends it', async () => {

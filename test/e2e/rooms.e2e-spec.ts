@@ -130,6 +130,7 @@ describe('rooms: join, leave and messages', () => {
         timestamp: expect.stringMatching(ISO_UTC),
         id: expect.any(String),
         seq: expect.any(Number),
+        authorId: alice.session.authorId,
       };
       expect(ack).toEqual({ ok: true, message: pushed });
       // The push also carries the room's cursor at the message (a resume starts from it).

@@ -24,6 +24,7 @@ describe('sessions and presence', () => {
         resumed: false,
         account: false,
         rooms: [],
+        authorId: expect.stringMatching(/^[\w-]{22}$/),
       });
       await expect(alice.next<Users>('active_users')).resolves.toEqual({ users: expect.arrayContaining([alice.username]) });
     });
@@ -38,7 +39,14 @@ describe('sessions and presence', () => {
     it('resumes the same identity from auth.token', async () => {
       const alice = await server.connect();
       const again = await server.connect({ token: alice.session.token });
-      expect(again.session).toEqual({ username: alice.username, token: alice.session.token, resumed: true, account: false, rooms: [] });
+      expect(again.session).toEqual({
+        username: alice.username,
+        token: alice.session.token,
+        resumed: true,
+        account: false,
+        rooms: [],
+        authorId: alice.session.authorId,
+      });
       await alice.ask('join', { room: 'General' });
       const third = await server.connect({ token: alice.session.token });
       expect(third.session.rooms).toEqual(['General']);

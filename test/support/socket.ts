@@ -14,6 +14,8 @@ export interface Session {
   resumed: boolean;
   account: boolean;
   rooms: string[];
+  /** The stable public id on every message this user wrote. */
+  authorId: string;
   refused?: string;
 }
 

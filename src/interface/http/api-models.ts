@@ -173,6 +173,12 @@ export class RoomMessage {
   @ApiProperty({ description: "The room's messages are numbered 1, 2, 3 … without gaps" })
   seq!: number;
 
+  @ApiProperty({
+    description: "The author's stable public id, under any name they had (never the user id)",
+    example: 'XF7a1Ov6lT9H6w-QClWdgZ',
+  })
+  authorId!: string;
+
   @ApiPropertyOptional({ description: "The sender's idempotency key" })
   clientId?: string;
 
@@ -229,6 +235,12 @@ export class PrivateMessage {
 
   @ApiProperty({ description: "The conversation's cursor at this message (its `seq`)", example: 4812 })
   cursor!: number;
+
+  @ApiProperty({
+    description: "The sender's stable public id, under any name they had (never the user id)",
+    example: 'XF7a1Ov6lT9H6w-QClWdgZ',
+  })
+  authorId!: string;
 
   @ApiPropertyOptional()
   clientId?: string;

@@ -24,6 +24,7 @@ import { clientAddress } from '../client-address';
 import { IdentityService, TooManyGuestsError } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import {
+  authorIdOf,
   changePayload,
   messagePayload,
   PRESENCE_DIFF_ROOM,
@@ -109,7 +110,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         await this.commandBus.execute(new CloseConnectionCommand(actor.userId, socket.id, this.pipeline.context()));
         return;
       }
-      socket.emit('session', { username: actor.username, token, resumed, account, rooms, ...(refused !== undefined ? { refused } : {}) });
+      const session = { username: actor.username, token, resumed, account, rooms, authorId: authorIdOf(actor.userId) };
+      socket.emit('session', { ...session, ...(refused !== undefined ? { refused } : {}) });
       const users = await this.queryBus.execute(new GetActiveUsersQuery());
       if (diffs) {
         // In the room and sent the state in the same turn, so no diff is missed and none comes first.

@@ -1,7 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import type { MessageView } from '../../application/read-models/rooms.read-model';
 import type { RoomChange } from '../../application/room-history';
 import type { PrivateMessageView } from '../../application/read-models/users.read-model';
+
+/**
+ * A user's public id: the same for every message they wrote, under any name (a guest who registers
+ * keeps it), on every node. A hash of the user id, which is part of what a session token signs and
+ * so is never sent; a random id's hash tells nothing of it.
+ */
+export const authorIdOf = (userId: string): string => createHash('sha256').update(`author:${userId}`).digest('base64url').slice(0, 22);
 
 /** The wire shapes. The seed's fields (msg, username, room, from, to, timestamp) are a contract. */
 export const messagePayload = (m: MessageView) => ({
@@ -11,6 +19,7 @@ export const messagePayload = (m: MessageView) => ({
   timestamp: m.timestamp,
   id: m.id,
   seq: m.seq,
+  authorId: authorIdOf(m.userId),
   ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
   ...(m.attachment !== undefined ? { attachment: m.attachment } : {}),
   ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
@@ -54,6 +63,7 @@ export const privateMessagePayload = (m: PrivateMessageView) => ({
   id: m.id,
   seq: m.seq,
   cursor: m.seq,
+  authorId: authorIdOf(m.fromUserId),
   ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
   ...(m.attachment !== undefined ? { attachment: m.attachment } : {}),
 });
