@@ -14,6 +14,8 @@ export class ChatState {
     this.account = false;
     /** Earlier names of this session (a guest who registered under a new name). */
     this.aliases = new Set();
+    /** The user's stable public id (`session.authorId`): messages with it are the user's, under any name. */
+    this.authorId = null;
     /** The rooms the server says the user is in (the `session` event). */
     this.sessionRooms = null;
     /** Signing in or out: the socket is being reconnected on purpose. */
@@ -75,6 +77,9 @@ export class ChatState {
   /** The user's own name, or one this session had before registering. */
   isMine = (name) => name === this.me || this.aliases.has(name);
 
+  /** Whether a message is the user's: by its `authorId` when the server sent one, else by name. */
+  isAuthor = (name, authorId) => (typeof authorId === 'string' && this.authorId !== null ? authorId === this.authorId : this.isMine(name));
+
   /** Opens `conversation`: it is the one shown, and read. */
   select(conversation) {
     this.currentKey = conversation.key;
@@ -92,6 +97,7 @@ export class ChatState {
     const first = this.me === null;
     this.me = session.username;
     this.account = session.account === true;
+    this.authorId = typeof session.authorId === 'string' ? session.authorId : null;
     this.sessionRooms = Array.isArray(session.rooms) ? session.rooms.filter((name) => typeof name === 'string') : null;
     return first;
   }
@@ -111,6 +117,7 @@ export class ChatState {
     this.me = null;
     this.account = false;
     this.aliases = new Set();
+    this.authorId = null;
     this.sessionRooms = null;
   }
 

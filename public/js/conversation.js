@@ -67,7 +67,7 @@ export class Conversation {
 
   /**
    * A room message (`message` event, ack, history) or a private message. Null when already there.
-   * `isMine(name)` tells the user's own names (the current one and the ones this session had).
+   * `isMine(name, authorId)` tells the user's own messages (by the author's stable id, else by name).
    */
   addMessage(payload, isMine) {
     this.noteCursor(payload);
@@ -82,7 +82,7 @@ export class Conversation {
       msg: String(payload.msg ?? ''),
       timestamp: String(payload.timestamp ?? ''),
       seq,
-      own: typeof isMine === 'function' ? isMine(author) : author === isMine,
+      own: typeof isMine === 'function' ? isMine(author, payload.authorId) : author === isMine,
       attachment: cleanAttachment(payload.attachment),
       editedAt: typeof payload.editedAt === 'string' ? payload.editedAt : undefined,
       deleted: payload.deleted === true,

@@ -14,7 +14,7 @@ export class Inbox {
   /** A new message; null when it was already there. */
   receive(conversation, payload, { announce = true, render = true, follow = false, unread = true } = {}) {
     const { state, messageList, typing } = this;
-    const added = conversation.addMessage(payload, state.isMine);
+    const added = conversation.addMessage(payload, state.isAuthor);
     if (added === null) return null;
     const { item, index } = added;
     if (state.isCurrent(conversation)) {

@@ -18,7 +18,7 @@ export class MessageHistory {
       const page = await getHistory(conversation, before);
       const added = [];
       for (const message of Array.isArray(page.messages) ? page.messages : []) {
-        const result = conversation.addMessage(message, state.isMine);
+        const result = conversation.addMessage(message, state.isAuthor);
         if (result !== null) added.push(result);
       }
       conversation.hasOlder = page.hasMore === true;

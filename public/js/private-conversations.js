@@ -29,7 +29,7 @@ export class PrivateConversations {
         if (state.me !== me) return;
         let added = 0;
         for (const message of Array.isArray(page.messages) ? page.messages : []) {
-          const result = conversation.addMessage(message, state.isMine);
+          const result = conversation.addMessage(message, state.isAuthor);
           if (result === null) continue;
           added++;
           const read = result.item.seq > 0 && result.item.seq <= conversation.readUpTo();

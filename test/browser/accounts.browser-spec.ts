@@ -86,4 +86,32 @@ describe('the chat page: accounts', () => {
     expect(await messageWith(bob.page, 'back again').locator('.author').textContent()).toBe('ada');
     expect(await userList(page)).toContain('ada');
   });
+
+  it('shows what was written as a guest as one’s own on another device after signing in there, and lets it be edited', async () => {
+    const laptop = await open();
+    await send(laptop.page, 'written on the laptop as a guest');
+    const cookie = (await laptop.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    await server.http().post('/api/auth/register').set('Cookie', cookie).send({ username: 'grace', password: 'cobol forever' }).expect(201);
+    await laptop.page.locator('#welcome', { hasText: 'Signed in as grace' }).waitFor();
+
+    const phone = await open();
+    await messageWith(phone.page, 'written on the laptop as a guest').waitFor();
+    expect(await messageWith(phone.page, 'written on the laptop as a guest').getAttribute('class')).not.toContain('own');
+    await phone.page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
+    const signIn = phone.page.getByRole('dialog', { name: 'Sign in' });
+    await signIn.getByRole('textbox', { name: 'Username' }).fill('grace');
+    await signIn.getByLabel('Password').fill('cobol forever');
+    await signIn.getByRole('button', { name: 'Sign in' }).click();
+    await phone.page.locator('#welcome', { hasText: 'Signed in as grace' }).waitFor();
+    await waitConnected(phone.page);
+    // Written under the guest name this device never knew: still hers, by her author id.
+    const mine = messageWith(phone.page, 'written on the laptop as a guest');
+    await mine.and(phone.page.locator('.own')).waitFor();
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Edit message' }).click();
+    const editor = phone.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.fill('edited on the phone');
+    await editor.press('Enter');
+    await messageWith(laptop.page, 'edited on the phone').locator('.edited').waitFor();
+  });
 });
