@@ -141,7 +141,11 @@ export abstract class EventStore {
    * index on (the pair of user ids, unordered; position), whatever the log's length.
    */
   abstract readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]>;
-  /** The same conversation's messages with position > `afterPosition`, oldest first: a catching-up read, from the same index. */
+  /**
+   * Every event of the same conversation with position > `afterPosition`, oldest first: its messages
+   * and the changes to them (edits, deletes, reactions, which carry the pair too). A catching-up read,
+   * from an index on the pair and position.
+   */
   abstract readConversationAfter(userA: string, userB: string, afterPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every message (room or private) that carries this file, in log order. Answered from an index on the attachment's file id. */
   abstract readFileShares(fileId: string): Promise<RecordedEvent[]>;

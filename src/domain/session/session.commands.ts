@@ -47,4 +47,28 @@ export type MarkPrivateRead = {
   data: { sessionId: string; withUserId: string; seq: number; newest: number };
 };
 
-export type SessionCommand = StartSession | SendPrivateMessage | RegisterAccount | SignOut | MarkRead | MarkPrivateRead;
+/** What is known of a private message, folded from its events (`privateMessageFacts`). */
+export type PrivateMessageFacts = {
+  readonly fromUserId: string;
+  readonly toUserId: string;
+  readonly deleted: boolean;
+  /** emoji → the ids of the users who reacted with it */
+  readonly reactions: ReadonlyMap<string, ReadonlySet<string>>;
+};
+
+/**
+ * An edit or delete (the author only) or a reaction toggle (either side) on a private message; it
+ * carries the message's facts as the caller found them (undefined: no such message).
+ */
+export type ChangePrivateMessage = {
+  type: 'ChangePrivateMessage';
+  data: {
+    sessionId: string;
+    messageId: string;
+    message: PrivateMessageFacts | undefined;
+    change: { kind: 'edit'; text: string } | { kind: 'delete' } | { kind: 'react'; emoji: string };
+  };
+};
+
+export type SessionCommand =
+  StartSession | SendPrivateMessage | RegisterAccount | SignOut | MarkRead | MarkPrivateRead | ChangePrivateMessage;

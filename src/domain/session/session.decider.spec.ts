@@ -1,6 +1,13 @@
 import { specFor } from '../../../test/support/decider-spec';
-import type { MarkPrivateRead, MarkRead, SendPrivateMessage, StartSession } from './session.commands';
-import { evolve, initialState, readRefusal, sessionDecider, sessionStream } from './session.decider';
+import type {
+  ChangePrivateMessage,
+  MarkPrivateRead,
+  MarkRead,
+  PrivateMessageFacts,
+  SendPrivateMessage,
+  StartSession,
+} from './session.commands';
+import { evolve, initialState, privateMessageFacts, readRefusal, sessionDecider, sessionStream } from './session.decider';
 import type { PrivateMessageSent, PrivateReadMarkerMoved, ReadMarkerMoved, SessionStarted } from './session.events';
 
 const MAX = 5;
@@ -285,5 +292,83 @@ describe('session decider: accounts', () => {
       expect(readRefusal(session, markPrivateRead(13))).toBeUndefined();
       given([]).when(markPrivateRead(1)).thenFailsWith('session_ended');
     });
+  });
+});
+
+describe('session decider: changes to private messages', () => {
+  const facts = (overrides: Partial<PrivateMessageFacts> = {}): PrivateMessageFacts => ({
+    fromUserId: 'u-alice',
+    toUserId: bob.userId,
+    deleted: false,
+    reactions: new Map(),
+    ...overrides,
+  });
+  const change = (
+    kind: ChangePrivateMessage['data']['change'],
+    message: PrivateMessageFacts | undefined = facts(),
+  ): ChangePrivateMessage => ({
+    type: 'ChangePrivateMessage',
+    data: { sessionId: 'u-alice', messageId: 'pm-1', message, change: kind },
+  });
+  const about = { messageId: 'pm-1', fromUserId: 'u-alice', toUserId: bob.userId };
+
+  it('lets the author edit and delete, once deleted nothing more', () => {
+    given([sessionStarted()])
+      .when(change({ kind: 'edit', text: ' fixed ' }))
+      .then([{ type: 'PrivateMessageEdited', data: { ...about, text: 'fixed' } }]);
+    given([sessionStarted()])
+      .when(change({ kind: 'delete' }))
+      .then([{ type: 'PrivateMessageDeleted', data: about }]);
+    given([sessionStarted()])
+      .when(change({ kind: 'delete' }, facts({ deleted: true })))
+      .thenNothingHappens();
+    given([sessionStarted()])
+      .when(change({ kind: 'edit', text: 'x' }, facts({ deleted: true })))
+      .thenFailsWith('message_not_found');
+    given([sessionStarted()])
+      .when(change({ kind: 'edit', text: 'too long' }))
+      .thenFailsWith('message_too_long');
+  });
+
+  it('refuses the other side an edit or a delete, and a stranger anything', () => {
+    const theirs = facts({ fromUserId: bob.userId, toUserId: 'u-alice' });
+    given([sessionStarted()])
+      .when(change({ kind: 'edit', text: 'x' }, theirs))
+      .thenFailsWith('forbidden');
+    given([sessionStarted()])
+      .when(change({ kind: 'delete' }, theirs))
+      .thenFailsWith('forbidden');
+    const strangers = facts({ fromUserId: bob.userId, toUserId: 'u-carol' });
+    given([sessionStarted()])
+      .when(change({ kind: 'react', emoji: '👍' }, strangers))
+      .thenFailsWith('message_not_found');
+    const unknown: ChangePrivateMessage = {
+      ...change({ kind: 'react', emoji: '👍' }),
+      data: { ...change({ kind: 'delete' }).data, message: undefined },
+    };
+    given([sessionStarted()]).when(unknown).thenFailsWith('message_not_found');
+  });
+
+  it('toggles a reaction of either side, one spelling per emoji', () => {
+    const theirs = facts({ fromUserId: bob.userId, toUserId: 'u-alice' });
+    const reaction = { messageId: 'pm-1', fromUserId: bob.userId, toUserId: 'u-alice', userId: 'u-alice', username: 'alice', emoji: '❤️' };
+    given([sessionStarted()])
+      .when(change({ kind: 'react', emoji: '❤' }, theirs))
+      .then([{ type: 'PrivateReactionAdded', data: reaction }]);
+    given([sessionStarted()])
+      .when(change({ kind: 'react', emoji: '❤️' }, facts({ ...theirs, reactions: new Map([['❤️', new Set(['u-alice'])]]) })))
+      .then([{ type: 'PrivateReactionRemoved', data: reaction }]);
+    given([sessionStarted()])
+      .when(change({ kind: 'react', emoji: 'not an emoji' }, theirs))
+      .thenFailsWith('invalid_emoji');
+  });
+
+  it('folds a message from its sending and its changes', () => {
+    const sent = privateMessageSent('hi', { messageId: 'pm-1' });
+    const added = { type: 'PrivateReactionAdded' as const, data: { ...about, userId: bob.userId, username: 'bob', emoji: '👍' } };
+    expect(privateMessageFacts([sent, added])).toEqual(facts({ reactions: new Map([['👍', new Set([bob.userId])]]) }));
+    expect(privateMessageFacts([sent, added, { type: 'PrivateReactionRemoved', data: added.data }])).toEqual(facts());
+    expect(privateMessageFacts([sent, { type: 'PrivateMessageDeleted', data: about }])).toEqual(facts({ deleted: true }));
+    expect(privateMessageFacts([added])).toBeUndefined();
   });
 });

@@ -1,16 +1,19 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
+import { normaliseEmoji, parseEmoji } from '../shared/emoji';
 import type {
+  ChangePrivateMessage,
   MarkPrivateRead,
   MarkRead,
+  PrivateMessageFacts,
   RegisterAccount,
   SendPrivateMessage,
   SessionCommand,
   SignOut,
   StartSession,
 } from './session.commands';
-import type { SessionEvent } from './session.events';
+import type { PrivateMessageChanged, PrivateMessageSent, SessionEvent } from './session.events';
 
 /**
  * A session's state: who it is, the password hash of an account (what signing in checks), and which tokens were signed out (`signedOut` is extended in place;
@@ -58,6 +61,10 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
       if (session.status === 'Active') session.signedOut.add(event.data.tokenId);
       return session;
     case 'PrivateMessageSent':
+    case 'PrivateMessageEdited':
+    case 'PrivateMessageDeleted':
+    case 'PrivateReactionAdded':
+    case 'PrivateReactionRemoved':
       return session;
     case 'ReadMarkerMoved': {
       if (session.status !== 'Active') return session;
@@ -103,6 +110,50 @@ const markRead = (command: MarkRead, session: Session): SessionEvent[] => {
   const { sessionId, room, seq, initial } = command.data;
   if (initial === true && session.readSeq.has(room)) return [];
   return [{ type: 'ReadMarkerMoved', data: { sessionId, room, seq } }];
+};
+
+/** A private message's facts from its events in log order (its sending, then its changes); undefined without its sending. */
+export const privateMessageFacts = (events: readonly (PrivateMessageSent | PrivateMessageChanged)[]): PrivateMessageFacts | undefined => {
+  let facts: { fromUserId: string; toUserId: string; deleted: boolean; reactions: Map<string, Set<string>> } | undefined;
+  for (const event of events) {
+    if (event.type === 'PrivateMessageSent') {
+      facts = { fromUserId: event.data.fromUserId, toUserId: event.data.toUserId, deleted: false, reactions: new Map() };
+      continue;
+    }
+    if (facts === undefined) continue;
+    if (event.type === 'PrivateMessageDeleted') facts.deleted = true;
+    if (event.type !== 'PrivateReactionAdded' && event.type !== 'PrivateReactionRemoved') continue;
+    const emoji = normaliseEmoji(event.data.emoji);
+    const users = facts.reactions.get(emoji) ?? new Set<string>();
+    if (event.type === 'PrivateReactionAdded') users.add(event.data.userId);
+    else users.delete(event.data.userId);
+    if (users.size === 0) facts.reactions.delete(emoji);
+    else facts.reactions.set(emoji, users);
+  }
+  return facts;
+};
+
+const changePrivateMessage = (command: ChangePrivateMessage, session: Session, rules: SessionRules): SessionEvent[] => {
+  if (session.status !== 'Active') throw new DomainError('session_ended', 'No such session');
+  const { sessionId, messageId, message, change } = command.data;
+  // Only the two sides of the conversation know the message exists.
+  if (message === undefined || (message.fromUserId !== sessionId && message.toUserId !== sessionId)) {
+    throw new DomainError('message_not_found', 'No such message');
+  }
+  const about = { messageId, fromUserId: message.fromUserId, toUserId: message.toUserId };
+  if (change.kind === 'delete') {
+    if (message.fromUserId !== sessionId) throw new DomainError('forbidden', 'Only the author can delete a message');
+    return message.deleted ? [] : [{ type: 'PrivateMessageDeleted', data: about }];
+  }
+  if (message.deleted) throw new DomainError('message_not_found', 'No such message');
+  if (change.kind === 'edit') {
+    if (message.fromUserId !== sessionId) throw new DomainError('forbidden', 'Only the author can edit a message');
+    return [{ type: 'PrivateMessageEdited', data: { ...about, text: parseMessageText(change.text, rules.maxMessageLength) } }];
+  }
+  const emoji = parseEmoji(change.emoji);
+  const fact = { ...about, userId: sessionId, username: session.username, emoji };
+  const reacted = message.reactions.get(emoji)?.has(sessionId) ?? false;
+  return [reacted ? { type: 'PrivateReactionRemoved', data: fact } : { type: 'PrivateReactionAdded', data: fact }];
 };
 
 const startSession = (command: StartSession, session: Session): SessionEvent[] => {
@@ -163,6 +214,8 @@ export const sessionDecider = (rules: SessionRules): Decider<Session, SessionCom
         return markRead(command, session);
       case 'MarkPrivateRead':
         return markPrivateRead(command, session);
+      case 'ChangePrivateMessage':
+        return changePrivateMessage(command, session, rules);
       default:
         return assertNever(command);
     }

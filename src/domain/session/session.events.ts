@@ -47,4 +47,40 @@ export type PrivateReadMarkerMoved = {
   data: { sessionId: string; withUserId: string; seq: number };
 };
 
-export type SessionEvent = SessionStarted | PrivateMessageSent | AccountRegistered | SignedOut | ReadMarkerMoved | PrivateReadMarkerMoved;
+/** The pair of a private message (its sender and recipient): every change to it carries them, for the conversation's index. */
+type AboutPrivateMessage = { messageId: string; fromUserId: string; toUserId: string };
+
+/** The author changed the text of a private message (in the author's stream). */
+export type PrivateMessageEdited = {
+  type: 'PrivateMessageEdited';
+  data: AboutPrivateMessage & { text: string };
+};
+
+/** The author deleted a private message (in the author's stream): a tombstone from now on. */
+export type PrivateMessageDeleted = {
+  type: 'PrivateMessageDeleted';
+  data: AboutPrivateMessage;
+};
+
+/** Either side of the conversation reacted to a private message, or took it back (in the reactor's stream). */
+export type PrivateReactionAdded = {
+  type: 'PrivateReactionAdded';
+  data: AboutPrivateMessage & { userId: string; username: string; emoji: string };
+};
+
+export type PrivateReactionRemoved = {
+  type: 'PrivateReactionRemoved';
+  data: AboutPrivateMessage & { userId: string; username: string; emoji: string };
+};
+
+export type PrivateMessageChanged = PrivateMessageEdited | PrivateMessageDeleted | PrivateReactionAdded | PrivateReactionRemoved;
+
+export const PRIVATE_CHANGES: ReadonlySet<string> = new Set<PrivateMessageChanged['type']>([
+  'PrivateMessageEdited',
+  'PrivateMessageDeleted',
+  'PrivateReactionAdded',
+  'PrivateReactionRemoved',
+]);
+
+export type SessionEvent =
+  SessionStarted | PrivateMessageSent | AccountRegistered | SignedOut | ReadMarkerMoved | PrivateReadMarkerMoved | PrivateMessageChanged;

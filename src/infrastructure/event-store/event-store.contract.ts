@@ -287,6 +287,26 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(await after('u1', 'u2', p4!.position, 10)).toEqual([]);
       expect(await after('u1', 'u1', 0, 10)).toEqual(['p5']);
       expect(await after('u1', 'u2', 0, 0)).toEqual([]);
+
+      // Changes to a message carry its pair: a catch-up reads them in order, history pages do not.
+      const about = { messageId: 'p3', fromUserId: 'u2', toUserId: 'u1' };
+      await store.append(
+        'session-u1',
+        [withMetadata({ type: 'PrivateReactionAdded', data: { ...about, userId: 'u1', username: 'one', emoji: '👍' } })],
+        4,
+      );
+      await store.append('session-u2', [withMetadata({ type: 'PrivateMessageEdited', data: { ...about, text: 'edited' } })], 1);
+      const [edited] = await store.readStream('session-u2', 2);
+      expect((await store.readConversationAfter('u1', 'u2', p4!.position, 10)).map((e) => [e.type, e.streamId])).toEqual([
+        ['PrivateReactionAdded', 'session-u1'],
+        ['PrivateMessageEdited', 'session-u2'],
+      ]);
+      expect(await ids('u1', 'u2', all, 10)).toEqual(['p4', 'p3', 'p1']);
+      expect(await ids('u1', 'u2', edited!.position + 1, 1)).toEqual(['p4']);
+      expect(await store.readMessageEvents('session-u2', ['p3'])).toEqual([
+        expect.objectContaining({ type: 'PrivateMessageSent' }),
+        expect.objectContaining({ type: 'PrivateMessageEdited' }),
+      ]);
     });
 
     it('orders all streams by a global position that only grows', async () => {

@@ -8,13 +8,13 @@ import {
   type Snapshot,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
-import { clientIdOf, messageIdOf } from './stored-event';
+import { clientIdOf, messageIdOf, PRIVATE_TYPES } from './stored-event';
 
 const clientKey = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
 
-/** A private message between these two users, either way. */
-const between = (event: RecordedEvent, userA: string, userB: string): boolean => {
-  if (event.type !== 'PrivateMessageSent') return false;
+/** An event of the private conversation of these two users (a message, either way, or with `changes` a change to one). */
+const between = (event: RecordedEvent, userA: string, userB: string, changes = false): boolean => {
+  if (changes ? !PRIVATE_TYPES.has(event.type) : event.type !== 'PrivateMessageSent') return false;
   const { fromUserId, toUserId } = event.data as { fromUserId: string; toUserId: string };
   return (fromUserId === userA && toUserId === userB) || (fromUserId === userB && toUserId === userA);
 };
@@ -121,7 +121,7 @@ export class InMemoryEventStore extends LocalEventStore {
   protected readConversationAfterSync(userA: string, userB: string, afterPosition: number, limit: number): RecordedEvent[] {
     const found: RecordedEvent[] = [];
     for (let i = Math.max(afterPosition, 0); i < this.log.length && found.length < limit; i++) {
-      if (between(this.log[i]!, userA, userB)) found.push(this.log[i]!);
+      if (between(this.log[i]!, userA, userB, true)) found.push(this.log[i]!);
     }
     return found;
   }

@@ -1,4 +1,8 @@
 import { escapeIdentifier } from 'pg';
+import { PRIVATE_TYPES } from './stored-event';
+
+/** The events of a private conversation (`PRIVATE_TYPES`), as an SQL list. */
+const PRIVATE_TYPE_LIST = [...PRIVATE_TYPES].map((type) => `'${type}'`).join(', ');
 
 /**
  * The PostgreSQL event log's DDL: `schema` is quoted as an identifier. Idempotent. The message
@@ -38,6 +42,9 @@ CREATE TABLE IF NOT EXISTS ${escapeIdentifier(schema)}.snapshots (
 CREATE INDEX IF NOT EXISTS events_conversation
   ON ${table} (LEAST(data->>'fromUserId', data->>'toUserId'), GREATEST(data->>'fromUserId', data->>'toUserId'), position)
   WHERE type = 'PrivateMessageSent';
+CREATE INDEX IF NOT EXISTS events_conversation_changes
+  ON ${table} (LEAST(data->>'fromUserId', data->>'toUserId'), GREATEST(data->>'fromUserId', data->>'toUserId'), position)
+  WHERE type IN (${PRIVATE_TYPE_LIST});
 `;
 };
 
@@ -63,9 +70,9 @@ export const postgresMessageQueries = (table: string) =>
         AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
         AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
         AND position < $3 ORDER BY position DESC LIMIT $4`,
-    /** The same, after the position, oldest first. */
+    /** Every event of the conversation (its messages and the changes to them) after the position, oldest first. */
     conversationAfter: `SELECT ${COLUMNS} FROM ${table}
-      WHERE type = 'PrivateMessageSent'
+      WHERE type IN (${PRIVATE_TYPE_LIST})
         AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
         AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
         AND position > $3 ORDER BY position LIMIT $4`,

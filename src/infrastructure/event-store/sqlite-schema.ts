@@ -55,7 +55,18 @@ export const INSERT_EVENT = `INSERT INTO events (stream_id, version, type, data,
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** The event types that have index columns, for filling them in a log written before they existed. */
-export const INDEXED_TYPES = ['MessageSent', 'MessageEdited', 'MessageDeleted', 'ReactionAdded', 'ReactionRemoved', 'PrivateMessageSent'];
+export const INDEXED_TYPES = [
+  'MessageSent',
+  'MessageEdited',
+  'MessageDeleted',
+  'ReactionAdded',
+  'ReactionRemoved',
+  'PrivateMessageSent',
+  'PrivateMessageEdited',
+  'PrivateMessageDeleted',
+  'PrivateReactionAdded',
+  'PrivateReactionRemoved',
+];
 
 /**
  * The reads those indexes answer, shared by the store and the query-plan spec. `INDEXED BY` because
@@ -69,7 +80,9 @@ export const SQLITE_MESSAGE_QUERIES = {
     WHERE stream_id = ? AND message_id IN (SELECT value FROM json_each(?)) ORDER BY version`,
   byClientId: `SELECT * FROM events INDEXED BY events_by_client WHERE stream_id = ? AND sender_id = ? AND client_id = ?`,
   /** Parameters: the pair (`conversationKey`), a position, a limit. */
-  conversationBefore: `SELECT * FROM events INDEXED BY events_by_pair WHERE pair = ? AND position < ? ORDER BY position DESC LIMIT ?`,
+  conversationBefore: `SELECT * FROM events INDEXED BY events_by_pair
+    WHERE pair = ? AND position < ? AND type = 'PrivateMessageSent' ORDER BY position DESC LIMIT ?`,
+  /** Every event of the conversation: its messages and the changes to them. */
   conversationAfter: `SELECT * FROM events INDEXED BY events_by_pair WHERE pair = ? AND position > ? ORDER BY position LIMIT ?`,
   fileShares: `SELECT * FROM events INDEXED BY events_by_file WHERE file_id = ? ORDER BY position`,
   /** Parameters: the stream, seq after, seq before, the sender whose messages do not count. */

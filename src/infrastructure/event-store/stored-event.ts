@@ -46,6 +46,15 @@ export const clientIdOf = (event: {
 export const snapshotChecksum = (schema: string, position: number, data: string): string =>
   createHash('sha256').update(schema).update('\u0000').update(String(position)).update('\u0000').update(data).digest('hex');
 
+/** The events of a private conversation: its messages and every change to them, each carrying the pair. */
+export const PRIVATE_TYPES: ReadonlySet<string> = new Set([
+  'PrivateMessageSent',
+  'PrivateMessageEdited',
+  'PrivateMessageDeleted',
+  'PrivateReactionAdded',
+  'PrivateReactionRemoved',
+]);
+
 /** The unordered pair of the two sides of a private conversation, as one key. */
 export const conversationKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
@@ -53,7 +62,7 @@ export const conversationKey = (a: string, b: string): string => (a < b ? `${a}\
  * The SQLite log's index columns of an event, filled from the event when it is appended (and once,
  * for logs written before the columns existed, when the store opens): a message's id for every event
  * about a message; `seq` for a room message; sender and client id for a message sent with one; the
- * conversation for a private message; the file a message carries. Null where they do not apply, so
+ * conversation for a private message and each change to it; the file a message carries. Null where they do not apply, so
  * the partial indexes skip the event.
  */
 export const indexColumns = (event: { readonly type: string; readonly data: unknown }) => {
@@ -65,7 +74,7 @@ export const indexColumns = (event: { readonly type: string; readonly data: unkn
     attachment?: { fileId?: unknown };
   };
   const client = clientIdOf(event);
-  const isPrivate = event.type === 'PrivateMessageSent' && typeof data.fromUserId === 'string' && typeof data.toUserId === 'string';
+  const isPrivate = PRIVATE_TYPES.has(event.type) && typeof data.fromUserId === 'string' && typeof data.toUserId === 'string';
   return {
     messageId: messageIdOf(event) ?? null,
     seq: event.type === 'MessageSent' && typeof data.seq === 'number' ? data.seq : null,
