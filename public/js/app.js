@@ -60,7 +60,7 @@ const messageList = new MessageList({
   historyStart: byId('history-start'),
   onOlder: () => messageHistory.older(state.current()),
   actions: {
-    enabled: (conv) => conv.kind === 'room',
+    enabled: (conv) => conv.kind === 'room' || conv.kind === 'dm',
     isMine: (name) => state.isMine(name),
     isMe: (lowercased) => [state.me, ...state.aliases].some((name) => typeof name === 'string' && name.toLowerCase() === lowercased),
     react: (item, emoji) => changes.react(item, emoji),

@@ -1,3 +1,4 @@
+import { dmKey } from './conversation.js';
 import { withEmoji } from './emoji.js';
 import { excerpt } from './format.js';
 
@@ -35,13 +36,20 @@ export class Inbox {
     return item;
   }
 
-  /** A change to a room message: edited, deleted, reactions. */
-  change(payload) {
-    if (typeof payload?.room !== 'string' || typeof payload.id !== 'string') return;
-    const conversation = this.state.knownRoom(payload.room);
+  /** A change to a message (edited, deleted, reactions) of a room (`room`) or a private conversation (`from`, `to`). */
+  change(payload, conversation = this.conversationOf(payload)) {
+    if (typeof payload?.id !== 'string') return;
     const changed = conversation?.updateMessage(payload);
     if (changed === null || changed === undefined) return;
     if (this.state.isCurrent(conversation)) this.messageList.refresh(changed.index);
+  }
+
+  /** The conversation a push is about: its room, or the private conversation with the other side. */
+  conversationOf(payload) {
+    const { state } = this;
+    if (typeof payload?.room === 'string') return state.knownRoom(payload.room);
+    if (typeof payload?.from !== 'string' || typeof payload.to !== 'string') return undefined;
+    return state.conversations.get(dmKey(state.isMine(payload.from) ? payload.to : payload.from));
   }
 
   /** The history the server sends on the first `join`: what was said before (nothing unread). */
@@ -64,7 +72,7 @@ export class Inbox {
     for (const change of Array.isArray(page?.changes) ? page.changes : []) {
       const data = change?.data;
       if (typeof data?.id !== 'string' || data.room !== conversation.name) continue;
-      if (change.event !== 'message') this.change(data);
+      if (change.event !== 'message') this.change(data, conversation);
       else if (this.receive(conversation, data, { announce: false }) !== null && data.username !== this.state.me) fresh++;
     }
     if (fresh > 0) this.announce(`${fresh} new ${fresh === 1 ? 'message' : 'messages'} in ${conversation.name}`);

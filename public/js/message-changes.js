@@ -2,28 +2,30 @@ import { normaliseEmoji } from './emoji.js';
 
 const NO_ANSWER = 'The server did not answer. Try again.';
 
+/** Where a conversation's messages are changed: `{ room }`, or `{ with }` for a private conversation. */
+const where = (conversation) => (conversation.kind === 'room' ? { room: conversation.name } : { with: conversation.name });
+
 /**
- * What the actions on a room message ask of the server: toggle a reaction, pick one in the emoji
- * picker, edit, delete. Edits and deletions resolve with an error message, or null when done.
+ * What the actions on a message (in a room or a private conversation) ask of the server: toggle a
+ * reaction, pick one in the emoji picker, edit, delete. Edits and deletions resolve with an error
+ * message, or null when done.
  */
 export class MessageChanges {
   constructor({ state, connection, inbox, messageList, picker, showError, announce, focusComposer }) {
     Object.assign(this, { state, connection, inbox, messageList, picker, showError, announce, focusComposer });
   }
 
-  /** The room a message on screen belongs to (only rooms have these actions). */
-  room() {
-    const conversation = this.state.current();
-    return conversation.kind === 'room' ? conversation : null;
+  /** The conversation a message on screen belongs to. */
+  conversation() {
+    return this.state.current();
   }
 
   async react(item, picked) {
-    const conversation = this.room();
-    if (conversation === null) return;
+    const conversation = this.conversation();
     // A chip toggles exactly its own emoji; a picked one is spelled the common way.
     const emoji = item.reactions.some((reaction) => reaction.emoji === picked) ? picked : normaliseEmoji(picked);
     try {
-      const answer = await this.connection.ask('react', { room: conversation.name, messageId: item.id, emoji });
+      const answer = await this.connection.ask('react', { ...where(conversation), messageId: item.id, emoji });
       if (answer?.ok !== true) this.showError(answer?.error?.message ?? 'The reaction was not saved.');
     } catch {
       this.showError(NO_ANSWER);
@@ -46,13 +48,12 @@ export class MessageChanges {
   }
 
   async edit(item, text) {
-    const conversation = this.room();
-    if (conversation === null) return 'Only room messages can be edited.';
+    const conversation = this.conversation();
     try {
-      const answer = await this.connection.ask('edit_message', { room: conversation.name, messageId: item.id, msg: text });
+      const answer = await this.connection.ask('edit_message', { ...where(conversation), messageId: item.id, msg: text });
       if (answer?.ok !== true) return answer?.error?.message ?? 'The message was not changed.';
       const message = answer.message;
-      this.inbox.change({ room: conversation.name, id: item.id, msg: message?.msg ?? text, editedAt: message?.editedAt });
+      this.inbox.change({ id: item.id, msg: message?.msg ?? text, editedAt: message?.editedAt }, conversation);
       return null;
     } catch {
       return NO_ANSWER;
@@ -60,12 +61,11 @@ export class MessageChanges {
   }
 
   async remove(item) {
-    const conversation = this.room();
-    if (conversation === null) return 'Only room messages can be deleted.';
+    const conversation = this.conversation();
     try {
-      const answer = await this.connection.ask('delete_message', { room: conversation.name, messageId: item.id });
+      const answer = await this.connection.ask('delete_message', { ...where(conversation), messageId: item.id });
       if (answer?.ok !== true) return answer?.error?.message ?? 'The message was not deleted.';
-      this.inbox.change({ room: conversation.name, id: item.id, deleted: true });
+      this.inbox.change({ id: item.id, deleted: true }, conversation);
       this.announce('Message deleted.');
       return null;
     } catch {

@@ -17,7 +17,7 @@ const GROUP_MS = 5 * 60 * 1000;
  * top or with the "Load earlier messages" button.
  *
  * The controls on messages are message-controls.js's. `actions` does the talking to the server:
- *   enabled(conversation) → whether messages there can be changed at all (rooms only)
+ *   enabled(conversation) → whether messages there can be changed at all (rooms and private conversations)
  *   isMine(name), isMe(lowercased name) (whom a mention names), react(item, emoji), pickReaction(item, anchor),
  *   edit(item, text) → Promise<error message | null>, remove(item) → Promise<error message | null>,
  *   focusComposer()

@@ -25,11 +25,16 @@ export class PrivateConversations {
     const me = state.me;
     conversation.fetching = (async () => {
       try {
-        const page = first || conversation.cursor === 0 ? await getHistory(conversation) : await this.sync(conversation);
+        const page = first || conversation.cursor === 0 ? await this.newest(conversation) : await this.sync(conversation);
         if (state.me !== me) return;
         let added = 0;
-        for (const message of Array.isArray(page.messages) ? page.messages : []) {
-          const result = conversation.addMessage(message, state.isAuthor);
+        let changed = 0;
+        for (const { event, data } of page.changes) {
+          if (event !== 'private_message') {
+            if (conversation.updateMessage(data) !== null) changed++;
+            continue;
+          }
+          const result = conversation.addMessage(data, state.isAuthor);
           if (result === null) continue;
           added++;
           const read = result.item.seq > 0 && result.item.seq <= conversation.readUpTo();
@@ -38,7 +43,7 @@ export class PrivateConversations {
         if (first) conversation.hasOlder = page.hasMore === true && conversation.oldestMessageId() !== undefined;
         if (typeof page.cursor === 'number') conversation.caughtUpTo(page.cursor, true);
         conversation.loaded = true;
-        if (state.isCurrent(conversation) && (first || added > 0)) messageList.show(conversation);
+        if (state.isCurrent(conversation) && (first || added > 0 || changed > 0)) messageList.show(conversation);
       } catch (error) {
         // An unknown name (404): nothing was ever said. Anything else: the next open tries again.
         if (error?.status === 404) conversation.loaded = true;
@@ -52,9 +57,19 @@ export class PrivateConversations {
     return conversation.fetching;
   }
 
-  /** Every private message after the conversation's cursor, oldest first: `private_sync` until it has no more. */
+  /** The newest page over REST, as changes: each message as it now is. */
+  async newest(conversation) {
+    const page = await getHistory(conversation);
+    const messages = Array.isArray(page.messages) ? page.messages : [];
+    return { changes: messages.map((data) => ({ event: 'private_message', data })), hasMore: page.hasMore };
+  }
+
+  /**
+   * Every change after the conversation's cursor, oldest first (messages, edits, deletions,
+   * reactions, each as the push it was): `private_sync` until it has no more.
+   */
   async sync(conversation) {
-    const messages = [];
+    const changes = [];
     let since = conversation.cursor;
     for (let page = 0; page < SYNC_PAGES; page++) {
       const answer = await this.connection.ask('private_sync', { with: conversation.name, since });
@@ -63,12 +78,12 @@ export class PrivateConversations {
         throw new Error(answer?.error?.message ?? 'private_sync failed');
       }
       for (const change of Array.isArray(answer.changes) ? answer.changes : []) {
-        if (change?.event === 'private_message') messages.push(change.data);
+        if (typeof change?.event === 'string' && typeof change.data?.id === 'string') changes.push(change);
       }
       if (typeof answer.cursor === 'number') since = Math.max(since, answer.cursor);
       if (answer.hasMore !== true) break;
     }
-    return { messages, cursor: since };
+    return { changes, cursor: since };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { RegisterAccountHandler, SignInHandler, SignOutHandler } from './commands/accounts.commands';
-import { ChangeMessageHandler } from './commands/change-message.command';
+import { ChangeMessageHandler, ChangePrivateMessageHandler } from './commands/change-message.command';
 import { UploadFileHandler } from './commands/upload-file.command';
 import { DownloadFileHandler } from './queries/download-file.query';
 import { JoinRoomHandler } from './commands/join-room.command';
@@ -51,6 +51,7 @@ export const commandHandlers = [
   LeaveRoomHandler,
   SendMessageHandler,
   ChangeMessageHandler,
+  ChangePrivateMessageHandler,
   SendPrivateMessageHandler,
   StartGuestSessionHandler,
   OpenConnectionHandler,

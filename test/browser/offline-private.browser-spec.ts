@@ -1,4 +1,15 @@
-import { conversationButton, expectTexts, message, pageSuite, waitConnected, waitCurrent, type PageGlobals } from '../support/browser';
+import {
+  chip,
+  conversationButton,
+  expectTexts,
+  message,
+  messageWith,
+  pageSuite,
+  send,
+  waitConnected,
+  waitCurrent,
+  type PageGlobals,
+} from '../support/browser';
 
 jest.setTimeout(30_000);
 
@@ -67,5 +78,54 @@ describe('the chat page: private conversations, exact across tabs and reconnects
     await expectTexts(alice.page, '#messages .msg .text', ['before the drop', ...missed]);
     await bob.ask('private_message', { target: alice.username, msg: 'after the return' });
     await expectTexts(alice.page, '#messages .msg .text', ['before the drop', ...missed, 'after the return']);
+  });
+
+  it('edits, deletes and reacts in a private conversation; the other side sees it at once, and after a reconnect what changed meanwhile', async () => {
+    const [alice, bob] = await Promise.all([open(), open()]);
+    await conversationButton(alice.page, 'dm', bob.username)
+      .or(alice.page.locator('#user-list button', { hasText: bob.username }))
+      .first()
+      .click();
+    await waitCurrent(alice.page, 'dm', bob.username);
+    await send(alice.page, 'lunch at noon?');
+    await conversationButton(bob.page, 'dm', alice.username).click();
+    await message(bob.page, 'lunch at noon?').waitFor();
+
+    // Alice edits hers; Bob reacts to it; both see both.
+    const mine = messageWith(alice.page, 'lunch at noon?');
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Edit message' }).click();
+    const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.fill('lunch at one?');
+    await editor.press('Enter');
+    await messageWith(bob.page, 'lunch at one?').locator('.edited', { hasText: '(edited)' }).waitFor();
+    const theirs = messageWith(bob.page, 'lunch at one?');
+    expect(await theirs.getByRole('button', { name: 'Edit message' }).count()).toBe(0);
+    await theirs.hover();
+    await theirs.getByRole('button', { name: 'Add reaction' }).click();
+    const picker = bob.page.getByRole('dialog', { name: 'Choose a reaction' });
+    await picker.waitFor();
+    await bob.page.keyboard.type('thumbs up');
+    await picker.getByRole('button', { name: 'thumbs up', exact: true }).click();
+    await chip(alice.page, 'lunch at one?', '👍').locator('.reaction-count', { hasText: '1' }).waitFor();
+
+    // Away: Bob says two things, deletes one, and takes his reaction back.
+    await alice.context.setOffline(true);
+    await alice.page.evaluate(() => (globalThis as unknown as PageGlobals).__chat?.socket.io.engine.close());
+    await alice.page.locator('#conn[data-state="reconnecting"]').waitFor();
+    await send(bob.page, 'sure');
+    await send(bob.page, 'oops, wrong chat');
+    const oops = messageWith(bob.page, 'oops, wrong chat');
+    await oops.hover();
+    await oops.getByRole('button', { name: 'Delete message' }).click();
+    await bob.page.getByRole('group', { name: 'Delete this message for everyone?' }).getByRole('button', { name: 'Delete' }).click();
+    await chip(bob.page, 'lunch at one?', '👍').click();
+    await chip(bob.page, 'lunch at one?', '👍').waitFor({ state: 'detached' });
+
+    await alice.context.setOffline(false);
+    await waitConnected(alice.page);
+    await alice.page.locator('#messages li.msg.deleted', { hasText: 'This message was deleted' }).waitFor();
+    await chip(alice.page, 'lunch at one?', '👍').waitFor({ state: 'detached' });
+    await expectTexts(alice.page, '#messages .msg .text', ['lunch at one? (edited)', 'sure', 'This message was deleted']);
   });
 });

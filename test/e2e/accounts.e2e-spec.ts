@@ -1,5 +1,9 @@
 import { cookieOf, startApp, type TestApp } from '../support/test-app';
 
+// Every sign-in and registration hashes a password with scrypt on purpose (tens of milliseconds of
+// CPU each): on a busy two-core machine these specs need more than the default five seconds.
+jest.setTimeout(30_000);
+
 describe('accounts', () => {
   let server: TestApp;
 

@@ -3,6 +3,10 @@ import { appsClosedAfterEach, guestCookie } from '../support/test-app';
 /** Behind one proxy (TRUST_PROXY=1), so each request can come from an address of the spec's choosing. */
 const from = (address: string): Record<string, string> => ({ 'x-forwarded-for': address });
 
+// Every sign-in and registration hashes a password with scrypt on purpose (tens of milliseconds of
+// CPU each): on a busy two-core machine these specs need more than the default five seconds.
+jest.setTimeout(30_000);
+
 describe('sign-in and registration under attack', () => {
   const start = appsClosedAfterEach();
 

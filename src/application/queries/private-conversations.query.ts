@@ -6,7 +6,7 @@ import { UserDirectory } from '../user-directory';
 
 /** How many conversations `GET /api/private` and `GET /api/unread` list: the most recent ones. */
 export const CONVERSATIONS_LISTED = 100;
-/** How many messages a `private_sync` answers at most; `hasMore` says to ask again from its cursor. */
+/** How many changes a `private_sync` answers at most; `hasMore` says to ask again from its cursor. */
 export const PRIVATE_SYNC_PAGE = 500;
 
 export type ConversationSummary = {
@@ -48,7 +48,7 @@ export class GetPrivateConversationsHandler implements IQueryHandler<GetPrivateC
 
 export type PrivateSync = (PrivateChanges & { readonly with: string }) | 'user_not_found';
 
-/** `private_sync {with, since}`: the user's private messages with `with` after the cursor `since`, oldest first. */
+/** `private_sync {with, since}`: the changes of the user's private conversation with `with` after the cursor `since`, oldest first. */
 export class SyncPrivateConversationQuery extends Query<PrivateSync> {
   constructor(
     readonly userId: string,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { usernameStream } from '../../domain/username/username.decider';
 import type { Attachment } from '../../domain/room/room.events';
-import type { PrivateMessageSent } from '../../domain/session/session.events';
+import type { PrivateMessageChanged, PrivateMessageSent } from '../../domain/session/session.events';
+import { PRIVATE_CHANGES } from '../../domain/session/session.events';
+import { normaliseEmoji } from '../../domain/shared/emoji';
 import { AppConfig } from '../ports/app-config';
 import type { RecordedEvent } from '../ports/event-store.port';
 import { NameKey } from '../ports/name-key.port';
@@ -20,6 +22,10 @@ export interface PrivateMessageView {
   readonly seq: number;
   readonly clientId?: string;
   readonly attachment?: Attachment;
+  readonly editedAt?: string;
+  readonly deleted?: true;
+  /** emoji → who reacted with it (user id → name, in the order they reacted); absent when nobody did. */
+  readonly reactions?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface OnlineUser {
@@ -40,13 +46,39 @@ export const toPrivateMessageView = ({ data, metadata, position }: RecordedEvent
   ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
 });
 
+export const isPrivateChange = (event: RecordedEvent): event is RecordedEvent<PrivateMessageChanged> => PRIVATE_CHANGES.has(event.type);
+
+/** A private message after one more change to it (an edit, a delete, a reaction); the same view when it changes nothing. */
+export const applyPrivateChange = (view: PrivateMessageView, event: RecordedEvent<PrivateMessageChanged>): PrivateMessageView => {
+  switch (event.type) {
+    case 'PrivateMessageEdited':
+      return view.deleted === true ? view : { ...view, msg: event.data.text, editedAt: event.metadata.occurredAt };
+    case 'PrivateMessageDeleted': {
+      const { attachment: _, reactions: __, ...rest } = view;
+      return { ...rest, msg: '', deleted: true };
+    }
+    case 'PrivateReactionAdded':
+    case 'PrivateReactionRemoved': {
+      if (view.deleted === true) return view;
+      const emoji = normaliseEmoji(event.data.emoji);
+      const users = { ...(view.reactions?.[emoji] ?? {}) };
+      if (event.type === 'PrivateReactionAdded') users[event.data.userId] = event.data.username;
+      else delete users[event.data.userId];
+      const reactions = { ...(view.reactions ?? {}), [emoji]: users };
+      if (Object.keys(users).length === 0) delete reactions[emoji];
+      const { reactions: _, ...rest } = view;
+      return Object.keys(reactions).length === 0 ? rest : { ...rest, reactions };
+    }
+  }
+};
+
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
 const clientKey = (fromUserId: string, clientId: string): string => `${fromUserId}\u0000${clientId}`;
 
-/** A private message in a conversation's window, with where it sits in the log (pages are cut by position). */
+/** A private message in a conversation's window (as it now is), with where it sits in the log (pages are cut by position). */
 export interface PrivateEntry {
-  readonly view: PrivateMessageView;
+  view: PrivateMessageView;
   readonly position: number;
 }
 
@@ -55,6 +87,8 @@ interface Conversation {
   readonly window: PrivateEntry[];
   /** Older messages left the window: they are in the store only. */
   older: boolean;
+  /** The position of the conversation's newest event this model has applied: a message or a change to one. */
+  head?: number;
 }
 
 /**
@@ -154,6 +188,17 @@ export class UsersReadModel implements Projection {
       case 'PrivateMessageSent':
         this.pushPrivate({ view: toPrivateMessageView(event), position: event.position });
         return;
+      case 'PrivateMessageEdited':
+      case 'PrivateMessageDeleted':
+      case 'PrivateReactionAdded':
+      case 'PrivateReactionRemoved': {
+        const conversation = this.conversations.get(pairKey(event.data.fromUserId, event.data.toUserId));
+        if (conversation !== undefined) conversation.head = Math.max(conversation.head ?? 0, event.position);
+        // Outside the window the store has it: pages and catch-ups fold it there.
+        const entry = this.privateById.get(event.data.messageId);
+        if (entry !== undefined) entry.view = applyPrivateChange(entry.view, event);
+        return;
+      }
       default:
         return;
     }
@@ -228,6 +273,7 @@ export class UsersReadModel implements Projection {
       this.indexConversation(key, view.fromUserId, view.toUserId);
     }
     conversation.window.push(entry);
+    conversation.head = Math.max(conversation.head ?? 0, entry.position);
     this.privateById.set(view.id, entry);
     if (view.clientId !== undefined) this.privateByClientKey.set(clientKey(view.fromUserId, view.clientId), entry);
     if (conversation.window.length <= this.windowSize) return;
@@ -248,9 +294,22 @@ export class UsersReadModel implements Projection {
     return entry !== undefined && pairKey(entry.view.fromUserId, entry.view.toUserId) === pairKey(userId, otherUserId) ? entry : undefined;
   }
 
-  /** The window of a conversation (oldest first), and whether older messages left it for the store. */
-  conversationWindow(userId: string, otherUserId: string): { readonly window: readonly PrivateEntry[]; readonly older: boolean } {
-    return this.conversations.get(pairKey(userId, otherUserId)) ?? { window: [], older: false };
+  /**
+   * The window of a conversation (oldest first), whether older messages left it for the store, and
+   * the position of its newest event applied here (0: none).
+   */
+  conversationWindow(
+    userId: string,
+    otherUserId: string,
+  ): { readonly window: readonly PrivateEntry[]; readonly older: boolean; readonly head: number } {
+    const conversation = this.conversations.get(pairKey(userId, otherUserId));
+    if (conversation === undefined) return { window: [], older: false, head: 0 };
+    return { window: conversation.window, older: conversation.older, head: conversation.head ?? conversation.window.at(-1)?.position ?? 0 };
+  }
+
+  /** A private message of a window, as it now is (undefined: outside every window). */
+  privateMessage(id: string): PrivateMessageView | undefined {
+    return this.privateById.get(id)?.view;
   }
 
   /** The messages of a conversation's window, oldest first. */

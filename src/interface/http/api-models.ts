@@ -247,6 +247,20 @@ export class PrivateMessage {
 
   @ApiPropertyOptional({ type: Attachment })
   attachment?: Attachment;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  editedAt?: string;
+
+  @ApiPropertyOptional({ enum: [true], description: 'A tombstone' })
+  deleted?: true;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    description: 'emoji → who reacted, in order',
+    example: { '❤️': ['ada'] },
+  })
+  reactions?: Record<string, string[]>;
 }
 
 export class PrivateMessagesPage {

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../application/ports/event-store.port';
 import type { MessageView } from '../../application/read-models/rooms.read-model';
 import type { RoomChange } from '../../application/room-history';
 import type { PrivateMessageView } from '../../application/read-models/users.read-model';
+import type { PrivateChange } from '../../application/private-history';
 
 /**
  * A user's public id: the same for every message they wrote, under any name (a guest who registers
@@ -54,6 +55,10 @@ export const roomPush = (event: RecordedEvent, view: MessageView): { event: stri
 /** A change in a resume's `changes`: the push it would have been. */
 export const changePayload = ({ event, view }: RoomChange) => roomPush(event, view);
 
+/** Who reacted with what, by name: `{ "👍": ["Ada", "Linus"] }`. */
+const privateReactions = (m: PrivateMessageView): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(m.reactions ?? {}).map(([emoji, users]) => [emoji, Object.values(users)]));
+
 /** A private message; `seq` is its place in the log, and the conversation's cursor where it was sent. */
 export const privateMessagePayload = (m: PrivateMessageView) => ({
   msg: m.msg,
@@ -66,7 +71,36 @@ export const privateMessagePayload = (m: PrivateMessageView) => ({
   authorId: authorIdOf(m.fromUserId),
   ...(m.clientId !== undefined ? { clientId: m.clientId } : {}),
   ...(m.attachment !== undefined ? { attachment: m.attachment } : {}),
+  ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
+  ...(m.deleted === true ? { deleted: true } : {}),
+  ...(m.reactions !== undefined ? { reactions: privateReactions(m) } : {}),
 });
+
+/** What changed on a private message after it was sent, as a room change is, with the two sides instead of the room. */
+export const privateChangePayload = (m: PrivateMessageView, cursor: number) => ({
+  from: m.from,
+  to: m.to,
+  id: m.id,
+  seq: m.seq,
+  ...(m.deleted === true ? { deleted: true } : { msg: m.msg }),
+  ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
+  reactions: privateReactions(m),
+  cursor,
+});
+
+/** The push each private event makes: its name, and the payload with the conversation's cursor at that event. */
+export const privatePush = ({ event, view }: PrivateChange): { event: string; data: Record<string, unknown> } => {
+  switch (event.type) {
+    case 'PrivateMessageSent':
+      return { event: 'private_message', data: privateMessagePayload(view) };
+    case 'PrivateMessageEdited':
+      return { event: 'message_edited', data: privateChangePayload(view, event.position) };
+    case 'PrivateMessageDeleted':
+      return { event: 'message_deleted', data: privateChangePayload(view, event.position) };
+    default:
+      return { event: 'reaction', data: privateChangePayload(view, event.position) };
+  }
+};
 
 export const statusPayload = (username: string, type: 'join' | 'leave', room: string, timestamp: string) => ({
   msg: `${username} has ${type === 'join' ? 'joined' : 'left'} the room.`,

@@ -1,3 +1,4 @@
+import type { PrivateHistory } from '../../application/private-history';
 import type { Server } from 'socket.io';
 import type { AppConfig } from '../../application/ports/app-config';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
@@ -46,7 +47,7 @@ describe('SocketIoNotifier presence', () => {
     } as unknown as Server;
     const metrics = { eventsAppended: { inc: () => undefined } } as unknown as Metrics;
     const typing = { attach: () => undefined } as unknown as TypingTracker;
-    notifier = new SocketIoNotifier(users, {} as RoomsReadModel, metrics, typing, {} as UnreadCounts, {} as QueryBus);
+    notifier = new SocketIoNotifier(users, {} as RoomsReadModel, metrics, typing, {} as UnreadCounts, {} as QueryBus, {} as PrivateHistory);
     notifier.attach(server);
   });
 

@@ -6,7 +6,9 @@ import type { Server } from 'socket.io';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
 import { Notifier } from '../../application/ports/notifier.port';
 import { RoomsReadModel, toMessageView } from '../../application/read-models/rooms.read-model';
-import { toPrivateMessageView, UsersReadModel } from '../../application/read-models/users.read-model';
+import { toPrivateMessageView, UsersReadModel, type PrivateMessageView } from '../../application/read-models/users.read-model';
+import { PrivateHistory } from '../../application/private-history';
+import type { PrivateMessageChanged } from '../../domain/session/session.events';
 import { UnreadCounts } from '../../application/unread-counts';
 import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
@@ -15,6 +17,7 @@ import {
   messagePayload,
   PRESENCE_DIFF_ROOM,
   PRESENCE_LIST_ROOM,
+  privateChangePayload,
   privateMessagePayload,
   socketRoom,
   statusPayload,
@@ -49,6 +52,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     private readonly typing: TypingTracker,
     private readonly unread: UnreadCounts,
     private readonly queryBus: QueryBus,
+    private readonly privateHistory: PrivateHistory,
   ) {
     super();
   }
@@ -77,6 +81,26 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     } catch (error) {
       // The count needs the store for a marker far back; the next marker or GET /api/unread tells it.
       this.logger.warn({ err: error, room }, 'unread count not pushed');
+    }
+  }
+
+  /** Both sides' every tab get the change to a private message, with the message as it now is. */
+  private pushPrivateChange(server: Server, event: RecordedEvent<PrivateMessageChanged>, view: PrivateMessageView): void {
+    const to = server.to([userRoom(event.data.fromUserId), userRoom(event.data.toUserId)]);
+    const change = privateChangePayload(view, event.position);
+    if (event.type === 'PrivateMessageEdited') to.emit('message_edited', change);
+    else if (event.type === 'PrivateMessageDeleted') to.emit('message_deleted', change);
+    else to.emit('reaction', change);
+  }
+
+  /** A change to a message older than the window: the message is folded from the store first. */
+  private async pushOlderPrivateChange(server: Server, event: RecordedEvent<PrivateMessageChanged>): Promise<void> {
+    try {
+      const view = await this.privateHistory.message(event.data.fromUserId, event.data.toUserId, event.data.messageId);
+      if (view !== undefined) this.pushPrivateChange(server, event, view);
+    } catch (error) {
+      // The store could not be read: a catch-up (`private_sync`) brings the change.
+      this.logger.warn({ err: error }, 'private message change not pushed');
     }
   }
 
@@ -199,6 +223,15 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
           .to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)])
           .emit('private_message', privateMessagePayload(toPrivateMessageView(event)));
         return;
+      case 'PrivateMessageEdited':
+      case 'PrivateMessageDeleted':
+      case 'PrivateReactionAdded':
+      case 'PrivateReactionRemoved': {
+        const view = this.users.privateMessage(event.data.messageId);
+        if (view !== undefined) this.pushPrivateChange(server, event, view);
+        else void this.pushOlderPrivateChange(server, event);
+        return;
+      }
       case 'AccountRegistered':
         server.to(userRoom(event.data.sessionId)).emit('identity', { username: event.data.username, account: true });
         if (this.users.isOnline(event.data.sessionId)) this.presenceChanged(event.data.sessionId, event.data.previousUsername);

@@ -13,6 +13,21 @@ const Text = (min: number, max: number): PropertyDecorator => applyDecorators(Is
 const Name = (): PropertyDecorator => Text(1, NAME);
 const OptionalName = (max = NAME): PropertyDecorator => applyDecorators(IsOptional(), Text(1, max));
 
+/** Where an event about messages goes: a room (`room`), or a private conversation (`with` a person). */
+type Where = { room?: string; with?: string };
+/** `room`, required unless `with` is given; the gateway refuses both (`where`). */
+const RoomUnlessWith = (): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((dto: Where) => dto.with === undefined || dto.room !== undefined),
+    Name(),
+  );
+/** `with`, required unless `room` is given. */
+const WithUnlessRoom = (): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((dto: Where) => dto.room === undefined || dto.with !== undefined),
+    Name(),
+  );
+
 export class JoinDto {
   @Name()
   room!: string;
@@ -74,9 +89,13 @@ export class PrivateMessageDto {
   fileId?: string;
 }
 
+/** In a room (`room`) or a private conversation (`with`), not both. */
 export class EditMessageDto {
-  @Name()
-  room!: string;
+  @RoomUnlessWith()
+  room?: string;
+
+  @WithUnlessRoom()
+  with?: string;
 
   @Name()
   messageId!: string;
@@ -85,23 +104,24 @@ export class EditMessageDto {
   msg!: string;
 }
 
+/** In a room (`room`) or a private conversation (`with`), not both. */
 export class DeleteMessageDto {
-  @Name()
-  room!: string;
+  @RoomUnlessWith()
+  room?: string;
+
+  @WithUnlessRoom()
+  with?: string;
 
   @Name()
   messageId!: string;
 }
 
-/** `read`: the user has read `room` up to its message `seq`. */
 /** `read` of a room (`room`) or of a private conversation (`with`): exactly one of them (the gateway refuses both). */
 export class ReadDto {
-  @ValidateIf((dto: ReadDto) => dto.with === undefined || dto.room !== undefined)
-  @Name()
+  @RoomUnlessWith()
   room?: string;
 
-  @ValidateIf((dto: ReadDto) => dto.room === undefined || dto.with !== undefined)
-  @Name()
+  @WithUnlessRoom()
   with?: string;
 
   @IsInt()
@@ -110,9 +130,13 @@ export class ReadDto {
   seq!: number;
 }
 
+/** In a room (`room`) or a private conversation (`with`), not both. */
 export class ReactDto {
-  @Name()
-  room!: string;
+  @RoomUnlessWith()
+  room?: string;
+
+  @WithUnlessRoom()
+  with?: string;
 
   @Name()
   messageId!: string;
