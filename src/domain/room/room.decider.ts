@@ -1,7 +1,8 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
-import { normaliseEmoji, parseEmoji } from '../shared/emoji';
+import { parseEmoji } from '../shared/emoji';
+import { foldReaction } from '../shared/reactions';
 import type { DeleteMessage, EditMessage, JoinRoom, LeaveRoom, RoomCommand, SendMessage, ToggleReaction } from './room.commands';
 import type { RoomEvent } from './room.events';
 
@@ -67,14 +68,9 @@ export const messageFacts = (events: readonly RoomEvent[]): MessageFacts | undef
     }
     if (facts === undefined) continue;
     if (event.type === 'MessageDeleted') facts.deleted = true;
-    if (event.type !== 'ReactionAdded' && event.type !== 'ReactionRemoved') continue;
-    // Stored before emoji had one spelling, with or without U+FE0F: one reaction either way.
-    const emoji = normaliseEmoji(event.data.emoji);
-    const users = facts.reactions.get(emoji) ?? new Set<string>();
-    if (event.type === 'ReactionAdded') users.add(event.data.userId);
-    else users.delete(event.data.userId);
-    if (users.size === 0) facts.reactions.delete(emoji);
-    else facts.reactions.set(emoji, users);
+    if (event.type === 'ReactionAdded' || event.type === 'ReactionRemoved') {
+      foldReaction(facts.reactions, event.data.emoji, event.data.userId, event.type === 'ReactionAdded');
+    }
   }
   return facts;
 };

@@ -1,7 +1,8 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
-import { normaliseEmoji, parseEmoji } from '../shared/emoji';
+import { parseEmoji } from '../shared/emoji';
+import { foldReaction } from '../shared/reactions';
 import type {
   ChangePrivateMessage,
   MarkPrivateRead,
@@ -122,13 +123,9 @@ export const privateMessageFacts = (events: readonly (PrivateMessageSent | Priva
     }
     if (facts === undefined) continue;
     if (event.type === 'PrivateMessageDeleted') facts.deleted = true;
-    if (event.type !== 'PrivateReactionAdded' && event.type !== 'PrivateReactionRemoved') continue;
-    const emoji = normaliseEmoji(event.data.emoji);
-    const users = facts.reactions.get(emoji) ?? new Set<string>();
-    if (event.type === 'PrivateReactionAdded') users.add(event.data.userId);
-    else users.delete(event.data.userId);
-    if (users.size === 0) facts.reactions.delete(emoji);
-    else facts.reactions.set(emoji, users);
+    if (event.type === 'PrivateReactionAdded' || event.type === 'PrivateReactionRemoved') {
+      foldReaction(facts.reactions, event.data.emoji, event.data.userId, event.type === 'PrivateReactionAdded');
+    }
   }
   return facts;
 };
