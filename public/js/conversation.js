@@ -53,8 +53,10 @@ export class Conversation {
     this.readSeq = 0;
     /** The newest `seq` this page showed on screen, which the server may not have acknowledged yet. */
     this.seenSeq = 0;
-    /** The first message that was unread when the room was opened: a "New messages" line goes above it. */
+    /** The first message that was unread when the conversation was opened: a "New messages" line goes above it. */
     this.firstUnreadId = undefined;
+    /** How many were unread when it was last opened. */
+    this.unreadWhenOpened = 0;
     this.joined = false;
     /** The first history (on join, or over REST for a private conversation) has arrived. */
     this.loaded = false;
@@ -139,9 +141,7 @@ export class Conversation {
    */
   markFirstUnread(unread) {
     this.firstUnreadId =
-      this.kind === 'room' && unread > 0
-        ? this.items.find((item) => item.type === 'message' && !item.own && item.seq > this.readUpTo())?.id
-        : undefined;
+      unread > 0 ? this.items.find((item) => item.type === 'message' && !item.own && item.seq > this.readUpTo())?.id : undefined;
   }
 
   /** Read up to here: the server's marker, or what this page has shown since, if newer. */

@@ -21,7 +21,11 @@ export class Navigation {
     previous.draft = composer.text;
     const conv = state.byKey(key);
     if (previous !== conv) typing.stop();
-    if (previous !== conv) conv.markFirstUnread(conv.unread);
+    if (previous !== conv) {
+      conv.markFirstUnread(conv.unread);
+      // A private conversation opened for the first time has its messages still to come: they mark it then.
+      conv.unreadWhenOpened = conv.unread;
+    }
     state.select(conv);
     storage.saveCurrent(conv.key);
     composer.load(conv.draft);

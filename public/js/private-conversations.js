@@ -41,6 +41,9 @@ export class PrivateConversations {
           if (!first && !state.isCurrent(conversation) && !result.item.own && !read) conversation.unread++;
         }
         if (first) conversation.hasOlder = page.hasMore === true && conversation.oldestMessageId() !== undefined;
+        if (first && state.isCurrent(conversation) && conversation.firstUnreadId === undefined) {
+          conversation.markFirstUnread(conversation.unreadWhenOpened);
+        }
         if (typeof page.cursor === 'number') conversation.caughtUpTo(page.cursor, true);
         conversation.loaded = true;
         if (state.isCurrent(conversation) && (first || added > 0 || changed > 0)) messageList.show(conversation);

@@ -34,6 +34,10 @@ describe('the chat page: private messages written while one was away', () => {
     await conversation.click();
     await waitCurrent(back.page, 'dm', alice.username);
     await message(back.page, 'see this when you are back').waitFor();
+    // What was unread starts under a "New messages" line, as in a room.
+    const line = back.page.locator('#messages li.msg.first-unread', { hasText: 'see this when you are back' });
+    await line.locator('.unread-line', { hasText: 'New messages' }).waitFor();
+    expect(await back.page.locator('#messages .unread-line').count()).toBe(1);
   });
 });
 
