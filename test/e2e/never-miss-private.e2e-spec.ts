@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import type { RecordedEvent } from '../../src/application/ports/event-store.port';
+import { chatAction, EMOJI } from '../support/chat-actions';
 import { runs, SEED } from '../support/fuzz';
 import type { TestSocket } from '../support/socket';
 import { appsClosedAfterEach, guestCookie, type TestApp } from '../support/test-app';
@@ -14,31 +15,9 @@ import { appsClosedAfterEach, guestCookie, type TestApp } from '../support/test-
 
 jest.setTimeout(120_000);
 
-const EMOJI = ['👍', '🎉', '❤️'];
 /** Tabs: 0 and 1 are the first user's, 2 the second's. */
 const TABS = 3;
 const userOf = (tab: number): 0 | 1 => (tab < 2 ? 0 : 1);
-
-type Action =
-  | { kind: 'send'; by: number }
-  | { kind: 'edit'; by: number; pick: number }
-  | { kind: 'delete'; by: number; pick: number }
-  | { kind: 'react'; by: number; pick: number; emoji: number }
-  | { kind: 'read'; by: number }
-  | { kind: 'drop'; by: number }
-  | { kind: 'back'; by: number };
-
-const by = fc.integer({ min: 0, max: TABS - 1 });
-const pick = fc.nat({ max: 1000 });
-const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), by }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), by, pick }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), by, pick }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('react' as const), by, pick, emoji: fc.nat({ max: EMOJI.length - 1 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), by }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), by }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('back' as const), by }) },
-);
 
 /** A message as a tab shows it. */
 type Shown = {
@@ -132,7 +111,7 @@ describe('never miss a thing in a private conversation (property)', () => {
 
   it('leaves every tab with the fold of the log, and both unread counts as the log says', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 30 }), async (actions) => {
+      fc.asyncProperty(fc.array(chatAction(TABS), { minLength: 5, maxLength: 30 }), async (actions) => {
         // A small window: most changes are to messages older than it.
         const server: TestApp = await start({ HISTORY_WINDOW: '3' });
         const cookies = [await guestCookie(server), await guestCookie(server)];

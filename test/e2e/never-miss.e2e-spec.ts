@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { foldMessages } from '../../src/application/read-models/rooms.read-model';
 import type { RecordedEvent } from '../../src/application/ports/event-store.port';
 import { messagePayload } from '../../src/interface/ws/client-payloads';
+import { chatAction, EMOJI } from '../support/chat-actions';
 import { runs, SEED } from '../support/fuzz';
 import { RoomMirror, type MirroredMessage } from '../support/room-mirror';
 import type { TestSocket } from '../support/socket';
@@ -18,28 +19,6 @@ jest.setTimeout(120_000);
 
 const ROOM = 'General';
 const CLIENTS = 3;
-const EMOJI = ['👍', '🎉', '❤️'];
-
-type Action =
-  | { kind: 'send'; by: number }
-  | { kind: 'edit'; by: number; pick: number }
-  | { kind: 'delete'; by: number; pick: number }
-  | { kind: 'react'; by: number; pick: number; emoji: number }
-  | { kind: 'read'; by: number }
-  | { kind: 'drop'; by: number }
-  | { kind: 'back'; by: number };
-
-const by = fc.integer({ min: 0, max: CLIENTS - 1 });
-const pick = fc.nat({ max: 1000 });
-const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), by }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), by, pick }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), by, pick }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('react' as const), by, pick, emoji: fc.nat({ max: EMOJI.length - 1 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), by }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), by }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('back' as const), by }) },
-);
 
 type Client = { cookie: string; socket: TestSocket | undefined; mirror: RoomMirror | undefined; readSeq: number };
 type Ack = { ok: boolean; message?: MirroredMessage; error?: { code: string } };
@@ -60,7 +39,7 @@ describe('never miss a thing (property)', () => {
 
   it('leaves every client with the fold of the log, and every unread count as the log says', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 30 }), async (actions) => {
+      fc.asyncProperty(fc.array(chatAction(CLIENTS), { minLength: 5, maxLength: 30 }), async (actions) => {
         const server = await start();
         const clients: Client[] = [];
         const connect = async (client: Client): Promise<void> => {
