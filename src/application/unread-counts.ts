@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { roomStream } from '../domain/room/room.decider';
-import { sessionStream } from '../domain/session/session.decider';
 import type { MessageSent } from '../domain/room/room.events';
 import { mentions } from '../domain/shared/mentions';
 import { EventStore, type RecordedEvent } from './ports/event-store.port';
@@ -44,29 +43,16 @@ export class UnreadCounts {
 
   /**
    * The count in the private conversation of `userId` with `otherId`, from a marker at `readSeq`: the
-   * window in memory, then, for a marker further back, the store's pages of the conversation before it,
-   * each message checked for a deletion in the other's session stream (where its author deletes it).
+   * window in memory, then, for a marker further back, the store's count over its indexes (each
+   * message checked for a deletion in its author's stream).
    */
   async ofConversation(userId: string, otherId: string, readSeq: number): Promise<PrivateUnread> {
     const { window, older } = this.users.conversationWindow(userId, otherId);
     let count = 0;
     for (const { view, position } of window) if (position > readSeq && view.fromUserId !== userId && view.deleted !== true) count++;
-    let before = window[0]?.position ?? 0;
-    while (older && before > readSeq + 1) {
-      const page = await this.store.readConversation(userId, otherId, before, PAGE);
-      const theirs: string[] = [];
-      for (const event of page) {
-        if (event.position <= readSeq) break;
-        const data = event.data as { fromUserId?: string; messageId: string };
-        if (data.fromUserId !== userId) theirs.push(data.messageId);
-      }
-      const deleted =
-        theirs.length === 0
-          ? []
-          : (await this.store.readMessageEvents(sessionStream(otherId), theirs)).filter((e) => e.type === 'PrivateMessageDeleted');
-      count += theirs.length - deleted.length;
-      if (page.length < PAGE) break;
-      before = page[page.length - 1]!.position;
+    const first = window[0]?.position ?? 0;
+    if (older && first > readSeq + 1 && otherId !== userId) {
+      count += await this.store.countConversation(userId, otherId, { after: readSeq, before: first }, otherId);
     }
     return { count, readSeq };
   }

@@ -129,6 +129,17 @@ export abstract class EventStore {
     exceptSender: string,
   ): Promise<number>;
   /**
+   * How many private messages between two users have `after` < position < `before`, were sent by
+   * `from` (the other side of the one counting), and are not deleted: a private unread count.
+   * Answered from the (pair, position) and (stream, message id) indexes.
+   */
+  abstract countConversation(
+    userA: string,
+    userB: string,
+    range: { readonly after: number; readonly before: number },
+    from: string,
+  ): Promise<number>;
+  /**
    * Every event of a stream about these messages (sent, edited, deleted, reacted to), in version
    * order. Answered from an index on (stream, message id).
    */

@@ -303,6 +303,17 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       ]);
       expect(await ids('u1', 'u2', all, 10)).toEqual(['p4', 'p3', 'p1']);
       expect(await ids('u1', 'u2', edited!.position + 1, 1)).toEqual(['p4']);
+      // An unread count: u1's messages to u2 between two positions, not deleted (p4 is deleted below).
+      expect(await store.countConversation('u2', 'u1', { after: 0, before: all }, 'u1')).toBe(2);
+      expect(await store.countConversation('u2', 'u1', { after: 0, before: p4!.position }, 'u1')).toBe(1);
+      expect(await store.countConversation('u1', 'u2', { after: 0, before: all }, 'u2')).toBe(1);
+      await store.append(
+        'session-u1',
+        [withMetadata({ type: 'PrivateMessageDeleted', data: { messageId: 'p4', fromUserId: 'u1', toUserId: 'u2' } })],
+        5,
+      );
+      expect(await store.countConversation('u2', 'u1', { after: 0, before: all }, 'u1')).toBe(1);
+      expect(await store.countConversation('u2', 'u1', { after: p4!.position, before: p4!.position + 1 }, 'u1')).toBe(0);
       expect(await store.readMessageEvents('session-u2', ['p3'])).toEqual([
         expect.objectContaining({ type: 'PrivateMessageSent' }),
         expect.objectContaining({ type: 'PrivateMessageEdited' }),

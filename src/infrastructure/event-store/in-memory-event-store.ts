@@ -86,6 +86,21 @@ export class InMemoryEventStore extends LocalEventStore {
     ).length;
   }
 
+  protected countConversationSync(userA: string, userB: string, after: number, before: number, from: string): number {
+    const events = this.log.slice(Math.max(after, 0), Math.max(before - 1, 0)).filter((event) => between(event, userA, userB, true));
+    const deleted = new Set(
+      events.filter((e) => e.type === 'PrivateMessageDeleted').map((e) => (e.data as { messageId: string }).messageId),
+    );
+    // A deletion may come after `before`: look at the rest of the log for those of these messages.
+    for (const event of this.log.slice(Math.max(before - 1, 0))) {
+      if (event.type === 'PrivateMessageDeleted') deleted.add((event.data as { messageId: string }).messageId);
+    }
+    return events.filter((e) => {
+      const data = e.data as { messageId: string; fromUserId: string };
+      return e.type === 'PrivateMessageSent' && data.fromUserId === from && !deleted.has(data.messageId);
+    }).length;
+  }
+
   protected readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[] {
     const sent = (this.streams.get(streamId) ?? []).filter((event) => event.type === 'MessageSent');
     const seq = (event: RecordedEvent): number => (event.data as { seq: number }).seq;

@@ -56,6 +56,7 @@ export abstract class LocalEventStore extends EventStore {
   protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
   protected abstract countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number;
+  protected abstract countConversationSync(userA: string, userB: string, after: number, before: number, from: string): number;
   protected abstract readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[];
   protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
   protected abstract readFileSharesSync(fileId: string): RecordedEvent[];
@@ -148,6 +149,17 @@ export abstract class LocalEventStore extends EventStore {
   countMessages(streamId: string, range: { readonly after: number; readonly before: number }, exceptSender: string): Promise<number> {
     return this.attempt(() =>
       range.before - range.after > 1 ? this.countMessagesSync(streamId, range.after, range.before, exceptSender) : 0,
+    );
+  }
+
+  countConversation(
+    userA: string,
+    userB: string,
+    range: { readonly after: number; readonly before: number },
+    from: string,
+  ): Promise<number> {
+    return this.attempt(() =>
+      range.before - range.after > 1 ? this.countConversationSync(userA, userB, range.after, range.before, from) : 0,
     );
   }
 

@@ -173,6 +173,15 @@ export class PostgresEventStore extends EventStore {
     return this.reads.countMessages(streamId, range, exceptSender);
   }
 
+  countConversation(
+    userA: string,
+    userB: string,
+    range: { readonly after: number; readonly before: number },
+    from: string,
+  ): Promise<number> {
+    return this.reads.countConversation(userA, userB, range, from);
+  }
+
   readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
     return this.reads.readMessages(streamId, range, limit);
   }

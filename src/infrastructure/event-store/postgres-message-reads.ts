@@ -78,6 +78,23 @@ export class PostgresMessageReads {
     );
   }
 
+  async countConversation(
+    userA: string,
+    userB: string,
+    range: { readonly after: number; readonly before: number },
+    from: string,
+  ): Promise<number> {
+    if (range.before - range.after <= 1) return 0;
+    const [row] = await this.query<{ n: string }>('countConversation', this.queries.countConversation, [
+      userA,
+      userB,
+      range.after,
+      range.before,
+      from,
+    ]);
+    return Number(row?.n ?? 0);
+  }
+
   async readFileShares(fileId: string): Promise<RecordedEvent[]> {
     const rows = await this.query<Row>('readFileShares', this.queries.fileShares, [fileId]);
     return rows.map(toRecorded);

@@ -76,6 +76,14 @@ export const postgresMessageQueries = (table: string) =>
         AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
         AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
         AND position > $3 ORDER BY position LIMIT $4`,
+    /** $1, $2: the pair; $3 position after, $4 before; $5 the sender counted. A message's deletion is in its sender's stream. */
+    countConversation: `SELECT COUNT(*) AS n FROM ${table} AS m
+      WHERE m.type = 'PrivateMessageSent'
+        AND LEAST(m.data->>'fromUserId', m.data->>'toUserId') = LEAST($1::text, $2::text)
+        AND GREATEST(m.data->>'fromUserId', m.data->>'toUserId') = GREATEST($1::text, $2::text)
+        AND m.position > $3 AND m.position < $4 AND (m.data->>'fromUserId') = $5
+        AND NOT EXISTS (SELECT 1 FROM ${table} AS d
+          WHERE d.stream_id = m.stream_id AND (d.data->>'messageId') = (m.data->>'messageId') AND d.type = 'PrivateMessageDeleted')`,
     fileShares: `SELECT ${COLUMNS} FROM ${table}
       WHERE (data->'attachment'->>'fileId') = $1 ORDER BY position`,
     /** $1 the stream, $2 seq after, $3 seq before, $4 the sender whose messages do not count. */

@@ -171,6 +171,7 @@ export class SqliteEventStore extends LocalEventStore {
       ),
       fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
       countMessages: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countMessages),
+      countConversation: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countConversation),
       conversationBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       conversationAfter: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationAfter),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
@@ -218,6 +219,10 @@ export class SqliteEventStore extends LocalEventStore {
 
   protected countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number {
     return reading(() => this.statements.countMessages.get(streamId, after, before, exceptSender)?.n ?? 0);
+  }
+
+  protected countConversationSync(userA: string, userB: string, after: number, before: number, from: string): number {
+    return reading(() => this.statements.countConversation.get(conversationKey(userA, userB), after, before, from)?.n ?? 0);
   }
 
   protected readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[] {

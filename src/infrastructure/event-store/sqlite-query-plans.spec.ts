@@ -40,6 +40,16 @@ describe('the SQLite event log', () => {
     expect(detail).toMatch(/^SEARCH events USING INDEX events_by_pair \(pair=\? AND position<\?\)$/);
   });
 
+  it.each([
+    ["a room's unread count", SQLITE_MESSAGE_QUERIES.countMessages, 'events_by_seq'],
+    ["a private conversation's unread count", SQLITE_MESSAGE_QUERIES.countConversation, 'events_by_pair'],
+  ])('counts %s from indexes, each message checked for a deletion by the message index', (_what, sql, index) => {
+    const detail = plan(sql);
+    expect(detail).toMatch(new RegExp(`^SEARCH m USING INDEX ${index} `));
+    expect(detail).toMatch(/SEARCH d USING INDEX events_by_message \(stream_id=\? AND message_id=\?\)/);
+    expect(detail).not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+
   it('reads every event about some messages from an index', () => {
     const detail = plan(SQLITE_MESSAGE_QUERIES.messageEvents);
     expect(detail).toMatch(/^SEARCH events USING INDEX events_by_message \(stream_id=\? AND message_id=\?\)/);

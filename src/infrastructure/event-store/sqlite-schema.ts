@@ -84,6 +84,11 @@ export const SQLITE_MESSAGE_QUERIES = {
     WHERE pair = ? AND position < ? AND type = 'PrivateMessageSent' ORDER BY position DESC LIMIT ?`,
   /** Every event of the conversation: its messages and the changes to them. */
   conversationAfter: `SELECT * FROM events INDEXED BY events_by_pair WHERE pair = ? AND position > ? ORDER BY position LIMIT ?`,
+  /** Parameters: the pair, position after, position before, the sender counted. A message's deletion is in its sender's stream. */
+  countConversation: `SELECT COUNT(*) AS n FROM events AS m INDEXED BY events_by_pair
+    WHERE m.pair = ? AND m.position > ? AND m.position < ? AND m.type = 'PrivateMessageSent' AND json_extract(m.data, '$.fromUserId') = ?
+      AND NOT EXISTS (SELECT 1 FROM events AS d INDEXED BY events_by_message
+        WHERE d.stream_id = m.stream_id AND d.message_id = m.message_id AND d.type = 'PrivateMessageDeleted')`,
   fileShares: `SELECT * FROM events INDEXED BY events_by_file WHERE file_id = ? ORDER BY position`,
   /** Parameters: the stream, seq after, seq before, the sender whose messages do not count. */
   countMessages: `SELECT COUNT(*) AS n FROM events AS m INDEXED BY events_by_seq
