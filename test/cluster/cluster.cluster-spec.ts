@@ -162,6 +162,42 @@ describe('several nodes on PostgreSQL and Redis', () => {
     expect(away.mirror.list()).toEqual(stayed.mirror.list());
   });
 
+  it('catches up a private conversation on another node: changes made on two nodes while away, in order, each once', async () => {
+    type Private = { id: string; msg: string; cursor: number };
+    type Sync = { ok: true; changes: { event: string; data: Private }[]; cursor: number; hasMore: boolean };
+    const alice = await a.connect();
+    const aliceOnB = await b.connect({ token: alice.session.token });
+    const bob = await c.connect();
+    await eventually(async () =>
+      (await a.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === bob.username),
+    );
+    const first = (await alice.ask<{ message: Private }>('private_message', { target: bob.username, msg: 'from a' })).message;
+    const seen = await bob.next<Private>('private_message', (m) => m.id === first.id);
+    const token = bob.session.token;
+    bob.close();
+
+    await alice.ask('edit_message', { with: bob.username, messageId: first.id, msg: 'from a, edited' });
+    await aliceOnB.ask('react', { with: bob.username, messageId: first.id, emoji: '👍' });
+    const last = (await aliceOnB.ask<{ message: Private }>('private_message', { target: bob.username, msg: 'from b' })).message;
+
+    const back = await a.connect({ token });
+    let answer: Sync | undefined;
+    // Node a answers up to what it has applied of the log; the changes made on b reach it within moments.
+    await eventually(async () => {
+      answer = await back.ask<Sync>('private_sync', { with: alice.username, since: seen.cursor });
+      return answer.changes.length === 3;
+    });
+    expect(answer!.changes.map((change) => [change.event, change.data.id])).toEqual([
+      ['message_edited', first.id],
+      ['reaction', first.id],
+      ['private_message', last.id],
+    ]);
+    expect(answer!.changes[1]!.data).toMatchObject({ msg: 'from a, edited', reactions: { '👍': [alice.username] } });
+    const cursors = answer!.changes.map((change) => change.data.cursor);
+    expect([...cursors].sort((x, y) => x - y)).toEqual(cursors);
+    expect(answer).toMatchObject({ cursor: last.cursor, hasMore: false });
+  });
+
   it('answers REST listings the same on every node', async () => {
     const answers = async (path: string) => Promise.all([a, b, c].map(async (node) => JSON.stringify((await node.get(path)).body)));
     await eventually(async () => new Set(await answers('/api/rooms/General/messages?limit=100')).size === 1);
