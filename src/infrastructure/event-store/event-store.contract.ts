@@ -6,48 +6,10 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '../../application/ports/event-store.port';
+import { conversationContract } from './conversation.contract';
+import { edited, joined, privateMessage, reacted, sent, withMetadata, type StoreHarness } from './store-fixtures';
 
-/** A test helper, not production code: the behaviour every EventStore adapter must show. */
-export interface StoreHarness {
-  /** A fresh, empty store. */
-  create(): Promise<EventStore>;
-  /** A second handle on the same storage as `store` (another process, in effect), if the adapter has one. */
-  reopen?(store: EventStore): Promise<EventStore>;
-}
-
-let counter = 0;
-export const joined = (userId: string, room = 'General'): NewEvent => ({
-  type: 'MemberJoined',
-  data: { room, userId, username: userId },
-  metadata: {
-    eventId: `e-${++counter}`,
-    occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, counter % 60)).toISOString(),
-    correlationId: 'c-1',
-    causationId: 'c-1',
-    node: 'node-a',
-  },
-});
-
-const withMetadata = (event: Omit<NewEvent, 'metadata'>): NewEvent =>
-  ({ ...event, metadata: { ...joined('x').metadata, eventId: `e-${++counter}` } }) as NewEvent;
-
-export const sent = (seq: number, userId = 'u1', clientId?: string, room = 'General'): NewEvent =>
-  withMetadata({
-    type: 'MessageSent',
-    data: { room, messageId: `m${seq}`, seq, userId, username: userId, text: `hello ${seq}`, ...(clientId ? { clientId } : {}) },
-  });
-
-const edited = (seq: number, text: string): NewEvent =>
-  withMetadata({ type: 'MessageEdited', data: { room: 'General', messageId: `m${seq}`, userId: 'u1', text } });
-
-const reacted = (seq: number, userId: string): NewEvent =>
-  withMetadata({ type: 'ReactionAdded', data: { room: 'General', messageId: `m${seq}`, userId, username: userId, emoji: '👍' } });
-
-export const privateMessage = (id: string, clientId?: string, from = 'u1', to = 'u2'): NewEvent =>
-  withMetadata({
-    type: 'PrivateMessageSent',
-    data: { messageId: id, fromUserId: from, from, toUserId: to, to, text: `psst ${id}`, ...(clientId ? { clientId } : {}) },
-  });
+export { joined, privateMessage, sent, type StoreHarness } from './store-fixtures';
 
 const collect = (store: EventStore, from: number) => {
   const seen: RecordedEvent[] = [];
@@ -253,73 +215,6 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(await store.readFileShares('f2')).toEqual([]);
     });
 
-    it('reads a private conversation, both directions, newest first, before a position', async () => {
-      await store.append('session-u1', [privateMessage('p1', 'c-1', 'u1', 'u2'), privateMessage('p2', undefined, 'u1', 'u3')], 0);
-      await store.append('session-u2', [privateMessage('p3', undefined, 'u2', 'u1')], 0);
-      await store.append('room-a', [joined('u1'), sent(1, 'u1')], 0);
-      await store.append('session-u1', [privateMessage('p4', 'c-2', 'u1', 'u2'), privateMessage('p5', undefined, 'u1', 'u1')], 2);
-      await store.append('session-u3', [privateMessage('p6', undefined, 'u3', 'u2')], 0);
-      const ids = async (a: string, b: string, before: number, limit: number) =>
-        (await store.readConversation(a, b, before, limit)).map((e) => (e.data as { messageId: string }).messageId);
-      const all = Number.MAX_SAFE_INTEGER;
-
-      expect(await ids('u1', 'u2', all, 10)).toEqual(['p4', 'p3', 'p1']);
-      expect(await ids('u2', 'u1', all, 10)).toEqual(['p4', 'p3', 'p1']);
-      expect(await ids('u1', 'u2', all, 2)).toEqual(['p4', 'p3']);
-      const [p4] = await store.readConversation('u1', 'u2', all, 1);
-      expect(p4).toEqual((await store.readStream('session-u1', 3))[0]);
-      expect(await ids('u1', 'u2', p4!.position, 10)).toEqual(['p3', 'p1']);
-      const [p3] = await store.readConversation('u2', 'u1', p4!.position, 1);
-      expect(await ids('u2', 'u1', p3!.position, 10)).toEqual(['p1']);
-      expect(await ids('u1', 'u2', 1, 10)).toEqual([]);
-      expect(await ids('u3', 'u1', all, 10)).toEqual(['p2']);
-      expect(await ids('u1', 'u1', all, 10)).toEqual(['p5']);
-      expect(await ids('u2', 'u3', all, 10)).toEqual(['p6']);
-      expect(await ids('u1', 'u9', all, 10)).toEqual([]);
-      expect(await ids('u1', 'u2', all, 0)).toEqual([]);
-
-      // After a position, oldest first: what a client catching up reads.
-      const after = async (a: string, b: string, from: number, limit: number) =>
-        (await store.readConversationAfter(a, b, from, limit)).map((e) => (e.data as { messageId: string }).messageId);
-      expect(await after('u1', 'u2', 0, 10)).toEqual(['p1', 'p3', 'p4']);
-      expect(await after('u2', 'u1', 0, 2)).toEqual(['p1', 'p3']);
-      expect(await after('u2', 'u1', p3!.position, 10)).toEqual(['p4']);
-      expect(await after('u1', 'u2', p4!.position, 10)).toEqual([]);
-      expect(await after('u1', 'u1', 0, 10)).toEqual(['p5']);
-      expect(await after('u1', 'u2', 0, 0)).toEqual([]);
-
-      // Changes to a message carry its pair: a catch-up reads them in order, history pages do not.
-      const about = { messageId: 'p3', fromUserId: 'u2', toUserId: 'u1' };
-      await store.append(
-        'session-u1',
-        [withMetadata({ type: 'PrivateReactionAdded', data: { ...about, userId: 'u1', username: 'one', emoji: '👍' } })],
-        4,
-      );
-      await store.append('session-u2', [withMetadata({ type: 'PrivateMessageEdited', data: { ...about, text: 'edited' } })], 1);
-      const [edited] = await store.readStream('session-u2', 2);
-      expect((await store.readConversationAfter('u1', 'u2', p4!.position, 10)).map((e) => [e.type, e.streamId])).toEqual([
-        ['PrivateReactionAdded', 'session-u1'],
-        ['PrivateMessageEdited', 'session-u2'],
-      ]);
-      expect(await ids('u1', 'u2', all, 10)).toEqual(['p4', 'p3', 'p1']);
-      expect(await ids('u1', 'u2', edited!.position + 1, 1)).toEqual(['p4']);
-      // An unread count: u1's messages to u2 between two positions, not deleted (p4 is deleted below).
-      expect(await store.countConversation('u2', 'u1', { after: 0, before: all }, 'u1')).toBe(2);
-      expect(await store.countConversation('u2', 'u1', { after: 0, before: p4!.position }, 'u1')).toBe(1);
-      expect(await store.countConversation('u1', 'u2', { after: 0, before: all }, 'u2')).toBe(1);
-      await store.append(
-        'session-u1',
-        [withMetadata({ type: 'PrivateMessageDeleted', data: { messageId: 'p4', fromUserId: 'u1', toUserId: 'u2' } })],
-        5,
-      );
-      expect(await store.countConversation('u2', 'u1', { after: 0, before: all }, 'u1')).toBe(1);
-      expect(await store.countConversation('u2', 'u1', { after: p4!.position, before: p4!.position + 1 }, 'u1')).toBe(0);
-      expect(await store.readMessageEvents('session-u2', ['p3'])).toEqual([
-        expect.objectContaining({ type: 'PrivateMessageSent' }),
-        expect.objectContaining({ type: 'PrivateMessageEdited' }),
-      ]);
-    });
-
     it('orders all streams by a global position that only grows', async () => {
       await store.append('room-a', [joined('u1')], 0);
       await store.append('room-b', [joined('u2')], 0);
@@ -471,4 +366,6 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       });
     }
   });
+
+  conversationContract(name, harness);
 };
