@@ -2,91 +2,34 @@ import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { parseMessageText } from '../shared/message-text';
 import { parseEmoji } from '../shared/emoji';
-import { foldReaction } from '../shared/reactions';
 import type { DeleteMessage, EditMessage, JoinRoom, LeaveRoom, RoomCommand, SendMessage, ToggleReaction } from './room.commands';
 import type { RoomEvent } from './room.events';
+import { decideCommunity, decideModeration } from './room.moderation';
+import { liveMessage, requireKnownRoom, requireOpenRoom, untilDetails, type RoomRules } from './room.rules';
+import { evolve, initialState, MODERATOR, rankOf, restricts, type MessageFacts, type Room } from './room.state';
 
-/** What a decision needs to know of a message: its author, whether it is gone, who reacted with what. */
-export type MessageFacts = {
-  readonly userId: string;
-  readonly deleted: boolean;
-  /** emoji → the ids of the users who reacted with it */
-  readonly reactions: ReadonlyMap<string, ReadonlySet<string>>;
-};
-
-/**
- * A room's state: who is in it and the last message number. It does not grow with the messages:
- * a command about one message (edit, delete, reaction) carries that message's facts, folded with
- * `messageFacts` from its events, which the store finds by message id; and a resend of a client id
- * already used is refused by the store's unique index (`DuplicateClientIdError`), however old the
- * first message is.
- */
-export type Room = {
-  readonly status: 'Open';
-  readonly members: ReadonlyMap<string, string>;
-  readonly lastSeq: number;
-};
-
-export type RoomRules = {
-  readonly rooms: ReadonlySet<string>;
-  readonly maxMessageLength: number;
-};
-
-export const initialState = (): Room => ({ status: 'Open', members: new Map(), lastSeq: 0 });
-
-export const evolve = (room: Room, event: RoomEvent): Room => {
-  switch (event.type) {
-    case 'MemberJoined': {
-      const members = new Map(room.members);
-      members.set(event.data.userId, event.data.username);
-      return { ...room, members };
-    }
-    case 'MemberLeft': {
-      const members = new Map(room.members);
-      members.delete(event.data.userId);
-      return { ...room, members };
-    }
-    case 'MessageSent':
-      return { ...room, lastSeq: event.data.seq };
-    case 'MessageEdited':
-    case 'MessageDeleted':
-    case 'ReactionAdded':
-    case 'ReactionRemoved':
-      return room;
-    default:
-      return assertNever(event);
-  }
-};
-
-/** The facts of one message, folded from its events in stream order (undefined: never sent). */
-export const messageFacts = (events: readonly RoomEvent[]): MessageFacts | undefined => {
-  let facts: { userId: string; deleted: boolean; reactions: Map<string, Set<string>> } | undefined;
-  for (const event of events) {
-    if (event.type === 'MessageSent') {
-      facts = { userId: event.data.userId, deleted: false, reactions: new Map() };
-      continue;
-    }
-    if (facts === undefined) continue;
-    if (event.type === 'MessageDeleted') facts.deleted = true;
-    if (event.type === 'ReactionAdded' || event.type === 'ReactionRemoved') {
-      foldReaction(facts.reactions, event.data.emoji, event.data.userId, event.type === 'ReactionAdded');
-    }
-  }
-  return facts;
-};
-
-const requireKnownRoom = (rules: RoomRules, room: string): void => {
-  if (!rules.rooms.has(room)) throw new DomainError('unknown_room', `Unknown room: ${room}`);
-};
+export { evolve, initialState, messageFacts, type MessageFacts, type Room } from './room.state';
+export type { RoomRules } from './room.rules';
 
 const joinRoom = (command: JoinRoom, room: Room, rules: RoomRules): RoomEvent[] => {
-  requireKnownRoom(rules, command.data.room);
-  if (room.members.has(command.data.userId)) return [];
-  return [{ type: 'MemberJoined', data: { ...command.data } }];
+  const { room: name, userId, username, invite, admin = false, now = 0 } = command.data;
+  requireOpenRoom(rules, name, room);
+  const ban = room.bans.get(userId);
+  if (restricts(ban, now) && !admin) throw new DomainError('banned', `You are banned from ${name}`, untilDetails(ban.until));
+  if (room.members.has(userId)) return [];
+  const joined = { room: name, userId, username };
+  if (room.created?.visibility !== 'private' || room.allowed.has(userId) || admin) return [{ type: 'MemberJoined', data: joined }];
+  if (invite === undefined) throw new DomainError('forbidden', `${name} is private: join it with an invite`);
+  const found = room.invites.get(invite);
+  if (found === undefined) throw new DomainError('forbidden', `That is not an invite to ${name}`);
+  if ((found.expiresAt !== null && found.expiresAt <= now) || (found.maxUses !== null && found.uses >= found.maxUses)) {
+    throw new DomainError('invite_expired', `That invite to ${name} has expired or been used up`);
+  }
+  return [{ type: 'MemberJoined', data: { ...joined, invite } }];
 };
 
 const leaveRoom = (command: LeaveRoom, room: Room, rules: RoomRules): RoomEvent[] => {
-  requireKnownRoom(rules, command.data.room);
+  requireKnownRoom(rules, command.data.room, room);
   const joinedAs = room.members.get(command.data.userId);
   if (joinedAs === undefined) {
     throw new DomainError('not_a_member', `You are not a member of ${command.data.room}`);
@@ -97,10 +40,20 @@ const leaveRoom = (command: LeaveRoom, room: Room, rules: RoomRules): RoomEvent[
 
 const sendMessage = (command: SendMessage, room: Room, rules: RoomRules): RoomEvent[] => {
   const { data } = command;
-  requireKnownRoom(rules, data.room);
+  requireOpenRoom(rules, data.room, room);
   if (!room.members.has(data.userId)) {
     throw new DomainError('not_a_member', `Join ${data.room} before sending to it`);
   }
+  const now = data.now ?? 0;
+  const mute = room.mutes.get(data.userId);
+  if (restricts(mute, now)) throw new DomainError('muted', `You are muted in ${data.room}`, untilDetails(mute.until));
+  const slow = room.slowModeSeconds > 0 && rankOf(room, { userId: data.userId, admin: data.admin ?? false }) < MODERATOR;
+  const last = room.lastSentAt.get(data.userId);
+  if (slow && last !== undefined && last + room.slowModeSeconds * 1000 > now) {
+    const retryAfterMs = last + room.slowModeSeconds * 1000 - now;
+    throw new DomainError('slow_mode', `${data.room} is in slow mode: one message every ${room.slowModeSeconds} s`, { retryAfterMs });
+  }
+  if (data.replyTo !== undefined) liveMessage(data.replyTo.message);
   const text = data.attachment !== undefined && data.text.trim() === '' ? '' : parseMessageText(data.text, rules.maxMessageLength);
   const event: RoomEvent = {
     type: 'MessageSent',
@@ -113,32 +66,28 @@ const sendMessage = (command: SendMessage, room: Room, rules: RoomRules): RoomEv
       text,
       ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
       ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
+      ...(data.replyTo !== undefined ? { replyTo: data.replyTo.messageId } : {}),
+      ...(room.slowModeSeconds > 0 ? { at: now } : {}),
     },
   };
   return [event];
-};
-
-/** The message, if it exists and is not deleted. */
-const liveMessage = (facts: MessageFacts | undefined): MessageFacts => {
-  if (facts === undefined || facts.deleted) throw new DomainError('message_not_found', 'No such message');
-  return facts;
 };
 
 const requireAuthor = (facts: MessageFacts, userId: string, what: string): void => {
   if (facts.userId !== userId) throw new DomainError('forbidden', `Only the author can ${what} a message`);
 };
 
-const editMessage = (command: EditMessage, rules: RoomRules): RoomEvent[] => {
+const editMessage = (command: EditMessage, room: Room, rules: RoomRules): RoomEvent[] => {
   const { data } = command;
-  requireKnownRoom(rules, data.room);
+  requireOpenRoom(rules, data.room, room);
   requireAuthor(liveMessage(data.message), data.userId, 'edit');
   const text = parseMessageText(data.text, rules.maxMessageLength);
   return [{ type: 'MessageEdited', data: { room: data.room, messageId: data.messageId, userId: data.userId, text } }];
 };
 
-const deleteMessage = (command: DeleteMessage, rules: RoomRules): RoomEvent[] => {
+const deleteMessage = (command: DeleteMessage, room: Room, rules: RoomRules): RoomEvent[] => {
   const { data } = command;
-  requireKnownRoom(rules, data.room);
+  requireOpenRoom(rules, data.room, room);
   const facts = data.message;
   if (facts === undefined) throw new DomainError('message_not_found', 'No such message');
   requireAuthor(facts, data.userId, 'delete');
@@ -148,7 +97,7 @@ const deleteMessage = (command: DeleteMessage, rules: RoomRules): RoomEvent[] =>
 
 const toggleReaction = (command: ToggleReaction, room: Room, rules: RoomRules): RoomEvent[] => {
   const { data } = command;
-  requireKnownRoom(rules, data.room);
+  requireOpenRoom(rules, data.room, room);
   if (!room.members.has(data.userId)) throw new DomainError('not_a_member', `Join ${data.room} before reacting in it`);
   const facts = liveMessage(data.message);
   const emoji = parseEmoji(data.emoji);
@@ -160,7 +109,7 @@ const toggleReaction = (command: ToggleReaction, room: Room, rules: RoomRules): 
 export const roomDecider = (rules: RoomRules): Decider<Room, RoomCommand, RoomEvent> => ({
   initialState,
   evolve,
-  snapshotSchema: 'room/2',
+  snapshotSchema: 'room/3',
   decide: (command, room) => {
     switch (command.type) {
       case 'JoinRoom':
@@ -170,11 +119,25 @@ export const roomDecider = (rules: RoomRules): Decider<Room, RoomCommand, RoomEv
       case 'SendMessage':
         return sendMessage(command, room, rules);
       case 'EditMessage':
-        return editMessage(command, rules);
+        return editMessage(command, room, rules);
       case 'DeleteMessage':
-        return deleteMessage(command, rules);
+        return deleteMessage(command, room, rules);
       case 'ToggleReaction':
         return toggleReaction(command, room, rules);
+      case 'CreateRoom':
+      case 'SetTopic':
+      case 'ArchiveRoom':
+      case 'CreateInvite':
+        return decideCommunity(command, room, rules);
+      case 'SetRole':
+      case 'Kick':
+      case 'Ban':
+      case 'Unban':
+      case 'Mute':
+      case 'Unmute':
+      case 'RemoveMessage':
+      case 'SetSlowMode':
+        return decideModeration(command, room, rules);
       default:
         return assertNever(command);
     }

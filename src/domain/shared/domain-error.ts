@@ -13,13 +13,24 @@ export type ErrorCode =
   | 'invalid_emoji'
   | 'already_registered'
   | 'invalid_credentials'
-  | 'file_not_found';
+  | 'file_not_found'
+  | 'room_exists'
+  | 'room_archived'
+  | 'banned'
+  | 'muted'
+  | 'slow_mode'
+  | 'invite_expired'
+  | 'too_many_invites';
+
+/** What a client may do about a refusal: retry after a while, or wait until a ban or mute ends. */
+export type ErrorDetails = { readonly retryAfterMs?: number; readonly until?: string };
 
 /** A rule was broken. The code is the same string the client sees. */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details?: ErrorDetails,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,0 +1,381 @@
+import { specFor } from '../../../test/support/decider-spec';
+import type { Acting, RoomCommand, Target } from './room.commands';
+import { roomDecider } from './room.decider';
+import type { MemberJoined, MessageSent, RoomCreated, RoomEvent } from './room.events';
+import { INVITES_PER_ROOM } from './room.moderation';
+import { evolve, initialState, type MessageFacts } from './room.state';
+
+const decider = roomDecider({ rooms: new Set(['General']), maxMessageLength: 100 });
+const given = specFor(decider);
+
+const person = (name: string, extra: Partial<Acting> = {}): Acting => ({
+  userId: `u-${name}`,
+  username: name,
+  account: true,
+  admin: false,
+  ...extra,
+});
+const owner = person('olga');
+const mod = person('mo');
+const member = person('max');
+const other = person('ola');
+const admin = person('ada', { admin: true });
+const guest = person('Guest1234', { account: false });
+const target = ({ userId, username, admin: isAdmin }: Acting): Target => ({ userId, username, admin: isAdmin });
+const NOW = 1_000_000;
+
+const created = (visibility: 'public' | 'private' = 'public', room = 'Book club'): RoomCreated => ({
+  type: 'RoomCreated',
+  data: { room, visibility, topic: '', userId: owner.userId, username: owner.username },
+});
+const joined = (who: Acting, invite?: string): MemberJoined => ({
+  type: 'MemberJoined',
+  data: { room: 'Book club', userId: who.userId, username: who.username, ...(invite !== undefined ? { invite } : {}) },
+});
+const sent = (who: Acting, seq: number): MessageSent => ({
+  type: 'MessageSent',
+  data: { room: 'Book club', messageId: `m-${seq}`, seq, userId: who.userId, username: who.username, text: 'hi' },
+});
+const by = (who: Acting): { byUserId: string; byUsername: string } => ({ byUserId: who.userId, byUsername: who.username });
+const moderated: RoomEvent[] = [
+  created(),
+  { type: 'RoleSet', data: { room: 'Book club', userId: mod.userId, username: mod.username, role: 'moderator', ...by(owner) } },
+  joined(owner),
+  joined(mod),
+  joined(member),
+  joined(other),
+];
+const join = (who: Acting, extra: { invite?: string; now?: number; room?: string } = {}): RoomCommand => ({
+  type: 'JoinRoom',
+  data: { room: extra.room ?? 'Book club', userId: who.userId, username: who.username, admin: who.admin, now: extra.now ?? NOW, ...extra },
+});
+const send = (who: Acting, now = NOW, replyTo?: { messageId: string; message: MessageFacts | undefined }): RoomCommand => ({
+  type: 'SendMessage',
+  data: {
+    room: 'Book club',
+    userId: who.userId,
+    username: who.username,
+    messageId: 'm-new',
+    text: 'hello',
+    now,
+    admin: who.admin,
+    ...(replyTo ? { replyTo } : {}),
+  },
+});
+const facts = (author: Acting, deleted = false): MessageFacts => ({ userId: author.userId, deleted, reactions: new Map() });
+
+describe('rooms people create', () => {
+  it('lets an account holder create a room, which they own', () => {
+    given([])
+      .when({ type: 'CreateRoom', data: { room: '  Book club ', visibility: 'public', topic: ' novels ', by: owner } })
+      .then([
+        {
+          type: 'RoomCreated',
+          data: { room: 'Book club', visibility: 'public', topic: 'novels', userId: owner.userId, username: owner.username },
+        },
+      ]);
+  });
+
+  it('refuses guests, taken names, default rooms and bad names', () => {
+    given([])
+      .when({ type: 'CreateRoom', data: { room: 'Book club', visibility: 'public', topic: '', by: guest } })
+      .thenFailsWith('forbidden');
+    given([created()])
+      .when({ type: 'CreateRoom', data: { room: 'Book club', visibility: 'private', topic: '', by: other } })
+      .thenFailsWith('room_exists');
+    given([])
+      .when({ type: 'CreateRoom', data: { room: 'General', visibility: 'public', topic: '', by: owner } })
+      .thenFailsWith('room_exists');
+    for (const bad of ['x', 'a'.repeat(41), 'Book\u200bclub', 'tab\there']) {
+      given([])
+        .when({ type: 'CreateRoom', data: { room: bad, visibility: 'public', topic: '', by: owner } })
+        .thenFailsWith('invalid_name');
+    }
+  });
+
+  it('does not know a room nobody created', () => {
+    given([]).when(join(member)).thenFailsWith('unknown_room');
+  });
+
+  it('lets anyone join a public room, and only the allowed into a private one', () => {
+    given([created()])
+      .when(join(member))
+      .then([joined(member)]);
+    given([created('private')])
+      .when(join(member))
+      .thenFailsWith('forbidden');
+    given([created('private')])
+      .when(join(owner))
+      .then([joined(owner)]);
+    given([created('private')])
+      .when(join(admin))
+      .then([joined(admin)]);
+  });
+
+  it('lets an invite in until it is used up or expires', () => {
+    const invite: RoomEvent = {
+      type: 'InviteCreated',
+      data: { room: 'Book club', code: 'c1', maxUses: 1, expiresAt: NOW + 1000, at: NOW, ...by(owner) },
+    };
+    given([created('private'), invite])
+      .when(join(member, { invite: 'c1' }))
+      .then([joined(member, 'c1')]);
+    given([created('private'), invite, joined(member, 'c1')])
+      .when(join(other, { invite: 'c1' }))
+      .thenFailsWith('invite_expired');
+    given([created('private'), invite])
+      .when(join(other, { invite: 'c1', now: NOW + 1000 }))
+      .thenFailsWith('invite_expired');
+    given([created('private'), invite])
+      .when(join(other, { invite: 'nope' }))
+      .thenFailsWith('forbidden');
+  });
+
+  it('keeps letting in those an invite once let in, after they leave', () => {
+    const invite: RoomEvent = { type: 'InviteCreated', data: { room: 'Book club', code: 'c1', maxUses: 1, at: NOW, ...by(owner) } };
+    const left: RoomEvent = {
+      type: 'MemberLeft',
+      data: { room: 'Book club', userId: member.userId, username: member.username, reason: 'left' },
+    };
+    given([created('private'), invite, joined(member, 'c1'), left])
+      .when(join(member))
+      .then([joined(member)]);
+  });
+
+  it('lets owners and moderators invite, nobody else, and bounds the invites', () => {
+    const invite = (who: Acting): RoomCommand => ({ type: 'CreateInvite', data: { room: 'Book club', code: 'c', by: who, now: NOW } });
+    given(moderated)
+      .when(invite(mod))
+      .then([{ type: 'InviteCreated', data: { room: 'Book club', code: 'c', at: NOW, ...by(mod) } }]);
+    given(moderated).when(invite(member)).thenFailsWith('forbidden');
+    given([])
+      .when({ type: 'CreateInvite', data: { room: 'General', code: 'c', by: admin, now: NOW } })
+      .thenFailsWith('forbidden');
+    const many: RoomEvent[] = Array.from({ length: INVITES_PER_ROOM }, (_, i) => ({
+      type: 'InviteCreated',
+      data: { room: 'Book club', code: `c${i}`, at: NOW, ...by(owner) },
+    }));
+    given([...moderated, ...many])
+      .when(invite(owner))
+      .thenFailsWith('too_many_invites');
+    const expiring = many.map((event) => ({ ...event, data: { ...event.data, expiresAt: NOW } }) as RoomEvent);
+    given([...moderated, ...expiring])
+      .when(invite(owner))
+      .then([{ type: 'InviteCreated', data: { room: 'Book club', code: 'c', at: NOW, ...by(owner) } }]);
+  });
+
+  it('lets the owner set the topic and archive, after which nobody joins or writes', () => {
+    given(moderated)
+      .when({ type: 'SetTopic', data: { room: 'Book club', topic: 'Dune', by: owner } })
+      .then([{ type: 'TopicSet', data: { room: 'Book club', topic: 'Dune', ...by(owner) } }]);
+    given(moderated)
+      .when({ type: 'SetTopic', data: { room: 'Book club', topic: 'Dune', by: mod } })
+      .thenFailsWith('forbidden');
+    given(moderated)
+      .when({ type: 'ArchiveRoom', data: { room: 'Book club', by: mod } })
+      .thenFailsWith('forbidden');
+    const archived: RoomEvent[] = [...moderated, { type: 'RoomArchived', data: { room: 'Book club', ...by(owner) } }];
+    given(archived).when(send(member)).thenFailsWith('room_archived');
+    given(archived)
+      .when(join(person('new')))
+      .thenFailsWith('room_archived');
+    given(archived)
+      .when({ type: 'ArchiveRoom', data: { room: 'Book club', by: owner } })
+      .thenNothingHappens();
+    given([])
+      .when({ type: 'ArchiveRoom', data: { room: 'General', by: admin } })
+      .thenFailsWith('forbidden');
+  });
+});
+
+describe('moderation', () => {
+  const about = (who: Acting): { room: string; userId: string; username: string } => ({
+    room: 'Book club',
+    userId: who.userId,
+    username: who.username,
+  });
+
+  it('lets a moderator kick a member, who may join again', () => {
+    const kicked: RoomEvent = { type: 'MemberKicked', data: { ...about(member), ...by(mod), reason: 'spam' } };
+    given(moderated)
+      .when({ type: 'Kick', data: { room: 'Book club', target: target(member), reason: ' spam ', by: mod } })
+      .then([kicked]);
+    given([...moderated, kicked])
+      .when(join(member))
+      .then([joined(member)]);
+  });
+
+  it('refuses every moderation from a member who is not a moderator', () => {
+    const commands: RoomCommand[] = [
+      { type: 'Kick', data: { room: 'Book club', target: target(other), by: member } },
+      { type: 'Ban', data: { room: 'Book club', target: target(other), by: member, now: NOW } },
+      { type: 'Unban', data: { room: 'Book club', target: target(other), by: member } },
+      { type: 'Mute', data: { room: 'Book club', target: target(other), by: member, now: NOW } },
+      { type: 'Unmute', data: { room: 'Book club', target: target(other), by: member } },
+      { type: 'RemoveMessage', data: { room: 'Book club', messageId: 'm-1', message: facts(other), authorAdmin: false, by: member } },
+      { type: 'SetSlowMode', data: { room: 'Book club', seconds: 10, by: member } },
+      { type: 'SetRole', data: { room: 'Book club', target: target(other), role: 'moderator', by: member } },
+    ];
+    for (const command of commands) given(moderated).when(command).thenFailsWith('forbidden');
+  });
+
+  it('refuses acting on an owner or admin from below, or on an equal', () => {
+    given(moderated)
+      .when({ type: 'Kick', data: { room: 'Book club', target: target(owner), by: mod } })
+      .thenFailsWith('forbidden');
+    given(moderated)
+      .when({ type: 'Ban', data: { room: 'Book club', target: target(admin), by: owner, now: NOW } })
+      .thenFailsWith('forbidden');
+    const second: RoomEvent = { type: 'RoleSet', data: { ...about(other), role: 'moderator', ...by(owner) } };
+    given([...moderated, second])
+      .when({ type: 'Mute', data: { room: 'Book club', target: target(other), by: mod, now: NOW } })
+      .thenFailsWith('forbidden');
+    given(moderated)
+      .when({ type: 'RemoveMessage', data: { room: 'Book club', messageId: 'm-1', message: facts(owner), authorAdmin: false, by: mod } })
+      .thenFailsWith('forbidden');
+    given(moderated)
+      .when({ type: 'RemoveMessage', data: { room: 'Book club', messageId: 'm-1', message: facts(member), authorAdmin: true, by: owner } })
+      .thenFailsWith('forbidden');
+  });
+
+  it('keeps a banned member out until the ban ends or is lifted', () => {
+    const banned: RoomEvent = { type: 'MemberBanned', data: { ...about(member), ...by(mod), until: NOW + 60_000, at: NOW } };
+    given(moderated)
+      .when({ type: 'Ban', data: { room: 'Book club', target: target(member), until: NOW + 60_000, by: mod, now: NOW } })
+      .then([banned]);
+    given([...moderated, banned])
+      .when(join(member))
+      .thenFailsWith('banned');
+    given([...moderated, banned])
+      .when(send(member))
+      .thenFailsWith('not_a_member');
+    given([...moderated, banned])
+      .when(join(member, { now: NOW + 60_000 }))
+      .then([joined(member)]);
+    const lifted: RoomEvent = { type: 'MemberUnbanned', data: { ...about(member), ...by(owner) } };
+    given([...moderated, banned])
+      .when({ type: 'Unban', data: { room: 'Book club', target: target(member), by: owner } })
+      .then([lifted]);
+    given([...moderated, banned, lifted])
+      .when(join(member))
+      .then([joined(member)]);
+    given(moderated)
+      .when({ type: 'Unban', data: { room: 'Book club', target: target(member), by: owner } })
+      .thenNothingHappens();
+    given(moderated)
+      .when({ type: 'Ban', data: { room: 'Book club', target: target(member), until: NOW, by: mod, now: NOW } })
+      .thenFailsWith('invalid_payload');
+  });
+
+  it('keeps a muted member from sending, until the mute ends', () => {
+    const muted: RoomEvent = { type: 'MemberMuted', data: { ...about(member), ...by(mod), until: NOW + 5000, at: NOW } };
+    given([...moderated, muted])
+      .when(send(member))
+      .thenFailsWith('muted');
+    given([...moderated, muted])
+      .when(send(member, NOW + 5000))
+      .then([{ ...sent(member, 1), data: { ...sent(member, 1).data, messageId: 'm-new', text: 'hello' } }]);
+    given([...moderated, muted, { type: 'MemberUnmuted', data: { ...about(member), ...by(mod) } }])
+      .when(send(member))
+      .then([{ ...sent(member, 1), data: { ...sent(member, 1).data, messageId: 'm-new', text: 'hello' } }]);
+  });
+
+  it('holds members, not moderators, to slow mode, and says when to retry', () => {
+    const slow: RoomEvent = { type: 'SlowModeSet', data: { room: 'Book club', seconds: 10, ...by(mod) } };
+    const first: RoomEvent = { ...sent(member, 1), data: { ...sent(member, 1).data, at: NOW } };
+    const state = [...moderated, slow, first].reduce(evolve, initialState());
+    expect(() => decider.decide(send(member, NOW + 4000), state)).toThrow(
+      expect.objectContaining({ code: 'slow_mode', details: { retryAfterMs: 6000 } }),
+    );
+    expect(decider.decide(send(member, NOW + 10_000), state)).toEqual([
+      {
+        type: 'MessageSent',
+        data: {
+          room: 'Book club',
+          messageId: 'm-new',
+          seq: 2,
+          userId: member.userId,
+          username: member.username,
+          text: 'hello',
+          at: NOW + 10_000,
+        },
+      },
+    ]);
+    given([...moderated, slow, { ...sent(mod, 1), data: { ...sent(mod, 1).data, at: NOW } }])
+      .when(send(mod, NOW + 1))
+      .then([
+        {
+          type: 'MessageSent',
+          data: { room: 'Book club', messageId: 'm-new', seq: 2, userId: mod.userId, username: mod.username, text: 'hello', at: NOW + 1 },
+        },
+      ]);
+    given(moderated)
+      .when({ type: 'SetSlowMode', data: { room: 'Book club', seconds: 3601, by: mod } })
+      .thenFailsWith('invalid_payload');
+  });
+
+  it('lets a moderator remove a message, which then cannot be replied to', () => {
+    given([...moderated, sent(member, 1)])
+      .when({
+        type: 'RemoveMessage',
+        data: { room: 'Book club', messageId: 'm-1', message: facts(member), authorAdmin: false, reason: 'rude', by: mod },
+      })
+      .then([{ type: 'MessageRemoved', data: { room: 'Book club', messageId: 'm-1', userId: member.userId, ...by(mod), reason: 'rude' } }]);
+    given(moderated)
+      .when({
+        type: 'RemoveMessage',
+        data: { room: 'Book club', messageId: 'm-1', message: facts(member, true), authorAdmin: false, by: mod },
+      })
+      .thenFailsWith('message_not_found');
+    given(moderated)
+      .when(send(member, NOW, { messageId: 'm-1', message: facts(member, true) }))
+      .thenFailsWith('message_not_found');
+    given(moderated)
+      .when(send(member, NOW, { messageId: 'm-9', message: undefined }))
+      .thenFailsWith('message_not_found');
+  });
+
+  it('lets a member reply to a message', () => {
+    given([...moderated, sent(other, 1)])
+      .when(send(member, NOW, { messageId: 'm-1', message: facts(other) }))
+      .then([
+        {
+          type: 'MessageSent',
+          data: {
+            room: 'Book club',
+            messageId: 'm-new',
+            seq: 2,
+            userId: member.userId,
+            username: member.username,
+            text: 'hello',
+            replyTo: 'm-1',
+          },
+        },
+      ]);
+  });
+
+  it('lets owners give roles, and only admins make owners', () => {
+    given(moderated)
+      .when({ type: 'SetRole', data: { room: 'Book club', target: target(member), role: 'moderator', by: owner } })
+      .then([{ type: 'RoleSet', data: { ...about(member), role: 'moderator', ...by(owner) } }]);
+    given(moderated)
+      .when({ type: 'SetRole', data: { room: 'Book club', target: target(member), role: 'owner', by: owner } })
+      .thenFailsWith('forbidden');
+    given(moderated)
+      .when({ type: 'SetRole', data: { room: 'Book club', target: target(member), role: 'owner', by: admin } })
+      .then([{ type: 'RoleSet', data: { ...about(member), role: 'owner', ...by(admin) } }]);
+    given(moderated)
+      .when({ type: 'SetRole', data: { room: 'Book club', target: target(mod), role: 'moderator', by: owner } })
+      .thenNothingHappens();
+  });
+
+  it('lets admins moderate the default rooms, which have no owner', () => {
+    const general: RoomEvent[] = [{ type: 'MemberJoined', data: { room: 'General', userId: member.userId, username: member.username } }];
+    given(general)
+      .when({ type: 'Kick', data: { room: 'General', target: target(member), by: admin } })
+      .then([{ type: 'MemberKicked', data: { room: 'General', userId: member.userId, username: member.username, ...by(admin) } }]);
+    given(general)
+      .when({ type: 'Kick', data: { room: 'General', target: target(member), by: other } })
+      .thenFailsWith('forbidden');
+  });
+});
