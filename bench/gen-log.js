@@ -54,6 +54,7 @@ const prepareInsert = (db) => {
       c.clientId,
       c.pair,
       c.fileId,
+      c.authorId,
     );
   };
 };

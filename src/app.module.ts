@@ -10,10 +10,13 @@ import { Lifecycle } from './interface/lifecycle';
 import { Metrics, MetricsController } from './interface/metrics';
 import { ClientLimits } from './interface/ws/client-limits';
 import { ClientEventPipeline } from './interface/ws/client-event-pipeline';
+import { RoomModerationController } from './interface/http/room-moderation.controller';
 import { MessageActionsGateway } from './interface/ws/message-actions.gateway';
+import { CommunityGateway } from './interface/ws/community.gateway';
 import { TypingTracker } from './interface/ws/typing';
 import { AuthController } from './interface/http/auth.controller';
 import { FilesController } from './interface/http/files.controller';
+import { MeController } from './interface/http/me.controller';
 import { PageController } from './interface/http/page.controller';
 import { RoomsController } from './interface/http/rooms.controller';
 import { SessionCookie } from './interface/http/session-cookie';
@@ -29,7 +32,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config)), InfrastructureModule.forRoot(config, connections)],
-      controllers: [RoomsController, UsersController, PageController, MetricsController, AuthController, FilesController],
+      controllers: [
+        RoomsController,
+        UsersController,
+        PageController,
+        MetricsController,
+        AuthController,
+        FilesController,
+        MeController,
+        RoomModerationController,
+      ],
       providers: [
         ...services,
         ...commandHandlers,
@@ -44,6 +56,7 @@ export class AppModule {
         Metrics,
         ClientEventPipeline,
         MessageActionsGateway,
+        CommunityGateway,
         TypingTracker,
       ],
     };

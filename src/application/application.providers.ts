@@ -3,6 +3,10 @@ import { ChangeMessageHandler, ChangePrivateMessageHandler } from './commands/ch
 import { UploadFileHandler } from './commands/upload-file.command';
 import { DownloadFileHandler } from './queries/download-file.query';
 import { JoinRoomHandler } from './commands/join-room.command';
+import { CreateRoomHandler, RoomActionHandler } from './commands/community.commands';
+import { RoomAuthority } from './room-authority';
+import { RoomTimeline } from './room-timeline';
+import { GetRoomAuditHandler, GetRoomMomentHandler } from './queries/room-moderation.queries';
 import { LeaveRoomHandler } from './commands/leave-room.command';
 import { CloseConnectionHandler } from './commands/close-connection.command';
 import { OpenConnectionHandler } from './commands/open-connection.command';
@@ -40,6 +44,7 @@ import { MarkPrivateReadHandler, MarkReadHandler } from './commands/mark-read.co
 import { GetUnreadHandler } from './queries/unread.query';
 import { FindMentionedMembersHandler } from './queries/mentions.query';
 import { GetPrivateConversationsHandler, SyncPrivateConversationHandler } from './queries/private-conversations.query';
+import { ExportUserDataHandler } from './queries/export.query';
 import { UnreadCounts } from './unread-counts';
 import { FileCatalog } from './file-catalog';
 import { UsersReadModel } from './read-models/users.read-model';
@@ -62,6 +67,8 @@ export const commandHandlers = [
   UploadFileHandler,
   MarkReadHandler,
   MarkPrivateReadHandler,
+  CreateRoomHandler,
+  RoomActionHandler,
 ];
 
 export const queryHandlers = [
@@ -83,6 +90,9 @@ export const queryHandlers = [
   FindMentionedMembersHandler,
   GetPrivateConversationsHandler,
   SyncPrivateConversationHandler,
+  ExportUserDataHandler,
+  GetRoomAuditHandler,
+  GetRoomMomentHandler,
 ];
 
 export const services = [
@@ -99,6 +109,8 @@ export const services = [
   PrivateHistory,
   UsersReadModel,
   UserDirectory,
+  RoomAuthority,
+  RoomTimeline,
   LegacyClaims,
   FilesReadModel,
 ];

@@ -144,6 +144,13 @@ export class PrivateHistory {
     return views.get(messageId);
   }
 
+  /** These messages of the conversation as they stood at `upTo` (a place in the log), by id: one indexed read per session stream. */
+  async messages(userId: string, otherId: string, ids: readonly string[], upTo: number): Promise<Map<string, PrivateMessageView>> {
+    const views = new Map<string, PrivateMessageView>();
+    for (const event of await this.eventsOf(userId, otherId, ids)) if (event.position <= upTo) fold(views, event);
+    return views;
+  }
+
   /** The message this user sent with this client id, however old. */
   async sentWithClientId(fromUserId: string, clientId: string): Promise<PrivateMessageView | undefined> {
     const held = this.users.privateSentWithClientId(fromUserId, clientId);

@@ -13,7 +13,7 @@ const SNAPSHOT = 'read-models';
  * The shape of the saved read models. Change it whenever what a read model exports, or how it folds
  * an event, changes: a snapshot of another shape is then ignored and the models rebuilt from the log.
  */
-const SNAPSHOT_SCHEMA = 'read-models/3';
+const SNAPSHOT_SCHEMA = 'read-models/4';
 
 /**
  * Feeds the log, in position order, into the read models: at start, the saved snapshot (if it is of

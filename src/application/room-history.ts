@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { messageFacts, roomStream, type MessageFacts } from '../domain/room/room.decider';
 import type { RoomEvent } from '../domain/room/room.events';
 import { EventStore, type RecordedEvent, type SeqRange } from './ports/event-store.port';
-import { foldMessages, messageStates, RoomsReadModel, type HistoryPage, type MessageView } from './read-models/rooms.read-model';
+import { foldMessages, messageStates, quoteOf, RoomsReadModel, type HistoryPage, type MessageView } from './read-models/rooms.read-model';
 
 const HOLD_ATTEMPTS = 5;
 /** Above any stream's version (PostgreSQL stores versions as 32-bit integers). */
@@ -81,7 +81,16 @@ export class RoomHistory {
     }
     const earlier =
       changed.size === 0 ? [] : (await this.store.readMessageEvents(stream, [...changed])).filter((event) => event.version <= cursor);
-    return { changes: messageStates(earlier, page), cursor: page[page.length - 1]!.version, hasMore: events.length > limit };
+    const states = messageStates(earlier, page);
+    const views = await this.quoted(
+      room,
+      states.map((state) => state.view),
+    );
+    return {
+      changes: states.map((state, i) => ({ event: state.event, view: views[i]! })),
+      cursor: page[page.length - 1]!.version,
+      hasMore: events.length > limit,
+    };
   }
 
   /** A page of messages older than `beforeId` (or the newest), newest first. */
@@ -102,7 +111,33 @@ export class RoomHistory {
   async message(room: string, id: string): Promise<MessageView | undefined> {
     const held = this.rooms.message(room, id);
     if (held !== undefined) return held;
-    return foldMessages(await this.store.readMessageEvents(roomStream(room), [id])).get(id);
+    const found = foldMessages(await this.store.readMessageEvents(roomStream(room), [id])).get(id);
+    return found === undefined ? undefined : (await this.quoted(room, [found]))[0];
+  }
+
+  /**
+   * The views with the quotes of the messages they answer resolved: from the views themselves, the
+   * read model, or the store (one read for all of them), each as the message now stands.
+   */
+  private async quoted(room: string, views: readonly MessageView[]): Promise<MessageView[]> {
+    const open = (view: MessageView): string | undefined =>
+      view.replyTo !== undefined && !('seq' in view.replyTo) ? view.replyTo.id : undefined;
+    const wanted = new Set(views.map(open).filter((id) => id !== undefined));
+    if (wanted.size === 0) return [...views];
+    const known = new Map<string, MessageView>();
+    for (const view of views) if (wanted.has(view.id)) known.set(view.id, view);
+    for (const id of wanted) {
+      const held = known.has(id) ? undefined : this.rooms.message(room, id);
+      if (held !== undefined) known.set(id, held);
+    }
+    const missing = [...wanted].filter((id) => !known.has(id));
+    if (missing.length > 0)
+      for (const [id, view] of foldMessages(await this.store.readMessageEvents(roomStream(room), missing))) known.set(id, view);
+    return views.map((view) => {
+      const id = open(view);
+      const original = id === undefined ? undefined : known.get(id);
+      return original === undefined ? view : { ...view, replyTo: quoteOf(original) };
+    });
   }
 
   /** The message this user sent with this client id, however old. */
@@ -143,6 +178,12 @@ export class RoomHistory {
     const page = sent.slice(0, limit);
     const ids = page.map((event) => (event.data as { messageId: string }).messageId);
     const views = foldMessages(await this.store.readMessageEvents(stream, ids));
-    return { messages: ids.map((id) => views.get(id)!), hasMore: sent.length > limit };
+    return {
+      messages: await this.quoted(
+        room,
+        ids.map((id) => views.get(id)!),
+      ),
+      hasMore: sent.length > limit,
+    };
   }
 }

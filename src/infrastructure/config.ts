@@ -41,6 +41,16 @@ const rooms = (env: Env): string[] => {
   return names;
 };
 
+/** `ADMIN_USERS`: account names, comma-separated; none by default. */
+const admins = (env: Env): string[] => {
+  const names = (env.ADMIN_USERS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.some((name) => name.length > 64)) throw new ConfigError('ADMIN_USERS', 'expected comma-separated account names');
+  return names;
+};
+
 const eventStore = (env: Env, dataDir: string): EventStoreConfig => {
   const raw = env.EVENT_STORE?.trim() || 'sqlite';
   if (raw === 'sqlite') {
@@ -145,6 +155,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     secretKeyGenerated: !secret,
     corsOrigins: corsOrigins(env),
     chatRooms: rooms(env),
+    adminUsers: admins(env),
     dataDir,
     eventStore: eventStore(env, dataDir),
     logLevel,
@@ -168,6 +179,8 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
       signIns: rate(env, 'RATE_LIMIT_SIGN_INS', { perSecond: 1 / 6, burst: 10 }),
       // Five at once, then ten an hour, per address.
       registrations: rate(env, 'RATE_LIMIT_REGISTRATIONS', { perSecond: 1 / 360, burst: 5 }),
+      // Three at once, then one every ten minutes, per user: an export reads everything they ever wrote.
+      exports: rate(env, 'RATE_LIMIT_EXPORTS', { perSecond: 1 / 600, burst: 3 }),
     },
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
     guestsPerIp: integer(env, 'GUESTS_PER_IP', 30, 1, 1_000_000),

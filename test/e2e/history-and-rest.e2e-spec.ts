@@ -78,14 +78,17 @@ describe('history and REST', () => {
   });
 
   describe('GET /api/rooms', () => {
+    /** A default room: public, owned by nobody, no topic. */
+    const DEFAULT_ROOM = { visibility: 'public', topic: '', archived: false };
+
     it('lists every configured room with its member count', async () => {
       const response = await server.http().get('/api/rooms').expect(200).expect('Content-Type', /json/);
       expect(response.body).toEqual({
         rooms: [
-          { name: 'General', members: expect.any(Number) },
-          { name: 'Zero to Knowing', members: 0 },
-          { name: 'Code with Josh', members: expect.any(Number) },
-          { name: 'The Nerd Nook', members: expect.any(Number) },
+          { name: 'General', members: expect.any(Number), ...DEFAULT_ROOM },
+          { name: 'Zero to Knowing', members: 0, ...DEFAULT_ROOM },
+          { name: 'Code with Josh', members: expect.any(Number), ...DEFAULT_ROOM },
+          { name: 'The Nerd Nook', members: expect.any(Number), ...DEFAULT_ROOM },
         ],
       });
       expect(response.body.rooms[0].members).toBeGreaterThanOrEqual(1);
@@ -93,7 +96,7 @@ describe('history and REST', () => {
 
     it('shows a room with its members', async () => {
       const response = await server.http().get('/api/rooms/General').expect(200);
-      expect(response.body).toEqual({ name: 'General', members: expect.arrayContaining([alice.username]) });
+      expect(response.body).toEqual({ name: 'General', members: expect.arrayContaining([alice.username]), ...DEFAULT_ROOM });
     });
 
     it('answers an unknown room with 404 and a JSON body', async () => {

@@ -12,6 +12,8 @@ export interface AppConfigValues {
   secretKeyGenerated: boolean;
   corsOrigins: '*' | string[];
   chatRooms: readonly string[];
+  /** Account names of the server's admins, who moderate every room (`ADMIN_USERS`). */
+  adminUsers: readonly string[];
   dataDir: string;
   eventStore: EventStoreConfig;
   logLevel: string;
@@ -44,6 +46,8 @@ export interface AppConfigValues {
     readonly privateMessages: RateRule;
     readonly signIns: RateRule;
     readonly registrations: RateRule;
+    /** `GET /api/me/export`, per user. */
+    readonly exports: RateRule;
   };
   maxConnectionsPerIp: number;
   /** Guests (new sessions) one client address may start per hour; resuming a session never counts. */

@@ -58,6 +58,19 @@ export class DuplicateClientIdError extends Error {
   }
 }
 
+/** Which events of a room `readRoomEvents` reads. */
+export type RoomEventKind = 'moderation' | 'state';
+/** Versions strictly between the two. */
+export type VersionRange = { readonly afterVersion: number; readonly beforeVersion: number };
+
+/**
+ * The facts a user makes in streams other than their own session's, which the store indexes by their
+ * author (`userId`, or a file's `uploaderId`) for `readAuthored`: their room messages, their reactions
+ * (room and private), their uploads.
+ */
+export const AUTHORED_TYPES = ['MessageSent', 'ReactionAdded', 'PrivateReactionAdded', 'FileUploaded'] as const;
+export type AuthoredType = (typeof AUTHORED_TYPES)[number];
+
 /** Messages (`MessageSent`) of a stream by `seq`: those after one, oldest first, or those before one, newest first. */
 export type SeqRange = { readonly after: number } | { readonly before: number };
 
@@ -114,6 +127,13 @@ export abstract class EventStore {
    */
   abstract readStreamBackward(streamId: string, beforeVersion: number, limit: number): Promise<RecordedEvent[]>;
   /**
+   * Up to `limit` events of a room stream of one kind with `afterVersion` < version < `beforeVersion`,
+   * in order: `moderation` (`MODERATION_EVENT_TYPES`, a room's audit) or `state` (`ROOM_STATE_EVENT_TYPES`,
+   * what its members, roles and bans fold from). Answered from a partial index per kind, never by
+   * reading the room's messages.
+   */
+  abstract readRoomEvents(streamId: string, kind: RoomEventKind, range: VersionRange, limit: number): Promise<RecordedEvent[]>;
+  /**
    * Up to `limit` messages (`MessageSent`) of a stream by `seq`: `{ after }` oldest first, `{ before }`
    * newest first. Answered from an index on (stream, seq), whatever the stream's length.
    */
@@ -160,6 +180,12 @@ export abstract class EventStore {
   abstract readConversationAfter(userA: string, userB: string, afterPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every message (room or private) that carries this file, in log order. Answered from an index on the attachment's file id. */
   abstract readFileShares(fileId: string): Promise<RecordedEvent[]>;
+  /**
+   * Up to `limit` events of `type` made by `userId`, in any stream, with position > `afterPosition`,
+   * oldest first: what a user wrote, reacted or uploaded, page by page. Answered from an index on
+   * (author, type, position), whatever the log's length.
+   */
+  abstract readAuthored(userId: string, type: AuthoredType, afterPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Up to `limit` events with position > `fromPosition`, in position order. */
   abstract readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]>;
   /** Every event with position > `fromPosition`, in order, exactly once: the stored ones, then live. */

@@ -1,42 +1,72 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { RoomsReadModel, type HistoryPage } from '../read-models/rooms.read-model';
+import { RoomsReadModel, type HistoryPage, type RoomInfo } from '../read-models/rooms.read-model';
+import { RoomAuthority } from '../room-authority';
+import type { RoomRole } from '../../domain/room/room.events';
 import { RoomHistory, type ChangesPage, type CursorPage } from '../room-history';
 
 /** Messages a socket gets on join: the newest ones, or every one after `since`. */
 export const RECENT_HISTORY = 50;
 export const SINCE_CAP = 500;
 
-export class GetRoomsQuery extends Query<{ name: string; members: number }[]> {}
+export type ListedRoom = { name: string; members: number } & RoomInfo;
+/** Why a room's members or history are not shown to someone. */
+export type Refusal = 'unknown_room' | 'forbidden' | 'banned';
 
-@QueryHandler(GetRoomsQuery)
-export class GetRoomsHandler implements IQueryHandler<GetRoomsQuery> {
-  constructor(private readonly rooms: RoomsReadModel) {}
-
-  execute(): Promise<{ name: string; members: number }[]> {
-    return Promise.resolve(this.rooms.list());
+/** The rooms `viewer` may see listed (undefined: a caller without a session). */
+export class GetRoomsQuery extends Query<ListedRoom[]> {
+  constructor(readonly viewer?: string) {
+    super();
   }
 }
 
-export class GetRoomQuery extends Query<{ name: string; members: string[] } | null> {
-  constructor(readonly room: string) {
+@QueryHandler(GetRoomsQuery)
+export class GetRoomsHandler implements IQueryHandler<GetRoomsQuery> {
+  constructor(
+    private readonly rooms: RoomsReadModel,
+    private readonly authority: RoomAuthority,
+  ) {}
+
+  async execute({ viewer }: GetRoomsQuery): Promise<ListedRoom[]> {
+    const admin = viewer !== undefined && (await this.authority.isAdmin(viewer));
+    return this.rooms.list(viewer, admin);
+  }
+}
+
+/** A room's members and what the list shows of it; with a viewer, their `role` in it too. */
+export type RoomDetail = { name: string; members: string[]; role?: 'admin' | RoomRole } & RoomInfo;
+
+export class GetRoomQuery extends Query<RoomDetail | Refusal> {
+  constructor(
+    readonly room: string,
+    readonly viewer?: string,
+  ) {
     super();
   }
 }
 
 @QueryHandler(GetRoomQuery)
 export class GetRoomHandler implements IQueryHandler<GetRoomQuery> {
-  constructor(private readonly rooms: RoomsReadModel) {}
+  constructor(
+    private readonly rooms: RoomsReadModel,
+    private readonly authority: RoomAuthority,
+  ) {}
 
-  execute({ room }: GetRoomQuery): Promise<{ name: string; members: string[] } | null> {
-    return Promise.resolve(this.rooms.has(room) ? { name: room, members: this.rooms.members(room) } : null);
+  async execute({ room, viewer }: GetRoomQuery): Promise<RoomDetail | Refusal> {
+    const access = await this.authority.access(room, viewer);
+    if (access !== 'read' && access !== 'moderate') return access;
+    const info = this.rooms.info(room);
+    if (info === undefined) return 'unknown_room';
+    const role = viewer === undefined ? {} : { role: await this.authority.roleIn(room, viewer) };
+    return { name: room, members: this.rooms.members(room), ...info, ...role };
   }
 }
 
-export class GetRoomMessagesQuery extends Query<HistoryPage | 'unknown_room' | 'unknown_message'> {
+export class GetRoomMessagesQuery extends Query<HistoryPage | Refusal | 'unknown_message'> {
   constructor(
     readonly room: string,
     readonly before: string | undefined,
     readonly limit: number,
+    readonly viewer?: string,
   ) {
     super();
   }
@@ -47,10 +77,13 @@ export class GetRoomMessagesHandler implements IQueryHandler<GetRoomMessagesQuer
   constructor(
     private readonly rooms: RoomsReadModel,
     private readonly history: RoomHistory,
+    private readonly authority: RoomAuthority,
   ) {}
 
-  execute({ room, before, limit }: GetRoomMessagesQuery): Promise<HistoryPage | 'unknown_room' | 'unknown_message'> {
-    if (!this.rooms.has(room)) return Promise.resolve('unknown_room');
+  async execute({ room, before, limit, viewer }: GetRoomMessagesQuery): Promise<HistoryPage | Refusal | 'unknown_message'> {
+    if (!this.rooms.has(room)) return 'unknown_room';
+    const access = await this.authority.access(room, viewer);
+    if (access !== 'read' && access !== 'moderate') return access;
     return this.history.page(room, before, limit);
   }
 }

@@ -1,144 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { LruCache } from '../lru-cache';
-import { normaliseEmoji } from '../../domain/shared/emoji';
 import { AppConfig } from '../ports/app-config';
 import type { MessageFacts } from '../../domain/room/room.decider';
-import type { Attachment, MessageSent } from '../../domain/room/room.events';
+import type { Visibility } from '../../domain/room/room.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { Projection } from './projection';
+import { applyChange, entryOf, quoteOf, type Entry, type MessageView } from './message-fold';
 
-export interface MessageView {
-  readonly id: string;
-  readonly seq: number;
-  readonly room: string;
-  readonly msg: string;
-  readonly username: string;
-  readonly userId: string;
-  readonly timestamp: string;
-  readonly clientId?: string;
-  readonly attachment?: Attachment;
-  /** When the author last edited it. */
-  readonly editedAt?: string;
-  /** A tombstone: the text and attachment are gone. */
-  readonly deleted?: true;
-  /** emoji → who reacted, in order */
-  readonly reactions?: Readonly<Record<string, readonly string[]>>;
-}
-
-export interface HistoryPage {
-  readonly messages: readonly MessageView[];
-  readonly hasMore: boolean;
-}
-
-export const toMessageView = ({ data, metadata }: RecordedEvent<MessageSent>): MessageView => ({
-  id: data.messageId,
-  seq: data.seq,
-  room: data.room,
-  msg: data.text,
-  username: data.username,
-  userId: data.userId,
-  timestamp: metadata.occurredAt,
-  ...(data.clientId !== undefined ? { clientId: data.clientId } : {}),
-  ...(data.attachment !== undefined ? { attachment: data.attachment } : {}),
-});
-
-/** Who reacted with what, by user id (names change), shown by name in the order they reacted. */
-type Reactors = Map<string, Map<string, string>>;
-
-const reactionsView = (reactors: Reactors): Readonly<Record<string, readonly string[]>> | undefined => {
-  const entries = [...reactors].filter(([, users]) => users.size > 0).map(([emoji, users]) => [emoji, [...users.values()]] as const);
-  return entries.length === 0 ? undefined : Object.fromEntries(entries);
-};
-
-/** One message as the read model holds it: its view, who reacted, and the version of its last event. */
-interface Entry {
-  view: MessageView;
-  reactors: Reactors | undefined;
-  version: number;
-}
-
-const entryOf = (event: RecordedEvent<MessageSent>): Entry => ({ view: toMessageView(event), reactors: undefined, version: event.version });
-
-/** Folds a change (edit, delete, reaction) into a message; views are immutable, so the view is replaced. */
-const applyChange = (entry: Entry, event: RecordedEvent): void => {
-  if (event.version <= entry.version) return;
-  entry.version = event.version;
-  switch (event.type) {
-    case 'MessageEdited':
-      entry.view = { ...entry.view, msg: event.data.text, editedAt: event.metadata.occurredAt };
-      return;
-    case 'MessageDeleted': {
-      const { attachment: _, reactions: __, ...view } = entry.view;
-      entry.view = { ...view, msg: '', deleted: true };
-      return;
-    }
-    case 'ReactionAdded':
-    case 'ReactionRemoved': {
-      const { userId, username } = event.data;
-      // Stored before emoji had one spelling, with or without U+FE0F: one reaction either way.
-      const emoji = normaliseEmoji(event.data.emoji);
-      entry.reactors ??= new Map();
-      let users = entry.reactors.get(emoji);
-      if (users === undefined) entry.reactors.set(emoji, (users = new Map()));
-      if (event.type === 'ReactionAdded') users.set(userId, username);
-      else users.delete(userId);
-      const reactions = reactionsView(entry.reactors);
-      const { reactions: _, ...view } = entry.view;
-      entry.view = reactions === undefined ? view : { ...view, reactions };
-      return;
-    }
-    default:
-      return;
-  }
-};
-
-/**
- * Messages folded from their events (each message's `MessageSent` and its changes, in stream
- * order), as the read model would show them: how pages older than the window are built from the store.
- */
-export const foldMessages = (events: readonly RecordedEvent[]): Map<string, MessageView> => {
-  const entries = new Map<string, Entry>();
-  for (const event of events) foldInto(entries, event);
-  return new Map([...entries].map(([id, entry]) => [id, entry.view]));
-};
-
-/** Folds one event into the messages it is about; the message's entry, or undefined (not about a known message). */
-const foldInto = (entries: Map<string, Entry>, event: RecordedEvent): Entry | undefined => {
-  if (event.type === 'MessageSent') {
-    const entry = entryOf(event);
-    entries.set(event.data.messageId, entry);
-    return entry;
-  }
-  if (!('messageId' in event.data)) return undefined;
-  const entry = entries.get(event.data.messageId);
-  if (entry !== undefined) applyChange(entry, event);
-  return entry;
-};
-
-/**
- * Each event of `events` that is about a message (sent, edited, deleted, reacted to), with the
- * message as it stood just after it; `earlier` are the events before them about the messages they
- * change. How a resume replays, in order, the pushes a client missed.
- */
-export const messageStates = (
-  earlier: readonly RecordedEvent[],
-  events: readonly RecordedEvent[],
-): { event: RecordedEvent; view: MessageView }[] => {
-  const entries = new Map<string, Entry>();
-  for (const event of earlier) foldInto(entries, event);
-  const states: { event: RecordedEvent; view: MessageView }[] = [];
-  for (const event of events) {
-    const entry = foldInto(entries, event);
-    if (entry !== undefined) states.push({ event, view: entry.view });
-  }
-  return states;
-};
+export { foldMessages, messageStates, quoteOf, toMessageView, type HistoryPage, type MessageView, type Quote } from './message-fold';
 
 /** Hydrated messages older than the window kept per room (being edited or reacted to now). */
 const OLDER_PER_ROOM = 64;
 
+/** What the room list shows of a room. */
+export interface RoomInfo {
+  readonly visibility: Visibility;
+  readonly topic: string;
+  /** The owner's name as they created it; none for the default rooms. */
+  readonly owner?: string;
+  readonly archived: boolean;
+}
+
 interface RoomDoc {
+  info: RoomInfo;
   readonly members: Map<string, string>;
+  /** Of a private room: who may see it listed (its owner, everyone who joined). */
+  readonly allowed: Set<string>;
+  /** Replies in the window by the id of the message they answer, so their quotes follow its changes. */
+  readonly replies: Map<string, Set<Entry>>;
   /** The newest HISTORY_WINDOW messages, oldest first: `window[i].view.seq === firstSeq + i`. */
   readonly window: Entry[];
   /** Messages of the window by id and by (author, client id). */
@@ -152,6 +41,21 @@ interface RoomDoc {
 }
 
 const clientKey = (userId: string, clientId: string): string => `${userId}\u0000${clientId}`;
+
+const DEFAULT_ROOM: RoomInfo = { visibility: 'public', topic: '', archived: false };
+
+const emptyRoom = (info: RoomInfo): RoomDoc => ({
+  info,
+  members: new Map(),
+  allowed: new Set(),
+  replies: new Map(),
+  window: [],
+  byId: new Map(),
+  byClientKey: new Map(),
+  older: new LruCache(OLDER_PER_ROOM),
+  lastSeq: 0,
+  version: 0,
+});
 
 /**
  * Room directory, members, and the newest `HISTORY_WINDOW` messages of each room with their edits
@@ -172,24 +76,16 @@ export class RoomsReadModel implements Projection {
   reset(): void {
     this.rooms.clear();
     this.roomsByUser.clear();
-    for (const name of this.config.chatRooms) {
-      this.rooms.set(name, {
-        members: new Map(),
-        window: [],
-        byId: new Map(),
-        byClientKey: new Map(),
-        older: new LruCache(OLDER_PER_ROOM),
-        lastSeq: 0,
-        version: 0,
-      });
-    }
+    for (const name of this.config.chatRooms) this.rooms.set(name, emptyRoom(DEFAULT_ROOM));
   }
 
   exportState(): unknown {
     return {
       rooms: [...this.rooms].map(([name, doc]) => ({
         name,
+        info: doc.info,
         members: doc.members,
+        allowed: doc.allowed,
         window: doc.window,
         lastSeq: doc.lastSeq,
         version: doc.version,
@@ -200,14 +96,25 @@ export class RoomsReadModel implements Projection {
 
   importState(state: unknown): void {
     const saved = state as {
-      rooms: { name: string; members: Map<string, string>; window: Entry[]; lastSeq: number; version: number }[];
+      rooms: {
+        name: string;
+        info: RoomInfo;
+        members: Map<string, string>;
+        allowed: Set<string>;
+        window: Entry[];
+        lastSeq: number;
+        version: number;
+      }[];
       roomsByUser: Map<string, Set<string>>;
     };
     if (!Array.isArray(saved?.rooms) || !(saved.roomsByUser instanceof Map)) throw new Error('not a rooms read model');
     this.reset();
-    for (const { name, members, window, lastSeq, version } of saved.rooms) {
+    for (const { name, info, members, allowed, window, lastSeq, version } of saved.rooms) {
+      if (!this.rooms.has(name) && info?.owner !== undefined) this.rooms.set(name, emptyRoom(info));
       const room = this.rooms.get(name);
       if (room === undefined || !(members instanceof Map) || !Array.isArray(window)) throw new Error(`room ${name} does not fit`);
+      room.info = info;
+      for (const userId of allowed) room.allowed.add(userId);
       for (const [userId, username] of members) room.members.set(userId, username);
       room.lastSeq = lastSeq;
       room.version = version;
@@ -223,12 +130,15 @@ export class RoomsReadModel implements Projection {
         const room = this.applied(event.data.room, event);
         if (room === undefined) return;
         room.members.set(event.data.userId, event.data.username);
+        if (room.info.visibility === 'private') room.allowed.add(event.data.userId);
         let rooms = this.roomsByUser.get(event.data.userId);
         if (rooms === undefined) this.roomsByUser.set(event.data.userId, (rooms = new Set()));
         rooms.add(event.data.room);
         return;
       }
-      case 'MemberLeft': {
+      case 'MemberLeft':
+      case 'MemberKicked':
+      case 'MemberBanned': {
         this.applied(event.data.room, event)?.members.delete(event.data.userId);
         const rooms = this.roomsByUser.get(event.data.userId);
         rooms?.delete(event.data.room);
@@ -247,13 +157,37 @@ export class RoomsReadModel implements Projection {
         return;
       case 'MessageEdited':
       case 'MessageDeleted':
+      case 'MessageRemoved':
       case 'ReactionAdded':
       case 'ReactionRemoved': {
         const room = this.applied(event.data.room, event);
         const entry = room?.byId.get(event.data.messageId) ?? room?.older.get(event.data.messageId);
-        if (entry !== undefined) applyChange(entry, event);
+        if (entry === undefined) return;
+        applyChange(entry, event);
+        if (event.type !== 'ReactionAdded' && event.type !== 'ReactionRemoved') this.requote(room!, entry);
         return;
       }
+      case 'RoomCreated': {
+        const { room, visibility, topic, username } = event.data;
+        if (!this.rooms.has(room)) this.rooms.set(room, emptyRoom({ visibility, topic, owner: username, archived: false }));
+        this.applied(room, event)?.allowed.add(event.data.userId);
+        return;
+      }
+      case 'TopicSet':
+      case 'RoomArchived': {
+        const room = this.applied(event.data.room, event);
+        if (room === undefined) return;
+        room.info = event.type === 'TopicSet' ? { ...room.info, topic: event.data.topic } : { ...room.info, archived: true };
+        return;
+      }
+      case 'InviteCreated':
+      case 'RoleSet':
+      case 'MemberUnbanned':
+      case 'MemberMuted':
+      case 'MemberUnmuted':
+      case 'SlowModeSet':
+        this.applied(event.data.room, event);
+        return;
       default:
         return;
     }
@@ -265,8 +199,22 @@ export class RoomsReadModel implements Projection {
     return room;
   }
 
+  /** The replies in the window to this message show it as it now is. */
+  private requote(room: RoomDoc, original: Entry): void {
+    for (const reply of room.replies.get(original.view.id) ?? []) reply.view = { ...reply.view, replyTo: quoteOf(original.view) };
+  }
+
   /** A new message enters the window; the oldest one leaves it once the window is full. */
   private push(room: RoomDoc, entry: Entry): void {
+    const answered = entry.view.replyTo?.id;
+    if (answered !== undefined) {
+      // The message answered is in the window, or held: its command read it in (`RoomHistory.facts`).
+      const original = room.byId.get(answered) ?? room.older.get(answered);
+      if (original !== undefined) entry.view = { ...entry.view, replyTo: quoteOf(original.view) };
+      let replies = room.replies.get(answered);
+      if (replies === undefined) room.replies.set(answered, (replies = new Set()));
+      replies.add(entry);
+    }
     room.window.push(entry);
     room.lastSeq = entry.view.seq;
     room.byId.set(entry.view.id, entry);
@@ -274,6 +222,10 @@ export class RoomsReadModel implements Projection {
     if (room.window.length <= this.windowSize) return;
     const gone = room.window.shift()!;
     room.byId.delete(gone.view.id);
+    const goneAnswered = gone.view.replyTo?.id;
+    const goneReplies = goneAnswered === undefined ? undefined : room.replies.get(goneAnswered);
+    goneReplies?.delete(gone);
+    if (goneReplies?.size === 0) room.replies.delete(goneAnswered!);
     if (gone.view.clientId !== undefined) room.byClientKey.delete(clientKey(gone.view.userId, gone.view.clientId));
   }
 
@@ -317,8 +269,20 @@ export class RoomsReadModel implements Projection {
     return this.rooms.has(room);
   }
 
-  list(): { name: string; members: number }[] {
-    return [...this.rooms].map(([name, room]) => ({ name, members: room.members.size }));
+  /**
+   * The rooms the list shows `userId` (undefined: a caller without a session; `all`: an admin, who
+   * sees every room): the public ones and the private ones they were let into, none archived.
+   */
+  list(userId: string | undefined, all = false): ({ name: string; members: number } & RoomInfo)[] {
+    const listed = [...this.rooms].filter(
+      ([, room]) =>
+        all || (!room.info.archived && (room.info.visibility === 'public' || (userId !== undefined && room.allowed.has(userId)))),
+    );
+    return listed.map(([name, room]) => ({ name, members: room.members.size, ...room.info }));
+  }
+
+  info(room: string): RoomInfo | undefined {
+    return this.rooms.get(room)?.info;
   }
 
   members(room: string): string[] {

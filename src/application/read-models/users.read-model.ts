@@ -250,6 +250,14 @@ export class UsersReadModel implements Projection {
     }
   }
 
+  /** The other side of each private conversation of the user (the user themself for notes to self), as the index now holds them. */
+  *conversationPartners(userId: string): Generator<string> {
+    for (const key of this.conversationsByUser.get(userId) ?? []) {
+      const [a, b] = key.split('\u0000') as [string, string];
+      yield a === userId ? b : a;
+    }
+  }
+
   /** The last message of each private conversation of the user, newest first, at most `limit`. */
   lastMessagesOf(userId: string, limit: number): PrivateMessageView[] {
     const last: PrivateEntry[] = [];

@@ -6,7 +6,9 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '../../application/ports/event-store.port';
+import { authorContract } from './author.contract';
 import { conversationContract } from './conversation.contract';
+import { roomEventsContract } from './room-events.contract';
 import { edited, joined, privateMessage, reacted, sent, withMetadata, type StoreHarness } from './store-fixtures';
 
 export { joined, privateMessage, sent, type StoreHarness } from './store-fixtures';
@@ -368,4 +370,6 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
   });
 
   conversationContract(name, harness);
+  authorContract(name, harness);
+  roomEventsContract(name, harness);
 };

@@ -3,12 +3,15 @@ import {
   DuplicateClientIdError,
   type ExpectedVersion,
   type NewEvent,
+  type AuthoredType,
   type RecordedEvent,
   type SeqRange,
   type Snapshot,
+  type RoomEventKind,
+  type VersionRange,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
-import { clientIdOf, messageIdOf, PRIVATE_TYPES } from './stored-event';
+import { authorOf, clientIdOf, messageIdOf, PRIVATE_TYPES, ROOM_EVENT_TYPES } from './stored-event';
 
 const clientKey = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
 
@@ -25,6 +28,8 @@ export class InMemoryEventStore extends LocalEventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   /** stream → sender and client id → the message, as the SQL stores' unique index. */
   private readonly clientIds = new Map<string, Map<string, RecordedEvent>>();
+  /** Author and type → their events in log order, as the SQL stores' author index. */
+  private readonly authored = new Map<string, RecordedEvent[]>();
 
   protected appendBatch(batch: readonly PendingAppend[]): BatchOutcomes {
     return batch.map(({ streamId, events, expectedVersion }) => {
@@ -59,6 +64,14 @@ export class InMemoryEventStore extends LocalEventStore {
     this.streams.set(streamId, stream);
     stream.push(...recorded);
     this.log.push(...recorded);
+    for (const event of recorded) {
+      const author = authorOf(event);
+      if (author === undefined) continue;
+      const key = clientKey(author, event.type);
+      const list = this.authored.get(key);
+      if (list === undefined) this.authored.set(key, [event]);
+      else list.push(event);
+    }
     return recorded;
   }
 
@@ -73,9 +86,18 @@ export class InMemoryEventStore extends LocalEventStore {
     return stream.slice(Math.max(0, end - limit), end).reverse();
   }
 
+  protected readRoomEventsSync(streamId: string, kind: RoomEventKind, range: VersionRange, limit: number): RecordedEvent[] {
+    const stream = this.streams.get(streamId) ?? [];
+    const wanted = new Set(ROOM_EVENT_TYPES[kind]);
+    return stream
+      .slice(Math.max(0, range.afterVersion), Math.max(0, range.beforeVersion - 1))
+      .filter((event) => wanted.has(event.type))
+      .slice(0, limit);
+  }
+
   protected countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number {
     const events = this.streams.get(streamId) ?? [];
-    const deleted = new Set(events.filter((e) => e.type === 'MessageDeleted').map((e) => e.data.messageId));
+    const deleted = new Set(events.filter((e) => e.type === 'MessageDeleted' || e.type === 'MessageRemoved').map((e) => e.data.messageId));
     return events.filter(
       (e) =>
         e.type === 'MessageSent' &&
@@ -122,6 +144,17 @@ export class InMemoryEventStore extends LocalEventStore {
 
   protected readFileSharesSync(fileId: string): RecordedEvent[] {
     return this.log.filter((event) => (event.data as { attachment?: { fileId?: unknown } }).attachment?.fileId === fileId);
+  }
+
+  protected readAuthoredSync(userId: string, type: AuthoredType, afterPosition: number, limit: number): RecordedEvent[] {
+    const events = this.authored.get(clientKey(userId, type)) ?? [];
+    let low = 0;
+    for (let high = events.length; low < high;) {
+      const middle = (low + high) >> 1;
+      if (events[middle]!.position <= afterPosition) low = middle + 1;
+      else high = middle;
+    }
+    return events.slice(low, low + limit);
   }
 
   protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {

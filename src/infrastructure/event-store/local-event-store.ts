@@ -1,12 +1,15 @@
 import {
   EventStore,
   type AppendResult,
+  type AuthoredType,
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
+  type RoomEventKind,
   type SeqRange,
   type Snapshot,
   type Subscription,
+  type VersionRange,
 } from '../../application/ports/event-store.port';
 
 const CATCH_UP_BATCH = 5000;
@@ -54,12 +57,14 @@ export abstract class LocalEventStore extends EventStore {
   /** `limit`: at most that many events; Infinity, all of them. */
   protected abstract readStreamSync(streamId: string, fromVersion: number, limit: number): RecordedEvent[];
   protected abstract readStreamBackwardSync(streamId: string, beforeVersion: number, limit: number): RecordedEvent[];
+  protected abstract readRoomEventsSync(streamId: string, kind: RoomEventKind, range: VersionRange, limit: number): RecordedEvent[];
   protected abstract readMessagesSync(streamId: string, range: SeqRange, limit: number): RecordedEvent[];
   protected abstract countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number;
   protected abstract countConversationSync(userA: string, userB: string, after: number, before: number, from: string): number;
   protected abstract readMessageEventsSync(streamId: string, messageIds: readonly string[]): RecordedEvent[];
   protected abstract findByClientIdSync(streamId: string, senderId: string, clientId: string): RecordedEvent | undefined;
   protected abstract readFileSharesSync(fileId: string): RecordedEvent[];
+  protected abstract readAuthoredSync(userId: string, type: AuthoredType, afterPosition: number, limit: number): RecordedEvent[];
   protected abstract readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[];
   protected abstract readConversationAfterSync(userA: string, userB: string, afterPosition: number, limit: number): RecordedEvent[];
   protected abstract readAllSync(fromPosition: number, limit: number): RecordedEvent[];
@@ -146,6 +151,10 @@ export abstract class LocalEventStore extends EventStore {
     return this.attempt(() => (limit > 0 ? this.readStreamBackwardSync(streamId, beforeVersion, limit) : []));
   }
 
+  readRoomEvents(streamId: string, kind: RoomEventKind, range: VersionRange, limit: number): Promise<RecordedEvent[]> {
+    return this.attempt(() => (limit > 0 ? this.readRoomEventsSync(streamId, kind, range, limit) : []));
+  }
+
   countMessages(streamId: string, range: { readonly after: number; readonly before: number }, exceptSender: string): Promise<number> {
     return this.attempt(() =>
       range.before - range.after > 1 ? this.countMessagesSync(streamId, range.after, range.before, exceptSender) : 0,
@@ -177,6 +186,10 @@ export abstract class LocalEventStore extends EventStore {
 
   readFileShares(fileId: string): Promise<RecordedEvent[]> {
     return this.attempt(() => this.readFileSharesSync(fileId));
+  }
+
+  readAuthored(userId: string, type: AuthoredType, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.attempt(() => (limit > 0 ? this.readAuthoredSync(userId, type, afterPosition, limit) : []));
   }
 
   readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {

@@ -299,6 +299,9 @@ describe('PostgreSQL event store shared by several nodes', () => {
       /Index Scan using events_conversation/,
     ],
     ['the messages that carry a file', 'fileShares', ['f1'], /Index Scan using events_attachment|Bitmap Index Scan on events_attachment/],
+    ['what a user made, across streams, oldest first', 'authored', ['u1', 'MessageSent', 0, 5], /Index Scan using events_author/],
+    ["a room's moderation", 'moderation', ['room-a', 0, 100, 5], /Index Scan using events_moderation/],
+    ["a room's state", 'roomState', ['room-a', 0, 100, 5], /Index Scan using events_room_state/],
   ] as const)('reads %s from its index', async (_what, query, params, expected) => {
     const schema = freshSchema();
     const store = await open(schema);

@@ -2,10 +2,13 @@ import { Pool, escapeIdentifier, type PoolClient } from 'pg';
 import {
   EventStore,
   type AppendResult,
+  type AuthoredType,
   type ExpectedVersion,
   type NewEvent,
   type RecordedEvent,
+  type RoomEventKind,
   type SeqRange,
+  type VersionRange,
   type Snapshot,
   type Subscription,
 } from '../../application/ports/event-store.port';
@@ -169,6 +172,10 @@ export class PostgresEventStore extends EventStore {
     return rows.map(toRecorded);
   }
 
+  readRoomEvents(streamId: string, kind: RoomEventKind, range: VersionRange, limit: number): Promise<RecordedEvent[]> {
+    return this.reads.readRoomEvents(streamId, kind, range, limit);
+  }
+
   countMessages(streamId: string, range: { readonly after: number; readonly before: number }, exceptSender: string): Promise<number> {
     return this.reads.countMessages(streamId, range, exceptSender);
   }
@@ -196,6 +203,10 @@ export class PostgresEventStore extends EventStore {
 
   readFileShares(fileId: string): Promise<RecordedEvent[]> {
     return this.reads.readFileShares(fileId);
+  }
+
+  readAuthored(userId: string, type: AuthoredType, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return this.reads.readAuthored(userId, type, afterPosition, limit);
   }
 
   readConversation(userA: string, userB: string, beforePosition: number, limit: number): Promise<RecordedEvent[]> {

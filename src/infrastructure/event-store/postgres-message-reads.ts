@@ -1,5 +1,13 @@
 import { escapeIdentifier } from 'pg';
-import { CorruptSnapshotError, type RecordedEvent, type SeqRange, type Snapshot } from '../../application/ports/event-store.port';
+import {
+  CorruptSnapshotError,
+  type AuthoredType,
+  type RecordedEvent,
+  type RoomEventKind,
+  type SeqRange,
+  type Snapshot,
+  type VersionRange,
+} from '../../application/ports/event-store.port';
 import { postgresMessageQueries } from './postgres-schema';
 import { snapshotChecksum, toRecorded, type EventRow } from './stored-event';
 
@@ -22,6 +30,13 @@ export class PostgresMessageReads {
   ) {
     this.queries = postgresMessageQueries(`${escapeIdentifier(schema)}.events`);
     this.snapshots = `${escapeIdentifier(schema)}.snapshots`;
+  }
+
+  async readRoomEvents(streamId: string, kind: RoomEventKind, range: VersionRange, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const sql = kind === 'moderation' ? this.queries.moderation : this.queries.roomState;
+    const rows = await this.query<Row>('readRoomEvents', sql, [streamId, range.afterVersion, range.beforeVersion, limit]);
+    return rows.map(toRecorded);
   }
 
   async readMessages(streamId: string, range: SeqRange, limit: number): Promise<RecordedEvent[]> {
@@ -97,6 +112,12 @@ export class PostgresMessageReads {
 
   async readFileShares(fileId: string): Promise<RecordedEvent[]> {
     const rows = await this.query<Row>('readFileShares', this.queries.fileShares, [fileId]);
+    return rows.map(toRecorded);
+  }
+
+  async readAuthored(userId: string, type: AuthoredType, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    if (limit <= 0) return [];
+    const rows = await this.query<Row>('readAuthored', this.queries.authored, [userId, type, afterPosition, limit]);
     return rows.map(toRecorded);
   }
 

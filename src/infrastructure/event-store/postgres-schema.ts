@@ -1,5 +1,10 @@
 import { escapeIdentifier } from 'pg';
-import { PRIVATE_TYPES } from './stored-event';
+import { AUTHORED_TYPES } from '../../application/ports/event-store.port';
+import { PRIVATE_TYPES, ROOM_EVENT_TYPES, sqlTypeList } from './stored-event';
+
+/** Who made an event of `AUTHORED_TYPES` (as `authorOf` reads it), for the author index. */
+const AUTHOR = `coalesce(data->>'userId', data->>'uploaderId')`;
+const AUTHORED_TYPE_LIST = AUTHORED_TYPES.map((type) => `'${type}'`).join(', ');
 
 /** The events of a private conversation (`PRIVATE_TYPES`), as an SQL list. */
 const PRIVATE_TYPE_LIST = [...PRIVATE_TYPES].map((type) => `'${type}'`).join(', ');
@@ -32,6 +37,12 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
   WHERE type IN ('MessageSent', 'PrivateMessageSent') AND (data->>'clientId') IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_attachment ON ${table} ((data->'attachment'->>'fileId'))
   WHERE (data->'attachment'->>'fileId') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_author ON ${table} ((${AUTHOR}), type, position)
+  WHERE type IN (${AUTHORED_TYPE_LIST});
+CREATE INDEX IF NOT EXISTS events_moderation ON ${table} (stream_id, version)
+  WHERE type IN (${sqlTypeList(ROOM_EVENT_TYPES.moderation)});
+CREATE INDEX IF NOT EXISTS events_room_state ON ${table} (stream_id, version)
+  WHERE type IN (${sqlTypeList(ROOM_EVENT_TYPES.state)});
 CREATE TABLE IF NOT EXISTS ${escapeIdentifier(schema)}.snapshots (
   name     text   PRIMARY KEY,
   schema   text   NOT NULL,
@@ -86,10 +97,21 @@ export const postgresMessageQueries = (table: string) =>
           WHERE d.stream_id = m.stream_id AND (d.data->>'messageId') = (m.data->>'messageId') AND d.type = 'PrivateMessageDeleted')`,
     fileShares: `SELECT ${COLUMNS} FROM ${table}
       WHERE (data->'attachment'->>'fileId') = $1 ORDER BY position`,
+    /** $1 the author, $2 an event type (one of `AUTHORED_TYPES`), $3 a position, $4 a limit. */
+    authored: `SELECT ${COLUMNS} FROM ${table}
+      WHERE type IN (${AUTHORED_TYPE_LIST}) AND ${AUTHOR} = $1 AND type = $2 AND position > $3
+      ORDER BY position LIMIT $4`,
     /** $1 the stream, $2 seq after, $3 seq before, $4 the sender whose messages do not count. */
     countMessages: `SELECT COUNT(*) AS n FROM ${table} AS m
       WHERE m.stream_id = $1 AND m.type = 'MessageSent' AND (m.data->>'seq')::integer > $2 AND (m.data->>'seq')::integer < $3
         AND (m.data->>'userId') IS DISTINCT FROM $4
         AND NOT EXISTS (SELECT 1 FROM ${table} AS d
-          WHERE d.stream_id = m.stream_id AND (d.data->>'messageId') = (m.data->>'messageId') AND d.type = 'MessageDeleted')`,
+          WHERE d.stream_id = m.stream_id AND (d.data->>'messageId') = (m.data->>'messageId') AND d.type IN ('MessageDeleted', 'MessageRemoved'))`,
+    /** $1 the stream, $2 version after, $3 version before, $4 a limit. */
+    moderation: `SELECT ${COLUMNS} FROM ${table}
+      WHERE stream_id = $1 AND version > $2 AND version < $3 AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.moderation)})
+      ORDER BY version LIMIT $4`,
+    roomState: `SELECT ${COLUMNS} FROM ${table}
+      WHERE stream_id = $1 AND version > $2 AND version < $3 AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.state)})
+      ORDER BY version LIMIT $4`,
   }) as const;

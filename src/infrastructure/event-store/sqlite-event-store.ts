@@ -7,8 +7,11 @@ import {
   CorruptSnapshotError,
   DuplicateClientIdError,
   StoreUnavailableError,
+  type AuthoredType,
   type RecordedEvent,
+  type RoomEventKind,
   type SeqRange,
+  type VersionRange,
   type Snapshot,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
@@ -65,26 +68,27 @@ const makeDirectory = (dir: string): void => {
   for (const folder of missing) mkdirSync(folder);
 };
 
-type IndexRow = readonly [string | null, number | null, string | null, string | null, string | null, string | null];
+type IndexRow = readonly [string | null, number | null, string | null, string | null, string | null, string | null, string | null];
 
 const indexRow = (event: { readonly type: string; readonly data: unknown }): IndexRow => {
   const c = indexColumns(event);
-  return [c.messageId, c.seq, c.senderId, c.clientId, c.pair, c.fileId];
+  return [c.messageId, c.seq, c.senderId, c.clientId, c.pair, c.fileId, c.authorId];
 };
 
 /**
- * A log written before the index columns existed gets them, filled from its events, in one
- * transaction (so a crash midway leaves the old table as it was), before the indexes are built.
+ * A log written before the index columns (or some of them) existed gets them, filled from its events,
+ * in one transaction (so a crash midway leaves the old table as it was), before the indexes are built.
  */
 const addIndexColumns = (db: Database.Database): void => {
   const columns = new Set((db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((column) => column.name));
-  if (columns.size === 0 || columns.has('message_id')) return;
+  const missing = INDEX_COLUMNS.filter((column) => !columns.has(column));
+  if (columns.size === 0 || missing.length === 0) return;
   db.transaction(() => {
     // Indexes over JSON expressions that an earlier build made, replaced by the columns.
     for (const index of ['events_message_seq', 'events_message_id', 'events_client_id', 'events_conversation', 'events_attachment']) {
       db.exec(`DROP INDEX IF EXISTS ${index}`);
     }
-    for (const column of INDEX_COLUMNS) db.exec(`ALTER TABLE events ADD COLUMN ${column} ${column === 'seq' ? 'INTEGER' : 'TEXT'}`);
+    for (const column of missing) db.exec(`ALTER TABLE events ADD COLUMN ${column} ${column === 'seq' ? 'INTEGER' : 'TEXT'}`);
     const batch = db.prepare<unknown[], { position: number; type: string; data: string }>(
       `SELECT position, type, data FROM events WHERE position > ? AND type IN (${INDEXED_TYPES.map(() => '?').join(', ')})
         ORDER BY position LIMIT 10000`,
@@ -170,7 +174,10 @@ export class SqliteEventStore extends LocalEventStore {
         'SELECT schema, position, data, checksum FROM snapshots WHERE name = ?',
       ),
       fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
+      authored: this.db.prepare<[string, string, number, number], Row>(SQLITE_MESSAGE_QUERIES.authored),
       countMessages: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countMessages),
+      moderation: this.db.prepare<[string, number, number, number], Row>(SQLITE_MESSAGE_QUERIES.moderation),
+      roomState: this.db.prepare<[string, number, number, number], Row>(SQLITE_MESSAGE_QUERIES.roomState),
       countConversation: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countConversation),
       conversationBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
       conversationAfter: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationAfter),
@@ -217,6 +224,11 @@ export class SqliteEventStore extends LocalEventStore {
     return reading(() => this.statements.readStreamBackward.all(streamId, beforeVersion, limit).map(fromRow));
   }
 
+  protected readRoomEventsSync(streamId: string, kind: RoomEventKind, range: VersionRange, limit: number): RecordedEvent[] {
+    const statement = kind === 'moderation' ? this.statements.moderation : this.statements.roomState;
+    return reading(() => statement.all(streamId, range.afterVersion, range.beforeVersion, limit).map(fromRow));
+  }
+
   protected countMessagesSync(streamId: string, after: number, before: number, exceptSender: string): number {
     return reading(() => this.statements.countMessages.get(streamId, after, before, exceptSender)?.n ?? 0);
   }
@@ -247,6 +259,10 @@ export class SqliteEventStore extends LocalEventStore {
 
   protected readFileSharesSync(fileId: string): RecordedEvent[] {
     return reading(() => this.statements.fileShares.all(fileId).map(fromRow));
+  }
+
+  protected readAuthoredSync(userId: string, type: AuthoredType, afterPosition: number, limit: number): RecordedEvent[] {
+    return reading(() => this.statements.authored.all(userId, type, afterPosition, limit).map(fromRow));
   }
 
   protected readConversationSync(userA: string, userB: string, beforePosition: number, limit: number): RecordedEvent[] {

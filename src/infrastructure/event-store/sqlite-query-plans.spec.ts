@@ -29,6 +29,9 @@ describe('the SQLite event log', () => {
     ['the messages that carry a file', SQLITE_MESSAGE_QUERIES.fileShares],
     ['a private conversation before a position', SQLITE_MESSAGE_QUERIES.conversationBefore],
     ['a private conversation after a position', SQLITE_MESSAGE_QUERIES.conversationAfter],
+    ['what a user made, across streams', SQLITE_MESSAGE_QUERIES.authored],
+    ["a room's moderation", SQLITE_MESSAGE_QUERIES.moderation],
+    ["a room's state", SQLITE_MESSAGE_QUERIES.roomState],
   ])('reads %s from an index, without sorting', (_what, sql) => {
     const detail = plan(sql);
     expect(detail).toMatch(/^SEARCH events USING (INDEX|INTEGER PRIMARY KEY)/);
@@ -38,6 +41,11 @@ describe('the SQLite event log', () => {
   it('reads a private conversation from the index over the pair of users and position, newest first', () => {
     const detail = plan(SQLITE_MESSAGE_QUERIES.conversationBefore);
     expect(detail).toMatch(/^SEARCH events USING INDEX events_by_pair \(pair=\? AND position<\?\)$/);
+  });
+
+  it('reads what a user made from the index over author, type and position', () => {
+    const detail = plan(SQLITE_MESSAGE_QUERIES.authored);
+    expect(detail).toMatch(/^SEARCH events USING INDEX events_by_author \(author_id=\? AND type=\? AND position>\?\)$/);
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { ROOM_EVENT_TYPES, sqlTypeList } from './stored-event';
+
 /**
  * The SQLite event log's schema, in one place: the store creates it, and the benchmarks
  * (`bench/gen-log.js` and others, from the build) write their generated logs with it, filling the
@@ -11,7 +13,11 @@
  *   refused by the store however old the first one is;
  * - `events_by_pair`: the private messages between two users (the pair unordered), by position,
  *   whichever of the two session streams holds them;
- * - `events_by_file`: the messages (room or private) that carry a file, for who may download it.
+ * - `events_by_file`: the messages (room or private) that carry a file, for who may download it;
+ * - `events_by_author`: what one user wrote, reacted with or uploaded (`AUTHORED_TYPES`), in any
+ *   stream, by type and position: a user's export;
+ * - `events_moderation` and `events_room_state`: a room's moderation events (its audit) and every
+ *   event of it that is not about one message (what its members, roles and bans fold from), by type.
  * Plain columns rather than indexes over `json_extract` expressions: an append then costs index
  * inserts only, not a dozen JSON parses.
  *
@@ -32,6 +38,7 @@ export const SQLITE_SCHEMA = `
     client_id  TEXT,
     pair       TEXT,
     file_id    TEXT,
+    author_id  TEXT,
     UNIQUE (stream_id, version)
   );
   CREATE INDEX IF NOT EXISTS events_by_seq ON events (stream_id, seq) WHERE seq IS NOT NULL;
@@ -39,6 +46,9 @@ export const SQLITE_SCHEMA = `
   CREATE UNIQUE INDEX IF NOT EXISTS events_by_client ON events (stream_id, sender_id, client_id) WHERE client_id IS NOT NULL;
   CREATE INDEX IF NOT EXISTS events_by_pair ON events (pair, position) WHERE pair IS NOT NULL;
   CREATE INDEX IF NOT EXISTS events_by_file ON events (file_id) WHERE file_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS events_by_author ON events (author_id, type, position) WHERE author_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS events_moderation ON events (stream_id, version) WHERE type IN (${sqlTypeList(ROOM_EVENT_TYPES.moderation)});
+  CREATE INDEX IF NOT EXISTS events_room_state ON events (stream_id, version) WHERE type IN (${sqlTypeList(ROOM_EVENT_TYPES.state)});
   CREATE TABLE IF NOT EXISTS snapshots (
     name     TEXT    PRIMARY KEY,
     schema   TEXT    NOT NULL,
@@ -49,16 +59,17 @@ export const SQLITE_SCHEMA = `
 `;
 
 /** The index columns, in the order `INSERT_EVENT` takes them after the event's own. */
-export const INDEX_COLUMNS = ['message_id', 'seq', 'sender_id', 'client_id', 'pair', 'file_id'] as const;
+export const INDEX_COLUMNS = ['message_id', 'seq', 'sender_id', 'client_id', 'pair', 'file_id', 'author_id'] as const;
 
 export const INSERT_EVENT = `INSERT INTO events (stream_id, version, type, data, metadata, ${INDEX_COLUMNS.join(', ')})
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  VALUES (?, ?, ?, ?, ?, ${INDEX_COLUMNS.map(() => '?').join(', ')})`;
 
 /** The event types that have index columns, for filling them in a log written before they existed. */
 export const INDEXED_TYPES = [
   'MessageSent',
   'MessageEdited',
   'MessageDeleted',
+  'MessageRemoved',
   'ReactionAdded',
   'ReactionRemoved',
   'PrivateMessageSent',
@@ -66,6 +77,7 @@ export const INDEXED_TYPES = [
   'PrivateMessageDeleted',
   'PrivateReactionAdded',
   'PrivateReactionRemoved',
+  'FileUploaded',
 ];
 
 /**
@@ -90,9 +102,16 @@ export const SQLITE_MESSAGE_QUERIES = {
       AND NOT EXISTS (SELECT 1 FROM events AS d INDEXED BY events_by_message
         WHERE d.stream_id = m.stream_id AND d.message_id = m.message_id AND d.type = 'PrivateMessageDeleted')`,
   fileShares: `SELECT * FROM events INDEXED BY events_by_file WHERE file_id = ? ORDER BY position`,
+  /** Parameters: the author, an event type, a position, a limit. */
+  authored: `SELECT * FROM events INDEXED BY events_by_author WHERE author_id = ? AND type = ? AND position > ? ORDER BY position LIMIT ?`,
   /** Parameters: the stream, seq after, seq before, the sender whose messages do not count. */
   countMessages: `SELECT COUNT(*) AS n FROM events AS m INDEXED BY events_by_seq
     WHERE m.stream_id = ? AND m.seq > ? AND m.seq < ? AND json_extract(m.data, '$.userId') IS NOT ?
       AND NOT EXISTS (SELECT 1 FROM events AS d INDEXED BY events_by_message
-        WHERE d.stream_id = m.stream_id AND d.message_id = m.message_id AND d.type = 'MessageDeleted')`,
+        WHERE d.stream_id = m.stream_id AND d.message_id = m.message_id AND d.type IN ('MessageDeleted', 'MessageRemoved'))`,
+  /** Parameters: the stream, version after, version before, a limit. */
+  moderation: `SELECT * FROM events INDEXED BY events_moderation
+    WHERE stream_id = ? AND version > ? AND version < ? AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.moderation)}) ORDER BY version LIMIT ?`,
+  roomState: `SELECT * FROM events INDEXED BY events_room_state
+    WHERE stream_id = ? AND version > ? AND version < ? AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.state)}) ORDER BY version LIMIT ?`,
 } as const;

@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { RecordedEvent } from '../../application/ports/event-store.port';
+import { AUTHORED_TYPES, type RecordedEvent } from '../../application/ports/event-store.port';
+import type { RoomEventKind } from '../../application/ports/event-store.port';
+import { MODERATION_EVENT_TYPES, ROOM_STATE_EVENT_TYPES } from '../../domain/room/room.events';
 import { upcast } from '../../domain/upcast';
+
+/** The event types of each kind `readRoomEvents` reads; each kind has a partial index over exactly these. */
+export const ROOM_EVENT_TYPES: Readonly<Record<RoomEventKind, readonly string[]>> = {
+  moderation: MODERATION_EVENT_TYPES,
+  state: ROOM_STATE_EVENT_TYPES,
+};
+
+/** A list of event types as SQL string literals, for a partial index and the queries it answers. */
+export const sqlTypeList = (types: Iterable<string>): string => [...types].map((type) => `'${type}'`).join(', ');
 
 /** A row of the `events` table, as the SQLite (JSON text) and PostgreSQL (jsonb) adapters read it. */
 export interface EventRow {
@@ -42,6 +53,16 @@ export const clientIdOf = (event: {
   return typeof senderId === 'string' ? { senderId, clientId: data.clientId } : undefined;
 };
 
+const AUTHORED: ReadonlySet<string> = new Set(AUTHORED_TYPES);
+
+/** Who made an event the author index holds (`AUTHORED_TYPES`): its `userId`, or a file's `uploaderId`. */
+export const authorOf = (event: { readonly type: string; readonly data: unknown }): string | undefined => {
+  if (!AUTHORED.has(event.type)) return undefined;
+  const { userId, uploaderId } = event.data as { userId?: unknown; uploaderId?: unknown };
+  const author = userId ?? uploaderId;
+  return typeof author === 'string' ? author : undefined;
+};
+
 /** What a stored snapshot's checksum is computed over: its schema, position and data. */
 export const snapshotChecksum = (schema: string, position: number, data: string): string =>
   createHash('sha256').update(schema).update('\u0000').update(String(position)).update('\u0000').update(data).digest('hex');
@@ -62,7 +83,8 @@ export const conversationKey = (a: string, b: string): string => (a < b ? `${a}\
  * The SQLite log's index columns of an event, filled from the event when it is appended (and once,
  * for logs written before the columns existed, when the store opens): a message's id for every event
  * about a message; `seq` for a room message; sender and client id for a message sent with one; the
- * conversation for a private message and each change to it; the file a message carries. Null where they do not apply, so
+ * conversation for a private message and each change to it; the file a message carries; who wrote, reacted or uploaded
+ * (`authorOf`). Null where they do not apply, so
  * the partial indexes skip the event.
  */
 export const indexColumns = (event: { readonly type: string; readonly data: unknown }) => {
@@ -82,5 +104,6 @@ export const indexColumns = (event: { readonly type: string; readonly data: unkn
     clientId: client?.clientId ?? null,
     pair: isPrivate ? conversationKey(data.fromUserId as string, data.toUserId as string) : null,
     fileId: typeof data.attachment?.fileId === 'string' ? data.attachment.fileId : null,
+    authorId: authorOf(event) ?? null,
   };
 };

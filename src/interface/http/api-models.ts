@@ -30,7 +30,7 @@ export class ErrorResponse {
   error!: ErrorDetail;
 }
 
-type ErrorCase = readonly [status: number, codes: readonly string[], when: string];
+export type ErrorCase = readonly [status: number, codes: readonly string[], when: string];
 
 /** The answer of every route that writes when the store cannot be reached. */
 export const UNAVAILABLE: ErrorCase = [503, ['unavailable'], 'Storage is unreachable or too busy; try again'];
@@ -198,6 +198,18 @@ export class RoomMessage {
     example: { '👍': ['ada', 'linus'] },
   })
   reactions?: Record<string, string[]>;
+
+  @ApiPropertyOptional({
+    description: 'A moderator removed it (a tombstone): who, and why if they said',
+    example: { by: 'mo', reason: 'spam' },
+  })
+  removed?: { by: string; reason?: string };
+
+  @ApiPropertyOptional({
+    description: 'The message it answers: id, seq, author and first line (empty and `deleted` when it is gone)',
+    example: { id: 'b3c1…', seq: 41, username: 'ada', msg: 'Who is in for lunch?' },
+  })
+  replyTo?: { id: string; seq?: number; username?: string; msg?: string; deleted?: true };
 }
 
 export class RoomMessagesPage {
@@ -327,27 +339,6 @@ export class UnreadList {
 
   @ApiProperty({ type: [ConversationUnread], description: 'One entry per private conversation, most recent first, at most 100' })
   conversations!: ConversationUnread[];
-}
-
-export class RoomSummary {
-  @ApiProperty({ example: 'General' })
-  name!: string;
-
-  @ApiProperty({ description: 'How many members' })
-  members!: number;
-}
-
-export class RoomList {
-  @ApiProperty({ type: [RoomSummary] })
-  rooms!: RoomSummary[];
-}
-
-export class RoomDetail {
-  @ApiProperty({ example: 'General' })
-  name!: string;
-
-  @ApiProperty({ type: [String], description: "The members' names" })
-  members!: string[];
 }
 
 export class OnlineUser {

@@ -147,8 +147,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('join')
   join(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
     return this.pipeline.run(socket, 'join', ack, async (actor, context) => {
-      const { room, since, cursor } = validatePayload(JoinDto, body);
-      const { joined } = await this.commandBus.execute(new JoinRoomCommand(actor, room, context));
+      const { room, since, cursor, invite } = validatePayload(JoinDto, body);
+      const { joined } = await this.commandBus.execute(new JoinRoomCommand(actor, room, context, invite));
       // In the room before reading, so nothing falls between; a push that comes before the answer
       // carries its cursor, which tells the client it is also in the answer.
       await socket.join(socketRoom(room));
@@ -178,7 +178,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const dto = validatePayload(MessageDto, body);
       if (dto.type === 'private') return this.sendPrivate(actor, dto.target ?? '', dto.msg, dto.clientId, context, dto.fileId);
       const room = dto.room ?? 'General';
-      const sent = await this.commandBus.execute(new SendMessageCommand(actor, room, dto.msg, dto.clientId, context, dto.fileId));
+      const sent = await this.commandBus.execute(
+        new SendMessageCommand(actor, room, dto.msg, dto.clientId, context, dto.fileId, dto.replyTo),
+      );
       return { result: { message: messagePayload(sent) }, log: { room, messageId: sent.id, seq: sent.seq } };
     });
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
+import type { ModerationEvent } from '../../domain/room/room.events';
 import type { MessageView } from '../../application/read-models/rooms.read-model';
 import type { RoomChange } from '../../application/room-history';
 import type { PrivateMessageView } from '../../application/read-models/users.read-model';
@@ -26,6 +27,8 @@ export const messagePayload = (m: MessageView) => ({
   ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
   ...(m.deleted ? { deleted: true } : {}),
   ...(m.reactions !== undefined ? { reactions: m.reactions } : {}),
+  ...(m.removed !== undefined ? { removed: m.removed } : {}),
+  ...(m.replyTo !== undefined ? { replyTo: m.replyTo } : {}),
 });
 
 /** What changed on a message after it was sent: the new text, the tombstone or the reactions. */
@@ -34,6 +37,7 @@ export const messageChangePayload = (m: MessageView) => ({
   id: m.id,
   seq: m.seq,
   ...(m.deleted ? { deleted: true } : { msg: m.msg }),
+  ...(m.removed !== undefined ? { removed: m.removed } : {}),
   ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
   reactions: m.reactions ?? {},
 });
@@ -46,6 +50,7 @@ export const roomPush = (event: RecordedEvent, view: MessageView): { event: stri
     case 'MessageEdited':
       return { event: 'message_edited', data: { ...messageChangePayload(view), cursor: event.version } };
     case 'MessageDeleted':
+    case 'MessageRemoved':
       return { event: 'message_deleted', data: { ...messageChangePayload(view), cursor: event.version } };
     default:
       return { event: 'reaction', data: { ...messageChangePayload(view), cursor: event.version } };
@@ -102,13 +107,74 @@ export const privatePush = ({ event, view }: PrivateChange): { event: string; da
   }
 };
 
-export const statusPayload = (username: string, type: 'join' | 'leave', room: string, timestamp: string) => ({
-  msg: `${username} has ${type === 'join' ? 'joined' : 'left'} the room.`,
+const STATUS_LINES = {
+  join: 'has joined the room.',
+  leave: 'has left the room.',
+  kick: 'was removed from the room',
+  ban: 'was banned from the room',
+} as const;
+
+/** A notice in a room, as the seed's join notices: `{msg, type}` and more. A kick or ban names the moderator, and why if given. */
+export const statusPayload = (
+  username: string,
+  type: keyof typeof STATUS_LINES,
+  room: string,
+  timestamp: string,
+  moderation?: { by: string; reason?: string; until?: string },
+) => ({
+  msg:
+    moderation === undefined
+      ? `${username} ${STATUS_LINES[type]}`
+      : `${username} ${STATUS_LINES[type]} by ${moderation.by}${moderation.until !== undefined ? ` until ${moderation.until}` : ''}${moderation.reason !== undefined ? `: ${moderation.reason}` : '.'}`,
   type,
   timestamp,
   room,
   username,
+  ...(moderation !== undefined ? { by: moderation.by } : {}),
+  ...(moderation?.reason !== undefined ? { reason: moderation.reason } : {}),
+  ...(moderation?.until !== undefined ? { until: moderation.until } : {}),
 });
+
+/** `moderation`: what an owner, moderator or admin did in a room (the audit's entries as they happen). */
+export const moderationPayload = ({ type, data, metadata, version }: RecordedEvent<ModerationEvent>) => {
+  const fields = data as Partial<{
+    username: string;
+    reason: string;
+    until: number;
+    role: string;
+    seconds: number;
+    topic: string;
+    messageId: string;
+  }>;
+  return {
+    room: data.room,
+    action: MODERATION_ACTIONS[type],
+    by: data.byUsername,
+    ...(fields.username !== undefined && type !== 'MessageRemoved' ? { user: fields.username } : {}),
+    ...(fields.messageId !== undefined ? { messageId: fields.messageId } : {}),
+    ...(fields.reason !== undefined ? { reason: fields.reason } : {}),
+    ...(fields.until !== undefined ? { until: new Date(fields.until).toISOString() } : {}),
+    ...(fields.role !== undefined ? { role: fields.role } : {}),
+    ...(fields.seconds !== undefined ? { seconds: fields.seconds } : {}),
+    ...(fields.topic !== undefined ? { topic: fields.topic } : {}),
+    timestamp: metadata.occurredAt,
+    cursor: version,
+  };
+};
+
+/** The name of each moderation event on the wire. */
+export const MODERATION_ACTIONS: Record<ModerationEvent['type'], string> = {
+  RoleSet: 'set_role',
+  MemberKicked: 'kick',
+  MemberBanned: 'ban',
+  MemberUnbanned: 'unban',
+  MemberMuted: 'mute',
+  MemberUnmuted: 'unmute',
+  MessageRemoved: 'remove_message',
+  SlowModeSet: 'slow_mode',
+  TopicSet: 'set_topic',
+  RoomArchived: 'archive_room',
+};
 
 export const socketRoom = (room: string): string => `room:${room}`;
 export const userRoom = (userId: string): string => `user:${userId}`;

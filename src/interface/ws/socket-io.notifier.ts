@@ -9,12 +9,14 @@ import { RoomsReadModel, toMessageView } from '../../application/read-models/roo
 import { toPrivateMessageView, UsersReadModel, type PrivateMessageView } from '../../application/read-models/users.read-model';
 import { PrivateHistory } from '../../application/private-history';
 import type { PrivateMessageChanged } from '../../domain/session/session.events';
+import type { ModerationEvent } from '../../domain/room/room.events';
 import { UnreadCounts } from '../../application/unread-counts';
 import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
 import {
   messageChangePayload,
   messagePayload,
+  moderationPayload,
   PRESENCE_DIFF_ROOM,
   PRESENCE_LIST_ROOM,
   privateChangePayload,
@@ -117,6 +119,21 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     }
   }
 
+  /** The room's members and the member it is about (on every tab) get `moderation`: who did what to whom, and why. */
+  private announceModeration(server: Server, event: RecordedEvent<ModerationEvent>): void {
+    const about = 'userId' in event.data && event.type !== 'MessageRemoved' ? [userRoom(event.data.userId)] : [];
+    server.to([socketRoom(event.data.room), ...about]).emit('moderation', moderationPayload(event));
+  }
+
+  /** What the room list shows of a room, to everyone for a public room, to its members (and its creator) for a private one. */
+  private announceRoom(server: Server, name: string, creatorId: string | undefined): void {
+    const info = this.rooms.info(name);
+    if (info === undefined) return;
+    const room = { name, members: this.rooms.members(name).length, ...info };
+    if (info.visibility === 'public') server.emit('room_updated', room);
+    else server.to([socketRoom(name), ...(creatorId !== undefined ? [userRoom(creatorId)] : [])]).emit('room_updated', room);
+  }
+
   /** The Socket.IO server, once the gateway is up. */
   get io(): Server | undefined {
     return this.server;
@@ -199,13 +216,16 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       case 'MessageSent': {
         this.typing.stop(event.data.room, event.data.userId);
-        const message = { ...messagePayload(toMessageView(event)), cursor: event.version };
+        // A reply's quote is resolved in the read model; other messages need no lookup.
+        const view = event.data.replyTo === undefined ? undefined : this.rooms.message(event.data.room, event.data.messageId);
+        const message = { ...messagePayload(view ?? toMessageView(event)), cursor: event.version };
         server.to(socketRoom(event.data.room)).emit('message', message);
         if (event.data.text.includes('@')) void this.announceMentions(server, message, event.data.userId);
         return;
       }
       case 'MessageEdited':
       case 'MessageDeleted':
+      case 'MessageRemoved':
       case 'ReactionAdded':
       case 'ReactionRemoved': {
         const view = this.rooms.message(event.data.room, event.data.messageId);
@@ -213,10 +233,39 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         const to = server.to(socketRoom(event.data.room));
         const change = { ...messageChangePayload(view), cursor: event.version };
         if (event.type === 'MessageEdited') to.emit('message_edited', change);
-        else if (event.type === 'MessageDeleted') to.emit('message_deleted', change);
+        else if (event.type === 'MessageDeleted' || event.type === 'MessageRemoved') to.emit('message_deleted', change);
         else to.emit('reaction', change);
         return;
       }
+      case 'MemberKicked':
+      case 'MemberBanned': {
+        const { room, userId, username, byUsername, reason } = event.data;
+        const until =
+          event.type === 'MemberBanned' && event.data.until !== undefined ? new Date(event.data.until).toISOString() : undefined;
+        const moderation = { by: byUsername, ...(reason !== undefined ? { reason } : {}), ...(until !== undefined ? { until } : {}) };
+        const type = event.type === 'MemberKicked' ? 'kick' : 'ban';
+        this.typing.stop(room, userId);
+        server.to(socketRoom(room)).emit('status', statusPayload(username, type, room, event.metadata.occurredAt, moderation));
+        server
+          .to(userRoom(userId))
+          .emit('membership', { room, joined: false, reason: event.type === 'MemberKicked' ? 'kicked' : 'banned', moderation });
+        server.in(userRoom(userId)).socketsLeave(socketRoom(room));
+        this.announceModeration(server, event);
+        return;
+      }
+      case 'MemberUnbanned':
+      case 'MemberMuted':
+      case 'MemberUnmuted':
+      case 'RoleSet':
+      case 'SlowModeSet':
+        this.announceModeration(server, event);
+        return;
+      case 'RoomCreated':
+      case 'TopicSet':
+      case 'RoomArchived':
+        this.announceRoom(server, event.data.room, event.type === 'RoomCreated' ? event.data.userId : undefined);
+        if (event.type !== 'RoomCreated') this.announceModeration(server, event);
+        return;
       case 'PrivateMessageSent':
         this.typing.setPrivate(event.data.toUserId, event.data.fromUserId, event.data.from, false);
         server

@@ -3,15 +3,18 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, M
 
 /** Shapes and sizes only; the rules (known room, member, text length) live in the domain. */
 export const NAME = 100;
+/** A moderator's reason, a topic: the domain gives the precise limit below this. */
+export const NOTE = 1000;
 export const CLIENT_ID = 100;
 /** Far above any MAX_MESSAGE_LENGTH; the domain gives the precise answer below it. */
 const TEXT = 100_000;
 
 /** A string of `min`..`max` characters. */
-const Text = (min: number, max: number): PropertyDecorator => applyDecorators(IsString(), min > 0 ? Length(min, max) : MaxLength(max));
+export const Text = (min: number, max: number): PropertyDecorator =>
+  applyDecorators(IsString(), min > 0 ? Length(min, max) : MaxLength(max));
 /** A name-like string: a room, a user, a message or file id. */
-const Name = (): PropertyDecorator => Text(1, NAME);
-const OptionalName = (max = NAME): PropertyDecorator => applyDecorators(IsOptional(), Text(1, max));
+export const Name = (): PropertyDecorator => Text(1, NAME);
+export const OptionalName = (max = NAME): PropertyDecorator => applyDecorators(IsOptional(), Text(1, max));
 
 /** Where an event about messages goes: a room (`room`), or a private conversation (`with` a person). */
 type Where = { room?: string; with?: string };
@@ -44,6 +47,10 @@ export class JoinDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   cursor?: number;
+
+  /** The code of an invite (`create_invite`), for a private room. */
+  @OptionalName()
+  invite?: string;
 }
 
 export class LeaveDto {
@@ -73,6 +80,10 @@ export class MessageDto {
   /** A file uploaded with POST /api/files, shared with this message. */
   @OptionalName()
   fileId?: string;
+
+  /** The id of the message of the room this one answers. */
+  @OptionalName()
+  replyTo?: string;
 }
 
 export class PrivateMessageDto {
