@@ -169,6 +169,8 @@ const disagreement = (rule: Field['rules'][number], schema: Schema): string | un
       return expect('minimum', first);
     case 'max':
       return expect('maximum', first);
+    case 'isIso8601':
+      return expect('format', 'date-time');
     case 'isIn': {
       const values = schema.enum as unknown[] | undefined;
       return values !== undefined && values.every((value) => (first as unknown[]).includes(value))

@@ -9,6 +9,7 @@ import { UserDirectory } from './user-directory';
 import { CommandExecutor } from './command-executor';
 import { RoomRulesProvider } from './room-rules.provider';
 import { Clock } from './ports/clock.port';
+import { RoomsReadModel } from './read-models/rooms.read-model';
 import { roomDecider, roomStream } from '../domain/room/room.decider';
 import { accessTo, type Access } from '../domain/room/room.rules';
 
@@ -28,6 +29,7 @@ export class RoomAuthority {
     private readonly executor: CommandExecutor,
     private readonly rules: RoomRulesProvider,
     private readonly clock: Clock,
+    private readonly rooms: RoomsReadModel,
     config: AppConfig,
   ) {
     this.decider = roomDecider(rules.rules);
@@ -54,6 +56,8 @@ export class RoomAuthority {
 
   /** What the user (undefined: a caller without a session) may do with the room's history and members. */
   async access(room: string, userId: string | undefined): Promise<Access> {
+    // A name nobody made is answered from memory: a stranger's made-up names never reach the store.
+    if (!this.rooms.has(room)) return 'unknown_room';
     const [{ state }, admin] = await Promise.all([
       this.executor.state(roomStream(room), this.decider),
       userId === undefined ? false : this.isAdmin(userId),

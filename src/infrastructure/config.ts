@@ -156,6 +156,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     corsOrigins: corsOrigins(env),
     chatRooms: rooms(env),
     adminUsers: admins(env),
+    roomsPerAccount: integer(env, 'ROOMS_PER_ACCOUNT', 10, 0, 10_000),
     dataDir,
     eventStore: eventStore(env, dataDir),
     logLevel,

@@ -21,7 +21,7 @@ describe('rooms people create', () => {
   let max: Member;
 
   beforeAll(async () => {
-    server = await startApp({ HISTORY_WINDOW: '5' });
+    server = await startApp({ HISTORY_WINDOW: '5', ROOMS_PER_ACCOUNT: '5' });
     [olga, max] = await Promise.all([withAccount(server, 'olga'), withAccount(server, 'max')]);
   });
 
@@ -123,6 +123,15 @@ describe('rooms people create', () => {
     expect((await listed()).map((room) => room.name)).not.toContain('Old news');
     const history = await server.http().get('/api/rooms/Old%20news/messages').expect(200);
     expect(history.body.messages.map((m: Sent) => m.msg)).toEqual(['still here']);
+  });
+
+  it("lets one account own ROOMS_PER_ACCOUNT rooms, so rooms do not grow with one person's scripts", async () => {
+    const tom = await withAccount(server, 'tom');
+    for (const name of ['Tom 1', 'Tom 2', 'Tom 3', 'Tom 4', 'Tom 5'])
+      expect(await outcome(tom.socket, 'create_room', { name, visibility: 'private' })).toBe('ok');
+    const refused = await tom.socket.ask<Ack>('create_room', { name: 'Tom 6', visibility: 'private' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'too_many_rooms' } });
+    expect(await streamTypes(server, 'room-Tom 6')).toEqual([]);
   });
 
   it('answers unknown rooms as unknown', async () => {

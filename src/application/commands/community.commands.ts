@@ -2,7 +2,9 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Acting, RoomCommand } from '../../domain/room/room.commands';
 import { roomDecider, roomStream } from '../../domain/room/room.decider';
 import type { RoomRole, Visibility } from '../../domain/room/room.events';
-import { parseRoomName } from '../../domain/room/room.moderation';
+import { parseRoomName, parseTopic } from '../../domain/room/room.moderation';
+import { AppConfig } from '../ports/app-config';
+import { RoomsReadModel } from '../read-models/rooms.read-model';
 import { roomNameDecider, roomNameStream } from '../../domain/room/room-name';
 import { DomainError } from '../../domain/shared/domain-error';
 import type { Actor, CommandContext } from '../context';
@@ -33,13 +35,17 @@ export class CreateRoomCommand extends Command<CreatedRoom> {
 export class CreateRoomHandler implements ICommandHandler<CreateRoomCommand> {
   private readonly decider;
   private readonly defaultKeys: ReadonlySet<string>;
+  private readonly roomsPerAccount: number;
 
   constructor(
     private readonly executor: CommandExecutor,
     private readonly authority: RoomAuthority,
     private readonly names: NameKey,
+    private readonly rooms: RoomsReadModel,
     rules: RoomRulesProvider,
+    config: AppConfig,
   ) {
+    this.roomsPerAccount = config.roomsPerAccount;
     this.decider = roomDecider(rules.rules);
     this.defaultKeys = new Set([...rules.rules.rooms].map((room) => names.key(room)));
   }
@@ -48,6 +54,10 @@ export class CreateRoomHandler implements ICommandHandler<CreateRoomCommand> {
     const by = await this.authority.acting(actor);
     if (!by.account) throw new DomainError('forbidden', 'Register an account to create rooms');
     const room = parseRoomName(name);
+    parseTopic(topic);
+    if (!by.admin && this.rooms.ownedBy(by.username) >= this.roomsPerAccount) {
+      throw new DomainError('too_many_rooms', `You own ${this.roomsPerAccount} rooms already: archive one first`);
+    }
     const key = this.names.key(room);
     if (this.defaultKeys.has(key)) throw new DomainError('room_exists', `There is already a room named ${room}`);
     // The name's lock first: of two look-alikes created at once, one gets it; then the room itself.

@@ -14,6 +14,8 @@ export interface AppConfigValues {
   chatRooms: readonly string[];
   /** Account names of the server's admins, who moderate every room (`ADMIN_USERS`). */
   adminUsers: readonly string[];
+  /** Rooms one account may own (admins: any number). */
+  roomsPerAccount: number;
   dataDir: string;
   eventStore: EventStoreConfig;
   logLevel: string;

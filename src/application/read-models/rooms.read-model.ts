@@ -281,6 +281,13 @@ export class RoomsReadModel implements Projection {
     return listed.map(([name, room]) => ({ name, members: room.members.size, ...room.info }));
   }
 
+  /** How many rooms `owner` (by the name they created them under) owns, archived ones too. */
+  ownedBy(owner: string): number {
+    let owned = 0;
+    for (const room of this.rooms.values()) if (room.info.owner === owner) owned++;
+    return owned;
+  }
+
   info(room: string): RoomInfo | undefined {
     return this.rooms.get(room)?.info;
   }

@@ -27,7 +27,7 @@ export const parseRoomName = (raw: string): string => {
   return name;
 };
 
-const parseTopic = (raw: string): string => {
+export const parseTopic = (raw: string): string => {
   const topic = raw.trim();
   if (length(topic) > TOPIC_MAX) throw new DomainError('invalid_payload', `A topic has at most ${TOPIC_MAX} characters`);
   return topic;

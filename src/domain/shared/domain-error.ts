@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'muted'
   | 'slow_mode'
   | 'invite_expired'
-  | 'too_many_invites';
+  | 'too_many_invites'
+  | 'too_many_rooms';
 
 /** What a client may do about a refusal: retry after a while, or wait until a ban or mute ends. */
 export type ErrorDetails = { readonly retryAfterMs?: number; readonly until?: string };

@@ -5,6 +5,7 @@ import { ClientEventPipeline, type AckFn, type ChatSocket } from './client-event
 import {
   CreateInviteDto,
   CreateRoomDto,
+  LiftDto,
   MemberDto,
   RemoveMessageDto,
   RestrictDto,
@@ -79,18 +80,18 @@ export class CommunityGateway {
 
   @SubscribeMessage('ban')
   ban(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.run(socket, 'ban', ack, () => this.restrict('ban', body));
+    return this.run(socket, 'ban', ack, () => this.restrict('ban', validatePayload(RestrictDto, body)));
   }
 
   @SubscribeMessage('mute')
   mute(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
-    return this.run(socket, 'mute', ack, () => this.restrict('mute', body));
+    return this.run(socket, 'mute', ack, () => this.restrict('mute', validatePayload(RestrictDto, body)));
   }
 
   @SubscribeMessage('unban')
   unban(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
     return this.run(socket, 'unban', ack, () => {
-      const { room, user } = validatePayload(MemberDto, body);
+      const { room, user } = validatePayload(LiftDto, body);
       return { room, action: { kind: 'unban', user } };
     });
   }
@@ -98,7 +99,7 @@ export class CommunityGateway {
   @SubscribeMessage('unmute')
   unmute(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown, @Ack() ack: AckFn): Promise<void> {
     return this.run(socket, 'unmute', ack, () => {
-      const { room, user } = validatePayload(MemberDto, body);
+      const { room, user } = validatePayload(LiftDto, body);
       return { room, action: { kind: 'unmute', user } };
     });
   }
@@ -119,8 +120,7 @@ export class CommunityGateway {
     });
   }
 
-  private restrict(kind: 'ban' | 'mute', body: unknown): { room: string; action: RoomAction } {
-    const { room, user, until, reason } = validatePayload(RestrictDto, body);
+  private restrict(kind: 'ban' | 'mute', { room, user, until, reason }: RestrictDto): { room: string; action: RoomAction } {
     return { room, action: { kind, user, ...(until !== undefined ? { until: Date.parse(until) } : {}), ...why(reason) } };
   }
 

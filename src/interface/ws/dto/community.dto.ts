@@ -56,7 +56,16 @@ export class SetRoleDto {
   role!: 'owner' | 'moderator' | 'member';
 }
 
-/** `kick`, `unban`, `unmute`: a member of a room, and why (kick only). */
+/** `unban`, `unmute`: the member of a room whose ban or mute ends. */
+export class LiftDto {
+  @Name()
+  room!: string;
+
+  @Name()
+  user!: string;
+}
+
+/** `kick`: a member of a room, and why. */
 export class MemberDto {
   @Name()
   room!: string;
