@@ -11,6 +11,7 @@ import { UsersReadModel } from '../../src/application/read-models/users.read-mod
 import { decodeState, encodeState } from '../../src/application/state-codec';
 import { snapshotChecksum } from '../../src/infrastructure/event-store/stored-event';
 import { eventually } from '../support/eventually';
+import { withAccount } from '../support/community';
 import { appsClosedAfterEach, tempDataDir, TEST_SECRET, type TestApp } from '../support/test-app';
 
 /**
@@ -93,6 +94,30 @@ describe('read models saved with their position', () => {
     });
     await expect(back.ask('message', { room: 'General', msg: 'after' })).resolves.toMatchObject({ message: { seq: 31 } });
     expect(live(again)).toEqual(await rebuilt(again));
+  });
+
+  it('starts from a snapshot with rooms people created, their moderation and replies as a fold of the log gives them', async () => {
+    const dataDir = tempDataDir();
+    const server = await startApp({ HISTORY_WINDOW: '3' }, dataDir);
+    const owner = await withAccount(server, 'olga');
+    const guest = await server.connect();
+    await owner.socket.ask('create_room', { name: 'Saved room', visibility: 'private', topic: 'kept' });
+    const { invite } = await owner.socket.ask<{ invite: { code: string } }>('create_invite', { room: 'Saved room' });
+    await owner.socket.ask('join', { room: 'Saved room' });
+    await guest.ask('join', { room: 'Saved room', invite: invite.code });
+    const first = await owner.socket.ask<{ message: { id: string } }>('message', { room: 'Saved room', msg: 'first' });
+    await guest.ask('message', { room: 'Saved room', msg: 'a reply', replyTo: first.message.id });
+    await owner.socket.ask('remove_message', { room: 'Saved room', messageId: first.message.id });
+    await owner.socket.ask('kick', { room: 'Saved room', user: guest.username });
+    const before = live(server);
+    await server.close();
+
+    const again = await startApp({ HISTORY_WINDOW: '3' }, dataDir);
+    expect(live(again)).toEqual(before);
+    expect(live(again)).toEqual(await rebuilt(again));
+    const rooms = again.app.get(RoomsReadModel).list(undefined);
+    expect(rooms.map((room) => room.name)).not.toContain('Saved room');
+    expect(again.app.get(RoomsReadModel).info('Saved room')).toMatchObject({ visibility: 'private', topic: 'kept', owner: 'olga' });
   });
 
   it('really starts from what was saved: a snapshot that disagrees with the log shows', async () => {

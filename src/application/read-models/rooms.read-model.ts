@@ -338,7 +338,9 @@ export class RoomsReadModel implements Projection {
     return {
       rooms: [...this.rooms].map(([name, doc]) => ({
         name,
+        info: doc.info,
         members: [...doc.members].sort(),
+        allowed: [...doc.allowed].sort(),
         lastSeq: doc.lastSeq,
         messages: doc.window.map((entry) => entry.view),
       })),
