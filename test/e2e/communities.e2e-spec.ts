@@ -1,4 +1,5 @@
 import { asGuest, outcome, streamTypes, withAccount, type Ack, type Member } from '../support/community';
+import { RoomsReadModel } from '../../src/application/read-models/rooms.read-model';
 import { startApp, type TestApp } from '../support/test-app';
 
 /**
@@ -121,6 +122,8 @@ describe('rooms people create', () => {
     await expect(olga.socket.ask('archive_room', { room: 'Old news' })).resolves.toMatchObject({ ok: true, changed: true });
     expect(await outcome(max.socket, 'message', { room: 'Old news', msg: 'anyone?' })).toBe('room_archived');
     expect((await listed()).map((room) => room.name)).not.toContain('Old news');
+    // Its messages are left to the store: memory holds only rooms in use.
+    expect(server.app.get(RoomsReadModel).windowRange('Old news', 1, 100)).toEqual([]);
     const history = await server.http().get('/api/rooms/Old%20news/messages').expect(200);
     expect(history.body.messages.map((m: Sent) => m.msg)).toEqual(['still here']);
   });

@@ -177,7 +177,8 @@ export class RoomsReadModel implements Projection {
       case 'RoomArchived': {
         const room = this.applied(event.data.room, event);
         if (room === undefined) return;
-        room.info = event.type === 'TopicSet' ? { ...room.info, topic: event.data.topic } : { ...room.info, archived: true };
+        if (event.type === 'TopicSet') room.info = { ...room.info, topic: event.data.topic };
+        else this.archive(room);
         return;
       }
       case 'InviteCreated':
@@ -197,6 +198,15 @@ export class RoomsReadModel implements Projection {
     const room = this.rooms.get(name);
     if (room !== undefined) room.version = event.version;
     return room;
+  }
+
+  /** An archived room is read rarely: its messages are left to the store, so memory holds only rooms in use. */
+  private archive(room: RoomDoc): void {
+    room.info = { ...room.info, archived: true };
+    room.window.splice(0);
+    room.byId.clear();
+    room.byClientKey.clear();
+    room.replies.clear();
   }
 
   /** The replies in the window to this message show it as it now is. */
