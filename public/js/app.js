@@ -15,12 +15,17 @@ import { EmojiPicker } from './emoji-picker.js';
 import { onEmojiReady } from './emoji.js';
 import { Identity } from './identity.js';
 import { Inbox } from './inbox.js';
+import { MembersDialog } from './members-dialog.js';
 import { MessageChanges } from './message-changes.js';
 import { MessageHistory } from './message-history.js';
 import { MessageList } from './message-list.js';
+import { Moderation } from './moderation.js';
+import { ModeratorView } from './moderator-view.js';
 import { Navigation } from './navigation.js';
 import { renderFrame } from './page-frame.js';
 import { PrivateConversations } from './private-conversations.js';
+import { Replies } from './replies.js';
+import { forgetInviteInAddress, InviteDialog, inviteInAddress, NewRoomDialog } from './room-admin.js';
 import { Rooms } from './rooms.js';
 import { listenToServer } from './server-events.js';
 import { ReadMarkers } from './read-markers.js';
@@ -37,7 +42,14 @@ const ui = {
   frame: {
     title: byId('conv-title'),
     subtitle: byId('conv-subtitle'),
+    topic: byId('conv-topic'),
+    members: byId('members-button'),
+    invite: byId('invite-button'),
+    slowModeField: byId('slow-mode-field'),
+    slowMode: byId('slow-mode'),
+    moderation: byId('moderation-button'),
     leave: byId('leave-button'),
+    newRoom: byId('new-room-button'),
     label: byId('composer-label'),
     input: byId('composer-input'),
     totalUnread: byId('total-unread'),
@@ -67,6 +79,11 @@ const messageList = new MessageList({
     pickReaction: (item, anchor) => changes.pickReaction(item, anchor),
     edit: (item, text) => changes.edit(item, text),
     remove: (item) => changes.remove(item),
+    canReply: (conv) => conv.kind === 'room' && conv.joined,
+    canModerate: (conv) => moderation.moderates(conv),
+    reply: (item) => replies.start(item),
+    jumpTo: (item) => replies.jumpTo(item),
+    removeMessage: (item, reason) => moderation.removeMessage(item, reason),
     focusComposer: () => ui.input.focus(),
   },
 });
@@ -131,7 +148,56 @@ window.__chat = { socket: connection.socket, state };
 const inbox = new Inbox({ state, messageList, typing, announce, saveDms: () => dms.save() });
 const dms = new PrivateConversations({ state, connection, messageList, render });
 const messageHistory = new MessageHistory({ state, messageList, showError });
-const rooms = new Rooms({ state, connection, typing, render, showError, open: (key, options) => navigation.open(key, options) });
+const replies = new Replies({
+  state,
+  ui: {
+    bar: byId('reply-bar'),
+    quote: byId('reply-bar-quote'),
+    author: byId('reply-author'),
+    text: byId('reply-text'),
+    cancel: byId('reply-cancel'),
+    input: ui.input,
+  },
+  messageList,
+  messageHistory,
+  showError,
+  focusComposer: () => ui.input.focus(),
+  announce,
+});
+const rooms = new Rooms({
+  state,
+  connection,
+  typing,
+  render,
+  showError,
+  open: (key, options) => navigation.open(key, options),
+  // A new role changes what each message offers (Remove): the open room is drawn again.
+  onRole: (conv) => {
+    if (state.isCurrent(conv)) messageList.show(conv);
+    render();
+  },
+});
+const moderation = new Moderation({
+  state,
+  connection,
+  inbox,
+  rooms,
+  render,
+  showError,
+  setNote: (text) => composer.setNote(text),
+  announce,
+  open: (key, options) => navigation.open(key, options),
+});
+/** An invite link this page was opened with: its room is opened, and joined with the invite. */
+let invited = inviteInAddress();
+const restoreCurrent = () => {
+  if (invited === null) return navigation.restore();
+  const conv = state.room(invited.room);
+  conv.invite = invited.invite;
+  invited = null;
+  if (conv.invite === undefined) forgetInviteInAddress();
+  navigation.open(conv.key, { focusComposer: true });
+};
 const readMarkers = new ReadMarkers({ state, connection, messageList, render });
 const mentionAlerts = new MentionAlerts();
 const catchUp = new CatchUp({
@@ -141,7 +207,8 @@ const catchUp = new CatchUp({
   rooms,
   dms,
   readMarkers,
-  restoreCurrent: () => navigation.restore(),
+  restoreCurrent,
+  inviteUsed: forgetInviteInAddress,
   render,
   showError,
 });
@@ -171,6 +238,7 @@ const composer = new Composer({
   inbox,
   messageList,
   picker,
+  replies,
   render,
 });
 const identity = new Identity({
@@ -198,12 +266,24 @@ listenToServer({
   inbox,
   typing,
   rooms,
+  moderation,
   render,
   showError,
   setNote: (text) => composer.setNote(text),
 });
 
 ui.frame.leave.addEventListener('click', () => rooms.leave());
+
+// Rooms people create, invites, members and moderation: dialogs of their own, opened from the header.
+const newRoom = new NewRoomDialog({ connection, rooms, open: (key, options) => navigation.open(key, options), announce });
+const invites = new InviteDialog({ connection });
+const members = new MembersDialog({ state, moderation, announce, refresh: (conv) => rooms.detail(conv) });
+const moderatorView = new ModeratorView({ state });
+ui.frame.newRoom.addEventListener('click', () => newRoom.show());
+ui.frame.invite.addEventListener('click', () => invites.show(state.current()));
+ui.frame.members.addEventListener('click', () => members.open(state.current()));
+ui.frame.moderation.addEventListener('click', () => moderatorView.open(state.current()));
+moderation.bindSlowMode(ui.frame.slowMode);
 
 const drawer = new Drawer({
   app: byId('app'),
@@ -215,7 +295,20 @@ const drawer = new Drawer({
   focusTarget: () => sidebar.button(state.currentKey) ?? sidebar.buttons()[0],
 });
 
-const navigation = new Navigation({ state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, readMarkers, render });
+const navigation = new Navigation({
+  state,
+  composer,
+  typing,
+  picker,
+  messageList,
+  catchUp,
+  dms,
+  rooms,
+  drawer,
+  sidebar,
+  readMarkers,
+  render,
+});
 
 connection.show('connecting');
 drawer.set(false, { restoreFocus: false });

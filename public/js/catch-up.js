@@ -1,5 +1,6 @@
 import { DEFAULT_ROOM } from './chat-state.js';
 import { loadEmoji } from './emoji.js';
+import { refusalText } from './format.js';
 
 /** How long a new connection waits to see itself online before catching up anyway. */
 const PRESENCE_WAIT_MS = 2000;
@@ -11,8 +12,8 @@ const PRESENCE_WAIT_MS = 2000;
  * conversation that was open before a reload.
  */
 export class CatchUp {
-  constructor({ state, connection, inbox, rooms, dms, readMarkers, restoreCurrent, render, showError }) {
-    Object.assign(this, { state, connection, inbox, rooms, dms, readMarkers, restoreCurrent, render, showError });
+  constructor({ state, connection, inbox, rooms, dms, readMarkers, restoreCurrent, inviteUsed, render, showError }) {
+    Object.assign(this, { state, connection, inbox, rooms, dms, readMarkers, restoreCurrent, inviteUsed, render, showError });
     this.awaitingPresence = false;
     this.presenceFallback = undefined;
     /** The `history` or `changes` the server sent for a room, until its `join` is answered. */
@@ -82,7 +83,8 @@ export class CatchUp {
   /**
    * `join`, then what the server sends before answering: the newest page (`history`) the first time;
    * afterwards every change after the room's cursor (`changes`: new messages, edits, deletions,
-   * reactions), page after page while `hasMore`.
+   * reactions), page after page while `hasMore`. A room this page was invited to (an invite link) is
+   * joined with the invite the first time.
    */
   join(conversation) {
     const { state, connection } = this;
@@ -91,16 +93,22 @@ export class CatchUp {
         for (let page = 0; page < 100; page++) {
           const resume = conversation.loaded;
           this.histories.delete(conversation.name);
+          const invite = resume ? undefined : conversation.invite;
           const answer = await connection.ask(
             'join',
-            resume ? { room: conversation.name, cursor: conversation.cursor } : { room: conversation.name },
+            resume ? { room: conversation.name, cursor: conversation.cursor } : { room: conversation.name, ...(invite ? { invite } : {}) },
           );
+          if (invite !== undefined) {
+            conversation.invite = undefined;
+            this.inviteUsed();
+          }
           if (answer?.ok !== true) {
-            if (state.isCurrent(conversation)) this.showError(answer?.error?.message ?? `Could not join ${conversation.name}`);
+            if (state.isCurrent(conversation)) this.showError(refusalText(answer?.error, `Could not join ${conversation.name}`));
             return false;
           }
           conversation.joined = true;
           this.rooms.save();
+          if (page === 0) this.rooms.detail(conversation);
           const answered = this.histories.get(conversation.name);
           this.histories.delete(conversation.name);
           const more = resume && answered?.hasMore === true;

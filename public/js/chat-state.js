@@ -22,6 +22,8 @@ export class ChatState {
     this.switching = false;
     /** Room names in the server's order (GET /api/rooms). */
     this.rooms = [];
+    /** What the list says of each room: `{ visibility, topic, owner, archived }`. */
+    this.roomInfo = new Map();
     this.members = new Map();
     this.conversations = new Map();
     this.currentKey = roomKey(DEFAULT_ROOM);
@@ -124,7 +126,36 @@ export class ChatState {
   /** GET /api/rooms */
   setRooms(entries) {
     this.rooms = entries.map((entry) => String(entry.name));
-    for (const entry of entries) this.members.set(String(entry.name), Number(entry.members) || 0);
+    for (const entry of entries) {
+      this.members.set(String(entry.name), Number(entry.members) || 0);
+      this.noteRoom(entry);
+    }
+  }
+
+  /** A room's visibility, topic, owner and whether it is archived (from the list, GET /api/rooms/:room or `room_updated`). */
+  noteRoom(entry) {
+    if (typeof entry?.name !== 'string') return;
+    this.roomInfo.set(entry.name, {
+      visibility: entry.visibility === 'private' ? 'private' : 'public',
+      topic: typeof entry.topic === 'string' ? entry.topic : '',
+      owner: typeof entry.owner === 'string' ? entry.owner : undefined,
+      archived: entry.archived === true,
+    });
+  }
+
+  /** `room_updated`: a room was created, its topic set, or it was archived (and is no longer listed). */
+  updateRoom(entry) {
+    if (typeof entry?.name !== 'string') return;
+    this.noteRoom(entry);
+    if (typeof entry.members === 'number') this.members.set(entry.name, entry.members);
+    const listed = this.rooms.includes(entry.name);
+    if (entry.archived === true && listed) this.rooms = this.rooms.filter((name) => name !== entry.name);
+    else if (entry.archived !== true && !listed) this.rooms = [...this.rooms, entry.name];
+  }
+
+  /** Whether the room is private (only known rooms; the default ones are public). */
+  isPrivate(name) {
+    return this.roomInfo.get(name)?.visibility === 'private';
   }
 
   /** `presence_state` (or the seed protocol's `active_users`): the whole list. */

@@ -1,4 +1,5 @@
 import { loadEmoji } from './emoji.js';
+import { refusalText } from './format.js';
 import { newClientId } from './ids.js';
 
 /** How long a message typed while offline waits for the connection before the page gives up. */
@@ -10,12 +11,13 @@ const WHISPER = /^@([^\s@]+)\s+(\S[\s\S]*)$/;
  * The message box and sending: Enter sends (Shift+Enter is a new line), ↑ in an empty box edits
  * the last own message, `@name text` in a room whispers, a pasted file becomes the attachment and
  * the emoji button inserts at the cursor. A message waits for the connection, and trying it again
- * reuses its clientId, so it can never arrive twice. The error and note lines under the box live
- * here too.
+ * reuses its clientId, so it can never arrive twice. A room message answers the message chosen with
+ * Reply, if any (its quote shows above the box; Escape cancels it). The error and note lines under
+ * the box live here too; a refusal says how long to wait (slow mode) or until when (muted).
  */
 export class Composer {
-  constructor({ ui, state, connection, attachments, typing, inbox, messageList, picker, render }) {
-    Object.assign(this, { ui, state, connection, attachments, typing, inbox, messageList, picker, render });
+  constructor({ ui, state, connection, attachments, typing, inbox, messageList, picker, replies, render }) {
+    Object.assign(this, { ui, state, connection, attachments, typing, inbox, messageList, picker, replies, render });
     /** What was last tried (conversation, text, file) and its clientId: trying it again can never duplicate it. */
     this.attempt = null;
     this.sending = false;
@@ -33,6 +35,8 @@ export class Composer {
       if (event.key === 'Enter' && plain) {
         event.preventDefault();
         this.send();
+      } else if (event.key === 'Escape' && plain && replies.cancel()) {
+        event.preventDefault();
       } else if (event.key === 'ArrowUp' && plain && input.value === '' && state.current().kind === 'room') {
         // ↑ in an empty box edits your last message.
         const last = state.current().lastOwnMessage();
@@ -69,6 +73,7 @@ export class Composer {
     const withFile = attachments.has();
     if ((text.trim() === '' && !withFile) || this.sending) return;
     const whisper = conv.kind === 'room' ? WHISPER.exec(text.trim()) : null;
+    const replyTo = whisper === null ? this.replies.target(conv) : null;
     this.sending = true;
     ui.send.setAttribute('aria-busy', 'true');
     this.clearError();
@@ -85,7 +90,7 @@ export class Composer {
         }
         this.setNote('');
       }
-      const key = JSON.stringify([conv.key, text, fileId]);
+      const key = JSON.stringify([conv.key, text, fileId, replyTo?.id ?? null]);
       const clientId = this.attempt !== null && this.attempt.key === key ? this.attempt.clientId : newClientId();
       this.attempt = { key, clientId };
       if (!state.ready) {
@@ -100,6 +105,7 @@ export class Composer {
       const payload =
         target !== null ? { target, msg: whisper !== null ? whisper[2] : text, clientId } : { room: conv.name, msg: text, clientId };
       if (fileId !== null) payload.fileId = fileId;
+      if (replyTo !== null) payload.replyTo = replyTo.id;
       let answer;
       try {
         answer = await connection.ask(event, payload);
@@ -108,10 +114,11 @@ export class Composer {
         return;
       }
       if (answer?.ok !== true) {
-        this.fail(answer?.error?.message ?? 'The message was not sent.');
+        this.fail(refusalText(answer?.error, 'The message was not sent.'));
         return;
       }
       this.attempt = null;
+      this.replies.sent(conv, replyTo);
       const message = answer.message;
       if (event === 'message')
         this.inbox.receive(state.room(typeof message?.room === 'string' ? message.room : conv.name), message, {
@@ -176,6 +183,7 @@ export class Composer {
     this.autosize();
     this.clearError();
     this.setNote('');
+    this.replies.render();
   }
 
   /** Someone else now: an empty box. */
@@ -183,6 +191,7 @@ export class Composer {
     this.ui.input.value = '';
     this.autosize();
     this.clearError();
+    this.replies.render();
   }
 
   focus() {

@@ -33,6 +33,28 @@ const cleanAttachment = (attachment) =>
       }
     : undefined;
 
+/** What a reply quotes: `{ id, seq, author, msg (first line), deleted }` (author unknown when the server sent only the id). */
+const cleanReply = (replyTo) =>
+  typeof replyTo?.id === 'string'
+    ? {
+        id: replyTo.id,
+        seq: typeof replyTo.seq === 'number' ? replyTo.seq : undefined,
+        author: typeof replyTo.username === 'string' ? replyTo.username : undefined,
+        msg: typeof replyTo.msg === 'string' ? replyTo.msg : '',
+        deleted: replyTo.deleted === true,
+      }
+    : undefined;
+
+/** Who removed a message (a moderator), and why. */
+const cleanRemoved = (removed) =>
+  typeof removed?.by === 'string' ? { by: removed.by, reason: typeof removed.reason === 'string' ? removed.reason : undefined } : undefined;
+
+/** The first line of a message, as a quote shows it. */
+export const firstLine = (text) => String(text ?? '').split('\n')[0];
+
+/** Roles that moderate a room. */
+export const isModerator = (role) => role === 'moderator' || role === 'owner' || role === 'admin';
+
 export class Conversation {
   constructor(kind, name) {
     this.kind = kind;
@@ -65,6 +87,14 @@ export class Conversation {
     this.loadingOlder = false;
     this.draft = '';
     this.scroll = null;
+    /** The message the next one answers (`{ id, author, msg }`), chosen with Reply. */
+    this.replyTo = null;
+    /** A room's: the user's role in it (GET /api/rooms/:room; null until known), its members' names, its slow mode (seconds). */
+    this.role = null;
+    this.memberNames = [];
+    this.slowMode = undefined;
+    /** The invite code this page was opened with, for the room's first join. */
+    this.invite = undefined;
   }
 
   /**
@@ -88,6 +118,8 @@ export class Conversation {
       attachment: cleanAttachment(payload.attachment),
       editedAt: typeof payload.editedAt === 'string' ? payload.editedAt : undefined,
       deleted: payload.deleted === true,
+      removed: cleanRemoved(payload.removed),
+      replyTo: cleanReply(payload.replyTo),
       reactions: cleanReactions(payload.reactions),
       time: Date.parse(payload.timestamp) || 0,
       rank: seq,
@@ -119,20 +151,35 @@ export class Conversation {
       if (payload.cursor <= item.cursor) return null;
       item.cursor = payload.cursor;
     }
-    const before = JSON.stringify([item.msg, item.editedAt, item.deleted, item.reactions, item.attachment]);
+    const before = JSON.stringify([item.msg, item.editedAt, item.deleted, item.removed, item.reactions, item.attachment]);
     if (payload.deleted === true) {
       item.deleted = true;
       item.msg = '';
       item.attachment = undefined;
       item.reactions = [];
+      if ('removed' in payload) item.removed = cleanRemoved(payload.removed);
     } else if (!item.deleted) {
       if (typeof payload.msg === 'string') item.msg = payload.msg;
       if (typeof payload.editedAt === 'string') item.editedAt = payload.editedAt;
       if ('reactions' in payload) item.reactions = cleanReactions(payload.reactions);
       if ('attachment' in payload) item.attachment = cleanAttachment(payload.attachment);
     }
-    const after = JSON.stringify([item.msg, item.editedAt, item.deleted, item.reactions, item.attachment]);
+    const after = JSON.stringify([item.msg, item.editedAt, item.deleted, item.removed, item.reactions, item.attachment]);
     return before === after ? null : { item, index };
+  }
+
+  /** `original` was edited or deleted: the quotes of it in replies follow. Returns the indexes of the replies that changed. */
+  requote(original) {
+    const changed = [];
+    this.items.forEach((item, index) => {
+      const quote = item.replyTo;
+      if (quote?.id !== original.id) return;
+      const msg = original.deleted ? '' : firstLine(original.msg);
+      if (quote.deleted === original.deleted && quote.msg === msg && quote.author !== undefined) return;
+      item.replyTo = { ...quote, msg, deleted: original.deleted, author: quote.author ?? original.author, seq: quote.seq ?? original.seq };
+      changed.push(index);
+    });
+    return changed;
   }
 
   /**

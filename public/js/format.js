@@ -53,3 +53,21 @@ export const formatSize = (bytes) => {
 /** "Ada", "Ada and Bob", "Ada, Bob and Cy". */
 export const listNames = (names) =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/** When a ban or mute ends, as the reader's clock says it ("14:05", or "12 Mar, 14:05" on another day). */
+export const untilText = (iso) => formatTime(iso).short;
+
+/**
+ * A server's refusal as the page tells it: how long to wait under slow mode, until when a mute or a
+ * ban lasts; otherwise the server's own words (or `fallback` when it gave none).
+ */
+export const refusalText = (error, fallback = 'The server refused that.') => {
+  if (typeof error?.message !== 'string') return fallback;
+  if (error.code === 'slow_mode' && Number.isFinite(error.retryAfterMs)) {
+    return `Slow mode is on: you can send again in ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} s.`;
+  }
+  if (error.code === 'muted' || error.code === 'banned') {
+    return `${error.message}${typeof error.until === 'string' ? ` until ${untilText(error.until)}` : ''}.`;
+  }
+  return error.message;
+};

@@ -39,6 +39,8 @@ export class Identity {
     this.messageList.show(state.current());
     this.account.render(null, false);
     this.render();
+    // The rooms someone else may see (private ones) are not the previous identity's.
+    this.rooms.load();
   }
 
   /** Signed in or out over REST (the cookie changed): the socket reconnects as the new identity. */
@@ -61,5 +63,7 @@ export class Identity {
     // Their old messages are still theirs: draw the open conversation again (reactions show "you").
     this.messageList.show(state.current());
     this.render();
+    // An account may do more (create rooms; an admin moderates every room): the open room's role again.
+    this.rooms.detail(state.current());
   }
 }

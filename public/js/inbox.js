@@ -41,7 +41,10 @@ export class Inbox {
     if (typeof payload?.id !== 'string') return;
     const changed = conversation?.updateMessage(payload);
     if (changed === null || changed === undefined) return;
-    if (this.state.isCurrent(conversation)) this.messageList.refresh(changed.index);
+    const current = this.state.isCurrent(conversation);
+    if (current) this.messageList.refresh(changed.index);
+    // Replies quote it: their quotes follow the edit or the deletion.
+    for (const index of conversation.requote(changed.item)) if (current) this.messageList.refresh(index);
   }
 
   /** The conversation a push is about: its room, or the private conversation with the other side. */

@@ -2,10 +2,12 @@ import { fitTextarea } from './message-view.js';
 
 /**
  * What a reader does to the messages on screen. In rooms a message has a few actions, shown on
- * hover or keyboard focus (or a tap on a phone): add a reaction, and for one's own messages edit
- * (inline: Enter saves, Escape cancels) and delete (after an inline confirmation). The controls of
- * all messages are one Tab stop: ↑/↓ move between messages (a roving tabindex), so the message box
- * stays a few Tabs away. `messages` is the MessageList (its conversation, and drawing an item
+ * hover or keyboard focus (or a tap on a phone): reply, add a reaction, for one's own messages edit
+ * (inline: Enter saves, Escape cancels) and delete (after an inline confirmation), and for a
+ * moderator, remove someone else's (with an optional reason, after an inline confirmation). A
+ * reply's quote jumps to the original. The controls of all messages are one Tab stop: ↑/↓ move
+ * between messages (a roving tabindex), ←/→ within one (Reply, Remove and the quote are reached
+ * only so), and the message box stays a few Tabs away. `messages` is the MessageList (its conversation, and drawing an item
  * again); `actions` does the talking to the server (see MessageList).
  */
 export class MessageControls {
@@ -15,6 +17,8 @@ export class MessageControls {
     this.editing = null;
     /** The message whose deletion awaits confirmation: { id, error, busy }. */
     this.confirming = null;
+    /** Someone else's message a moderator is removing: { id, reason, error, busy }. */
+    this.removing = null;
     /** The message whose actions a tap revealed (phones). */
     this.activeId = null;
     /** The message whose controls are in the Tab order. */
@@ -32,7 +36,7 @@ export class MessageControls {
       if (event.target.matches('.edit-input') && this.editing !== null) {
         this.editing.value = event.target.value;
         fitTextarea(event.target);
-      }
+      } else if (event.target.matches('.reason-input') && this.removing !== null) this.removing.reason = event.target.value;
     });
   }
 
@@ -40,6 +44,7 @@ export class MessageControls {
   reset() {
     this.editing = null;
     this.confirming = null;
+    this.removing = null;
     this.activeId = null;
   }
 
@@ -47,6 +52,7 @@ export class MessageControls {
   forgetDeleted(item) {
     if (this.editing?.id === item.id && item.deleted) this.editing = null;
     if (this.confirming?.id === item.id && item.deleted) this.confirming = null;
+    if (this.removing?.id === item.id && item.deleted) this.removing = null;
   }
 
   /**
@@ -62,7 +68,9 @@ export class MessageControls {
     }
     this.rovingId = row?.dataset.id ?? null;
     for (const control of this.list.querySelectorAll('[data-roving][tabindex="0"]')) if (!row?.contains(control)) control.tabIndex = -1;
-    if (row !== null) for (const control of row.querySelectorAll('[data-roving]')) control.tabIndex = 0;
+    // Controls marked `arrow` (Reply, Remove, a reply's quote) are reached with ←/→ only.
+    if (row !== null)
+      for (const control of row.querySelectorAll('[data-roving]')) control.tabIndex = control.dataset.roving === 'arrow' ? -1 : 0;
   }
 
   itemOf(node) {
@@ -123,6 +131,21 @@ export class MessageControls {
       case 'cancel-delete':
         this.cancelDelete(item);
         return;
+      case 'reply':
+        this.actions.reply(item);
+        return;
+      case 'jump-reply':
+        this.actions.jumpTo(item);
+        return;
+      case 'remove':
+        this.startRemove(item);
+        return;
+      case 'confirm-remove':
+        this.confirmRemove(item);
+        return;
+      case 'cancel-remove':
+        this.cancelRemove(item);
+        return;
       default:
     }
   }
@@ -156,7 +179,13 @@ export class MessageControls {
       if (item === undefined) return;
       event.preventDefault();
       event.stopPropagation();
-      this.cancelDelete(item);
+      if (event.target.closest('.removal') !== null) this.cancelRemove(item);
+      else this.cancelDelete(item);
+    } else if (event.key === 'Enter' && event.target.matches('.reason-input') && !event.isComposing) {
+      const { item } = this.itemOf(event.target);
+      if (item === undefined) return;
+      event.preventDefault();
+      this.confirmRemove(item);
     }
   }
 
@@ -269,6 +298,45 @@ export class MessageControls {
       return;
     }
     this.confirming = null;
+    this.redraw(item.id);
+    this.actions.focusComposer();
+  }
+
+  /** A moderator removes someone else's message: a reason may be given first. */
+  startRemove(item) {
+    if (item.own || item.deleted) return;
+    if (this.confirming?.id === item.id) this.confirming = null;
+    const previous = this.removing;
+    this.removing = { id: item.id, reason: '', error: '', busy: false };
+    if (previous !== null && previous.id !== item.id) this.redraw(previous.id);
+    const node = this.redraw(item.id);
+    this.focusIn(item.id, 'remove-reason');
+    node?.scrollIntoView({ block: 'nearest' });
+  }
+
+  cancelRemove(item) {
+    if (this.removing?.id !== item.id) return;
+    this.removing = null;
+    this.redraw(item.id);
+    this.returnFocus(item, null, 'remove');
+  }
+
+  async confirmRemove(item) {
+    const removing = this.removing;
+    if (removing?.id !== item.id || removing.busy) return;
+    removing.busy = true;
+    removing.error = '';
+    this.redraw(item.id);
+    const error = await this.actions.removeMessage(item, removing.reason.trim());
+    if (this.removing !== removing) return;
+    removing.busy = false;
+    if (error !== null) {
+      removing.error = error;
+      this.redraw(item.id);
+      this.focusIn(item.id, 'confirm-remove');
+      return;
+    }
+    this.removing = null;
     this.redraw(item.id);
     this.actions.focusComposer();
   }

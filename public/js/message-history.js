@@ -1,17 +1,27 @@
 import { getHistory } from './rest-client.js';
 
-/** Message history over REST (newest first there): earlier pages as the reader scrolls up. */
+/** Message history over REST (newest first there): earlier pages as the reader scrolls up, or as a quote's original is sought. */
 export class MessageHistory {
   constructor({ state, messageList, showError }) {
     Object.assign(this, { state, messageList, showError });
   }
 
-  /** The page before the oldest message shown. */
-  async older(conversation) {
+  /**
+   * The page before the oldest message shown. Resolves with whether a page came in; a call while
+   * one is being fetched waits for that one.
+   */
+  older(conversation) {
+    conversation.olderPage ??= this.fetchOlder(conversation).finally(() => {
+      conversation.olderPage = undefined;
+    });
+    return conversation.olderPage;
+  }
+
+  async fetchOlder(conversation) {
     const { state, messageList } = this;
-    if (!conversation.hasOlder || conversation.loadingOlder) return;
+    if (!conversation.hasOlder) return false;
     const before = conversation.oldestMessageId();
-    if (before === undefined) return;
+    if (before === undefined) return false;
     conversation.loadingOlder = true;
     if (state.isCurrent(conversation)) messageList.updateTop();
     try {
@@ -26,8 +36,10 @@ export class MessageHistory {
         // Positions shift as each one goes in; recompute them against the final order.
         messageList.insertOlder(added.map(({ item }) => ({ item, index: conversation.items.indexOf(item) })));
       }
+      return true;
     } catch {
       if (state.isCurrent(conversation)) this.showError('Could not load earlier messages. Scroll up to try again.');
+      return false;
     } finally {
       conversation.loadingOlder = false;
       if (state.isCurrent(conversation)) messageList.updateTop();

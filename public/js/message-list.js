@@ -18,8 +18,10 @@ const GROUP_MS = 5 * 60 * 1000;
  *
  * The controls on messages are message-controls.js's. `actions` does the talking to the server:
  *   enabled(conversation) → whether messages there can be changed at all (rooms and private conversations)
+ *   canReply(conversation), canModerate(conversation) → whether Reply, and Remove on others' messages, are offered
  *   isMine(name), isMe(lowercased name) (whom a mention names), react(item, emoji), pickReaction(item, anchor),
  *   edit(item, text) → Promise<error message | null>, remove(item) → Promise<error message | null>,
+ *   reply(item), jumpTo(item) (to the message it answers), removeMessage(item, reason) → Promise<error message | null>,
  *   focusComposer()
  */
 export class MessageList {
@@ -27,6 +29,9 @@ export class MessageList {
     Object.assign(this, { scroller, list, marker, markerText, loadOlder, historyStart, onOlder, actions });
     this.conversation = null;
     this.unseen = 0;
+    /** The message a quote jumped to, marked for a moment. */
+    this.highlightId = null;
+    this.highlightTimer = undefined;
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     scroller.addEventListener('click', (event) => {
       if (event.target.closest('#load-older') !== null) this.onOlder();
@@ -165,8 +170,12 @@ export class MessageList {
     return renderItem(item, {
       editing: controls.editing,
       confirming: controls.confirming,
+      removing: controls.removing,
       activeId: controls.activeId,
       changeable: conversation !== null && actions.enabled(conversation),
+      canReply: conversation !== null && actions.canReply(conversation),
+      canModerate: conversation !== null && actions.canModerate(conversation),
+      highlightId: this.highlightId,
       isMine: (name) => actions.isMine(name),
       isMe: (lowercased) => actions.isMe(lowercased),
       firstUnreadId: conversation?.firstUnreadId,
@@ -187,6 +196,28 @@ export class MessageList {
   /** Edits an own message in place; `returnTo` gets focus back afterwards (else its Edit button). */
   startEdit(item, returnTo = null) {
     this.controls.startEdit(item, returnTo);
+  }
+
+  /**
+   * Brings message `id` into the middle of the view, marks it for a few seconds and moves focus to
+   * it (for screen readers); false when it is not in the list.
+   */
+  reveal(id) {
+    const index = this.conversation?.items.findIndex((item) => item.id === id) ?? -1;
+    const node = this.list.children[index];
+    if (node === undefined) return false;
+    for (const marked of this.list.querySelectorAll('li.msg.highlight')) marked.classList.remove('highlight');
+    this.highlightId = id;
+    node.classList.add('highlight');
+    node.scrollIntoView({ block: 'center' });
+    node.tabIndex = -1;
+    node.focus({ preventScroll: true });
+    clearTimeout(this.highlightTimer);
+    this.highlightTimer = setTimeout(() => {
+      this.highlightId = null;
+      for (const marked of this.list.querySelectorAll('li.msg.highlight')) marked.classList.remove('highlight');
+    }, 4000);
+    return true;
   }
 
   /** Focuses the control `key` of message `id`; false when it is not on screen. */

@@ -3,6 +3,7 @@ import { markMentions, mentionsMe } from './mentions.js';
 import { emojiNodes, isJumbo, withEmoji } from './emoji.js';
 import { colourSlot, formatSize, formatTime, initials, listNames } from './format.js';
 import { fileUrl } from './rest-client.js';
+import { quoteButton } from './replies.js';
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const TYPE_LABELS = { 'application/pdf': 'PDF', 'text/plain': 'Text' };
@@ -19,11 +20,26 @@ export const fitTextarea = (textarea) => {
  *   editing / confirming → the message being edited / whose deletion awaits confirmation ({ id, … })
  *   activeId → the message whose actions a tap revealed
  *   changeable → whether messages in this conversation can be changed at all (rooms only)
+ *   canReply → whether messages here can be answered (rooms); canModerate → whether the reader may remove others' messages
+ *   removing → the message whose removal (by a moderator) awaits a reason and confirmation ({ id, reason, … })
+ *   highlightId → the message a click on a quote jumped to
  *   isMine(name) → the user's own names, for "you" in reactions
  */
 export const renderItem = (
   item,
-  { editing: editState, confirming: confirmState, activeId, changeable: canChange, isMine, isMe, firstUnreadId },
+  {
+    editing: editState,
+    confirming: confirmState,
+    removing: removeState,
+    activeId,
+    changeable: canChange,
+    canReply,
+    canModerate,
+    isMine,
+    isMe,
+    firstUnreadId,
+    highlightId,
+  },
 ) => {
   const { short, long } = formatTime(item.timestamp);
   const time = el('time', { className: 'time', datetime: item.timestamp, title: long, text: short });
@@ -35,6 +51,7 @@ export const renderItem = (
   }
   const editing = editState?.id === item.id && !item.deleted;
   const confirming = confirmState?.id === item.id && !item.deleted;
+  const removing = removeState?.id === item.id && !item.deleted && !item.own;
   const changeable = canChange && !item.deleted;
   const meta = el('p', { className: 'meta' }, [
     el('span', { className: 'author', text: item.author }),
@@ -43,8 +60,14 @@ export const renderItem = (
     time,
   ]);
   const content = [meta];
+  if (item.replyTo !== undefined && !item.deleted) content.push(quoteButton(item.replyTo));
   if (item.deleted) {
-    content.push(el('p', { className: 'text tombstone', text: 'This message was deleted' }));
+    const removed = item.removed;
+    const tombstone =
+      removed === undefined
+        ? 'This message was deleted'
+        : `Removed by ${removed.by}${removed.reason !== undefined && removed.reason !== '' ? `: ${removed.reason}` : ''}`;
+    content.push(el('p', { className: 'text tombstone', text: tombstone }));
   } else if (editing) {
     content.push(editor(item, editState));
   } else {
@@ -64,11 +87,13 @@ export const renderItem = (
     }
     if (item.attachment !== undefined) content.push(attachment(item.attachment));
   }
-  if (changeable && !editing && !confirming) content.push(toolbar(item));
+  if (changeable && !editing && !confirming && !removing) content.push(toolbar(item, canReply, canModerate && !item.own));
   const body = [el('div', { className: 'bubble' }, content)];
   if (!item.deleted && item.reactions.length > 0) body.push(reactions(item, changeable, isMine));
   if (confirming) body.push(confirmation(item, confirmState));
+  if (removing) body.push(removal(item, removeState));
   const classes = ['msg', item.own ? 'own' : '', item.deleted ? 'deleted' : '', editing ? 'editing' : ''];
+  if (highlightId === item.id) classes.push('highlight');
   if (!item.own && !item.deleted && mentionsMe(item.msg, isMe)) classes.push('mentions-me');
   if (activeId === item.id) classes.push('active');
   if (firstUnreadId === item.id) classes.push('first-unread');
@@ -106,24 +131,30 @@ const attachment = (file) => {
   ]);
 };
 
-const toolbar = (item) => {
-  const button = (action, label, glyph) =>
+/**
+ * The actions of a message. Reply and Remove are reached with ←/→ from the others (`roving: 'arrow'`:
+ * never a Tab stop of their own), so the messages' controls stay as few Tab stops as before.
+ */
+const toolbar = (item, canReply, canRemove) => {
+  const button = (action, label, glyph, roving = '') =>
     el(
       'button',
       {
         type: 'button',
         className: 'action',
         tabindex: '-1',
-        dataset: { action, focus: action, roving: '' },
+        dataset: { action, focus: action, roving },
         'aria-label': label,
         title: label,
       },
       glyph,
     );
   return el('div', { className: 'actions', role: 'group', 'aria-label': 'Message actions' }, [
+    canReply ? button('reply', 'Reply', icon('reply'), 'arrow') : null,
     button('react', 'Add reaction', icon('smilePlus')),
     item.own ? button('edit', 'Edit message', icon('pencil')) : null,
     item.own ? button('delete', 'Delete message', icon('trash')) : null,
+    canRemove ? button('remove', 'Remove message', icon('remove'), 'arrow') : null,
   ]);
 };
 
@@ -232,6 +263,40 @@ const confirmation = (item, confirming) => {
         disabled: confirming.busy,
         'aria-busy': confirming.busy ? 'true' : undefined,
         text: 'Delete',
+      }),
+    ]),
+  ]);
+};
+
+/** A moderator removing someone's message: an optional reason, then Remove (Enter) or Cancel (Escape). */
+const removal = (item, removing) => {
+  const labelId = `remove-${item.id}`;
+  const inputId = `remove-reason-${item.id}`;
+  const reason = el('input', {
+    type: 'text',
+    className: 'reason-input',
+    id: inputId,
+    maxlength: '1000',
+    autocomplete: 'off',
+    dataset: { focus: 'remove-reason' },
+  });
+  reason.value = removing.reason;
+  return el('div', { className: 'confirm removal', role: 'group', 'aria-labelledby': labelId }, [
+    el('span', { className: 'confirm-text', id: labelId, text: 'Remove this message?' }),
+    el('span', { className: 'reason-field' }, [
+      el('label', { className: 'reason-label', for: inputId, text: 'Reason (optional)' }),
+      reason,
+    ]),
+    removing.error !== '' ? el('span', { className: 'confirm-error', role: 'alert', text: removing.error }) : null,
+    el('span', { className: 'confirm-buttons' }, [
+      cancelButton('cancel-remove'),
+      el('button', {
+        type: 'button',
+        className: 'danger-button small',
+        dataset: { action: 'confirm-remove', focus: 'confirm-remove' },
+        disabled: removing.busy,
+        'aria-busy': removing.busy ? 'true' : undefined,
+        text: 'Remove',
       }),
     ]),
   ]);

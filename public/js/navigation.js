@@ -5,8 +5,8 @@ import * as storage from './storage.js';
  * open before a reload. The message box keeps a draft per conversation.
  */
 export class Navigation {
-  constructor({ state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, readMarkers, render }) {
-    Object.assign(this, { state, composer, typing, picker, messageList, catchUp, dms, drawer, sidebar, readMarkers, render });
+  constructor({ state, composer, typing, picker, messageList, catchUp, dms, rooms, drawer, sidebar, readMarkers, render }) {
+    Object.assign(this, { state, composer, typing, picker, messageList, catchUp, dms, rooms, drawer, sidebar, readMarkers, render });
     document.addEventListener('keydown', (event) => {
       if (event.altKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
         event.preventDefault();
@@ -33,6 +33,8 @@ export class Navigation {
     this.messageList.show(conv);
     typing.render(conv.key);
     if (conv.kind === 'room' && (!conv.joined || !conv.loaded) && state.ready) this.catchUp.join(conv);
+    // Its members, topic and the user's role there (which decides the moderation controls), fresh.
+    else if (conv.kind === 'room' && conv.joined) this.rooms.detail(conv);
     if (conv.kind === 'dm') {
       if (!conv.loaded && state.me !== null) this.dms.load(conv);
       this.dms.save();

@@ -39,8 +39,18 @@ const historyPath = (conversation, before) => {
   return before === undefined ? `${base}?limit=50` : `${base}?before=${encodeURIComponent(before)}&limit=50`;
 };
 
-/** `{ rooms: [{ name, members }] }` */
+/** `{ rooms: [{ name, members, visibility, topic, owner?, archived }] }` */
 export const getRooms = () => getJson('/api/rooms');
+
+/** `{ name, members: [names], visibility, topic, owner?, archived, role }`: a room, and the caller's role in it. */
+export const getRoom = (name) => getJson(`/api/rooms/${encodeURIComponent(name)}`);
+
+/** A page of a room's moderation events, oldest first, after the cursor `after` (moderators and admins). */
+export const getAudit = (name, after = 0) => getJson(`/api/rooms/${encodeURIComponent(name)}/audit?after=${after}&limit=50`);
+
+/** The room as it stood just after its message `at` (a seq), or now when absent (moderators and admins). */
+export const getRoomState = (name, at) =>
+  getJson(`/api/rooms/${encodeURIComponent(name)}/state${at === undefined ? '' : `?at=${encodeURIComponent(at)}`}`);
 
 /** `{ users: [{ username, rooms }] }` */
 export const getUsers = () => getJson('/api/users');

@@ -1,16 +1,64 @@
 import { DEFAULT_ROOM } from './chat-state.js';
-import { roomKey } from './conversation.js';
-import { getRooms, getUsers } from './rest-client.js';
+import { isModerator, roomKey } from './conversation.js';
+import { getRoom, getRoomState, getRooms, getUsers } from './rest-client.js';
 import * as storage from './storage.js';
 
+const ROLES = ['admin', 'owner', 'moderator', 'member'];
+
 /**
- * The rooms: the list the server offers (with member counts), the ones this user is in, the ones
- * this tab was in before a reload, and leaving one.
+ * The rooms: the list the server offers (with member counts, visibility and topic), the ones this
+ * user is in, the ones this tab was in before a reload, leaving one, and the user's role in each
+ * (which decides what the page offers). `onRole(conversation)` is told when the user became a
+ * moderator there (or an owner or admin), or stopped being one.
  */
 export class Rooms {
-  constructor({ state, connection, typing, render, showError, open }) {
-    Object.assign(this, { state, connection, typing, render, showError, open });
+  constructor({ state, connection, typing, render, showError, open, onRole }) {
+    Object.assign(this, { state, connection, typing, render, showError, open, onRole });
     this.timer = undefined;
+  }
+
+  /**
+   * GET /api/rooms/:room: its members, topic and visibility, and the user's role in it. A moderator
+   * also learns the room's slow mode (from its state now), once; pushes keep it current.
+   */
+  async detail(conversation) {
+    if (conversation.kind !== 'room') return;
+    const asked = (conversation.detailAsked = (conversation.detailAsked ?? 0) + 1);
+    try {
+      const room = await getRoom(conversation.name);
+      if (asked !== conversation.detailAsked) return;
+      this.state.noteRoom(room);
+      conversation.memberNames = Array.isArray(room.members) ? room.members.filter((name) => typeof name === 'string') : [];
+      this.state.members.set(conversation.name, conversation.memberNames.length);
+      this.setRole(conversation, ROLES.includes(room.role) ? room.role : 'member');
+      if (isModerator(conversation.role) && conversation.slowMode === undefined) {
+        const now = await getRoomState(conversation.name);
+        conversation.slowMode = Number(now.slowMode) || 0;
+      }
+    } catch {
+      // Not let in (yet), banned, or gone: no role, so no controls. The join says why, where it matters.
+      if (asked === conversation.detailAsked) this.setRole(conversation, null);
+    }
+    this.render();
+  }
+
+  /** A (new) role; only one that gives or takes moderation changes what the page draws (`onRole`). */
+  setRole(conversation, role) {
+    if (conversation.role === role) return;
+    const moderated = isModerator(conversation.role);
+    conversation.role = role;
+    if (isModerator(role) !== moderated) this.onRole(conversation);
+  }
+
+  /** `room_updated`: a room was created, its topic set, or it was archived. */
+  updated(payload) {
+    this.state.updateRoom(payload);
+    this.render();
+  }
+
+  /** The user created a room (the `create_room` answer): it is listed at once. */
+  created({ room, visibility, topic }) {
+    this.state.updateRoom({ name: room, visibility, topic, owner: this.state.me ?? undefined, archived: false });
   }
 
   /** GET /api/rooms into the sidebar. */

@@ -14,6 +14,7 @@ export const listenToServer = ({
   inbox,
   typing,
   rooms,
+  moderation,
   render,
   showError,
   setNote,
@@ -93,6 +94,7 @@ export const listenToServer = ({
       }
       conv.joined = false;
       if (payload.reason === 'left') inbox.system(conv, 'You left the room in another tab.', new Date().toISOString(), 'leave');
+      else if (payload.reason === 'kicked' || payload.reason === 'banned') moderation.removedFrom(conv, payload);
     }
     rooms.save();
     rooms.refreshSoon();
@@ -113,9 +115,16 @@ export const listenToServer = ({
     if (typeof payload?.room !== 'string' || typeof payload.msg !== 'string') return;
     const conv = state.knownRoom(payload.room);
     if (conv === undefined) return;
-    inbox.system(conv, payload.msg, payload.timestamp, payload.type === 'leave' ? 'leave' : 'join');
+    // Leaving, and being kicked or banned (by whom, and why, in the line), are departures.
+    inbox.system(conv, payload.msg, payload.timestamp, payload.type === 'join' ? 'join' : 'leave');
     rooms.refreshSoon();
   });
+
+  /** A room was created (public ones: everyone is told), its topic set, or it was archived. */
+  socket.on('room_updated', (payload) => rooms.updated(payload));
+
+  /** What a moderator, owner or admin did in a room the user is in (or to the user). */
+  socket.on('moderation', (payload) => moderation.pushed(payload));
 
   socket.on('error', (payload) => {
     if (typeof payload?.message === 'string') showError(payload.message);

@@ -1,4 +1,4 @@
-import { el, setHidden } from './dom.js';
+import { el, icon, setHidden } from './dom.js';
 import { colourSlot, initials } from './format.js';
 import { dmKey, roomKey } from './conversation.js';
 
@@ -78,11 +78,13 @@ export class Sidebar {
   entry(state, key, kind, name, conversation, active) {
     const unread = conversation?.unread ?? 0;
     const current = state.currentKey === key;
-    const icon =
-      kind === 'room'
+    const locked = kind === 'room' && state.isPrivate(name);
+    const mark = locked
+      ? el('span', { className: 'conv-icon private', role: 'img', 'aria-label': 'Private room', title: 'Private room' }, icon('lock', 15))
+      : kind === 'room'
         ? el('span', { className: 'conv-icon', 'aria-hidden': 'true', text: '#' })
         : el('span', { className: `conv-icon presence ${active ? 'on' : 'off'}`, 'aria-hidden': 'true' });
-    const label = [icon, el('span', { className: 'conv-name', text: name })];
+    const label = [mark, el('span', { className: 'conv-name', text: name })];
     if (kind === 'dm') label.push(el('span', { className: 'visually-hidden', text: active ? ', online' : ', offline' }));
     if (unread > 0) {
       label.push(el('span', { className: 'badge', text: unread > 99 ? '99+' : String(unread) }));
@@ -100,7 +102,7 @@ export class Sidebar {
       },
       label,
     );
-    return { key, node: el('li', {}, button), signature: JSON.stringify([key, unread, current, active]) };
+    return { key, node: el('li', {}, button), signature: JSON.stringify([key, unread, current, active, locked]) };
   }
 
   /**

@@ -65,6 +65,18 @@ export class RoomAuthority {
     return accessTo(this.rules.rules, room, state, userId === undefined ? undefined : { userId, admin }, this.clock.now().getTime());
   }
 
+  /** Who holds a role in the room, by their current names, and its slow mode: what every member may know. */
+  async standingsIn(room: string): Promise<{ roles: { user: string; role: RoomRole }[]; slowMode: number }> {
+    const { state } = await this.executor.state(roomStream(room), this.decider);
+    const roles = await Promise.all(
+      [...state.roles].map(async ([userId, role]) => ({
+        user: state.members.get(userId) ?? (await this.directory.usernameOf(userId)) ?? '',
+        role,
+      })),
+    );
+    return { roles: roles.filter(({ user }) => user !== ''), slowMode: state.slowModeSeconds };
+  }
+
   /** The user's role in the room, an admin's above all. */
   async roleIn(room: string, userId: string): Promise<'admin' | RoomRole> {
     const [{ state }, admin] = await Promise.all([this.executor.state(roomStream(room), this.decider), this.isAdmin(userId)]);

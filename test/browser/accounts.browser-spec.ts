@@ -107,6 +107,8 @@ describe('the chat page: accounts', () => {
     // Written under the guest name this device never knew: still hers, by her author id.
     const mine = messageWith(phone.page, 'written on the laptop as a guest');
     await mine.and(phone.page.locator('.own')).waitFor();
+    // The phone's guest from before signing in leaves after its grace period; its line moves the list, so wait for it before hovering.
+    await phone.page.locator('#messages .system.leave', { hasText: 'has left the room' }).waitFor();
     await mine.hover();
     await mine.getByRole('button', { name: 'Edit message' }).click();
     const editor = phone.page.getByRole('textbox', { name: 'Edit message' });

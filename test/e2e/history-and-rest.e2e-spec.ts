@@ -96,7 +96,13 @@ describe('history and REST', () => {
 
     it('shows a room with its members', async () => {
       const response = await server.http().get('/api/rooms/General').expect(200);
-      expect(response.body).toEqual({ name: 'General', members: expect.arrayContaining([alice.username]), ...DEFAULT_ROOM });
+      expect(response.body).toEqual({
+        name: 'General',
+        members: expect.arrayContaining([alice.username]),
+        ...DEFAULT_ROOM,
+        roles: [],
+        slowMode: 0,
+      });
     });
 
     it('answers an unknown room with 404 and a JSON body', async () => {

@@ -128,6 +128,19 @@ describe('moderation', () => {
     const told = member.socket.next<{ action: string; seconds: number }>('moderation', (m) => m.action === 'slow_mode');
     await expect(mod.socket.ask('slow_mode', { room: ROOM, seconds: 60 })).resolves.toMatchObject({ ok: true, changed: true });
     expect(await told).toMatchObject({ action: 'slow_mode', seconds: 60, by: 'moe', room: ROOM });
+    // Every member may see who moderates and how slow the room is.
+    const detail = await server
+      .http()
+      .get(`/api/rooms/${encodeURIComponent(ROOM)}`)
+      .set('Cookie', member.cookie)
+      .expect(200);
+    expect(detail.body).toMatchObject({ slowMode: 60, role: 'member' });
+    expect(detail.body.roles).toEqual(
+      expect.arrayContaining([
+        { user: 'olga', role: 'owner' },
+        { user: 'moe', role: 'moderator' },
+      ]),
+    );
     await expect(member.socket.ask('message', { room: ROOM, msg: 'one' })).resolves.toMatchObject({ ok: true });
     const slowed = await member.socket.ask<Ack>('message', { room: ROOM, msg: 'two' });
     expect(slowed).toMatchObject({ ok: false, error: { code: 'slow_mode' } });

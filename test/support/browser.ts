@@ -67,6 +67,8 @@ export interface OpenOptions {
   context?: BrowserContext;
   /** A touch screen (taps, no hover), as on a phone. */
   touch?: boolean;
+  /** Where on the server to open the page (an invite link's `/?room=…&invite=…`); `/` when absent. */
+  path?: string;
 }
 
 /** A new browser context (a new person) on the chat page, connected and caught up. */
@@ -92,7 +94,7 @@ export const openChat = async (browser: Browser, url: string, options: OpenOptio
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
-  await page.goto(url);
+  await page.goto(options.path === undefined ? url : new URL(options.path, url).href);
   await waitConnected(page);
   const welcome = await page.locator('#welcome strong').textContent();
   return {

@@ -33,7 +33,13 @@ export class GetRoomsHandler implements IQueryHandler<GetRoomsQuery> {
 }
 
 /** A room's members and what the list shows of it; with a viewer, their `role` in it too. */
-export type RoomDetail = { name: string; members: string[]; role?: 'admin' | RoomRole } & RoomInfo;
+export type RoomDetail = {
+  name: string;
+  members: string[];
+  roles: { user: string; role: RoomRole }[];
+  slowMode: number;
+  role?: 'admin' | RoomRole;
+} & RoomInfo;
 
 export class GetRoomQuery extends Query<RoomDetail | Refusal> {
   constructor(
@@ -57,7 +63,7 @@ export class GetRoomHandler implements IQueryHandler<GetRoomQuery> {
     const info = this.rooms.info(room);
     if (info === undefined) return 'unknown_room';
     const role = viewer === undefined ? {} : { role: await this.authority.roleIn(room, viewer) };
-    return { name: room, members: this.rooms.members(room), ...info, ...role };
+    return { name: room, members: this.rooms.members(room), ...info, ...(await this.authority.standingsIn(room)), ...role };
   }
 }
 

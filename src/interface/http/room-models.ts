@@ -28,9 +28,23 @@ export class RoomList {
   rooms!: RoomSummary[];
 }
 
+export class MemberAtMoment {
+  @ApiProperty()
+  user!: string;
+
+  @ApiProperty({ enum: ['owner', 'moderator', 'member'] })
+  role!: string;
+}
+
 export class RoomDetail extends RoomInfo {
   @ApiProperty({ type: [String], description: "The members' names" })
   members!: string[];
+
+  @ApiProperty({ type: [MemberAtMoment], description: 'Owners and moderators, by their current names' })
+  roles!: MemberAtMoment[];
+
+  @ApiProperty({ description: 'Slow mode, in seconds (0: off)' })
+  slowMode!: number;
 
   @ApiPropertyOptional({ enum: ['admin', 'owner', 'moderator', 'member'], description: 'Your role in the room (with a session)' })
   role?: string;
@@ -85,14 +99,6 @@ export class AuditPage {
 
   @ApiProperty()
   hasMore!: boolean;
-}
-
-export class MemberAtMoment {
-  @ApiProperty()
-  user!: string;
-
-  @ApiProperty({ enum: ['owner', 'moderator', 'member'] })
-  role!: string;
 }
 
 export class RestrictionAtMoment {
