@@ -23,7 +23,7 @@ const until = (iso) => (typeof iso === 'string' ? ` until ${untilText(iso)}` : '
 
 /**
  * One moderation event in words (a `moderation` push, or an audit entry): "moe muted max until
- * 14:05: spam". `authorOf(messageId)` names whose message a removal removed, when the page knows.
+ * 14:05: spam". A removal names its author (`user`); for entries without one, `authorOf(messageId)` names them when the page knows.
  */
 export const describeAction = (event, authorOf = () => undefined) => {
   const { by, user } = event;
@@ -41,7 +41,7 @@ export const describeAction = (event, authorOf = () => undefined) => {
     case 'unmute':
       return `${by} unmuted ${user}`;
     case 'remove_message': {
-      const author = authorOf(event.messageId);
+      const author = event.user ?? authorOf(event.messageId);
       return `${by} removed a message${author === undefined ? '' : ` by ${author}`}${why(event.reason)}`;
     }
     case 'slow_mode':

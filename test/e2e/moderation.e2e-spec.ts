@@ -122,8 +122,11 @@ describe('moderation', () => {
   });
 
   it('mutes a member, and holds members to slow mode, telling them when to try again', async () => {
+    const before = (await member.socket.ask<{ message: Sent }>('message', { room: ROOM, msg: 'before the mute' })).message;
     await mod.socket.ask('mute', { room: ROOM, user: 'max' });
     expect(await outcome(member.socket, 'message', { room: ROOM, msg: 'can you hear me' })).toBe('muted');
+    expect(await outcome(member.socket, 'edit_message', { room: ROOM, messageId: before.id, msg: 'edited while muted' })).toBe('muted');
+    expect(await outcome(member.socket, 'react', { room: ROOM, messageId: before.id, emoji: '👍' })).toBe('muted');
     await mod.socket.ask('unmute', { room: ROOM, user: 'max' });
     const told = member.socket.next<{ action: string; seconds: number }>('moderation', (m) => m.action === 'slow_mode');
     await expect(mod.socket.ask('slow_mode', { room: ROOM, seconds: 60 })).resolves.toMatchObject({ ok: true, changed: true });
@@ -181,10 +184,11 @@ describe('moderation', () => {
       ['unmute', 'moe', 'max'],
       ['slow_mode', 'moe', null],
       ['slow_mode', 'moe', null],
-      ['remove_message', 'moe', expect.any(String)],
+      ['remove_message', 'moe', 'max'],
     ]);
     expect(entries[3]).toMatchObject({ reason: 'cool off', timestamp: expect.any(String) });
     expect(entries[4]).toMatchObject({ reason: 'spam', until: expect.any(String) });
+    expect(entries[10]).toMatchObject({ messageId: expect.any(String), seq: expect.any(Number), reason: 'rude' });
     const first = await server.http().get(`/api/rooms/${room}/audit?limit=4`).set('Cookie', admin.cookie).expect(200);
     expect(first.body).toMatchObject({ hasMore: true, cursor: entries[3]!.cursor });
     const rest = await server.http().get(`/api/rooms/${room}/audit?after=${first.body.cursor}`).set('Cookie', owner.cookie).expect(200);

@@ -12,6 +12,7 @@ import { CommandExecutor } from '../command-executor';
 import type { MessageView } from '../read-models/rooms.read-model';
 import { RoomHistory } from '../room-history';
 import { RoomRulesProvider } from '../room-rules.provider';
+import { Clock } from '../ports/clock.port';
 
 export type MessageChange = { kind: 'edit'; text: string } | { kind: 'delete' } | { kind: 'react'; emoji: string };
 
@@ -35,6 +36,7 @@ export class ChangeMessageHandler implements ICommandHandler<ChangeMessageComman
   constructor(
     private readonly executor: CommandExecutor,
     private readonly history: RoomHistory,
+    private readonly clock: Clock,
     rules: RoomRulesProvider,
   ) {
     this.decider = roomDecider(rules.rules);
@@ -43,7 +45,8 @@ export class ChangeMessageHandler implements ICommandHandler<ChangeMessageComman
   async execute({ actor, room, messageId, change, context }: ChangeMessageCommand): Promise<MessageView> {
     // The message's facts as of the version the command is decided on, in the room's turn.
     const command = async ({ version }: { version: number }): Promise<RoomCommand> => {
-      const target = { room, userId: actor.userId, messageId, message: await this.history.facts(room, messageId, version) };
+      const message = await this.history.facts(room, messageId, version);
+      const target = { room, userId: actor.userId, messageId, message, now: this.clock.now().getTime() };
       return change.kind === 'edit'
         ? { type: 'EditMessage', data: { ...target, text: change.text } }
         : change.kind === 'delete'

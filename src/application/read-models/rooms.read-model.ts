@@ -267,7 +267,8 @@ export class RoomsReadModel implements Projection {
     if (room === undefined || entry === undefined || room.version !== version) return 'not_held';
     const reactions = new Map([...(entry.reactors ?? [])].map(([emoji, users]) => [emoji, new Set(users.keys())] as const));
     for (const [emoji, users] of reactions) if (users.size === 0) reactions.delete(emoji);
-    return { userId: entry.view.userId, deleted: entry.view.deleted === true, reactions };
+    const { userId, username, seq } = entry.view;
+    return { userId, username, seq, deleted: entry.view.deleted === true, reactions };
   }
 
   /** The version of the room's stream applied so far (0 for an unknown room). */

@@ -44,7 +44,7 @@ export type SendMessage = {
  * A command about one message carries that message's facts as of the room's current version
  * (`messageFacts` of its events; undefined when there is no such message in the room).
  */
-type AboutMessage = { room: string; userId: string; messageId: string; message: MessageFacts | undefined };
+type AboutMessage = { room: string; userId: string; messageId: string; message: MessageFacts | undefined; now?: number };
 
 export type EditMessage = {
   type: 'EditMessage';

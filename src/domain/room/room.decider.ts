@@ -11,6 +11,12 @@ import { evolve, initialState, MODERATOR, rankOf, restricts, type MessageFacts, 
 export { evolve, initialState, messageFacts, type MessageFacts, type Room } from './room.state';
 export type { RoomRules } from './room.rules';
 
+/** A muted member may not send, edit or react (deleting their own messages stays theirs). */
+const requireUnmuted = (room: Room, name: string, userId: string, now = 0): void => {
+  const mute = room.mutes.get(userId);
+  if (restricts(mute, now)) throw new DomainError('muted', `You are muted in ${name}`, untilDetails(mute.until));
+};
+
 const joinRoom = (command: JoinRoom, room: Room, rules: RoomRules): RoomEvent[] => {
   const { room: name, userId, username, invite, admin = false, now = 0 } = command.data;
   requireOpenRoom(rules, name, room);
@@ -45,8 +51,7 @@ const sendMessage = (command: SendMessage, room: Room, rules: RoomRules): RoomEv
     throw new DomainError('not_a_member', `Join ${data.room} before sending to it`);
   }
   const now = data.now ?? 0;
-  const mute = room.mutes.get(data.userId);
-  if (restricts(mute, now)) throw new DomainError('muted', `You are muted in ${data.room}`, untilDetails(mute.until));
+  requireUnmuted(room, data.room, data.userId, now);
   const slow = room.slowModeSeconds > 0 && rankOf(room, { userId: data.userId, admin: data.admin ?? false }) < MODERATOR;
   const last = room.lastSentAt.get(data.userId);
   if (slow && last !== undefined && last + room.slowModeSeconds * 1000 > now) {
@@ -81,6 +86,7 @@ const editMessage = (command: EditMessage, room: Room, rules: RoomRules): RoomEv
   const { data } = command;
   requireOpenRoom(rules, data.room, room);
   requireAuthor(liveMessage(data.message), data.userId, 'edit');
+  requireUnmuted(room, data.room, data.userId, data.now);
   const text = parseMessageText(data.text, rules.maxMessageLength);
   return [{ type: 'MessageEdited', data: { room: data.room, messageId: data.messageId, userId: data.userId, text } }];
 };
@@ -99,6 +105,7 @@ const toggleReaction = (command: ToggleReaction, room: Room, rules: RoomRules): 
   const { data } = command;
   requireOpenRoom(rules, data.room, room);
   if (!room.members.has(data.userId)) throw new DomainError('not_a_member', `Join ${data.room} before reacting in it`);
+  requireUnmuted(room, data.room, data.userId, data.now);
   const facts = liveMessage(data.message);
   const emoji = parseEmoji(data.emoji);
   const reacted = facts.reactions.get(emoji)?.has(data.userId) ?? false;

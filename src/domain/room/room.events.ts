@@ -95,10 +95,10 @@ export type MemberUnbanned = { type: 'MemberUnbanned'; data: About & By };
 export type MemberMuted = { type: 'MemberMuted'; data: About & By & { until?: number; reason?: string; at: number } };
 export type MemberUnmuted = { type: 'MemberUnmuted'; data: About & By };
 
-/** A moderator removed the message: a tombstone that says so. `userId` is its author. */
+/** A moderator removed the message: a tombstone that says so. `userId`, `username` are its author, `seq` its number. */
 export type MessageRemoved = {
   type: 'MessageRemoved';
-  data: { room: string; messageId: string; userId: string; reason?: string } & By;
+  data: { room: string; messageId: string; userId: string; reason?: string; username?: string; seq?: number } & By;
 };
 
 /** Members (not moderators) wait `seconds` between messages; 0 turns it off. */

@@ -62,7 +62,13 @@ const send = (who: Acting, now = NOW, replyTo?: { messageId: string; message: Me
     ...(replyTo ? { replyTo } : {}),
   },
 });
-const facts = (author: Acting, deleted = false): MessageFacts => ({ userId: author.userId, deleted, reactions: new Map() });
+const facts = (author: Acting, deleted = false, seq = 1): MessageFacts => ({
+  userId: author.userId,
+  username: author.username,
+  seq,
+  deleted,
+  reactions: new Map(),
+});
 
 describe('rooms people create', () => {
   it('lets an account holder create a room, which they own', () => {
@@ -280,6 +286,20 @@ describe('moderation', () => {
       .then([{ ...sent(member, 1), data: { ...sent(member, 1).data, messageId: 'm-new', text: 'hello' } }]);
   });
 
+  it('keeps a muted member from editing and reacting too, not from deleting their own', () => {
+    const muted: RoomEvent = { type: 'MemberMuted', data: { ...about(member), ...by(mod), at: NOW } };
+    const about1 = { room: 'Book club', userId: member.userId, messageId: 'm-1', message: facts(member), now: NOW };
+    given([...moderated, sent(member, 1), muted])
+      .when({ type: 'EditMessage', data: { ...about1, text: 'changed' } })
+      .thenFailsWith('muted');
+    given([...moderated, sent(member, 1), muted])
+      .when({ type: 'ToggleReaction', data: { ...about1, username: member.username, emoji: '👍' } })
+      .thenFailsWith('muted');
+    given([...moderated, sent(member, 1), muted])
+      .when({ type: 'DeleteMessage', data: about1 })
+      .then([{ type: 'MessageDeleted', data: { room: 'Book club', messageId: 'm-1', userId: member.userId } }]);
+  });
+
   it('holds members, not moderators, to slow mode, and says when to retry', () => {
     const slow: RoomEvent = { type: 'SlowModeSet', data: { room: 'Book club', seconds: 10, ...by(mod) } };
     const first: RoomEvent = { ...sent(member, 1), data: { ...sent(member, 1).data, at: NOW } };
@@ -320,7 +340,20 @@ describe('moderation', () => {
         type: 'RemoveMessage',
         data: { room: 'Book club', messageId: 'm-1', message: facts(member), authorAdmin: false, reason: 'rude', by: mod },
       })
-      .then([{ type: 'MessageRemoved', data: { room: 'Book club', messageId: 'm-1', userId: member.userId, ...by(mod), reason: 'rude' } }]);
+      .then([
+        {
+          type: 'MessageRemoved',
+          data: {
+            room: 'Book club',
+            messageId: 'm-1',
+            seq: 1,
+            userId: member.userId,
+            username: member.username,
+            ...by(mod),
+            reason: 'rude',
+          },
+        },
+      ]);
     given(moderated)
       .when({
         type: 'RemoveMessage',

@@ -153,7 +153,18 @@ export const decideModeration = (command: ModerationCommand, room: Room, rules: 
         throw new DomainError('forbidden', 'You cannot remove the messages of someone above or beside you');
       }
       return [
-        { type: 'MessageRemoved', data: { room: data.room, messageId, userId: facts.userId, ...by(data.by), ...optionalReason(reason) } },
+        {
+          type: 'MessageRemoved',
+          data: {
+            room: data.room,
+            messageId,
+            seq: facts.seq,
+            userId: facts.userId,
+            username: facts.username,
+            ...by(data.by),
+            ...optionalReason(reason),
+          },
+        },
       ];
     }
     case 'SetSlowMode': {

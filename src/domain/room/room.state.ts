@@ -5,6 +5,9 @@ import type { RoomEvent, Visibility } from './room.events';
 /** What a decision needs to know of a message: its author, whether it is gone, who reacted with what. */
 export type MessageFacts = {
   readonly userId: string;
+  /** The author's name when they sent it, and the message's number in the room. */
+  readonly username: string;
+  readonly seq: number;
   /** Deleted by its author or removed by a moderator. */
   readonly deleted: boolean;
   /** emoji → the ids of the users who reacted with it */
@@ -157,10 +160,11 @@ export const evolve = (room: Room, event: RoomEvent): Room => {
 
 /** The facts of one message, folded from its events in stream order (undefined: never sent). */
 export const messageFacts = (events: readonly RoomEvent[]): MessageFacts | undefined => {
-  let facts: { userId: string; deleted: boolean; reactions: Map<string, Set<string>> } | undefined;
+  let facts: { userId: string; username: string; seq: number; deleted: boolean; reactions: Map<string, Set<string>> } | undefined;
   for (const event of events) {
     if (event.type === 'MessageSent') {
-      facts = { userId: event.data.userId, deleted: false, reactions: new Map() };
+      const { userId, username, seq } = event.data;
+      facts = { userId, username, seq, deleted: false, reactions: new Map() };
       continue;
     }
     if (facts === undefined) continue;

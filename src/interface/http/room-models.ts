@@ -65,6 +65,9 @@ export class AuditEntry {
   @ApiPropertyOptional()
   messageId?: string;
 
+  @ApiPropertyOptional({ description: "A removed message's number in the room" })
+  seq?: number;
+
   @ApiPropertyOptional()
   reason?: string;
 

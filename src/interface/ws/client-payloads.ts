@@ -145,13 +145,15 @@ export const moderationPayload = ({ type, data, metadata, version }: RecordedEve
     seconds: number;
     topic: string;
     messageId: string;
+    seq: number;
   }>;
   return {
     room: data.room,
     action: MODERATION_ACTIONS[type],
     by: data.byUsername,
-    ...(fields.username !== undefined && type !== 'MessageRemoved' ? { user: fields.username } : {}),
+    ...(fields.username !== undefined ? { user: fields.username } : {}),
     ...(fields.messageId !== undefined ? { messageId: fields.messageId } : {}),
+    ...(fields.seq !== undefined ? { seq: fields.seq } : {}),
     ...(fields.reason !== undefined ? { reason: fields.reason } : {}),
     ...(fields.until !== undefined ? { until: new Date(fields.until).toISOString() } : {}),
     ...(fields.role !== undefined ? { role: fields.role } : {}),
