@@ -1,6 +1,6 @@
 import { DEFAULT_ROOM } from './chat-state.js';
 import { isModerator, roomKey } from './conversation.js';
-import { getRoom, getRoomState, getRooms, getUsers } from './rest-client.js';
+import { getRoom, getRooms, getUsers } from './rest-client.js';
 import * as storage from './storage.js';
 
 const ROLES = ['admin', 'owner', 'moderator', 'member'];
@@ -18,8 +18,8 @@ export class Rooms {
   }
 
   /**
-   * GET /api/rooms/:room: its members, topic and visibility, and the user's role in it. A moderator
-   * also learns the room's slow mode (from its state now), once; pushes keep it current.
+   * GET /api/rooms/:room: its members, topic and visibility, its slow mode (pushes keep it current),
+   * and the user's role in it.
    */
   async detail(conversation) {
     if (conversation.kind !== 'room') return;
@@ -31,10 +31,7 @@ export class Rooms {
       conversation.memberNames = Array.isArray(room.members) ? room.members.filter((name) => typeof name === 'string') : [];
       this.state.members.set(conversation.name, conversation.memberNames.length);
       this.setRole(conversation, ROLES.includes(room.role) ? room.role : 'member');
-      if (isModerator(conversation.role) && conversation.slowMode === undefined) {
-        const now = await getRoomState(conversation.name);
-        conversation.slowMode = Number(now.slowMode) || 0;
-      }
+      conversation.slowMode = Number(room.slowMode) || 0;
     } catch {
       // Not let in (yet), banned, or gone: no role, so no controls. The join says why, where it matters.
       if (asked === conversation.detailAsked) this.setRole(conversation, null);

@@ -159,6 +159,9 @@ describe('the chat page: moderation', () => {
     // Slow mode: the second message within 30 s is refused, saying how long to wait; the text stays.
     await mod.page.getByRole('combobox', { name: 'Slow mode' }).selectOption({ label: '30 seconds' });
     await member.page.locator('#messages .system', { hasText: 'mick turned on slow mode: one message every 30 seconds' }).waitFor();
+    // A member who opens the room afresh learns it from the room, not only from the push.
+    await member.page.reload();
+    await member.page.locator('#conv-subtitle', { hasText: 'slow mode, one message every 30 seconds' }).waitFor();
     await send(member.page, 'one');
     await input.fill('two');
     await input.press('Enter');
