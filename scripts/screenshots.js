@@ -1,7 +1,7 @@
 /**
  * Pictures for the README: starts the built server (dist/) on a free port with a throw-away data
  * directory, plays a short scripted conversation between three people in Debian's Chromium (accounts,
- * an emoji from the picker, a shared image, reactions, edits, typing dots, rooms and a private
+ * an emoji from the picker, a shared image, reactions, edits, a reply, typing dots, rooms and a private
  * message), and writes
  *   docs/screenshots/chat.png    the page on a laptop (1280×800)
  *   docs/screenshots/mobile.png  the page on a phone (390×844)
@@ -168,6 +168,14 @@ const react = async (who, text, search, options) => {
   await pickEmoji(who, search, options);
 };
 
+/** Replies to the message containing `text` through its Reply button: the answer carries a quote of it. */
+const reply = async (who, text, answer) => {
+  const target = who.page.locator('#messages li.msg').filter({ hasText: text }).last();
+  await target.hover();
+  await target.getByRole('button', { name: 'Reply', exact: true }).click();
+  await say(who, answer);
+};
+
 /** Shares a file through the attach button's file input, with a caption. */
 const share = async (who, file, caption) => {
   await who.page.locator('#file-input').setInputFiles(file);
@@ -311,7 +319,7 @@ const main = async () => {
     await cal.page.locator('#composer-input').pressSequentially('Real', { delay: 60 });
     await ada.page.locator('#typing', { hasText: 'Calvin is typing' }).waitFor();
     await delay(1300);
-    await say(cal, 'Real! Three nodes, and the typing dots are new too :tada:');
+    await reply(cal, 'Are those numbers real?', 'Real! Three nodes, and the typing dots are new too :tada:');
     await delay(900);
 
     // A reaction, and a second one from someone else to the same emoji.
