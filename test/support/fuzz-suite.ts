@@ -156,6 +156,19 @@ export const socketCall = ({ sockets, seededIds, events }: FuzzSuite): fc.Arbitr
     messageId: fc.oneof(fc.constantFrom(...seededIds), fc.string({ maxLength: 30 })),
     emoji: fc.constantFrom('👍', '😀', 'x', '👨‍👩‍👧‍👦', '🏳️‍🌈', ''),
     typing: fc.boolean(),
+    name: fc.oneof(fc.string({ maxLength: 50 }), fc.constantFrom('Fuzz room', 'General', 'Gеneral', 'x')),
+    visibility: fc.constantFrom('public', 'private', 'secret'),
+    topic: fc.string({ maxLength: 250 }),
+    maxUses: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.double()),
+    expiresIn: fc.oneof(fc.integer({ min: -5, max: 100_000 }), fc.double()),
+    user: fc.constantFrom(alice.username, bob.username, carol.username, 'nobody-here', ''),
+    role: fc.constantFrom('owner', 'moderator', 'member', 'admin'),
+    reason: fc.string({ maxLength: 250 }),
+    until: fc.oneof(
+      fc.date().map((date) => (Number.isNaN(date.getTime()) ? 'not a date' : date.toISOString())),
+      fc.string({ maxLength: 30 }),
+    ),
+    seconds: fc.oneof(fc.integer({ min: -5, max: 4000 }), fc.double()),
   };
   const field = (name: string): fc.Arbitrary<unknown> =>
     fc.oneof({ weight: 7, arbitrary: good[name]! }, { weight: 1, arbitrary: anyValue });

@@ -101,6 +101,18 @@ export const MORE_FIELDS: Record<string, readonly string[]> = {
   delete_message: ['room', 'messageId'],
   react: ['room', 'messageId', 'emoji'],
   typing: ['room', 'target', 'typing'],
+  create_room: ['name', 'visibility', 'topic'],
+  create_invite: ['room', 'maxUses', 'expiresIn'],
+  set_topic: ['room', 'topic'],
+  archive_room: ['room'],
+  set_role: ['room', 'user', 'role'],
+  kick: ['room', 'user', 'reason'],
+  ban: ['room', 'user', 'until', 'reason'],
+  unban: ['room', 'user'],
+  mute: ['room', 'user', 'until', 'reason'],
+  unmute: ['room', 'user'],
+  remove_message: ['room', 'messageId', 'reason'],
+  slow_mode: ['room', 'seconds'],
 };
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
