@@ -205,3 +205,25 @@ describe('moderation', () => {
     expect(await outcome(guest.socket, 'create_room', { name: 'Mine', visibility: 'public' })).toBe('forbidden');
   });
 });
+
+describe("a room's past, asked for too often", () => {
+  let server: TestApp;
+
+  beforeAll(async () => {
+    server = await startApp({ RATE_LIMIT_JOINS: '0.001,3' });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('is refused with 429 and when to ask again, as a join would be', async () => {
+    const owner = await withAccount(server, 'olga');
+    await owner.socket.ask('create_room', { name: 'Busy', visibility: 'public' });
+    for (const route of ['/api/rooms/Busy/audit', '/api/rooms/Busy/state', '/api/rooms/Busy/audit'])
+      await server.http().get(route).set('Cookie', owner.cookie).expect(200);
+    const refused = await server.http().get('/api/rooms/Busy/state').set('Cookie', owner.cookie).expect(429);
+    expect(refused.body).toMatchObject({ error: { code: 'rate_limited', retryAfterMs: expect.any(Number) } });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

@@ -1,7 +1,9 @@
-import { Controller, Get, HttpException, HttpStatus, Param, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../../application/ports/app-config';
+import { RateLimiter } from '../../application/ports/rate-limiter.port';
 import { GetRoomAuditQuery, GetRoomMomentQuery } from '../../application/queries/room-moderation.queries';
 import type { Moment, RoomMoment } from '../../application/room-timeline';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
@@ -14,6 +16,11 @@ import { refused, ROOM_REFUSALS } from './rooms.controller';
 import { SessionCookie } from './session-cookie';
 
 const NO_SESSION: [number, string[], string] = [401, ['session_required'], 'No established session'];
+const LIMITED: [number, string[], string] = [
+  429,
+  ['rate_limited'],
+  'Too many requests from this user (`Retry-After` and `retryAfterMs`): `RATE_LIMIT_JOINS`',
+];
 
 /** `?after=`: a cursor of the room (0 when absent). */
 const parseAfter = (raw: unknown): number => {
@@ -61,6 +68,8 @@ export class RoomModerationController {
   constructor(
     private readonly queryBus: QueryBus,
     private readonly sessions: SessionCookie,
+    private readonly limiter: RateLimiter,
+    private readonly config: AppConfig,
   ) {}
 
   @Get(':room/audit')
@@ -70,11 +79,16 @@ export class RoomModerationController {
   @ApiQuery({ name: 'after', required: false, description: 'A cursor from a previous page' })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, 50 when absent' })
   @ApiOkResponse({ type: AuditPage })
-  @ApiErrors([400, ['invalid_query'], 'A bad `after` or `limit`'], NO_SESSION, ...ROOM_REFUSALS, UNAVAILABLE)
-  async audit(@Param('room') room: string, @Query() query: Record<string, unknown>, @Req() req: Request): Promise<unknown> {
+  @ApiErrors([400, ['invalid_query'], 'A bad `after` or `limit`'], NO_SESSION, LIMITED, ...ROOM_REFUSALS, UNAVAILABLE)
+  async audit(
+    @Param('room') room: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
     const after = parseAfter(query.after);
     const limit = parseLimit(query.limit);
-    const viewer = await this.viewer(req);
+    const viewer = await this.viewer(req, res);
     const page = await this.queryBus.execute(new GetRoomAuditQuery(room, viewer, after, limit));
     if (typeof page === 'string') throw refused(room, page);
     const entries = page.entries.map((event: RecordedEvent<ModerationEvent>) => {
@@ -97,23 +111,39 @@ export class RoomModerationController {
   @ApiErrors(
     [400, ['invalid_query'], 'A bad `at`'],
     NO_SESSION,
+    LIMITED,
     ...ROOM_REFUSALS,
     [404, ['message_not_found'], 'No message with that seq'],
     UNAVAILABLE,
   )
-  async state(@Param('room') room: string, @Query() query: Record<string, unknown>, @Req() req: Request): Promise<unknown> {
+  async state(
+    @Param('room') room: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
     const moment = parseAt(query.at);
-    const viewer = await this.viewer(req);
+    const viewer = await this.viewer(req, res);
     const found = await this.queryBus.execute(new GetRoomMomentQuery(room, viewer, moment));
     if (typeof found === 'string') throw refused(room, found);
     return momentPayload(room, found);
   }
 
-  private async viewer(req: Request): Promise<string> {
+  /** The caller, who must have a session; each of them reads a room's past at a join's pace (a fold can be long). */
+  private async viewer(req: Request, res: Response): Promise<string> {
     const identity = await this.sessions.existing(req);
     if (identity === undefined) {
       throw new HttpException({ error: { code: 'session_required', message: 'Sign in as a moderator first' } }, HttpStatus.UNAUTHORIZED);
     }
-    return identity.actor.userId;
+    const { userId } = identity.actor;
+    const decision = await this.limiter.consume(`moderation:user:${userId}`, this.config.rateLimits.joins);
+    if (!decision.allowed) {
+      res.setHeader('Retry-After', Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+      throw new HttpException(
+        { error: { code: 'rate_limited', message: 'Too many requests; wait a little', retryAfterMs: decision.retryAfterMs } },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    return userId;
   }
 }
