@@ -14,6 +14,7 @@ import { RoomModerationController } from './interface/http/room-moderation.contr
 import { MessageActionsGateway } from './interface/ws/message-actions.gateway';
 import { CommunityGateway } from './interface/ws/community.gateway';
 import { TypingTracker } from './interface/ws/typing';
+import { RoomNotices } from './interface/ws/room-notices';
 import { AuthController } from './interface/http/auth.controller';
 import { FilesController } from './interface/http/files.controller';
 import { MeController } from './interface/http/me.controller';
@@ -58,6 +59,7 @@ export class AppModule {
         MessageActionsGateway,
         CommunityGateway,
         TypingTracker,
+        RoomNotices,
       ],
     };
   }

@@ -16,6 +16,8 @@ export interface AppConfigValues {
   adminUsers: readonly string[];
   /** Rooms one account may own (admins: any number). */
   roomsPerAccount: number;
+  /** Rooms with more members than this announce joins and leaves gathered per window, not one line each. */
+  largeRoomMembers: number;
   dataDir: string;
   eventStore: EventStoreConfig;
   logLevel: string;

@@ -307,6 +307,10 @@ export class RoomsReadModel implements Projection {
     return [...(this.rooms.get(room)?.members.values() ?? [])];
   }
 
+  memberCount(room: string): number {
+    return this.rooms.get(room)?.members.size ?? 0;
+  }
+
   isMember(room: string, userId: string): boolean {
     return this.rooms.get(room)?.members.has(userId) ?? false;
   }

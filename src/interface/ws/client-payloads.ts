@@ -143,6 +143,24 @@ export const statusPayload = (
   ...(moderation?.until !== undefined ? { until: moderation.until } : {}),
 });
 
+/** Names a gathered line spells out; the rest are counted. */
+const NAMED_IN_GATHERED_LINE = 3;
+const GATHERED_LINES = { join: 'have joined the room.', leave: 'have left the room.' } as const;
+
+/**
+ * Several members' joins or leaves in a large room as one notice: "Ann, Bob, Cy and 40 others have
+ * joined the room.", with `users` (the names spelled out) and `count` (all of them).
+ */
+export const gatheredStatusPayload = (usernames: readonly string[], type: 'join' | 'leave', room: string, timestamp: string) => {
+  const users = usernames.slice(0, NAMED_IN_GATHERED_LINE);
+  const others = usernames.length - users.length;
+  const who =
+    others > 0
+      ? `${users.join(', ')} and ${others} other${others === 1 ? '' : 's'}`
+      : `${users.slice(0, -1).join(', ')} and ${users[users.length - 1]}`;
+  return { msg: `${who} ${GATHERED_LINES[type]}`, type, timestamp, room, users, count: usernames.length };
+};
+
 /** `moderation`: what an owner, moderator or admin did in a room (the audit's entries as they happen). */
 export const moderationPayload = ({ type, data, metadata, version }: RecordedEvent<ModerationEvent>) => {
   const fields = data as Partial<{

@@ -11,6 +11,7 @@ import type { UnreadCounts } from '../../application/unread-counts';
 import type { QueryBus } from '@nestjs/cqrs';
 import { SocketIoNotifier } from './socket-io.notifier';
 import type { TypingTracker } from './typing';
+import type { RoomNotices } from './room-notices';
 
 describe('SocketIoNotifier presence', () => {
   let users: UsersReadModel;
@@ -47,7 +48,18 @@ describe('SocketIoNotifier presence', () => {
     } as unknown as Server;
     const metrics = { eventsAppended: { inc: () => undefined } } as unknown as Metrics;
     const typing = { attach: () => undefined } as unknown as TypingTracker;
-    notifier = new SocketIoNotifier(users, {} as RoomsReadModel, metrics, typing, {} as UnreadCounts, {} as QueryBus, {} as PrivateHistory);
+    notifier = new SocketIoNotifier(
+      users,
+      {} as RoomsReadModel,
+      metrics,
+      typing,
+      {} as UnreadCounts,
+      {} as QueryBus,
+      {} as PrivateHistory,
+      {
+        attach: () => undefined,
+      } as unknown as RoomNotices,
+    );
     notifier.attach(server);
   });
 

@@ -13,6 +13,7 @@ import type { ModerationEvent } from '../../domain/room/room.events';
 import { UnreadCounts } from '../../application/unread-counts';
 import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
+import { RoomNotices } from './room-notices';
 import {
   messageChangePayload,
   messagePayload,
@@ -55,6 +56,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     private readonly unread: UnreadCounts,
     private readonly queryBus: QueryBus,
     private readonly privateHistory: PrivateHistory,
+    private readonly notices: RoomNotices,
   ) {
     super();
   }
@@ -129,7 +131,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
   private announceRoom(server: Server, name: string, creatorId: string | undefined): void {
     const info = this.rooms.info(name);
     if (info === undefined) return;
-    const room = { name, members: this.rooms.members(name).length, ...info };
+    const room = { name, members: this.rooms.memberCount(name), ...info };
     if (info.visibility === 'public') server.emit('room_updated', room);
     else server.to([socketRoom(name), ...(creatorId !== undefined ? [userRoom(creatorId)] : [])]).emit('room_updated', room);
   }
@@ -142,6 +144,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
   attach(server: Server): void {
     this.server = server;
     this.typing.attach(server);
+    this.notices.attach(server);
   }
 
   /**
@@ -202,17 +205,13 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
       case 'MemberJoined':
         server.in(userRoom(event.data.userId)).socketsJoin(socketRoom(event.data.room));
         server.to(userRoom(event.data.userId)).emit('membership', { room: event.data.room, joined: true });
-        server
-          .to(socketRoom(event.data.room))
-          .emit('status', statusPayload(event.data.username, 'join', event.data.room, event.metadata.occurredAt));
+        this.notices.moved(event.data.room, event.data.userId, event.data.username, 'join', event.metadata.occurredAt);
         return;
       case 'MemberLeft':
         this.typing.stop(event.data.room, event.data.userId);
         server.in(userRoom(event.data.userId)).socketsLeave(socketRoom(event.data.room));
         server.to(userRoom(event.data.userId)).emit('membership', { room: event.data.room, joined: false, reason: event.data.reason });
-        server
-          .to(socketRoom(event.data.room))
-          .emit('status', statusPayload(event.data.username, 'leave', event.data.room, event.metadata.occurredAt));
+        this.notices.moved(event.data.room, event.data.userId, event.data.username, 'leave', event.metadata.occurredAt);
         return;
       case 'MessageSent': {
         this.typing.stop(event.data.room, event.data.userId);

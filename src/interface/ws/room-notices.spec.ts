@@ -1,0 +1,110 @@
+import type { Server } from 'socket.io';
+import type { AppConfig } from '../../application/ports/app-config';
+import type { RoomsReadModel } from '../../application/read-models/rooms.read-model';
+import { RoomNotices } from './room-notices';
+
+describe('RoomNotices', () => {
+  let members: number;
+  let notices: RoomNotices;
+  let lines: { room: string; payload: Record<string, unknown> }[];
+  const at = new Date(0).toISOString();
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    members = 0;
+    lines = [];
+    const rooms = { memberCount: () => members } as unknown as RoomsReadModel;
+    notices = new RoomNotices({ largeRoomMembers: 3 } as AppConfig, rooms);
+    const server = {
+      to: (room: string) => ({ emit: (_event: string, payload: Record<string, unknown>) => lines.push({ room, payload }) }),
+    } as unknown as Server;
+    notices.attach(server);
+  });
+
+  afterEach(() => {
+    notices.onApplicationShutdown();
+    jest.useRealTimers();
+  });
+
+  const join = (userId: string): void => {
+    members++;
+    notices.moved('General', userId, `Name-${userId}`, 'join', at);
+  };
+  const leave = (userId: string): void => {
+    members--;
+    notices.moved('General', userId, `Name-${userId}`, 'leave', at);
+  };
+  const msgs = (): unknown[] => lines.map((line) => line.payload.msg);
+
+  it('tells every move at once while the room has at most LARGE_ROOM_MEMBERS members', () => {
+    join('a');
+    join('b');
+    join('c');
+    leave('c');
+    expect(msgs()).toEqual([
+      'Name-a has joined the room.',
+      'Name-b has joined the room.',
+      'Name-c has joined the room.',
+      'Name-c has left the room.',
+    ]);
+    expect(lines.every((line) => line.room === 'room:General')).toBe(true);
+  });
+
+  it('gathers the moves of a larger room within a window into one line of joins and one of leaves', () => {
+    for (const id of ['a', 'b', 'c']) join(id);
+    lines = [];
+    for (const id of ['d', 'e', 'f', 'g', 'h']) join(id);
+    leave('a');
+    leave('b');
+    expect(lines).toEqual([]);
+    jest.advanceTimersByTime(50);
+    expect(lines.map((line) => line.payload)).toEqual([
+      {
+        msg: 'Name-a and Name-b have left the room.',
+        type: 'leave',
+        timestamp: at,
+        room: 'General',
+        users: ['Name-a', 'Name-b'],
+        count: 2,
+      },
+      {
+        msg: 'Name-d, Name-e, Name-f and 2 others have joined the room.',
+        type: 'join',
+        timestamp: at,
+        room: 'General',
+        users: ['Name-d', 'Name-e', 'Name-f'],
+        count: 5,
+      },
+    ]);
+  });
+
+  it('says nothing of a member who joined and left (or left and came back) within the window, and names a lone mover as usual', () => {
+    members = 10;
+    join('e');
+    leave('e');
+    leave('a');
+    join('a');
+    join('f');
+    jest.advanceTimersByTime(50);
+    expect(msgs()).toEqual(['Name-f has joined the room.']);
+    expect(lines[0]?.payload).toMatchObject({ type: 'join', username: 'Name-f' });
+  });
+
+  it('gathers for longer in a bigger room: 0.1 ms per member, up to 2 s', () => {
+    members = 10_000;
+    join('a');
+    join('b');
+    jest.advanceTimersByTime(999);
+    expect(lines).toEqual([]);
+    jest.advanceTimersByTime(2);
+    expect(msgs()).toEqual(['Name-a and Name-b have joined the room.']);
+
+    lines = [];
+    members = 1_000_000;
+    join('c');
+    jest.advanceTimersByTime(1999);
+    expect(lines).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(msgs()).toEqual(['Name-c has joined the room.']);
+  });
+});
