@@ -96,6 +96,25 @@ describe('presence diffs (auth.presence = "diff")', () => {
     expect(diffs.length).toBeLessThan(names.length);
   });
 
+  it('gives each of many diff clients arriving at once one presence_state, which with the diffs after it is exactly who is online', async () => {
+    const seed = await server.connect();
+    const crowd = await Promise.all(Array.from({ length: 30 }, () => server.connect(DIFFS)));
+    const everyone = new Set([seed.username, ...crowd.map((socket) => socket.username)]);
+    await Promise.all(crowd.map((socket) => socket.next('presence_state')));
+    for (const socket of crowd) await until(socket, (online) => online.size === everyone.size);
+    for (const socket of crowd) expect(onlineSeenBy(socket)).toEqual(everyone);
+
+    crowd[0]!.close();
+    everyone.delete(crowd[0]!.username);
+    for (const socket of crowd.slice(1)) await until(socket, (online) => !online.has(crowd[0]!.username));
+    await Promise.all(crowd.slice(1).map(roundTrip));
+    for (const socket of crowd.slice(1)) {
+      expect(onlineSeenBy(socket)).toEqual(everyone);
+      expect(socket.received('presence_state')).toHaveLength(1);
+      expect(socket.received('active_users')).toEqual([]);
+    }
+  });
+
   it('shows a guest who registers an account as leaving under the old name and joining under the new one, then leaving under it', async () => {
     const watcher = await server.connect(DIFFS);
     await watcher.next('presence_state');

@@ -27,7 +27,6 @@ import {
   authorIdOf,
   changePayload,
   messagePayload,
-  PRESENCE_DIFF_ROOM,
   PRESENCE_LIST_ROOM,
   privateMessagePayload,
   socketRoom,
@@ -112,13 +111,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       }
       const session = { username: actor.username, token, resumed, account, rooms, authorId: authorIdOf(actor.userId) };
       socket.emit('session', { ...session, ...(refused !== undefined ? { refused } : {}) });
-      const users = await this.queryBus.execute(new GetActiveUsersQuery());
-      if (diffs) {
-        // In the room and sent the state in the same turn, so no diff is missed and none comes first.
-        const joining = socket.join(PRESENCE_DIFF_ROOM);
-        socket.emit('presence_state', { users });
-        await joining;
-      } else socket.emit('active_users', { users });
+      if (diffs) this.notifier.welcomePresenceDiffs(socket.id);
+      else socket.emit('active_users', { users: await this.queryBus.execute(new GetActiveUsersQuery()) });
       this.logger.log({ event: 'connect', ...this.pipeline.who(socket), resumed, outcome: 'ok', ms: elapsed(started) }, 'connect');
     } catch (error) {
       this.logger.error({ event: 'connect', ...this.pipeline.who(socket), err: error, ms: elapsed(started) }, 'connect failed');

@@ -47,6 +47,8 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
    * it was online under when the window opened (undefined: offline then).
    */
   private readonly presenceBefore = new Map<string, string | undefined>();
+  /** Sockets of this node that asked for presence diffs and get `presence_state` when the window ends. */
+  private readonly diffNewcomers = new Set<string>();
 
   constructor(
     private readonly users: UsersReadModel,
@@ -159,6 +161,17 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     this.presenceTimer ??= setTimeout(() => this.announcePresence(), this.presenceWindowMs());
   }
 
+  /**
+   * A socket that asked for presence diffs gets `presence_state` when the current window ends (one
+   * opens if none is), together with the sockets that came in the same window: the list is encoded
+   * once for all of them, not once per socket. They join `presence:diff` right after the window's
+   * diff went out, so they miss no change and get none twice.
+   */
+  welcomePresenceDiffs(socketId: string): void {
+    this.diffNewcomers.add(socketId);
+    this.presenceTimer ??= setTimeout(() => this.announcePresence(), this.presenceWindowMs());
+  }
+
   /** How long changes of who is online are gathered before they go out, given the sockets listening on this node. */
   private presenceWindowMs(): number {
     const rooms = (this.server?.sockets as Partial<Server['sockets']> | undefined)?.adapter?.rooms;
@@ -168,6 +181,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
 
   private announcePresence(): void {
     this.presenceTimer = undefined;
+    const changed = this.presenceBefore.size > 0;
     const was = new Set<string>();
     const is = new Set<string>();
     for (const [userId, before] of this.presenceBefore) {
@@ -178,10 +192,15 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     this.presenceBefore.clear();
     const server = this.server;
     if (server === undefined) return;
-    server.to(PRESENCE_LIST_ROOM).emit('active_users', { users: this.users.activeUsers() });
+    if (changed) server.to(PRESENCE_LIST_ROOM).emit('active_users', { users: this.users.activeUsers() });
     const joined = [...is].filter((name) => !was.has(name));
     const left = [...was].filter((name) => !is.has(name));
     if (joined.length > 0 || left.length > 0) server.to(PRESENCE_DIFF_ROOM).emit('presence_diff', { joined, left });
+    if (this.diffNewcomers.size === 0) return;
+    const newcomers = [...this.diffNewcomers];
+    this.diffNewcomers.clear();
+    server.local.to(newcomers).emit('presence_state', { users: this.users.activeUsers() });
+    for (const id of newcomers) void server.sockets.sockets.get(id)?.join(PRESENCE_DIFF_ROOM);
   }
 
   onApplicationShutdown(): void {
