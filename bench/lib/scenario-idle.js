@@ -89,4 +89,4 @@ const scenarioIdle = async ({ config, runs, flag }) => {
   return out;
 };
 
-module.exports = { scenarioIdle };
+module.exports = { scenarioIdle, idleRun };

@@ -3,9 +3,10 @@
  * Heap snapshots of a server before and after N idle sockets (each joined to one of 100 rooms),
  * then `heap-diff.js` on them: what the heap holds per socket, by constructor.
  *
- *   node bench/tools/heap-per-socket.js project|baseline N [distinct|tabs] [preload.js]
+ *   node bench/tools/heap-per-socket.js project|baseline N [distinct|distinct-diff|tabs] [preload.js]
  *
- * tabs (project only): one user per room, every socket a tab of it (resumed with its token).
+ * tabs (project only): one user per room, every socket a tab of it (resumed with its token);
+ * distinct-diff: one guest per socket, each asking for presence diffs.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -47,8 +48,12 @@ const snapshot = async (server, dir, label) => {
     const tokens = mode === 'tabs' ? await sessionTokens(server.url, names) : null;
     await c.sleep(4000); // past the presence grace period
     const first = await snapshot(server, dir, 'before');
-    await connectSockets(workers, server.url, spreadSockets(0, n, workers.length, names, tokens));
-    await c.sleep(3000);
+    await connectSockets(
+      workers,
+      server.url,
+      spreadSockets(0, n, workers.length, names, tokens, mode === 'distinct-diff' ? 'diff' : undefined),
+    );
+    await c.sleep(6000); // past the presence windows
     return [first, await snapshot(server, dir, 'after')];
   });
   c.cleanTmp();

@@ -94,6 +94,11 @@ export class UserDirectory {
     return (await this.claim(usernameStream(key)))?.userId ?? this.users.legacyClaim(key)?.userId;
   }
 
+  /** The user a claim from before names compare by their skeleton gave this name's key to, while not carried over yet (memory only). */
+  legacyClaimOf(username: string): string | undefined {
+    return this.users.legacyClaim(this.names.key(username))?.userId;
+  }
+
   /** The user who has, or had, this exact name (a guest keeps their guest name's claim after registering). */
   async userIdNamed(username: string): Promise<string | undefined> {
     const online = this.users.onlineUserNamed(username);

@@ -157,7 +157,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     chatRooms: rooms(env),
     adminUsers: admins(env),
     roomsPerAccount: integer(env, 'ROOMS_PER_ACCOUNT', 10, 0, 10_000),
-    largeRoomMembers: integer(env, 'LARGE_ROOM_MEMBERS', 100, 0, 1_000_000),
+    largeRoomMembers: integer(env, 'LARGE_ROOM_MEMBERS', 50, 0, 1_000_000),
     dataDir,
     eventStore: eventStore(env, dataDir),
     logLevel,

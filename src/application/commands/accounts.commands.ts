@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../domain/shared/domain-error';
 import { sessionDecider, sessionStream } from '../../domain/session/session.decider';
-import { checkUsernameCharacters } from '../../domain/username/username.decider';
+import { checkUsernameCharacters, nameTaken } from '../../domain/username/username.decider';
 import type { Actor, CommandContext } from '../context';
 import { CommandExecutor } from '../command-executor';
 import { AppConfig } from '../ports/app-config';
@@ -44,8 +44,7 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
     if (session.status === 'Active' && session.kind === 'account')
       throw new DomainError('already_registered', 'This session is already an account');
     const owner = await this.directory.nameClaimedBy(username);
-    if (owner !== undefined && owner !== sessionId)
-      throw new DomainError('name_taken', `${username} is taken, or looks like a name that is`);
+    if (owner !== undefined && owner !== sessionId) throw new DomainError('name_taken', nameTaken(username));
     const passwordHash = await this.hasher.hash(password);
     await claimUsername({ executor: this.executor, directory: this.directory, names: this.names }, username, sessionId, context);
     await this.executor.execute(

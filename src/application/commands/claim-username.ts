@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/shared/domain-error';
-import { checkUsernameCharacters, usernameDecider, usernameStream } from '../../domain/username/username.decider';
+import { checkUsernameCharacters, nameTaken, usernameDecider, usernameStream } from '../../domain/username/username.decider';
 import type { CommandContext } from '../context';
 import type { CommandExecutor } from '../command-executor';
 import type { NameKey } from '../ports/name-key.port';
@@ -22,8 +22,13 @@ export const claimUsername = async (
   context: CommandContext,
 ): Promise<void> => {
   checkUsernameCharacters(username);
-  const owner = await deps.directory.nameClaimedBy(username);
-  if (owner !== undefined && owner !== userId) throw new DomainError('name_taken', `${username} is taken, or looks like a name that is`);
+  // The stream's own claim is checked by the decider, under the lock; a claim from before that is
+  // someone else's is checked here, against the stream's owner (nobody's yet, or the same user's).
+  const legacy = deps.directory.legacyClaimOf(username);
+  if (legacy !== undefined && legacy !== userId) {
+    const owner = await deps.directory.nameClaimedBy(username);
+    if (owner !== undefined && owner !== userId) throw new DomainError('name_taken', nameTaken(username));
+  }
   await deps.executor.execute(
     usernameStream(deps.names.key(username)),
     usernameDecider,

@@ -30,8 +30,11 @@ export const decide = (command: UsernameCommand, name: Username): UsernameEvent[
   checkUsernameCharacters(command.data.username);
   if (name.status === 'Free') return [{ type: 'UsernameClaimed', data: { ...command.data } }];
   if (name.userId === command.data.userId) return [];
-  throw new DomainError('name_taken', `${command.data.username} is taken`);
+  throw new DomainError('name_taken', nameTaken(command.data.username));
 };
+
+/** Why a name cannot be had: it, or a look-alike of it (the same key, the same stream), is someone else's. */
+export const nameTaken = (username: string): string => `${username} is taken, or looks like a name that is`;
 
 export const usernameDecider: Decider<Username, UsernameCommand, UsernameEvent> = { decide, evolve, initialState };
 

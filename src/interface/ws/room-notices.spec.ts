@@ -5,6 +5,7 @@ import { RoomNotices } from './room-notices';
 
 describe('RoomNotices', () => {
   let members: number;
+  let sockets: number;
   let notices: RoomNotices;
   let lines: { room: string; payload: Record<string, unknown> }[];
   const at = new Date(0).toISOString();
@@ -12,10 +13,16 @@ describe('RoomNotices', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     members = 0;
+    sockets = 0;
     lines = [];
     const rooms = { memberCount: () => members } as unknown as RoomsReadModel;
     notices = new RoomNotices({ largeRoomMembers: 3 } as AppConfig, rooms);
     const server = {
+      engine: {
+        get clientsCount() {
+          return sockets;
+        },
+      },
       to: (room: string) => ({ emit: (_event: string, payload: Record<string, unknown>) => lines.push({ room, payload }) }),
     } as unknown as Server;
     notices.attach(server);
@@ -90,8 +97,9 @@ describe('RoomNotices', () => {
     expect(lines[0]?.payload).toMatchObject({ type: 'join', username: 'Name-f' });
   });
 
-  it('gathers for longer in a bigger room: 0.1 ms per member, up to 2 s', () => {
-    members = 10_000;
+  it('gathers for longer while more sockets are connected: 0.4 ms per socket, up to 5 s', () => {
+    members = 10;
+    sockets = 2_500;
     join('a');
     join('b');
     jest.advanceTimersByTime(999);
@@ -100,11 +108,23 @@ describe('RoomNotices', () => {
     expect(msgs()).toEqual(['Name-a and Name-b have joined the room.']);
 
     lines = [];
-    members = 1_000_000;
+    sockets = 1_000_000;
     join('c');
-    jest.advanceTimersByTime(1999);
+    jest.advanceTimersByTime(4999);
     expect(lines).toEqual([]);
     jest.advanceTimersByTime(1);
     expect(msgs()).toEqual(['Name-c has joined the room.']);
+  });
+
+  it('shares one window among all large rooms, each told its own moves', () => {
+    members = 10;
+    join('a');
+    notices.moved('The Nerd Nook', 'b', 'Name-b', 'join', at);
+    notices.moved('The Nerd Nook', 'c', 'Name-c', 'join', at);
+    jest.advanceTimersByTime(50);
+    expect(lines.map((line) => [line.room, line.payload.msg])).toEqual([
+      ['room:General', 'Name-a has joined the room.'],
+      ['room:The Nerd Nook', 'Name-b and Name-c have joined the room.'],
+    ]);
   });
 });

@@ -2,13 +2,8 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from 'socket.io';
 import { AppConfig } from '../../application/ports/app-config';
 import { RoomsReadModel } from '../../application/read-models/rooms.read-model';
+import { pushWindowMs } from './push-window';
 import { gatheredStatusPayload, socketRoom, statusPayload } from './client-payloads';
-
-/** A large room's arrivals and departures within this window (at the least) go out as one line each. */
-const MIN_WINDOW_MS = 50;
-/** The window grows with the room (0.1 ms per member) up to 2 s, as the presence window does. */
-const MAX_WINDOW_MS = 2000;
-const WINDOW_MS_PER_MEMBER = 0.1;
 
 type Move = 'join' | 'leave';
 /** One member's moves within a window: the name last seen, the first move and the last. */
@@ -19,12 +14,15 @@ type Moves = { username: string; first: Move; last: Move };
  * `LARGE_ROOM_MEMBERS` members, one line per move, at once. In a larger one a line per arrival would
  * cost members × arrivals frames (5,000 arrivals in a room of 5,000: 12.5 million), so the moves of a
  * window are gathered: "Ann, Bob, Cy and 40 others have joined the room." A member who came and went
- * within the window nets out.
+ * within the window nets out. One window for every room, as long as `pushWindowMs` of the sockets
+ * connected to this node.
  */
 @Injectable()
 export class RoomNotices implements OnApplicationShutdown {
   private server: Server | undefined;
-  private readonly pending = new Map<string, { timer: NodeJS.Timeout; moves: Map<string, Moves>; timestamp: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Each large room with moves in the current window: the moves by user id, and the time of the last. */
+  private readonly pending = new Map<string, { moves: Map<string, Moves>; timestamp: string }>();
 
   constructor(
     private readonly config: AppConfig,
@@ -37,45 +35,49 @@ export class RoomNotices implements OnApplicationShutdown {
 
   /** `userId` (now named `username`) joined or left `room` at `timestamp`; the read model has applied it. */
   moved(room: string, userId: string, username: string, move: Move, timestamp: string): void {
-    const window = this.pending.get(room);
-    if (window !== undefined) {
-      const moves = window.moves.get(userId);
-      if (moves === undefined) window.moves.set(userId, { username, first: move, last: move });
-      else {
-        moves.username = username;
-        moves.last = move;
+    let window = this.pending.get(room);
+    if (window === undefined) {
+      const members = this.rooms.memberCount(room) + (move === 'leave' ? 1 : 0);
+      if (members <= this.config.largeRoomMembers) {
+        this.server?.to(socketRoom(room)).emit('status', statusPayload(username, move, room, timestamp));
+        return;
       }
-      window.timestamp = timestamp;
-      return;
+      this.pending.set(room, (window = { moves: new Map(), timestamp }));
+      this.timer ??= setTimeout(() => this.flush(), this.windowMs());
     }
-    const members = this.rooms.memberCount(room);
-    if (members + (move === 'leave' ? 1 : 0) <= this.config.largeRoomMembers) {
-      this.server?.to(socketRoom(room)).emit('status', statusPayload(username, move, room, timestamp));
-      return;
+    const moves = window.moves.get(userId);
+    if (moves === undefined) window.moves.set(userId, { username, first: move, last: move });
+    else {
+      moves.username = username;
+      moves.last = move;
     }
-    const windowMs = Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, members * WINDOW_MS_PER_MEMBER));
-    const timer = setTimeout(() => this.flush(room), windowMs);
-    this.pending.set(room, { timer, moves: new Map([[userId, { username, first: move, last: move }]]), timestamp });
+    window.timestamp = timestamp;
   }
 
-  private flush(room: string): void {
-    const window = this.pending.get(room);
-    this.pending.delete(room);
-    if (window === undefined || this.server === undefined) return;
-    const names: Record<Move, string[]> = { join: [], leave: [] };
-    // Joined and left (or left and came back) within the window: nothing to tell.
-    for (const { username, first, last } of window.moves.values()) if (first === last) names[last].push(username);
-    const to = this.server.to(socketRoom(room));
-    for (const move of ['leave', 'join'] as const) {
-      const [only, ...others] = names[move];
-      if (only === undefined) continue;
-      if (others.length === 0) to.emit('status', statusPayload(only, move, room, window.timestamp));
-      else to.emit('status', gatheredStatusPayload(names[move], move, room, window.timestamp));
+  private windowMs(): number {
+    return pushWindowMs((this.server?.engine as Partial<Server['engine']> | undefined)?.clientsCount ?? 0);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const server = this.server;
+    for (const [room, window] of this.pending) {
+      const names: Record<Move, string[]> = { join: [], leave: [] };
+      // Joined and left (or left and came back) within the window: nothing to tell.
+      for (const { username, first, last } of window.moves.values()) if (first === last) names[last].push(username);
+      const to = server?.to(socketRoom(room));
+      for (const move of ['leave', 'join'] as const) {
+        const [only, ...others] = names[move];
+        if (only === undefined) continue;
+        if (others.length === 0) to?.emit('status', statusPayload(only, move, room, window.timestamp));
+        else to?.emit('status', gatheredStatusPayload(names[move], move, room, window.timestamp));
+      }
     }
+    this.pending.clear();
   }
 
   onApplicationShutdown(): void {
-    for (const { timer } of this.pending.values()) clearTimeout(timer);
+    clearTimeout(this.timer);
     this.pending.clear();
   }
 }

@@ -14,6 +14,7 @@ import { UnreadCounts } from '../../application/unread-counts';
 import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
 import { RoomNotices } from './room-notices';
+import { pushWindowMs } from './push-window';
 import {
   messageChangePayload,
   messagePayload,
@@ -26,16 +27,6 @@ import {
   statusPayload,
   userRoom,
 } from './client-payloads';
-
-/** Changes of the online set within this window go out together. */
-const PRESENCE_WINDOW_MS = 50;
-/**
- * With many sockets listening, changes are gathered for longer: every window costs one write per
- * listening socket, so at 20 windows a second 20,000 sockets would take 400,000 writes a second
- * while guests arrive. The window grows with the listeners (0.1 ms each) up to 2 s.
- */
-const MAX_PRESENCE_WINDOW_MS = 2000;
-const PRESENCE_WINDOW_MS_PER_LISTENER = 0.1;
 
 /** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
 @Injectable()
@@ -176,7 +167,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
   private presenceWindowMs(): number {
     const rooms = (this.server?.sockets as Partial<Server['sockets']> | undefined)?.adapter?.rooms;
     const listeners = (rooms?.get(PRESENCE_LIST_ROOM)?.size ?? 0) + (rooms?.get(PRESENCE_DIFF_ROOM)?.size ?? 0);
-    return Math.min(MAX_PRESENCE_WINDOW_MS, Math.max(PRESENCE_WINDOW_MS, listeners * PRESENCE_WINDOW_MS_PER_LISTENER));
+    return pushWindowMs(listeners);
   }
 
   private announcePresence(): void {
