@@ -211,6 +211,19 @@ describe('history beyond the window in memory', () => {
     expect(await response.json()).toEqual({ room: ROOM, messages: expected.slice(1, 6).reverse(), hasMore: true });
   });
 
+  it('answers each of a burst of messages with itself, though the burst pushed it out of the window before its answer', async () => {
+    const server = await startApp({ HISTORY_WINDOW: '1' });
+    const alice = await server.connect();
+    await ask(alice, 'join', { room: ROOM });
+    // Sent at once and without client ids: decided and stored together, so all but the last have left
+    // the window by the time their answers are made.
+    const acks = await Promise.all(Array.from({ length: 40 }, (_, i) => ask(alice, 'message', { room: ROOM, msg: `burst ${i}` })));
+    expect(acks.map((ack) => (ack.ok ? ack.message.msg : ack.error.code))).toEqual(Array.from({ length: 40 }, (_, i) => `burst ${i}`));
+    const seqs = acks.map((ack) => (ack.ok ? ack.message.seq : 0));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(40);
+  });
+
   it('answers unavailable, never part of a page, when the store fails to read an older page', async () => {
     const server = await startApp({ HISTORY_WINDOW: '5' });
     const alice = await server.connect();

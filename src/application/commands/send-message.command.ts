@@ -70,9 +70,12 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
             data: { ...data, replyTo: { messageId: replyTo, message: await this.history.facts(room, replyTo, version) } },
           });
     await this.executor.execute(roomStream(room), this.decider, command, context);
-    // A resend answers with the message first sent with that client id, however old.
+    // A resend answers with the message first sent with that client id, however old. A busy room may
+    // have pushed the message out of the window before this answer: then it is read from the store.
     const sent =
-      clientId === undefined ? this.rooms.message(room, messageId) : await this.history.sentWithClientId(room, actor.userId, clientId);
+      clientId === undefined
+        ? (this.rooms.message(room, messageId) ?? (await this.history.message(room, messageId)))
+        : await this.history.sentWithClientId(room, actor.userId, clientId);
     if (sent === undefined) throw new Error(`Message ${messageId} is missing`);
     return sent;
   }
