@@ -12,21 +12,50 @@ import { AppConfig } from '../application/ports/app-config';
 import { isApiDocsPath, setupApiDocs } from './http/api-docs';
 import { PUBLIC_DIR } from './http/page.controller';
 import { tokenFromCookieHeader } from './session-token';
-import { ClientEventPipeline, type ChatSocket } from './ws/client-event-pipeline';
+import { ClientEventPipeline, type AckFn, type ChatSocket } from './ws/client-event-pipeline';
+import { ChatGateway } from './ws/chat.gateway';
+import { CommunityGateway } from './ws/community.gateway';
+import { MessageActionsGateway } from './ws/message-actions.gateway';
 import { maxFrameBytes } from './ws/frame-limit';
+
+/** Where Nest's `@SubscribeMessage` keeps a method's event name (`@nestjs/websockets` constants). */
+const MESSAGE_MAPPING_METADATA = 'websockets:message_mapping';
+const MESSAGE_METADATA = 'message';
+
+/** A gateway method for a client event: every one takes the socket, the body and the ack, and answers the ack itself. */
+type Route = (socket: ChatSocket, body: unknown, ack: AckFn) => Promise<void>;
+
+/** The client events the gateways handle, each with its method bound to its gateway: one table for every socket. */
+const routesOf = (gateways: readonly object[]): Map<string, Route> => {
+  const routes = new Map<string, Route>();
+  for (const gateway of gateways) {
+    const prototype = Object.getPrototypeOf(gateway) as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method = prototype[name];
+      if (typeof method !== 'function' || Reflect.getMetadata(MESSAGE_MAPPING_METADATA, method) !== true) continue;
+      const event = Reflect.getMetadata(MESSAGE_METADATA, method) as string;
+      if (routes.has(event)) throw new Error(`Two gateway methods handle ${event}`);
+      routes.set(event, (method as Route).bind(gateway));
+    }
+  }
+  return routes;
+};
 
 /** Socket.IO with the configured CORS origins, a bounded message size and, in a cluster, the Redis adapter. */
 class ChatIoAdapter extends IoAdapter {
-  /** Sockets whose events no gateway handles are already watched (each gateway binds its handlers separately). */
+  /** Sockets already given their dispatcher (each gateway binds its handlers separately). */
   private readonly watched = new WeakSet<Socket>();
+  private readonly routes: Map<string, Route>;
 
   constructor(
     app: INestApplication,
     private readonly config: AppConfig,
     private readonly adapter: ServerOptions['adapter'] | undefined,
     private readonly pipeline: ClientEventPipeline,
+    gateways: readonly object[],
   ) {
     super(app);
+    this.routes = routesOf(gateways);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -42,40 +71,30 @@ class ChatIoAdapter extends IoAdapter {
   }
 
   /**
-   * Plain listeners instead of Nest's per-socket rxjs pipelines (one per handler per socket): the
-   * same behaviour at about a quarter of the memory per connection (see bench/ANALYSIS.md).
+   * One listener per socket that dispatches every event through a table shared by all sockets,
+   * instead of Nest's per-socket rxjs pipeline for each handler (or a listener and a bound handler
+   * for each of the 22 events on each socket): the gateways' own methods run as they are, since they
+   * answer their acks themselves and use no guards, pipes or interceptors. An event no gateway
+   * handles is unknown, and never free.
    */
   override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[]): void {
-    for (const { message, callback, isAckHandledManually } of handlers) {
-      socket.on(message as string, (...args: unknown[]) => {
-        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
-        Promise.resolve()
-          .then(() => callback(data, ack) as HandlerResult | Promise<HandlerResult>)
-          .then((response) => {
-            if (response === null || response === undefined) return;
-            if (response.event !== undefined) socket.emit(response.event, response.data);
-            else if (!isAckHandledManually && typeof ack === 'function') ack(response);
-          })
-          .catch((error: unknown) => this.logger.error(error));
-      });
-    }
+    // Nest's own list for the socket: a handler the table does not know would never be called.
+    for (const { message } of handlers)
+      if (!this.routes.has(String(message))) throw new Error(`No route for the client event ${String(message)}`);
     if (this.watched.has(socket)) return;
     this.watched.add(socket);
-    // Every event reaches onAny first; one without a listener is unknown, and never free.
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (socket.listeners(event as string).length > 0) return;
-      const ack = args.at(-1);
-      void this.pipeline.unknownEvent(
-        socket as ChatSocket,
-        String(event),
-        typeof ack === 'function' ? (ack as (response: unknown) => void) : undefined,
-      );
+      const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]) as { data: unknown; ack?: unknown };
+      const answer = typeof ack === 'function' ? (ack as (response: unknown) => void) : undefined;
+      const route = typeof event === 'string' ? this.routes.get(event) : undefined;
+      if (route === undefined) {
+        void this.pipeline.unknownEvent(socket as ChatSocket, String(event), answer);
+        return;
+      }
+      route(socket as ChatSocket, data, answer).catch((error: unknown) => this.logger.error(error));
     });
   }
 }
-
-/** What a gateway handler may return: nothing (it answered the ack itself), a value, or a promise of one. */
-type HandlerResult = { event?: string; data?: unknown } | null | undefined;
 
 /** No Origin (not a browser), the page's own origin, or one of CORS_ORIGINS. */
 const originAllowed = (config: AppConfig, origin: string | undefined, host: string | undefined): boolean => {
@@ -135,7 +154,8 @@ export const configureApp = (app: NestExpressApplication, ioAdapter?: ServerOpti
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new StoreUnavailableFilter());
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config, ioAdapter, app.get(ClientEventPipeline)));
+  const gateways = [app.get(ChatGateway), app.get(MessageActionsGateway), app.get(CommunityGateway)];
+  app.useWebSocketAdapter(new ChatIoAdapter(app, config, ioAdapter, app.get(ClientEventPipeline), gateways));
   app.set('trust proxy', config.trustProxy);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (originAllowed(config, req.headers.origin, req.headers.host)) return next();
