@@ -35,9 +35,9 @@ describe('CommandExecutor: reads and ordering', () => {
   describe('state, for a read', () => {
     class ReadCountingStore extends SpyStore {
       readonly reads: string[] = [];
-      override readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
+      override readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
         this.reads.push(streamId);
-        return super.readStream(streamId, fromVersion);
+        return super.readStream(streamId, fromVersion, limit);
       }
     }
 
@@ -58,6 +58,49 @@ describe('CommandExecutor: reads and ordering', () => {
       expect(store.reads).toEqual([roomStream('Random'), GENERAL]);
 
       await expect(executor.state(roomStream('Nowhere'), decider)).resolves.toEqual({ state: decider.initialState(), version: 0 });
+    });
+
+    it('loads a long stream a page of 1,000 events at a time, serving the event loop between pages, to the state the whole stream folds to', async () => {
+      class PagedReadStore extends ReadCountingStore {
+        readonly turnsBetween: number[] = [];
+        private turns = 0;
+        private readonly ticker = setInterval(() => this.turns++, 0);
+        override readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
+          this.turnsBetween.push(this.turns);
+          return super.readStream(streamId, fromVersion, limit);
+        }
+        stop(): void {
+          clearInterval(this.ticker);
+        }
+      }
+      const small = loadConfig({ ...configEnv, AGGREGATE_CACHE_SIZE: '1' });
+      const store = new PagedReadStore();
+      const { executor, execute } = await setup(store, small);
+      await execute(join(alice));
+      // Bob joins and leaves, 2,499 events in all: the state must end with him in.
+      const comings = Array.from({ length: 2499 }, (_, i) =>
+        foreign(
+          i % 2 === 0
+            ? { type: 'MemberJoined', data: { room: 'General', ...bob } }
+            : { type: 'MemberLeft', data: { room: 'General', ...bob, reason: 'left' } },
+          i,
+        ),
+      );
+      await store.append(GENERAL, comings, 1);
+      await execute(join(bob, 'Random'), roomStream('Random')); // General leaves the cache
+      const whole = (await store.readStream(GENERAL)).reduce(decider.evolve, decider.initialState());
+      store.reads.length = 0;
+      store.turnsBetween.length = 0;
+
+      const [first, second] = await Promise.all([executor.state(GENERAL, decider), executor.state(GENERAL, decider)]);
+      store.stop();
+      expect(first.version).toBe(2500);
+      expect({ ...first.state, members: [...first.state.members] }).toEqual({ ...whole, members: [...whole.members] });
+      expect(first.state.members.has(bob.userId)).toBe(true);
+      expect(second.state).toBe(first.state);
+      // Three pages (1,000, 1,000, 500), read once for both reads, with timers run between them.
+      expect(store.reads).toEqual([GENERAL, GENERAL, GENERAL]);
+      expect(store.turnsBetween[2]! > store.turnsBetween[0]!).toBe(true);
     });
 
     it('catches up from a shared store before answering', async () => {

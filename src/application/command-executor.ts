@@ -30,6 +30,8 @@ type Loaded = { state: unknown; version: number; position: number; savedAt: numb
 
 /** A stream's state is saved again once this many events were folded since its last snapshot. */
 export const STREAM_SNAPSHOT_EVERY = 500;
+/** Events read and folded at a time when a stream is loaded. */
+export const LOAD_PAGE = 1000;
 
 const snapshotName = (streamId: string): string => `stream:${streamId}`;
 
@@ -69,6 +71,8 @@ const backOff = (attempt: number): Promise<void> =>
 export class CommandExecutor {
   private readonly cache: LruCache<string, Loaded>;
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Streams being loaded from the store for reads (not cached yet): one load each, shared by the reads meanwhile. */
+  private readonly reading = new Map<string, Promise<Loaded>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly logger = new Logger(CommandExecutor.name);
 
@@ -102,7 +106,7 @@ export class CommandExecutor {
     for (let pending = this.cache.get(streamId)?.stored; pending !== undefined; pending = this.cache.get(streamId)?.stored) {
       await pending;
     }
-    const { state, version } = await this.load(streamId, decider, !this.store.exclusiveWriter);
+    const { state, version } = await this.load(streamId, decider, !this.store.exclusiveWriter, true);
     return { state: state as S, version };
   }
 
@@ -225,23 +229,56 @@ export class CommandExecutor {
   }
 
   /** The cached state, caught up from the store when asked to or when not cached yet (from its snapshot, if any). */
-  private async load<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>, catchUp: boolean): Promise<Loaded> {
+  private load<S, C, E extends DomainEvent>(
+    streamId: string,
+    decider: Decider<S, C, E>,
+    catchUp: boolean,
+    read = false,
+  ): Promise<Loaded> {
     const cached = this.cache.get(streamId);
-    if (cached !== undefined && !catchUp) return cached;
-    const base = cached ??
-      (await this.restore(streamId, decider)) ?? { state: decider.initialState(), version: 0, position: 0, savedAt: 0 };
-    const newer = await this.store.readStream(streamId, base.version + 1);
-    const last = newer[newer.length - 1];
-    if (last === undefined) {
-      if (cached === undefined && base.version > 0) this.remember(streamId, base);
+    if (cached !== undefined && !catchUp) return Promise.resolve(cached);
+    if (cached !== undefined) return this.foldNewer(streamId, decider, cached, false);
+    const fromStore = async (): Promise<Loaded> => {
+      const base = (await this.restore(streamId, decider)) ?? { state: decider.initialState(), version: 0, position: 0, savedAt: 0 };
+      return this.foldNewer(streamId, decider, base, true);
+    };
+    // A command loads in its stream's turn; reads of a stream not cached share one load of it.
+    if (!read) return fromStore();
+    let loading = this.reading.get(streamId);
+    if (loading === undefined) {
+      loading = fromStore().finally(() => this.reading.delete(streamId));
+      this.reading.set(streamId, loading);
+    }
+    return loading;
+  }
+
+  /**
+   * `base` caught up with the stream's newer events, read and folded a page at a time: a stream with
+   * no usable snapshot (a snapshot of another shape, after an upgrade) may hold a million events, and
+   * the event loop serves every socket between pages.
+   */
+  private async foldNewer<S, C, E extends DomainEvent>(
+    streamId: string,
+    decider: Decider<S, C, E>,
+    base: Loaded,
+    restored: boolean,
+  ): Promise<Loaded> {
+    let { state, version, position } = base;
+    for (;;) {
+      const page = await this.store.readStream(streamId, version + 1, LOAD_PAGE);
+      const last = page[page.length - 1];
+      if (last === undefined) break;
+      state = (page as unknown as E[]).reduce(decider.evolve, state as S);
+      version = last.version;
+      position = last.position;
+      if (page.length < LOAD_PAGE) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (version === base.version) {
+      if (restored && base.version > 0) this.remember(streamId, base);
       return base;
     }
-    const caughtUp = {
-      state: (newer as unknown as E[]).reduce(decider.evolve, base.state as S),
-      version: last.version,
-      position: last.position,
-      savedAt: base.savedAt,
-    };
+    const caughtUp = { state, version, position, savedAt: base.savedAt };
     this.remember(streamId, caughtUp);
     this.saveIfDue(streamId, decider, caughtUp);
     return caughtUp;
