@@ -106,7 +106,13 @@ const main = async () => {
   if (!fs.existsSync(path.join(c.ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: run npm run build');
 
   results.loadavg = {};
-  const load = (name) => (results.loadavg[name] = os.loadavg().map((x) => Math.round(x * 100) / 100));
+  // What was measured so far, kept after each scenario: a failure later leaves it in results.partial.json.
+  const partial = path.join(outDir, 'results.partial.json');
+  const load = (name) => {
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(partial, `${JSON.stringify(results, null, 1)}\n`);
+    results.loadavg[name] = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  };
   if (only.includes('saturation')) load('saturation');
   if (only.includes('saturation')) results.saturation = await scenarioSaturation(opts);
   if (only.includes('latency')) {
@@ -142,6 +148,7 @@ const main = async () => {
   results.elapsedS = Math.round((c.now() - t0) / 1000);
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  fs.rmSync(partial, { force: true });
   writeReport(outDir, results);
   c.log(`done in ${results.elapsedS} s → ${path.relative(c.ROOT, outDir) || '.'}/RESULTS.md`);
   for (const v of verdicts) c.log(`  target ${v.label}: ${v.met === null ? 'n/a' : v.met ? 'MET' : 'MISSED'} (${v.detail})`);
