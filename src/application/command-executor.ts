@@ -229,12 +229,7 @@ export class CommandExecutor {
   }
 
   /** The cached state, caught up from the store when asked to or when not cached yet (from its snapshot, if any). */
-  private load<S, C, E extends DomainEvent>(
-    streamId: string,
-    decider: Decider<S, C, E>,
-    catchUp: boolean,
-    read = false,
-  ): Promise<Loaded> {
+  private load<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>, catchUp: boolean, read = false): Promise<Loaded> {
     const cached = this.cache.get(streamId);
     if (cached !== undefined && !catchUp) return Promise.resolve(cached);
     if (cached !== undefined) return this.foldNewer(streamId, decider, cached, false);
