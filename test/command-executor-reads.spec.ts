@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { roomStream } from '../src/domain/room/room.decider';
+import type { RoomEvent } from '../src/domain/room/room.events';
 import { loadConfig } from '../src/infrastructure/config';
 import {
   StoreUnavailableError,
@@ -88,7 +89,7 @@ describe('CommandExecutor: reads and ordering', () => {
       );
       await store.append(GENERAL, comings, 1);
       await execute(join(bob, 'Random'), roomStream('Random')); // General leaves the cache
-      const whole = (await store.readStream(GENERAL)).reduce(decider.evolve, decider.initialState());
+      const whole = ((await store.readStream(GENERAL)) as unknown as RoomEvent[]).reduce(decider.evolve, decider.initialState());
       store.reads.length = 0;
       store.turnsBetween.length = 0;
 
