@@ -144,6 +144,49 @@ describe('CommandExecutor: reads and ordering', () => {
     });
   });
 
+  describe('a stream named new', () => {
+    class StoreCountingReads extends SpyStore {
+      readonly reads: string[] = [];
+      override readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
+        this.reads.push(streamId);
+        return super.readStream(streamId, fromVersion, limit);
+      }
+      override readSnapshot(name: string): ReturnType<SpyStore['readSnapshot']> {
+        this.reads.push(`snapshot ${name}`);
+        return super.readSnapshot(name);
+      }
+    }
+
+    it('is decided on its initial state without reading the store', async () => {
+      const { store, executor } = await setup(new StoreCountingReads());
+      const stream = roomStream('Random');
+      store.reads.length = 0;
+
+      const stored = await executor.execute(stream, decider, join(alice, 'Random'), { correlationId: 'c' }, { newStream: true });
+
+      expect(store.reads).toEqual([]);
+      expect(stored.map((event) => [event.type, event.version])).toEqual([['MemberJoined', 1]]);
+      await expect(executor.state(stream, decider)).resolves.toMatchObject({
+        version: 1,
+        state: { members: new Map([['u-alice', 'alice']]) },
+      });
+    });
+
+    it('is decided again on what is stored when it existed after all, and loses nothing', async () => {
+      const { store, executor } = await setup(new StoreCountingReads());
+      const stream = roomStream('Random');
+      await store.append(stream, [foreign({ type: 'MemberJoined', data: { room: 'Random', ...bob } }, 1)], 0);
+
+      const stored = await executor.execute(stream, decider, join(alice, 'Random'), { correlationId: 'c' }, { newStream: true });
+
+      expect(stored.map((event) => [event.type, event.version])).toEqual([['MemberJoined', 2]]);
+      expect(store.reads).toContain(stream);
+      const { state, version } = await executor.state(stream, decider);
+      expect(version).toBe(2);
+      expect([...state.members.keys()]).toEqual(['u-bob', 'u-alice']);
+    });
+  });
+
   describe('ordering', () => {
     it('with a shared store, runs commands on one stream one at a time, in call order, each once the previous is written', async () => {
       const store = new SharedSpyStore();

@@ -42,6 +42,16 @@ const snapshotName = (streamId: string): string => `stream:${streamId}`;
  */
 export type CommandSource<C> = C | ((stream: { readonly version: number }) => Promise<C>);
 
+export interface ExecuteOptions {
+  /**
+   * The stream's id was just made here, at random (a new guest's session and presence): nothing can
+   * be stored under it, so the command is decided on the initial state without reading the store.
+   * Should it exist after all, the append (expecting version 0) conflicts, and the command is decided
+   * again on what is stored.
+   */
+  readonly newStream?: boolean;
+}
+
 /**
  * Attempts at a command whose stream other nodes keep appending to. Three nodes writing one busy room
  * at once each lose about two races in three; thirty attempts make a give-up (`unavailable`) a
@@ -92,8 +102,9 @@ export class CommandExecutor {
     decider: Decider<S, C, E>,
     command: CommandSource<C>,
     context: CommandContext,
+    options: ExecuteOptions = {},
   ): Promise<RecordedEvent<E>[]> {
-    return this.enqueue(streamId, decider, command, context, this.ids.id(), 1);
+    return this.enqueue(streamId, decider, command, context, this.ids.id(), 1, options.newStream === true);
   }
 
   /**
@@ -123,10 +134,11 @@ export class CommandExecutor {
     context: CommandContext,
     causationId: string,
     attempt: number,
+    newStream = false,
   ): Promise<RecordedEvent<E>[]> {
     const previous = this.queues.get(streamId) ?? Promise.resolve();
     const decide = (): Promise<{ done: Promise<RecordedEvent<E>[]> }> =>
-      this.decide(streamId, decider, source, context, causationId, attempt);
+      this.decide(streamId, decider, source, context, causationId, attempt, newStream);
     const decided = previous.then(decide, decide);
     const done = decided.then((outcome) => outcome.done);
     // The next command on the stream waits for this decision, or, with a shared store, until it is written.
@@ -156,6 +168,7 @@ export class CommandExecutor {
     context: CommandContext,
     causationId: string,
     attempt: number,
+    newStream = false,
   ): Promise<{ done: Promise<RecordedEvent<E>[]> }> {
     // Decided again: behind the stream's queue with an exclusive store (this command no longer holds it);
     // with a shared one, still in this command's turn, which lasts until it is written.
@@ -163,7 +176,11 @@ export class CommandExecutor {
       this.store.exclusiveWriter
         ? this.enqueue(streamId, decider, source, context, causationId, attempt + 1)
         : this.decide(streamId, decider, source, context, causationId, attempt + 1).then((outcome) => outcome.done);
-    let loaded = await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
+    // Decided again (attempt > 1), a stream named new is read like any other.
+    let loaded =
+      newStream && attempt === 1
+        ? (this.cache.get(streamId) ?? { state: decider.initialState(), version: 0, position: 0, savedAt: 0 })
+        : await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
     if (typeof source === 'function' && loaded.stored !== undefined) {
       // A command about a message reads its facts from the store: what it rests on must be written first.
       if (!(await loaded.stored)) return { done: again() };

@@ -16,6 +16,8 @@ export interface Identity {
   readonly account: boolean;
   /** false when a new guest session was started */
   readonly resumed: boolean;
+  /** A guest started just now under an id made here (not one a token named): none of its streams existed. */
+  readonly newUser?: boolean;
   /** why a presented token was not accepted */
   readonly refused?: RefusedToken['refused'];
 }
@@ -72,7 +74,7 @@ export class IdentityService {
       return { actor, token, tokenId: found.pending.tokenId, account: false, resumed: false };
     }
     const actor = await this.startGuest(address, undefined);
-    return { ...this.issue(actor, false), resumed: false, ...(found !== undefined ? { refused: found.refused } : {}) };
+    return { ...this.issue(actor, false), resumed: false, newUser: true, ...(found !== undefined ? { refused: found.refused } : {}) };
   }
 
   /** The session a token stands for, without starting one: undefined without a token. */

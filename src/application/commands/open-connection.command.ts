@@ -9,13 +9,15 @@ import { UserDirectory } from '../user-directory';
 
 /**
  * A socket of the user connected to this node: it is registered (not logged), no grace period runs for
- * the user, and they are online (`UserWentOnline` only if they were not).
+ * the user, and they are online (`UserWentOnline` only if they were not). `newUser`: a guest started
+ * just now under an id made here, whose presence stream cannot exist yet.
  */
 export class OpenConnectionCommand extends Command<void> {
   constructor(
     readonly actor: Actor,
     readonly connectionId: string,
     readonly context: CommandContext,
+    readonly newUser = false,
   ) {
     super();
   }
@@ -31,7 +33,7 @@ export class OpenConnectionHandler implements ICommandHandler<OpenConnectionComm
     private readonly config: AppConfig,
   ) {}
 
-  async execute({ actor, connectionId, context }: OpenConnectionCommand): Promise<void> {
+  async execute({ actor, connectionId, context, newUser }: OpenConnectionCommand): Promise<void> {
     // Registered before going online: a grace period ending on another node meanwhile sees it (PresenceKeeper.expire).
     await this.connections.add(connectionId, actor.userId, this.config.nodeId);
     this.presence.cancelExpiry(actor.userId);
@@ -45,6 +47,7 @@ export class OpenConnectionHandler implements ICommandHandler<OpenConnectionComm
         data: { userId: actor.userId, username: (await this.directory.usernameOf(actor.userId)) ?? actor.username },
       }),
       context,
+      { newStream: newUser },
     );
   }
 }

@@ -58,6 +58,7 @@ export class StartGuestSessionHandler implements ICommandHandler<StartGuestSessi
       this.decider,
       { type: 'StartSession', data: { sessionId: userId, username } },
       context,
+      { newStream: named === undefined },
     );
     // Another node started this session first (its decision stands): the name is the one it chose.
     return { userId, username: (await this.directory.usernameOf(userId)) ?? username };

@@ -17,8 +17,10 @@ import type {
 import type { PrivateMessageChanged, PrivateMessageSent, SessionEvent } from './session.events';
 
 /**
- * A session's state: who it is, the password hash of an account (what signing in checks), and which tokens were signed out (`signedOut` is extended in place;
- * states are folded forward linearly). It does not grow with private messages: a resend of a client
+ * A session's state: who it is, the password hash of an account (what signing in checks), and which
+ * tokens were signed out. Its sets and maps are replaced, never changed, so a new session shares empty
+ * ones (most sessions are guests that never sign out or mark anything read; states of recent
+ * sessions stay cached by the thousand). It does not grow with private messages: a resend of a client
  * id already used is refused by the store's unique index (`DuplicateClientIdError`), however old the
  * first message is, and the handler answers it with the original.
  */
@@ -31,7 +33,7 @@ export type Session =
       readonly kind: 'guest' | 'account';
       /** Set once the session is an account. */
       readonly passwordHash?: string;
-      readonly signedOut: Set<string>;
+      readonly signedOut: ReadonlySet<string>;
       /** room → the seq read up to (one entry per room the user ever read: bounded by the rooms). */
       readonly readSeq: ReadonlyMap<string, number>;
       /** other user's id → the seq read up to in that private conversation (one entry per conversation read). */
@@ -42,6 +44,9 @@ export type SessionRules = { readonly maxMessageLength: number };
 
 export const initialState = (): Session => ({ status: 'None' });
 
+const NONE_SIGNED_OUT: ReadonlySet<string> = new Set();
+const NO_MARKERS: ReadonlyMap<string, number> = new Map();
+
 export const evolve = (session: Session, event: SessionEvent): Session => {
   switch (event.type) {
     case 'SessionStarted':
@@ -50,17 +55,16 @@ export const evolve = (session: Session, event: SessionEvent): Session => {
         sessionId: event.data.sessionId,
         username: event.data.username,
         kind: 'guest',
-        signedOut: new Set(),
-        readSeq: new Map(),
-        privateReadSeq: new Map(),
+        signedOut: NONE_SIGNED_OUT,
+        readSeq: NO_MARKERS,
+        privateReadSeq: NO_MARKERS,
       };
     case 'AccountRegistered':
       return session.status === 'Active'
         ? { ...session, username: event.data.username, kind: 'account', passwordHash: event.data.passwordHash }
         : session;
     case 'SignedOut':
-      if (session.status === 'Active') session.signedOut.add(event.data.tokenId);
-      return session;
+      return session.status === 'Active' ? { ...session, signedOut: new Set(session.signedOut).add(event.data.tokenId) } : session;
     case 'PrivateMessageSent':
     case 'PrivateMessageEdited':
     case 'PrivateMessageDeleted':

@@ -69,8 +69,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return next(new Error('too_many_connections'));
       }
       // The transport can close while the socket is still being identified; Socket.IO then drops the
-      // socket without a disconnect, so the slot is tied to the transport's end as well.
-      socket.conn.once('close', () => this.limits.release(socket.id));
+      // socket without a disconnect, so the slot is tied to the transport's end as well (which comes
+      // once: no `once` wrapper to keep per socket).
+      socket.conn.on('close', () => this.limits.release(socket.id));
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token = typeof auth?.token === 'string' ? auth.token : tokenFromCookieHeader(socket.handshake.headers.cookie);
       // A token of a session to come (the page's cookie) starts its guest under that id; none, a fresh guest.
@@ -97,13 +98,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleConnection(socket: ChatSocket): Promise<void> {
     const started = performance.now();
     this.metrics.connectedSockets.inc();
-    const { actor, token, resumed, account, refused } = socket.data.identity;
+    const { actor, token, resumed, account, refused, newUser } = socket.data.identity;
     const diffs = wantsPresenceDiffs(socket.handshake.auth);
     const rooms = await this.queryBus.execute(new GetUserRoomsQuery(actor.userId));
     await socket.join([userRoom(actor.userId), ...(diffs ? [] : [PRESENCE_LIST_ROOM]), ...rooms.map(socketRoom)]);
     try {
       // Online first, so anything the client does after `session` already counts it.
-      await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.pipeline.context()));
+      await this.commandBus.execute(new OpenConnectionCommand(actor, socket.id, this.pipeline.context(), newUser === true));
       // Gone while it was being registered: handleDisconnect found nothing to remove yet.
       if (socket.disconnected) {
         await this.commandBus.execute(new CloseConnectionCommand(actor.userId, socket.id, this.pipeline.context()));
