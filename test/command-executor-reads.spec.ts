@@ -33,15 +33,21 @@ describe('CommandExecutor: reads and ordering', () => {
     for (const runner of running.splice(0)) runner.onApplicationShutdown();
   });
 
-  describe('state, for a read', () => {
-    class ReadCountingStore extends SpyStore {
-      readonly reads: string[] = [];
-      override readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
-        this.reads.push(streamId);
-        return super.readStream(streamId, fromVersion, limit);
-      }
+  /** Records the streams read, and the snapshots looked up. */
+  class ReadCountingStore extends SpyStore {
+    readonly reads: string[] = [];
+    readonly snapshotsLookedUp: string[] = [];
+    override readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
+      this.reads.push(streamId);
+      return super.readStream(streamId, fromVersion, limit);
     }
+    override readSnapshot(name: string): ReturnType<SpyStore['readSnapshot']> {
+      this.snapshotsLookedUp.push(name);
+      return super.readSnapshot(name);
+    }
+  }
 
+  describe('state, for a read', () => {
     it('answers from the cache, loads a stream not cached from the store, and gives an empty stream its initial state', async () => {
       const small = loadConfig({ ...configEnv, AGGREGATE_CACHE_SIZE: '1' });
       const { store, executor, execute } = await setup(new ReadCountingStore(), small);
@@ -145,26 +151,16 @@ describe('CommandExecutor: reads and ordering', () => {
   });
 
   describe('a stream named new', () => {
-    class StoreCountingReads extends SpyStore {
-      readonly reads: string[] = [];
-      override readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
-        this.reads.push(streamId);
-        return super.readStream(streamId, fromVersion, limit);
-      }
-      override readSnapshot(name: string): ReturnType<SpyStore['readSnapshot']> {
-        this.reads.push(`snapshot ${name}`);
-        return super.readSnapshot(name);
-      }
-    }
-
     it('is decided on its initial state without reading the store', async () => {
-      const { store, executor } = await setup(new StoreCountingReads());
+      const { store, executor } = await setup(new ReadCountingStore());
       const stream = roomStream('Random');
       store.reads.length = 0;
+      store.snapshotsLookedUp.length = 0;
 
       const stored = await executor.execute(stream, decider, join(alice, 'Random'), { correlationId: 'c' }, { newStream: true });
 
       expect(store.reads).toEqual([]);
+      expect(store.snapshotsLookedUp).toEqual([]);
       expect(stored.map((event) => [event.type, event.version])).toEqual([['MemberJoined', 1]]);
       await expect(executor.state(stream, decider)).resolves.toMatchObject({
         version: 1,
@@ -173,7 +169,7 @@ describe('CommandExecutor: reads and ordering', () => {
     });
 
     it('is decided again on what is stored when it existed after all, and loses nothing', async () => {
-      const { store, executor } = await setup(new StoreCountingReads());
+      const { store, executor } = await setup(new ReadCountingStore());
       const stream = roomStream('Random');
       await store.append(stream, [foreign({ type: 'MemberJoined', data: { room: 'Random', ...bob } }, 1)], 0);
 
