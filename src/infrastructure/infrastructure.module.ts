@@ -2,7 +2,8 @@ import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../application/ports/app-config';
 import { BlobStore } from '../application/ports/blob-store.port';
-import { DiskBlobStore, PostgresBlobStore } from './blob-stores';
+import { DiskBlobStore } from './blob-stores';
+import type * as PostgresBlobStoreModule from './postgres-blob-store';
 import { Clock } from '../application/ports/clock.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { IdGenerator } from '../application/ports/id-generator.port';
@@ -15,7 +16,7 @@ import { ScryptPasswordHasher } from './scrypt-password-hasher';
 import { ConfusableNameKey } from './confusable-name-key';
 import { TokenSigner } from '../application/ports/token-signer.port';
 import { InMemoryEventStore } from './event-store/in-memory-event-store';
-import { PostgresEventStore } from './event-store/postgres-event-store';
+import type * as PostgresEventStoreModule from './event-store/postgres-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { HmacTokenSigner } from './hmac-token-signer';
 import { RandomIdGenerator } from './random-id-generator';
@@ -28,20 +29,26 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
       return new InMemoryEventStore();
     case 'sqlite':
       return new SqliteEventStore(config.eventStore.file, config.eventStore.checkBeforeStartBytes);
-    case 'postgres':
+    case 'postgres': {
+      // Loaded only here: a single node on SQLite does not load the PostgreSQL driver at start-up.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { PostgresEventStore } = require('./event-store/postgres-event-store') as typeof PostgresEventStoreModule;
       return PostgresEventStore.connect(config.eventStore.url, {
         applicationName: `nest-chat ${config.nodeId}`,
         onError: (error, context) =>
           new Logger('PostgresEventStore').warn({ err: error, context }, 'event store background failure; retrying'),
       });
+    }
   }
 };
 
 /** Uploaded files: in DATA_DIR/files, or in PostgreSQL next to the events so every node serves them. */
-export const openBlobStore = async (config: AppConfig): Promise<BlobStore> =>
-  config.eventStore.kind === 'postgres'
-    ? PostgresBlobStore.connect(config.eventStore.url)
-    : new DiskBlobStore(join(config.dataDir, 'files'));
+export const openBlobStore = async (config: AppConfig): Promise<BlobStore> => {
+  if (config.eventStore.kind !== 'postgres') return new DiskBlobStore(join(config.dataDir, 'files'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PostgresBlobStore } = require('./postgres-blob-store') as typeof PostgresBlobStoreModule;
+  return PostgresBlobStore.connect(config.eventStore.url);
+};
 
 /** The adapters that reach outside the process, opened before the application is built. */
 export interface Connections {

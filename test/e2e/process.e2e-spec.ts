@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { removeDataDir, tempDataDir } from '../support/test-app';
@@ -58,6 +58,27 @@ describe('the server process', () => {
       expect(await server.exited).toEqual({ code: 1, signal: null });
       expect(server.stderr().trim()).toMatch(/^Cannot start: Cannot open the event store at .*events\.sqlite: /);
     } finally {
+      removeDataDir(dataDir);
+    }
+  });
+
+  it('starts a single node without loading the PostgreSQL driver or the Redis client', async () => {
+    const dataDir = tempDataDir();
+    const list = join(dataDir, 'loaded-packages.txt');
+    try {
+      const server = await spawnServer({
+        DATA_DIR: dataDir,
+        NODE_OPTIONS: `--require=${join(__dirname, '..', 'support', 'loaded-packages.js')}`,
+        LOADED_PACKAGES_FILE: list,
+      });
+      await server.ready();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      const packages = readFileSync(list, 'utf8').split('\n');
+      expect(packages).toContain('better-sqlite3');
+      expect(packages.filter((name) => ['pg', 'ioredis', '@socket.io/redis-streams-adapter'].includes(name))).toEqual([]);
+    } finally {
+      await killServers();
       removeDataDir(dataDir);
     }
   });
