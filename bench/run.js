@@ -110,6 +110,7 @@ const main = async () => {
   const partial = path.join(outDir, 'results.partial.json');
   const load = (name) => {
     fs.mkdirSync(outDir, { recursive: true });
+    results.quietWaits = c.quietWaits;
     fs.writeFileSync(partial, `${JSON.stringify(results, null, 1)}\n`);
     results.loadavg[name] = os.loadavg().map((x) => Math.round(x * 100) / 100);
   };
@@ -145,6 +146,7 @@ const main = async () => {
   results.profiles = await profileMisses(opts, results, misses);
 
   results.finishedAt = new Date().toISOString();
+  results.quietWaits = c.quietWaits;
   results.elapsedS = Math.round((c.now() - t0) / 1000);
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);

@@ -158,12 +158,54 @@ const serverCommand = (kind, port, { nodeArgs = [], python } = {}) => {
   return [process.execPath, [...nodeArgs, script], ROOT, '/ready'];
 };
 
+/** Idle share of every core's time between two `os.cpus()` readings. */
+const idleShare = (before, after) => {
+  let idle = 0;
+  let total = 0;
+  after.forEach((cpu, i) => {
+    const was = before[i].times;
+    for (const key of Object.keys(cpu.times)) total += cpu.times[key] - was[key];
+    idle += cpu.times.idle - was.idle;
+  });
+  return total > 0 ? idle / total : 1;
+};
+
+/** Every wait for a quiet machine so far: {label, waitedMs, idle, quiet}, for the report. */
+const quietWaits = [];
+
+/**
+ * Waits until the machine has been at least `idle` idle (all cores) for `forMs`, at most `maxMs`,
+ * so that a measurement does not start while the previous one's processes (or anything else) still
+ * use the CPU. Records the wait in `quietWaits`.
+ */
+const waitQuiet = async (label, { idle = 0.9, forMs = 1000, maxMs = 60_000, stepMs = 250 } = {}) => {
+  const started = now();
+  let quietSince = null;
+  let share = 0;
+  let previous = os.cpus();
+  for (;;) {
+    await sleep(stepMs);
+    const current = os.cpus();
+    share = idleShare(previous, current);
+    previous = current;
+    quietSince = share >= idle ? (quietSince ?? now() - stepMs) : null;
+    const quiet = quietSince !== null && now() - quietSince >= forMs;
+    if (quiet || now() - started >= maxMs) {
+      const wait = { label, waitedMs: Math.round(now() - started), idle: Math.round(share * 1000) / 1000, quiet };
+      quietWaits.push(wait);
+      if (!quiet) log(`  the machine was not quiet within ${maxMs / 1000} s before ${label} (${(share * 100).toFixed(0)} % idle); measuring anyway`);
+      return wait;
+    }
+  }
+};
+
 /**
  * Starts a server under test and waits until it is ready (GET /ready; for the seed, an Engine.IO
  * handshake). kind: 'project' (dist/main.js), 'baseline' (bench/baseline-server.js) or 'seed'
  * (bench/flask-seed/app.py under gunicorn with `python`).
  */
 const startServer = async (kind, { rooms = [], env = {}, dataDir, nodeArgs = [], readyTimeoutMs = 120_000, logName, python } = {}) => {
+  await waitQuiet(`${logName ?? kind} start`);
   const port = await freePort();
   const [file, args, cwd, readyPath] = serverCommand(kind, port, { nodeArgs, python });
   const dir = dataDir ?? tmpDir(`${kind}-data`);
@@ -326,6 +368,8 @@ module.exports = {
   SEED_ROOMS,
   sleep,
   now,
+  waitQuiet,
+  quietWaits,
   log,
   freePort,
   get,

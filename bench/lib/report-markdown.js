@@ -26,6 +26,12 @@ const markdown = (r) => {
         .map(([k, v]) => `${k} ${v[0]}`)
         .join(', ')} (2 cores: above 2, other work competes for the CPU) |`,
     );
+  if (r.quietWaits && r.quietWaits.length > 0) {
+    const loud = r.quietWaits.filter((w) => !w.quiet);
+    add(
+      `| Quiet before each measurement | every server start (and each store run) waited until both cores were ≥ 90 % idle for 1 s: ${f(r.quietWaits.length)} waits, ${f(r.quietWaits.reduce((a, w) => a + w.waitedMs, 0) / 1000)} s in all, longest ${f(Math.max(...r.quietWaits.map((w) => w.waitedMs)) / 1000, 1)} s${loud.length ? `; ${loud.length} gave up after 60 s and measured anyway (${loud.map((w) => w.label).join(', ')})` : ''} |`,
+    );
+  }
   add(`| Node | ${m.node} |`, `| socket.io / socket.io-client | ${m.socketIo} / ${m.socketIoClient} (server and baseline use the same) |`);
   add(`| @nestjs/core, better-sqlite3, pg | ${m.nest}, ${m.betterSqlite3}, ${m.pg} |`);
   add(`| Server measured | dist/ built from ${m.commit}${m.srcDirty ? ' plus uncommitted changes in src/' : ''} |`, '');

@@ -32,6 +32,7 @@ const scenarioStore = async ({ config, runs }) => {
   const out = { durationMs, concurrency, pgUrl: pg ? maskUrl(pgUrl) : null, sqlite: [], postgres: [] };
   for (let run = 1; run <= runs; run++) {
     for (const kind of kinds) {
+      await c.waitQuiet(`store ${kind} run ${run}`);
       const r = spawnSync(process.execPath, [path.join(c.BENCH, 'store-bench.js'), kind, String(durationMs), String(concurrency), pgUrl], {
         cwd: c.ROOT,
         encoding: 'utf8',
