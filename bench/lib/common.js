@@ -193,7 +193,8 @@ const waitQuiet = async (label, { idle = 0.9, forMs = 1000, maxMs = 60_000, step
     if (quiet || now() - started >= maxMs) {
       const wait = { label, waitedMs: Math.round(now() - started), idle: Math.round(share * 1000) / 1000, quiet };
       quietWaits.push(wait);
-      if (!quiet) log(`  the machine was not quiet within ${maxMs / 1000} s before ${label} (${(share * 100).toFixed(0)} % idle); measuring anyway`);
+      if (!quiet)
+        log(`  the machine was not quiet within ${maxMs / 1000} s before ${label} (${(share * 100).toFixed(0)} % idle); measuring anyway`);
       return wait;
     }
   }
