@@ -18,6 +18,9 @@ const shared = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
 };
 
+/** Specs that start real servers: a longer default timeout (see the file). */
+const serverSpecs = { setupFilesAfterEnv: ['<rootDir>/test/support/server-spec-timeout.ts'] };
+
 /**
  * `npm test`: unit, e2e and browser specs. `npm run test:cluster`: the specs that need the local
  * PostgreSQL and Redis.
@@ -33,10 +36,11 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/*.spec.ts'],
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    { ...shared, ...serverSpecs, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
     {
       ...shared,
+      ...serverSpecs,
       displayName: 'cluster',
       testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts', '<rootDir>/src/**/*.pg-spec.ts'],
     },
