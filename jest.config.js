@@ -16,10 +16,11 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  setupFilesAfterEnv: ['<rootDir>/test/support/map-equality.ts'],
 };
 
 /** Specs that start real servers: a longer default timeout (see the file). */
-const serverSpecs = { setupFilesAfterEnv: ['<rootDir>/test/support/server-spec-timeout.ts'] };
+const serverSpecs = { setupFilesAfterEnv: [...shared.setupFilesAfterEnv, '<rootDir>/test/support/server-spec-timeout.ts'] };
 
 /**
  * `npm test`: unit, e2e and browser specs. `npm run test:cluster`: the specs that need the local

@@ -51,8 +51,11 @@ const importsOf = (file: string, source: string): Target[] => {
   ];
 };
 
+/** Packages the domain may use: pure data structures, no I/O, no framework. */
+const DOMAIN_PACKAGES = new Set(['immutable']);
+
 const allowed: Record<Layer | 'root', (target: Target) => boolean> = {
-  domain: (t) => t.kind === 'local' && t.layer === 'domain',
+  domain: (t) => (t.kind === 'local' ? t.layer === 'domain' : DOMAIN_PACKAGES.has(t.name)),
   application: (t) =>
     t.kind === 'local' ? t.layer === 'domain' || t.layer === 'application' : t.name === '@nestjs/common' || t.name === '@nestjs/cqrs',
   infrastructure: (t) => t.kind === 'package' || t.layer !== 'interface',
