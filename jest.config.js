@@ -16,7 +16,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
-  setupFilesAfterEnv: ['<rootDir>/test/support/map-equality.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/persistent-equality.ts'],
 };
 
 /** Specs that start real servers: a longer default timeout (see the file). */

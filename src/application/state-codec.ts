@@ -1,7 +1,7 @@
-import { PersistentMap } from '../domain/shared/persistent-map';
+import { PersistentMap, PersistentSet } from '../domain/shared/persistent-map';
 
 /**
- * JSON for derived state: Maps (and persistent maps, read back as Maps) and Sets are written as tagged arrays and read back as Maps and Sets,
+ * JSON for derived state: Maps and Sets (persistent ones too, read back as Maps and Sets) are written as tagged arrays and read back as Maps and Sets,
  * so a read model or an aggregate can be saved as it is held. Plain objects, arrays, strings,
  * numbers, booleans and null pass through; `undefined` members are dropped, as JSON does.
  */
@@ -11,7 +11,7 @@ const SET = '$set';
 export const encodeState = (value: unknown): string =>
   JSON.stringify(value, function (this: unknown, _key: string, current: unknown) {
     if (current instanceof Map || current instanceof PersistentMap) return { [MAP]: [...current] };
-    if (current instanceof Set) return { [SET]: [...current] };
+    if (current instanceof Set || current instanceof PersistentSet) return { [SET]: [...current] };
     return current;
   });
 

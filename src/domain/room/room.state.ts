@@ -1,5 +1,5 @@
 import { assertNever } from '../shared/decider';
-import { PersistentMap } from '../shared/persistent-map';
+import { PersistentMap, PersistentSet } from '../shared/persistent-map';
 import { foldReaction } from '../shared/reactions';
 import type { RoomEvent, Visibility } from './room.events';
 
@@ -97,7 +97,7 @@ export const evolve = (room: Room, event: RoomEvent): Room => {
       const used = invite === undefined ? undefined : room.invites.get(invite);
       return {
         ...joined,
-        allowed: new Set(room.allowed).add(userId),
+        allowed: PersistentSet.of(room.allowed).with(userId),
         invites: used === undefined ? room.invites : withEntry(room.invites, invite!, { ...used, uses: used.uses + 1 }),
       };
     }

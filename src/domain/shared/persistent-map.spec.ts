@@ -1,4 +1,4 @@
-import { PersistentMap } from './persistent-map';
+import { PersistentMap, PersistentSet } from './persistent-map';
 
 describe('PersistentMap', () => {
   it('reads, iterates and counts like a Map through thousands of random sets and removals', () => {
@@ -69,5 +69,41 @@ describe('PersistentMap', () => {
     ]);
     expect(saved.size).toBe(2);
     expect(PersistentMap.of(map)).toBe(map);
+  });
+});
+
+describe('PersistentSet', () => {
+  it('holds, iterates and counts like a Set, in insertion order, and leaves earlier versions as they were', () => {
+    const model = new Set<string>();
+    const versions: [PersistentSet<string>, string[]][] = [];
+    let set = PersistentSet.of(new Set<string>());
+    for (let i = 0; i < 3000; i++) {
+      const value = `user-${(i * 7919) % 1000}`;
+      model.add(value);
+      set = set.with(value);
+      if (i % 500 === 0) versions.push([set, [...model]]);
+    }
+    expect(set.size).toBe(model.size);
+    expect([...set]).toEqual([...model]);
+    expect([...set.keys()]).toEqual([...model.keys()]);
+    expect([...set.values()]).toEqual([...model.values()]);
+    expect([...set.entries()]).toEqual([...model.entries()]);
+    expect(set.has('user-7')).toBe(true);
+    expect(set.has('user-1000')).toBe(false);
+    const seen: string[] = [];
+    set.forEach((value, same, self) => {
+      expect(same).toBe(value);
+      expect(self).toBe(set);
+      seen.push(value);
+    });
+    expect(seen).toEqual([...model]);
+    for (const [version, values] of versions) expect([...version]).toEqual(values);
+    expect(set.with('user-7')).toBe(set);
+  });
+
+  it('takes a Set (a state read from a snapshot) with its values and order, and leaves the Set alone', () => {
+    const saved = new Set(['b', 'a']);
+    expect([...PersistentSet.of(saved).with('c')]).toEqual(['b', 'a', 'c']);
+    expect(saved.size).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
-import { OrderedMap as TrieMap } from 'immutable';
+import { OrderedMap as TrieMap, OrderedSet as TrieSet } from 'immutable';
 
 /**
- * A read-only map whose `with` returns a new map that shares all but a few nodes with this one (a
+ * Persistent collections for aggregate states. A read-only map whose `with` returns a new map that shares all but a few nodes with this one (a
  * hash array mapped trie, immutable-js): setting or removing one key costs O(log n), where copying a
  * `Map` costs O(n). An aggregate's state uses it for what grows with people, not history (a room's
  * members): with copies, every join to a room of 20,000 members copied 20,000 entries.
@@ -56,5 +56,52 @@ export class PersistentMap<K, V> implements ReadonlyMap<K, V> {
 
   get [Symbol.toStringTag](): string {
     return 'PersistentMap';
+  }
+}
+
+/** A read-only set whose `with` returns a new set sharing all but a few nodes with this one: `PersistentMap`'s twin. */
+export class PersistentSet<T> implements ReadonlySet<T> {
+  private constructor(private readonly trie: TrieSet<T>) {}
+
+  static of<T>(set: ReadonlySet<T>): PersistentSet<T> {
+    return set instanceof PersistentSet ? (set as PersistentSet<T>) : new PersistentSet(TrieSet<T>(set));
+  }
+
+  /** This set with `value` in it. */
+  with(value: T): PersistentSet<T> {
+    const trie = this.trie.add(value);
+    return trie === this.trie ? this : new PersistentSet(trie);
+  }
+
+  get size(): number {
+    return this.trie.size;
+  }
+
+  has(value: T): boolean {
+    return this.trie.has(value);
+  }
+
+  forEach(callback: (value: T, same: T, set: ReadonlySet<T>) => void, thisArg?: unknown): void {
+    for (const value of this.trie) callback.call(thisArg, value, value, this);
+  }
+
+  *entries(): SetIterator<[T, T]> {
+    for (const value of this.trie) yield [value, value];
+  }
+
+  *keys(): SetIterator<T> {
+    yield* this.trie;
+  }
+
+  *values(): SetIterator<T> {
+    yield* this.trie;
+  }
+
+  [Symbol.iterator](): SetIterator<T> {
+    return this.values();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'PersistentSet';
   }
 }
