@@ -111,6 +111,7 @@ describe('architecture: the layer rule', () => {
       expect(
         check('domain/room/fake.ts', "import { DomainError } from '../shared/domain-error';\nimport type { E } from './room.events';"),
       ).toEqual([]);
+      expect(check('domain/shared/fake.ts', "import { OrderedMap } from 'immutable';")).toEqual([]);
       expect(
         check(
           'application/commands/fake.ts',

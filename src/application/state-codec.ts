@@ -1,8 +1,8 @@
 import { PersistentMap, PersistentSet } from '../domain/shared/persistent-map';
 
 /**
- * JSON for derived state: Maps and Sets (persistent ones too, read back as Maps and Sets) are written as tagged arrays and read back as Maps and Sets,
- * so a read model or an aggregate can be saved as it is held. Plain objects, arrays, strings,
+ * JSON for derived state: Maps and Sets (persistent ones too) are written as tagged arrays and read
+ * back as Maps and Sets, so a read model or an aggregate can be saved as it is held. Plain objects, arrays, strings,
  * numbers, booleans and null pass through; `undefined` members are dropped, as JSON does.
  */
 const MAP = '$map';
