@@ -15,6 +15,7 @@ import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
 import { RoomNotices } from './room-notices';
 import { pushWindowMs } from './push-window';
+import { TurnWrites } from './turn-writes';
 import {
   messageChangePayload,
   messagePayload,
@@ -40,6 +41,8 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
   private readonly presenceBefore = new Map<string, string | undefined>();
   /** Sockets of this node that asked for presence diffs and get `presence_state` when the window ends. */
   private readonly diffNewcomers = new Set<string>();
+  /** A batch's messages to a room leave as one write per socket. */
+  private readonly writes = new TurnWrites();
 
   constructor(
     private readonly users: UsersReadModel,
@@ -228,6 +231,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         // A reply's quote is resolved in the read model; other messages need no lookup.
         const view = event.data.replyTo === undefined ? undefined : this.rooms.message(event.data.room, event.data.messageId);
         const message = { ...messagePayload(view ?? toMessageView(event)), cursor: event.version };
+        this.writes.hold(server, socketRoom(event.data.room));
         server.to(socketRoom(event.data.room)).emit('message', message);
         if (event.data.text.includes('@')) void this.announceMentions(server, message, event.data.userId);
         return;
@@ -239,6 +243,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
       case 'ReactionRemoved': {
         const view = this.rooms.message(event.data.room, event.data.messageId);
         if (view === undefined) return;
+        this.writes.hold(server, socketRoom(event.data.room));
         const to = server.to(socketRoom(event.data.room));
         const change = { ...messageChangePayload(view), cursor: event.version };
         if (event.type === 'MessageEdited') to.emit('message_edited', change);
@@ -277,6 +282,8 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
         return;
       case 'PrivateMessageSent':
         this.typing.setPrivate(event.data.toUserId, event.data.fromUserId, event.data.from, false);
+        this.writes.hold(server, userRoom(event.data.toUserId));
+        this.writes.hold(server, userRoom(event.data.fromUserId));
         server
           .to([userRoom(event.data.toUserId), userRoom(event.data.fromUserId)])
           .emit('private_message', privateMessagePayload(toPrivateMessageView(event)));
