@@ -51,14 +51,18 @@ export class TurnWrites {
     this.held = [];
     this.heldRooms.clear();
     this.scheduled = false;
+    for (const connection of held) connection.transport.writable = true;
     for (const connection of held) {
-      const transport = connection.transport;
-      transport.writable = true;
       if (connection.readyState === 'closed') continue;
-      const tcp = transport.socket?._socket;
+      const tcp = connection.transport.socket?._socket;
       tcp?.cork();
-      connection.flush();
-      tcp?.uncork();
+      try {
+        connection.flush();
+      } catch {
+        // A connection that fails to write closes on its own error; the others still go out.
+      } finally {
+        tcp?.uncork();
+      }
     }
   };
 }
