@@ -24,7 +24,10 @@ describe('TurnWrites', () => {
   });
 
   /** A client over the given transport, connected and in `room` on the server. */
-  const member = async (room: string, transports: string[] = ['websocket']): Promise<{ client: Socket; socket: ServerSocket; got: string[] }> => {
+  const member = async (
+    room: string,
+    transports: string[] = ['websocket'],
+  ): Promise<{ client: Socket; socket: ServerSocket; got: string[] }> => {
     const joined = new Promise<ServerSocket>((resolve) => server.once('connection', resolve));
     const client = connect(url, { transports, forceNew: true, reconnection: false });
     clients.push(client);
