@@ -12,7 +12,23 @@
  */
 const { parseOptions } = require('../lib/options');
 const { withLoad, measuredStep } = require('../lib/message-load');
+const fs = require('node:fs');
 const { cpuMs } = require('../lib/common');
+
+/** CPU ms of each of a process's threads, by thread name (threads of one name summed). */
+const threadsMs = (pid) => {
+  const byName = {};
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const key = Number(tid) === pid ? 'main' : `${name}#${tid}`;
+      byName[key] = (byName[key] ?? 0) + cpuMs(`${pid}/task/${tid}`);
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return byName;
+};
 
 const [rate = 100, seconds = 5, logLevel = 'warn', runs = 3] = process.argv.slice(2);
 const { config } = parseOptions([]);
@@ -24,6 +40,7 @@ const measure = async (kind) => {
     const profile = kind === 'project' && process.env.CPU_PROFILE;
     const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE}`] : [];
     let mainMs = 0;
+    let threads = {};
     const step = await withLoad(
       kind,
       config,
@@ -31,13 +48,22 @@ const measure = async (kind) => {
         // The main thread alone (its task id is the process id): what limits the server's saturation.
         const main = `${server.proc.pid}/task/${server.proc.pid}`;
         const before = cpuMs(main);
+        const threadsBefore = threadsMs(server.proc.pid);
         const measured = await measuredStep(server, workers, config, Number(rate), Number(seconds) * 1000);
         mainMs = cpuMs(main) - before;
+        const threadsAfter = threadsMs(server.proc.pid);
+        threads = Object.fromEntries(Object.entries(threadsAfter).map(([name, ms]) => [name, ms - (threadsBefore[name] ?? 0)]));
         return measured;
       },
       { env, nodeArgs },
     );
     const messages = step.delivered / config.topology.usersPerRoom;
+    if (process.env.THREADS) {
+      const perMessage = Object.entries(threads)
+        .filter(([, ms]) => ms > 0)
+        .map(([name, ms]) => `${name} ${((ms * 1000) / messages).toFixed(0)}`);
+      console.log(`  ${kind} run ${run + 1}, µs per message by thread: ${perMessage.join(', ')}`);
+    }
     figures.push({
       mainUs: ((mainMs / (Number(seconds) * 1000 + config.drainMs)) * 1e6) / messages,
       perMessageUs: (step.serverCores * 1e6) / messages,
