@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { dirname } from 'node:path';
 import {
   ConcurrencyError,
   CorruptSnapshotError,
@@ -15,7 +14,7 @@ import {
   type Snapshot,
 } from '../../application/ports/event-store.port';
 import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
-import { SqliteWriter, WriteFailure, type WriterOutcome } from './sqlite-writer';
+import { IntegrityFailure, SqliteWriter, WriteFailure, type WriterOutcome } from './sqlite-writer';
 import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
 import { clientIdOf, conversationKey, indexColumns, snapshotChecksum } from './stored-event';
 import { toRecorded } from './stored-event';
@@ -103,20 +102,6 @@ const addIndexColumns = (db: Database.Database): void => {
 /** Logs up to this size are checked before the store opens; larger ones while the server serves. */
 export const SYNC_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
-/** The worker's compiled file beside this one (the check in the background runs from the build). */
-const INTEGRITY_WORKER = join(__dirname, 'sqlite-integrity-worker.js');
-
-/** Runs the integrity check in a worker thread: resolves when the log is whole, rejects with what is damaged. */
-const checkInBackground = (file: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const worker = new Worker(INTEGRITY_WORKER, { workerData: { file } });
-    worker.once('message', (answer: { ok: boolean; detail?: string }) =>
-      answer.ok ? resolve() : reject(new StoreUnavailableError(`The event store at ${file} is damaged: ${answer.detail ?? 'unknown'}`)),
-    );
-    worker.once('error', (error) => reject(new StoreUnavailableError(`The event store at ${file} could not be checked: ${error.message}`)));
-    worker.unref();
-  });
-
 /** The embedded default: one SQLite file in WAL mode. */
 export class SqliteEventStore extends LocalEventStore {
   private readonly db: Database.Database;
@@ -124,9 +109,9 @@ export class SqliteEventStore extends LocalEventStore {
   private readonly writer: SqliteWriter;
   /**
    * SQLite's integrity check of the whole file (table and indexes): done before the store opens for
-   * a log up to `syncCheckMaxBytes`, so a damaged page is found at start; a larger log is checked in
-   * a worker thread while the server serves (reading all of it takes about a second per GB), and
-   * this rejects if it is damaged, for the caller to stop.
+   * a log up to `syncCheckMaxBytes`, so a damaged page is found at start; a larger log is checked on
+   * the writer's checkpointer thread while the server serves (reading all of it takes about a second
+   * per GB), and this rejects if it is damaged, for the caller to stop.
    */
   readonly integrity: Promise<void>;
 
@@ -135,6 +120,7 @@ export class SqliteEventStore extends LocalEventStore {
     syncCheckMaxBytes = SYNC_CHECK_MAX_BYTES,
   ) {
     super();
+    let checkedAtStart = false;
     try {
       makeDirectory(dirname(file));
       const size = existsSync(file) ? statSync(file).size : 0;
@@ -147,11 +133,7 @@ export class SqliteEventStore extends LocalEventStore {
         // A damaged page anywhere (table or index) is found now, not halfway through a read.
         const check = this.db.pragma('quick_check', { simple: true });
         if (check !== 'ok') throw new Error(`integrity check failed: ${String(check).split('\n').join('; ')}`);
-        this.integrity = Promise.resolve();
-      } else {
-        this.integrity = checkInBackground(file);
-        // Observed by whoever waits on it; never an unhandled rejection here.
-        this.integrity.catch(() => undefined);
+        checkedAtStart = true;
       }
       addIndexColumns(this.db);
       this.db.exec(SQLITE_SCHEMA);
@@ -184,6 +166,19 @@ export class SqliteEventStore extends LocalEventStore {
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.writer = new SqliteWriter(file, INSERT_EVENT);
+    if (checkedAtStart) {
+      this.integrity = Promise.resolve();
+      return;
+    }
+    this.integrity = this.writer.checkIntegrity().catch((error: unknown) => {
+      throw new StoreUnavailableError(
+        error instanceof IntegrityFailure
+          ? `The event store at ${file} is damaged: ${error.detail}`
+          : `The event store at ${file} could not be checked: ${(error as Error).message}`,
+      );
+    });
+    // Observed by whoever waits on it; never an unhandled rejection here.
+    this.integrity.catch(() => undefined);
   }
 
   /**

@@ -31,6 +31,14 @@ export class WriteFailure extends Error {
   }
 }
 
+/** What SQLite's integrity check found damaged. */
+export class IntegrityFailure extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'IntegrityFailure';
+  }
+}
+
 /**
  * The main thread's side of the SQLite log's writer thread (`sqlite-writer.worker.js`): sends it a
  * batch of appends or a snapshot and resolves with its answer. Requests are answered in the order
@@ -78,6 +86,28 @@ export class SqliteWriter {
   /** Writes a batch of appends as one transaction; resolves with each append's outcome. */
   async append(appends: readonly WriterAppend[]): Promise<WriterOutcome[]> {
     return (await this.request({ appends })).outcomes ?? [];
+  }
+
+  /**
+   * SQLite's quick_check of the whole file, on the checkpointer's thread and connection (no thread
+   * of its own: a thread would hold its own heap while it reads): resolves when the file is whole,
+   * rejects with what is damaged, or if the thread stops first.
+   */
+  checkIntegrity(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const answered = (message: { check?: { ok: boolean; detail?: string } }): void => {
+        if (message.check === undefined) return;
+        this.checkpointer.off('message', answered);
+        if (message.check.ok) resolve();
+        else reject(new IntegrityFailure(message.check.detail ?? 'unknown'));
+      };
+      this.checkpointer.on('message', answered);
+      void this.checkpointerExited.then(() => {
+        this.checkpointer.off('message', answered);
+        reject(new Error('the checking thread stopped'));
+      });
+      this.checkpointer.postMessage({ check: true });
+    });
   }
 
   async saveSnapshot(row: readonly [string, string, number, string, string]): Promise<void> {
