@@ -6,6 +6,7 @@ import { AppConfig } from './application/ports/app-config';
 import { Notifier } from './application/ports/notifier.port';
 import { InfrastructureModule, type Connections } from './infrastructure/infrastructure.module';
 import { loggerOptions } from './infrastructure/logging';
+import { HeapTrimmer } from './interface/heap-trimmer';
 import { Lifecycle } from './interface/lifecycle';
 import { Metrics, MetricsController } from './interface/metrics';
 import { ClientLimits } from './interface/ws/client-limits';
@@ -53,6 +54,7 @@ export class AppModule {
         SessionCookie,
         ChatGateway,
         Lifecycle,
+        HeapTrimmer,
         ClientLimits,
         Metrics,
         ClientEventPipeline,

@@ -47,6 +47,11 @@ describe('configuration', () => {
       expect(loadConfig({ GUESTS_PER_IP: '5' }).guestsPerIp).toBe(5);
     });
 
+    it('gives memory back after a burst of 64 MB, or never with 0', () => {
+      expect(config.heapTrimBytes).toBe(64 * 1024 * 1024);
+      expect(loadConfig({ HEAP_TRIM_MB: '0' }).heapTrimBytes).toBe(0);
+    });
+
     it('runs as a single node, without Redis', () => {
       expect(config.redisUrl).toBeUndefined();
     });
@@ -123,6 +128,8 @@ describe('configuration', () => {
       ['NODE_TIMEOUT_MS', { NODE_TIMEOUT_MS: '10' }],
       ['GUESTS_PER_IP', { GUESTS_PER_IP: '0' }],
       ['GUESTS_PER_IP', { GUESTS_PER_IP: 'many' }],
+      ['HEAP_TRIM_MB', { HEAP_TRIM_MB: '-1' }],
+      ['HEAP_TRIM_MB', { HEAP_TRIM_MB: 'some' }],
     ])('%s in %j', (variable, env) => {
       const error = failureOf(env);
       expect(error).toBeInstanceOf(ConfigError);

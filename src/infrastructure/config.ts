@@ -194,5 +194,6 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     maxUploadsInFlightPerIp: integer(env, 'UPLOADS_IN_FLIGHT_PER_IP', 4, 1, 10_000),
     trustProxy: trustProxy(env),
     metricsToken: metricsToken(env),
+    heapTrimBytes: integer(env, 'HEAP_TRIM_MB', 64, 0, 1_000_000) * 1024 * 1024,
   });
 };

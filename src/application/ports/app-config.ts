@@ -75,6 +75,8 @@ export interface AppConfigValues {
   trustProxy: number;
   /** Set: `/metrics` answers only requests with `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** Heap growth, in bytes, after which a quiet server collects its garbage and gives the free pages back (0: never). */
+  heapTrimBytes: number;
 }
 
 /** Everything the server reads from its environment, validated once at start. Also the DI token. */
