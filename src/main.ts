@@ -35,7 +35,7 @@ const main = async (): Promise<void> => {
   // A large SQLite log is checked for damage while serving: a damaged one stops the server, as at start.
   const store = app.get(EventStore);
   if (store instanceof SqliteEventStore) {
-    store.integrity.catch((error: unknown) => {
+    store.checkIntegrity().catch((error: unknown) => {
       console.error(`Stopping: ${(error as Error).message}`);
       process.exit(1);
     });

@@ -107,13 +107,9 @@ export class SqliteEventStore extends LocalEventStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly writer: SqliteWriter;
-  /**
-   * SQLite's integrity check of the whole file (table and indexes): done before the store opens for
-   * a log up to `syncCheckMaxBytes`, so a damaged page is found at start; a larger log is checked on
-   * the writer's checkpointer thread while the server serves (reading all of it takes about a second
-   * per GB), and this rejects if it is damaged, for the caller to stop.
-   */
-  readonly integrity: Promise<void>;
+  /** A log up to `syncCheckMaxBytes` was checked before the store opened; a larger one waits for `checkIntegrity`. */
+  private readonly checkedAtStart: boolean;
+  private backgroundCheck: Promise<void> | undefined;
 
   constructor(
     readonly file: string,
@@ -166,19 +162,26 @@ export class SqliteEventStore extends LocalEventStore {
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.writer = new SqliteWriter(file, INSERT_EVENT);
-    if (checkedAtStart) {
-      this.integrity = Promise.resolve();
-      return;
-    }
-    this.integrity = this.writer.checkIntegrity().catch((error: unknown) => {
+    this.checkedAtStart = checkedAtStart;
+  }
+
+  /**
+   * SQLite's integrity check of the whole file (table and indexes). A log up to `syncCheckMaxBytes`
+   * was checked before the store opened, so a damaged page is found at start. A larger one is
+   * checked when this is first called (the server calls it once it listens, so the check's reads of
+   * the whole file do not slow the start), on the writer's checkpointer thread while the server
+   * serves (about a second per GB from the page cache); this rejects if it is damaged, for the caller to stop.
+   */
+  checkIntegrity(): Promise<void> {
+    if (this.checkedAtStart) return Promise.resolve();
+    this.backgroundCheck ??= this.writer.checkIntegrity().catch((error: unknown) => {
       throw new StoreUnavailableError(
         error instanceof IntegrityFailure
-          ? `The event store at ${file} is damaged: ${error.detail}`
-          : `The event store at ${file} could not be checked: ${(error as Error).message}`,
+          ? `The event store at ${this.file} is damaged: ${error.detail}`
+          : `The event store at ${this.file} could not be checked: ${(error as Error).message}`,
       );
     });
-    // Observed by whoever waits on it; never an unhandled rejection here.
-    this.integrity.catch(() => undefined);
+    return this.backgroundCheck;
   }
 
   /**

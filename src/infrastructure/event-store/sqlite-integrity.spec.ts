@@ -20,14 +20,14 @@ describe('the SQLite event store checking a large log', () => {
 
   it('starts no thread of its own for the check, finds the log whole and serves meanwhile', async () => {
     const checkedFirst = new SqliteEventStore(file);
-    await checkedFirst.integrity;
+    await checkedFirst.checkIntegrity();
     const withCheckFirst = threads();
     await checkedFirst.close();
 
     const checkedLater = new SqliteEventStore(file, 0);
     expect(threads()).toBeLessThanOrEqual(withCheckFirst);
     const read = checkedLater.readStream('room-General');
-    await expect(checkedLater.integrity).resolves.toBeUndefined();
+    await expect(checkedLater.checkIntegrity()).resolves.toBeUndefined();
     expect((await read).map((event) => event.version)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     await checkedLater.append('room-General', [sent(51)], 50);
     await checkedLater.close();
