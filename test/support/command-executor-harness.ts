@@ -37,6 +37,9 @@ export class SequentialIds extends IdGenerator {
   id(): string {
     return `id-${++this.next}`;
   }
+  orderedId(): string {
+    return `id-${String(++this.next).padStart(12, '0')}`;
+  }
   digits(length: number): string {
     return '7'.repeat(length);
   }

@@ -46,7 +46,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
   }
 
   async execute({ actor, room, text, clientId, context, fileId, replyTo }: SendMessageCommand): Promise<MessageView> {
-    const messageId = this.ids.id();
+    const messageId = this.ids.orderedId();
     const attachment = await shareAttachment(this.executor, this.files, actor, fileId, context);
     // Only admins pass slow mode by standing alone; only a name on `ADMIN_USERS` needs its session read.
     const admin = this.authority.mayBeAdmin(actor.username) && (await this.authority.isAdmin(actor.userId));

@@ -46,7 +46,7 @@ export class SendPrivateMessageHandler implements ICommandHandler<SendPrivateMes
   }
 
   async execute({ actor, target, text, clientId, context, fileId }: SendPrivateMessageCommand): Promise<PrivateMessageView> {
-    const messageId = this.ids.id();
+    const messageId = this.ids.orderedId();
     // Online, or known and offline: they get it when they come back.
     const recipient = await this.directory.recipient(target);
     const attachment = await shareAttachment(this.executor, this.files, actor, fileId, context);
