@@ -3,8 +3,8 @@ import { eventually } from '../support/eventually';
 import { removeDataDir, tempDataDir } from '../support/test-app';
 import { killServers, spawnServer, type ServerProcess } from '../support/server-process';
 
-// A Node process, a burst of 150 sockets and the quiet seconds after it.
-jest.setTimeout(60_000);
+// A Node process, a burst of 300 sockets and the quiet seconds after it, on a machine busy with other specs.
+jest.setTimeout(90_000);
 
 const trims = async (server: ServerProcess): Promise<number> => {
   const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -20,14 +20,17 @@ const trimLines = (server: ServerProcess): Record<string, unknown>[] =>
     .filter((line) => line.includes('heap trimmed'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-/** 150 guests join General and say something long, then leave: a burst of garbage behind them. */
+const ROOMS = ['General', 'Zero to Knowing', 'Code with Josh', 'The Nerd Nook'];
+
+/**
+ * 300 guests join the four rooms and say something long, then leave: a burst of garbage behind
+ * them, the heap grown well past the spec's threshold of 4 MB.
+ */
 const burst = async (server: ServerProcess): Promise<void> => {
   const sockets: TestSocket[] = [];
-  for (let k = 0; k < 150; k++) sockets.push(await connect(server.url, { auth: { presence: 'diff' } }));
-  await Promise.all(sockets.map((socket) => socket.ask('join', { room: 'General' })));
-  for (let round = 0; round < 3; round++) {
-    await Promise.all(sockets.map((socket, k) => socket.ask('message', { room: 'General', msg: `${k}: ${'words '.repeat(300)}` })));
-  }
+  for (let k = 0; k < 300; k++) sockets.push(await connect(server.url, { auth: { presence: 'diff' } }));
+  await Promise.all(sockets.map((socket, k) => socket.ask('join', { room: ROOMS[k % 4] })));
+  await Promise.all(sockets.map((socket, k) => socket.ask('message', { room: ROOMS[k % 4], msg: `${k}: ${'words '.repeat(300)}` })));
   for (const socket of sockets) socket.close();
 };
 
@@ -40,12 +43,12 @@ describe('memory after a burst', () => {
   });
 
   it('goes back to the system once the server is quiet, in one line, and the server serves on', async () => {
-    const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', HEAP_TRIM_MB: '8' });
+    const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', HEAP_TRIM_MB: '4' });
     await server.ready();
     expect(await trims(server)).toBe(0);
 
     await burst(server);
-    await eventually(async () => (await trims(server)) >= 1, 30_000, 200);
+    await eventually(async () => (await trims(server)) >= 1, 45_000, 200);
     // The line comes once the emptied pages have left the process, a second after the collection.
     await eventually(async () => trimLines(server).length >= 1, 5_000, 100);
 
