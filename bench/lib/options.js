@@ -48,6 +48,8 @@ const config = (quick) => ({
     fullDistinctBudgetMs: 15 * 60_000,
     diffCheckpoints: quick ? [500, 2000] : [5000, 10000, 20000],
     diffBudgetMs: quick ? 30_000 : 60_000,
+    // RSS is read once the server's CPU has been quiet this long: at rest, past the project's heap trim (two quiet seconds).
+    atRestMs: 4000,
   },
   // Scenario 4
   store: { durationMs: quick ? 800 : 2000, concurrency: 16, pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test' },
