@@ -16,6 +16,8 @@ import { MessageActionsGateway } from './interface/ws/message-actions.gateway';
 import { CommunityGateway } from './interface/ws/community.gateway';
 import { TypingTracker } from './interface/ws/typing';
 import { RoomNotices } from './interface/ws/room-notices';
+import { PushWindow } from './interface/ws/push-window';
+import { TurnWrites } from './interface/ws/turn-writes';
 import { AuthController } from './interface/http/auth.controller';
 import { FilesController } from './interface/http/files.controller';
 import { MeController } from './interface/http/me.controller';
@@ -62,6 +64,8 @@ export class AppModule {
         CommunityGateway,
         TypingTracker,
         RoomNotices,
+        PushWindow,
+        TurnWrites,
       ],
     };
   }

@@ -28,12 +28,13 @@ const { config } = parseOptions([]);
       const rss0 = server.rssKb();
       const perWorker = spreadSockets(0, Number(guests), config.idle.workers, names, null, 'diff');
       const t0 = c.now();
-      const { total, failed } = await connectSockets(workers, server.url, perWorker, {});
+      const { total, failed, errors } = await connectSockets(workers, server.url, perWorker, {});
       const ms = c.now() - t0;
       console.log(
         `${total} guests (${failed} failed) in ${(ms / 1000).toFixed(1)} s = ${Math.round((total / ms) * 1000)}/s; ` +
           `RSS +${Math.round((server.rssKb() - rss0) / 1024)} MB = ${((server.rssKb() - rss0) / total).toFixed(1)} kB each`,
       );
+      if (failed > 0) console.log(`failures: ${JSON.stringify(errors)}`);
     },
   );
   console.log(`profiles in ${outDir}: ${fs.readdirSync(outDir).join(', ')}`);

@@ -13,18 +13,25 @@ import type { TestSocket } from '../support/socket';
 const ROOM = 'General';
 const BURST = 30;
 
-/** Counts the writes the server makes to the TCP connection of `client` (each `_write`/`_writev` is one). */
-const countWrites = (server: TestApp, client: TestSocket): { readonly count: number } => {
+/** What one write to the kernel carried (server frames are not masked, so their text is readable). */
+const textOf = (hook: '_write' | '_writev', args: unknown[]): string => {
+  const chunks = hook === '_write' ? [args[0]] : (args[0] as { chunk: unknown }[]).map((entry) => entry.chunk);
+  return chunks.map((chunk) => (Buffer.isBuffer(chunk) ? chunk.toString('latin1') : String(chunk))).join('');
+};
+
+/** Counts the writes the server makes to the TCP connection of `client` (each `_write`/`_writev` is one), and keeps what each carried. */
+const countWrites = (server: TestApp, client: TestSocket): { readonly count: number; readonly texts: string[] } => {
   const io = server.app.get(SocketIoNotifier).io as Server;
   const tcp = io.sockets.sockets.get(client.raw.id!)!.request.socket as TcpSocket & {
     _write: (...args: unknown[]) => void;
     _writev: (...args: unknown[]) => void;
   };
-  const counter = { count: 0 };
+  const counter = { count: 0, texts: [] as string[] };
   for (const hook of ['_write', '_writev'] as const) {
     const original = tcp[hook];
     tcp[hook] = function (this: unknown, ...args: unknown[]) {
       counter.count++;
+      counter.texts.push(textOf(hook, args));
       return original.apply(this, args);
     };
   }
@@ -60,5 +67,48 @@ describe('fan-out of a burst', () => {
     }
     // One write per message (and per member) before; a few batches' worth now.
     for (const counter of writes) expect(counter.count).toBeLessThan(BURST / 3);
+  });
+});
+
+describe('a crowd arriving in a large room', () => {
+  let server: TestApp;
+  const LARGE = 'Code with Josh';
+  const ARRIVALS = 12;
+
+  beforeAll(async () => {
+    server = await startApp({ LARGE_ROOM_MEMBERS: '3' });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("sends each member a window's join line and presence diff in one write, and every arrival in them", async () => {
+    const watcher = await server.connect({ auth: { presence: 'diff' } });
+    await watcher.next('presence_state');
+    await watcher.ask('join', { room: LARGE });
+    for (let i = 0; i < 3; i++) await (await server.connect()).ask('join', { room: LARGE });
+    const writes = countWrites(server, watcher);
+
+    // One after another: each arrival comes online, then joins, so some window holds both kinds of change.
+    const names: string[] = [];
+    for (let i = 0; i < ARRIVALS; i++) {
+      const guest = await server.connect();
+      await guest.ask('join', { room: LARGE });
+      names.push(guest.username);
+    }
+    // Join lines of a large room name the first three and count the rest.
+    const joinsTold = (): number =>
+      (watcher.received('status') as { type: string; username?: string; count?: number }[])
+        .filter((line) => line.type === 'join' && line.username !== watcher.username)
+        .reduce((told, line) => told + (line.count ?? 1), 0);
+    const diffSeen = (): string[] => (watcher.received('presence_diff') as { joined: string[] }[]).flatMap((diff) => diff.joined);
+    while (!names.every((name) => diffSeen().includes(name))) await watcher.next('presence_diff');
+    while (joinsTold() < 3 + ARRIVALS) await watcher.next('status');
+
+    expect(writes.texts.some((text) => text.includes('"presence_diff"') && text.includes('"status"'))).toBe(true);
+    const windows = writes.texts.filter((text) => text.includes('"presence_diff"') || text.includes('"status"'));
+    const frames = watcher.received('presence_diff').length + watcher.received('status').length;
+    expect(windows.length).toBeLessThan(frames);
   });
 });

@@ -2,11 +2,15 @@ import type { Server } from 'socket.io';
 import type { AppConfig } from '../../application/ports/app-config';
 import type { RoomsReadModel } from '../../application/read-models/rooms.read-model';
 import { RoomNotices } from './room-notices';
+import { PushWindow } from './push-window';
+import type { TurnWrites } from './turn-writes';
 
 describe('RoomNotices', () => {
   let members: number;
   let sockets: number;
   let notices: RoomNotices;
+  let window: PushWindow;
+  let held: string[];
   let lines: { room: string; payload: Record<string, unknown> }[];
   const at = new Date(0).toISOString();
 
@@ -15,8 +19,11 @@ describe('RoomNotices', () => {
     members = 0;
     sockets = 0;
     lines = [];
+    held = [];
     const rooms = { memberCount: () => members } as unknown as RoomsReadModel;
-    notices = new RoomNotices({ largeRoomMembers: 3 } as AppConfig, rooms);
+    const writes = { hold: (_server: Server, room: string) => held.push(room) } as unknown as TurnWrites;
+    window = new PushWindow();
+    notices = new RoomNotices({ largeRoomMembers: 3 } as AppConfig, rooms, window, writes);
     const server = {
       engine: {
         get clientsCount() {
@@ -30,6 +37,7 @@ describe('RoomNotices', () => {
 
   afterEach(() => {
     notices.onApplicationShutdown();
+    window.onApplicationShutdown();
     jest.useRealTimers();
   });
 
@@ -55,6 +63,8 @@ describe('RoomNotices', () => {
       'Name-c has left the room.',
     ]);
     expect(lines.every((line) => line.room === 'room:General')).toBe(true);
+    // Each line is held, so the lines of one batch of moves leave as one write per member.
+    expect(held).toEqual(['room:General', 'room:General', 'room:General', 'room:General']);
   });
 
   it('gathers the moves of a larger room within a window into one line of joins and one of leaves', () => {
@@ -126,5 +136,6 @@ describe('RoomNotices', () => {
       ['room:General', 'Name-a has joined the room.'],
       ['room:The Nerd Nook', 'Name-b and Name-c have joined the room.'],
     ]);
+    expect(held).toEqual(['room:General', 'room:The Nerd Nook']);
   });
 });

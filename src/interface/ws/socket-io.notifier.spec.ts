@@ -12,10 +12,13 @@ import type { QueryBus } from '@nestjs/cqrs';
 import { SocketIoNotifier } from './socket-io.notifier';
 import type { TypingTracker } from './typing';
 import type { RoomNotices } from './room-notices';
+import { PushWindow } from './push-window';
+import type { TurnWrites } from './turn-writes';
 
 describe('SocketIoNotifier presence', () => {
   let users: UsersReadModel;
   let notifier: SocketIoNotifier;
+  let window: PushWindow;
   let emits: { room: string; event: string; payload: unknown }[];
   let position = 0;
 
@@ -59,12 +62,14 @@ describe('SocketIoNotifier presence', () => {
       {
         attach: () => undefined,
       } as unknown as RoomNotices,
+      (window = new PushWindow()),
+      { hold: () => undefined, holdSockets: () => undefined } as unknown as TurnWrites,
     );
     notifier.attach(server);
   });
 
   afterEach(() => {
-    notifier.onApplicationShutdown();
+    window.onApplicationShutdown();
     jest.useRealTimers();
   });
 

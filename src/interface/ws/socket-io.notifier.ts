@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { FindMentionedMembersQuery } from '../../application/queries/mentions.query';
 import { GetUsernameQuery } from '../../application/queries/users.queries';
@@ -14,7 +14,7 @@ import { UnreadCounts } from '../../application/unread-counts';
 import { Metrics } from '../metrics';
 import { TypingTracker } from './typing';
 import { RoomNotices } from './room-notices';
-import { pushWindowMs } from './push-window';
+import { PushWindow } from './push-window';
 import { TurnWrites } from './turn-writes';
 import {
   messageChangePayload,
@@ -31,9 +31,8 @@ import {
 
 /** Turns events into Socket.IO emits. Room membership follows the user onto every tab. */
 @Injectable()
-export class SocketIoNotifier extends Notifier implements OnApplicationShutdown {
+export class SocketIoNotifier extends Notifier {
   private server: Server | undefined;
-  private presenceTimer: NodeJS.Timeout | undefined;
   /**
    * The users whose presence an event of this node changed in the current window, each with the name
    * it was online under when the window opened (undefined: offline then).
@@ -41,8 +40,6 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
   private readonly presenceBefore = new Map<string, string | undefined>();
   /** Sockets of this node that asked for presence diffs and get `presence_state` when the window ends. */
   private readonly diffNewcomers = new Set<string>();
-  /** A batch's messages to a room leave as one write per socket. */
-  private readonly writes = new TurnWrites();
 
   constructor(
     private readonly users: UsersReadModel,
@@ -53,6 +50,9 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     private readonly queryBus: QueryBus,
     private readonly privateHistory: PrivateHistory,
     private readonly notices: RoomNotices,
+    private readonly window: PushWindow,
+    /** A batch's messages to a room, and a window's pushes, leave as one write per socket. */
+    private readonly writes: TurnWrites,
   ) {
     super();
   }
@@ -152,7 +152,7 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
    */
   private presenceChanged(userId: string, before: string | undefined): void {
     if (!this.presenceBefore.has(userId)) this.presenceBefore.set(userId, before);
-    this.presenceTimer ??= setTimeout(() => this.announcePresence(), this.presenceWindowMs());
+    this.window.schedule(this.announcePresence, this.presenceListeners());
   }
 
   /**
@@ -163,18 +163,16 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
    */
   welcomePresenceDiffs(socketId: string): void {
     this.diffNewcomers.add(socketId);
-    this.presenceTimer ??= setTimeout(() => this.announcePresence(), this.presenceWindowMs());
+    this.window.schedule(this.announcePresence, this.presenceListeners());
   }
 
-  /** How long changes of who is online are gathered before they go out, given the sockets listening on this node. */
-  private presenceWindowMs(): number {
+  /** The sockets of this node listening to who is online: they set how long a window gathers changes. */
+  private presenceListeners(): number {
     const rooms = (this.server?.sockets as Partial<Server['sockets']> | undefined)?.adapter?.rooms;
-    const listeners = (rooms?.get(PRESENCE_LIST_ROOM)?.size ?? 0) + (rooms?.get(PRESENCE_DIFF_ROOM)?.size ?? 0);
-    return pushWindowMs(listeners);
+    return (rooms?.get(PRESENCE_LIST_ROOM)?.size ?? 0) + (rooms?.get(PRESENCE_DIFF_ROOM)?.size ?? 0);
   }
 
-  private announcePresence(): void {
-    this.presenceTimer = undefined;
+  private readonly announcePresence = (): void => {
     const changed = this.presenceBefore.size > 0;
     const was = new Set<string>();
     const is = new Set<string>();
@@ -186,20 +184,23 @@ export class SocketIoNotifier extends Notifier implements OnApplicationShutdown 
     this.presenceBefore.clear();
     const server = this.server;
     if (server === undefined) return;
-    if (changed) server.to(PRESENCE_LIST_ROOM).emit('active_users', { users: this.users.activeUsers() });
+    if (changed) {
+      this.writes.hold(server, PRESENCE_LIST_ROOM);
+      server.to(PRESENCE_LIST_ROOM).emit('active_users', { users: this.users.activeUsers() });
+    }
     const joined = [...is].filter((name) => !was.has(name));
     const left = [...was].filter((name) => !is.has(name));
-    if (joined.length > 0 || left.length > 0) server.to(PRESENCE_DIFF_ROOM).emit('presence_diff', { joined, left });
+    if (joined.length > 0 || left.length > 0) {
+      this.writes.hold(server, PRESENCE_DIFF_ROOM);
+      server.to(PRESENCE_DIFF_ROOM).emit('presence_diff', { joined, left });
+    }
     if (this.diffNewcomers.size === 0) return;
     const newcomers = [...this.diffNewcomers];
     this.diffNewcomers.clear();
+    this.writes.holdSockets(server, newcomers);
     server.local.to(newcomers).emit('presence_state', { users: this.users.activeUsers() });
     for (const id of newcomers) void server.sockets.sockets.get(id)?.join(PRESENCE_DIFF_ROOM);
-  }
-
-  onApplicationShutdown(): void {
-    clearTimeout(this.presenceTimer);
-  }
+  };
 
   /** Sockets that used a signed-out token, on any node, are told and disconnected. */
   private async endSignedOutSockets(server: Server, sessionId: string, tokenId: string): Promise<void> {

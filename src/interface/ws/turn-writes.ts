@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
 
 /** What this needs of engine.io's connection and its websocket transport. */
@@ -20,7 +21,10 @@ interface Connection {
  * false, packets wait in the connection's write buffer, and `flush()` hands them to the transport in
  * one call, here inside a cork of the TCP socket. Only websocket transports that are idle are held;
  * a volatile packet to a held socket would be dropped, as while a write is in flight (none is sent).
+ * One instance serves every push of the node, so what different pushes write to one socket in a turn
+ * also leaves together.
  */
+@Injectable()
 export class TurnWrites {
   private held: Connection[] = [];
   private readonly heldRooms = new Set<string>();
@@ -32,6 +36,11 @@ export class TurnWrites {
     const ids = server.sockets.adapter.rooms.get(room);
     if (ids === undefined) return;
     this.heldRooms.add(room);
+    this.holdSockets(server, ids);
+  }
+
+  /** Holds what is written to the sockets of these ids on this node until the end of the turn. */
+  holdSockets(server: Server, ids: Iterable<string>): void {
     const sockets = server.sockets.sockets;
     for (const id of ids) {
       const connection = sockets.get(id)?.conn as Partial<Connection> | undefined;
