@@ -40,6 +40,19 @@ const compactingCollection = (): (() => void) => {
 const mb = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
 
 /**
+ * The process's resident set in MB, or undefined when it cannot be read: Node reads it from a file in
+ * /proc, which fails while every file the process may open is taken (thousands of sockets at the
+ * limit), and a figure for a log line is no reason to stop the server.
+ */
+const rssMb = (): number | undefined => {
+  try {
+    return mb(process.memoryUsage.rss());
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * Gives back the memory a burst left behind. A storm of connections or of messages leaves garbage
  * spread over many pages of the heap, and V8 returns those pages only at a later full collection it
  * judges worthwhile, which a server holding thousands of idle sockets (each pinging) can wait minutes
@@ -96,7 +109,7 @@ export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private trim(before: number): void {
-    const rssBefore = process.memoryUsage.rss();
+    const rssMbBefore = rssMb();
     const started = performance.now();
     this.collect!();
     const pauseMs = Math.round(performance.now() - started);
@@ -108,9 +121,8 @@ export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdow
     this.trims.inc();
     // The emptied pages leave the process a moment later: V8 unmaps them on a helper thread.
     setTimeout(() => {
-      const rssAfter = process.memoryUsage.rss();
       this.logger.log(
-        { heapMbBefore: mb(before), heapMbAfter: mb(after), rssMbBefore: mb(rssBefore), rssMbAfter: mb(rssAfter), pauseMs },
+        { heapMbBefore: mb(before), heapMbAfter: mb(after), rssMbBefore, rssMbAfter: rssMb(), pauseMs },
         'heap trimmed after a burst',
       );
     }, 1000).unref();

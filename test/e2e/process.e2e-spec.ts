@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
+import { eventually } from '../support/eventually';
 import { removeDataDir, tempDataDir } from '../support/test-app';
 import { killServers, spawnServer, type ServerProcess } from '../support/server-process';
 
@@ -119,6 +121,77 @@ describe('the server process', () => {
       expect(server.stdout()).not.toContain('a secret body');
     } finally {
       await killServers();
+      removeDataDir(dataDir);
+    }
+  });
+
+  it('turns connections away at its open-file limit without dying, trims its heap meanwhile, and serves once they close', async () => {
+    const dataDir = tempDataDir();
+    const held = new Set<NetSocket>();
+    let attacking = true;
+    try {
+      const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', HEAP_TRIM_MB: '2' }, { openFiles: 320 });
+      await server.ready();
+      // The heap's growth counts from the trimmer's first look, a second after the start: the burst comes after it.
+      await eventually(async () => {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        return Date.now() / 1000 - Number(/^chat_process_start_time_seconds (\d+)/m.exec(text)?.[1]) > 2;
+      }, 10_000);
+      const { port } = new URL(server.url);
+      // Guests in waves until the process can take no more: each socket is one open file, and they
+      // grow the heap by more than HEAP_TRIM_MB.
+      const guests: Socket[] = [];
+      const guest = (): Promise<Socket | undefined> => {
+        const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 5000 });
+        return new Promise((resolve) => {
+          socket.once('session', () => resolve(socket));
+          socket.once('connect_error', () => resolve(socket.close() && undefined));
+        });
+      };
+      let full = false;
+      while (!full) {
+        const wave = await Promise.all(Array.from({ length: 20 }, guest));
+        for (const socket of wave) if (socket !== undefined) guests.push(socket);
+        full = wave.includes(undefined);
+      }
+      expect(guests.length).toBeGreaterThan(200);
+      // Then connections that never finish a request, one every 50 ms while any is turned away: a
+      // file the process lets go of is taken again at once.
+      let turnedAway = 0;
+      let retrying = false;
+      const attack = (): void => {
+        if (!attacking) return;
+        const socket = netConnect(Number(port), '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\n'));
+        held.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          held.delete(socket);
+          turnedAway++;
+          if (retrying) return;
+          retrying = true;
+          setTimeout(() => {
+            retrying = false;
+            attack();
+          }, 50);
+        });
+      };
+      for (let i = 0; i < 10; i++) attack();
+      // The burst is over and the loop quiet: the trim runs, with no file left to read its RSS from.
+      await waitForLine(server, /heap trimmed after a burst/);
+      expect(turnedAway).toBeGreaterThan(0);
+      expect(server.alive()).toBe(true);
+
+      attacking = false;
+      for (const socket of held) socket.destroy();
+      const late = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      guests.push(late);
+      await new Promise((resolve) => late.once('session', resolve));
+      await expect(late.timeout(5000).emitWithAck('join', { room: 'General' })).resolves.toMatchObject({ ok: true });
+      for (const socket of guests) socket.close();
+      expect(server.alive()).toBe(true);
+    } finally {
+      attacking = false;
+      for (const socket of held) socket.destroy();
       removeDataDir(dataDir);
     }
   });

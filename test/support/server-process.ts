@@ -60,14 +60,21 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * `undefined` is left out), with nothing else from this process's environment but PATH.
  * Stop it with `killServers` in an afterEach or afterAll, so no failing test leaves it running.
  */
-export const spawnServer = async (env: Record<string, string | undefined> = {}): Promise<ServerProcess> => {
+export const spawnServer = async (
+  env: Record<string, string | undefined> = {},
+  { openFiles }: { /** The process's limit on open files (`ulimit -n`), lower than this one's. */ openFiles?: number } = {},
+): Promise<ServerProcess> => {
   const merged: Record<string, string | undefined> = {
     PATH: process.env.PATH ?? '',
     PORT: String(await freePort()),
     ...SERVER_ENV,
     ...env,
   };
-  const child = spawn(process.execPath, [MAIN], {
+  const [command, args] =
+    openFiles === undefined
+      ? [process.execPath, [MAIN]]
+      : ['bash', ['-c', `ulimit -n ${openFiles} && exec "$0" "$1"`, process.execPath, MAIN]];
+  const child = spawn(command, args, {
     env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   });
   let stdout = '';
