@@ -112,3 +112,26 @@ describe('a crowd arriving in a large room', () => {
     expect(windows.length).toBeLessThan(frames);
   });
 });
+
+describe('joining a room', () => {
+  let server: TestApp;
+
+  beforeAll(async () => {
+    server = await startApp();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('brings the joiner its membership, its own join line, the history and the answer in one write', async () => {
+    const guest = await server.connect();
+    const writes = countWrites(server, guest);
+    const answer = await guest.ask<{ ok: boolean }>('join', { room: 'The Nerd Nook' });
+    expect(answer).toMatchObject({ ok: true });
+    await guest.next('status', (line: { username?: string }) => line.username === guest.username);
+    expect(guest.received('membership')).toEqual([{ room: 'The Nerd Nook', joined: true }]);
+    expect(guest.received('history')).toHaveLength(1);
+    expect(writes.count).toBe(1);
+  });
+});

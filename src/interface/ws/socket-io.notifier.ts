@@ -217,12 +217,15 @@ export class SocketIoNotifier extends Notifier {
     if (server === undefined) return;
     switch (event.type) {
       case 'MemberJoined':
+        // The joiner's membership, join line and answer leave together.
+        this.writes.hold(server, userRoom(event.data.userId));
         server.in(userRoom(event.data.userId)).socketsJoin(socketRoom(event.data.room));
         server.to(userRoom(event.data.userId)).emit('membership', { room: event.data.room, joined: true });
         this.notices.moved(event.data.room, event.data.userId, event.data.username, 'join', event.metadata.occurredAt);
         return;
       case 'MemberLeft':
         this.typing.stop(event.data.room, event.data.userId);
+        this.writes.hold(server, userRoom(event.data.userId));
         server.in(userRoom(event.data.userId)).socketsLeave(socketRoom(event.data.room));
         server.to(userRoom(event.data.userId)).emit('membership', { room: event.data.room, joined: false, reason: event.data.reason });
         this.notices.moved(event.data.room, event.data.userId, event.data.username, 'leave', event.metadata.occurredAt);
