@@ -296,7 +296,7 @@ const markdown = (r) => {
       runs.forEach((points, k) =>
         points.forEach((p) =>
           add(
-            `| ${label} | ${k + 1} | ${f(p.target)} | ${f(p.opened)} | ${f(p.connectMs / 1000, 1)} | ${f(p.rateps)} | ${f(p.rssKb / 1024)} | ${p.failed || ''}${p.errors && p.errors.length ? ` ${p.errors.map(([e, n]) => `${e} ×${n}`).join(', ')}` : ''} |`,
+            `| ${label} | ${k + 1} | ${f(p.target)}${p.fileLimit ? ` (${f(p.fileLimit.asked)} asked; the process may open ${f(p.fileLimit.limit)} files)` : ''} | ${f(p.opened)} | ${f(p.connectMs / 1000, 1)} | ${f(p.rateps)} | ${f(p.rssKb / 1024)} | ${p.failed || ''}${p.errors && p.errors.length ? ` ${p.errors.map(([e, n]) => `${e} ×${n}`).join(', ')}` : ''} |`,
           ),
         ),
       );

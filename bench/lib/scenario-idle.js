@@ -17,6 +17,25 @@ const settle = async (server, maxMs = 20_000, quietMs = 1000) => {
   }
 };
 
+/** Open files the harness leaves the server beside its sockets: its own requests while it measures. */
+const FILE_MARGIN = 16;
+
+/**
+ * How many sockets the server process can hold: each is an open file, so its limit on open files
+ * (from /proc, as the harness raised it, up to the machine's hard limit) less the files it has
+ * open already (its store, threads, listening socket) and a margin. Null when /proc does not say.
+ */
+const socketRoom = (pid) => {
+  try {
+    const limits = require('node:fs').readFileSync(`/proc/${pid}/limits`, 'utf8');
+    const limit = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+    const ownFds = require('node:fs').readdirSync(`/proc/${pid}/fd`).length;
+    return Number.isFinite(limit) ? { limit, ownFds, capacity: limit - ownFds - FILE_MARGIN } : null;
+  } catch {
+    return null;
+  }
+};
+
 /**
  * Opens sockets up to each checkpoint (all joined to one of the rooms), and reads the server's RSS
  * at each once it is at rest. mode: 'distinct' (one guest user per socket), 'distinct-diff' (the
@@ -41,9 +60,17 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
       await c.sleep(mode === 'tabs' ? 4000 : 1500); // past the presence grace period (3 s)
       await settle(server, 5000);
       const rss0 = server.rssKb();
+      // A checkpoint beyond what the process may open is measured where the machine stops it, and says so.
+      const room = socketRoom(server.pid);
       let k = 0;
       let connecting = 0;
-      for (const target of checkpoints) {
+      for (const asked of checkpoints) {
+        const target = room !== null && asked > room.capacity ? room.capacity : asked;
+        const fileLimit = target < asked ? { asked, ...room } : undefined;
+        if (fileLimit)
+          c.log(
+            `  idle ${kind} ${mode}: ${asked} sockets asked, ${target} measured: the process may open ${room.limit} files and has ${room.ownFds} open`,
+          );
         const perWorker = spreadSockets(k, target, nWorkers, names, tokens, mode === 'distinct-diff' ? 'diff' : undefined);
         k = Math.max(k, target);
         const left = budgetMs - connecting;
@@ -64,6 +91,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
           rss0Kb: rss0,
           perConnKb: (rss - rss0) / opened,
           reached: opened >= target,
+          ...(fileLimit ? { fileLimit } : {}),
         };
         points.push(point);
         c.log(
