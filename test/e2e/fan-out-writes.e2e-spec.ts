@@ -135,3 +135,40 @@ describe('joining a room', () => {
     expect(writes.count).toBe(1);
   });
 });
+
+describe('connecting', () => {
+  let server: TestApp;
+
+  beforeAll(async () => {
+    server = await startApp();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('brings a client of the original page its session and who is online in one write', async () => {
+    // The TCP connection is watched from the moment the server accepts it: the frames come before the client can ask anything.
+    const texts: string[] = [];
+    const watch = (tcp: TcpSocket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void }): void => {
+      for (const hook of ['_write', '_writev'] as const) {
+        const original = tcp[hook];
+        tcp[hook] = function (this: unknown, ...args: unknown[]) {
+          texts.push(textOf(hook, args));
+          return original.apply(this, args);
+        };
+      }
+    };
+    const http = server.app.getHttpServer() as import('node:http').Server;
+    http.on('connection', watch);
+    try {
+      const guest = await server.connect();
+      await guest.next('active_users');
+      const session = texts.filter((text) => text.includes('"session"'));
+      expect(session).toHaveLength(1);
+      expect(session[0]).toContain('"active_users"');
+    } finally {
+      http.off('connection', watch);
+    }
+  });
+});

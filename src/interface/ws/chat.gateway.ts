@@ -39,6 +39,7 @@ import { Metrics } from '../metrics';
 import { ClientLimits } from './client-limits';
 import { SocketIoNotifier } from './socket-io.notifier';
 import { ClientEventPipeline, elapsed, type AckFn, type ChatSocket, type Reply } from './client-event-pipeline';
+import { TurnWrites } from './turn-writes';
 import { validatePayload } from './validate-payload';
 
 /** Socket.IO events in, commands and queries out. Pushes go through the Notifier. */
@@ -56,6 +57,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly metrics: Metrics,
     private readonly config: AppConfig,
     private readonly pipeline: ClientEventPipeline,
+    private readonly writes: TurnWrites,
   ) {}
 
   afterInit(server: Server): void {
@@ -111,6 +113,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return;
       }
       const session = { username: actor.username, token, resumed, account, rooms, authorId: authorIdOf(actor.userId) };
+      // The session and who is online leave together.
+      this.writes.holdSockets(socket.nsp.server, [socket.id]);
       socket.emit('session', { ...session, ...(refused !== undefined ? { refused } : {}) });
       if (diffs) this.notifier.welcomePresenceDiffs(socket.id);
       else socket.emit('active_users', { users: await this.queryBus.execute(new GetActiveUsersQuery()) });
