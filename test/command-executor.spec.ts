@@ -20,6 +20,7 @@ import {
   setup,
   SpyStore,
   SharedSpyStore,
+  SharedQuietStore,
   LaggingStore,
   AlwaysConflictingStore,
 } from './support/command-executor-harness';
@@ -126,6 +127,53 @@ describe('CommandExecutor', () => {
 
       // join, the other writer's append, bob's message: no attempt was refused
       expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2]);
+    });
+
+    it('with a shared store, decides on the cached state without reading the stream while no other node wrote to it', async () => {
+      const { store, execute } = await setup(new SharedSpyStore());
+      await execute(join(alice));
+      const reads = store.streamReads.length;
+
+      await execute(send(alice, 'one'));
+      await execute(send(alice, 'two'));
+
+      expect(store.streamReads.length).toBe(reads);
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 2]);
+    });
+
+    it('with a shared store, an append of another node not heard of yet makes the first attempt conflict, and the command is decided again on the stream caught up', async () => {
+      const { store, execute } = await setup(new SharedQuietStore());
+      await execute(join(alice));
+      await store.append(
+        GENERAL,
+        [foreign({ type: 'MessageSent', data: { room: 'General', messageId: 'm-b', seq: 1, ...alice, text: 'elsewhere' } }, 1)],
+        1,
+      );
+
+      await expect(execute(send(alice, 'here'))).resolves.toMatchObject([{ data: { seq: 2 }, version: 3 }]);
+
+      // join, the other node's append, the attempt on the cached state, the retry
+      expect(store.expectedVersions(GENERAL)).toEqual([0, 1, 1, 2]);
+      expect(seqs(await store.readStream(GENERAL))).toEqual([1, 2]);
+    });
+
+    it('with a shared store, refuses a command only on the stream caught up, never on a cached state', async () => {
+      const { store, execute } = await setup(new SharedQuietStore());
+      await execute(join(alice));
+      // bob joined on another node; this node has not heard of it.
+      await store.append(GENERAL, [foreign({ type: 'MemberJoined', data: { room: 'General', ...bob } }, 1)], 1);
+
+      await expect(execute(send(bob, 'hi'))).resolves.toMatchObject([{ data: { seq: 1 }, version: 3 }]);
+    });
+
+    it('with a shared store, decides to change nothing only on the stream caught up', async () => {
+      const { store, execute } = await setup(new SharedQuietStore());
+      await execute(join(alice));
+      // alice left on another node; this node has not heard of it.
+      await store.append(GENERAL, [foreign({ type: 'MemberLeft', data: { room: 'General', ...alice } }, 1)], 1);
+
+      await expect(execute(join(alice))).resolves.toMatchObject([{ type: 'MemberJoined', version: 3 }]);
+      store.deliver();
     });
 
     it('succeeds after a few conflicts', async () => {

@@ -26,7 +26,7 @@ export interface CommandContext {
  * `savedAt` the version of its newest saved snapshot. `stored` is set while the append that made
  * this state is not written yet: it resolves true once written, false if it failed.
  */
-type Loaded = { state: unknown; version: number; position: number; savedAt: number; stored?: Promise<boolean> };
+type Loaded = { state: unknown; version: number; position: number; savedAt: number; stored?: Promise<boolean>; stale?: boolean };
 
 /** A stream's state is saved again once this many events were folded since its last snapshot. */
 export const STREAM_SNAPSHOT_EVERY = 500;
@@ -73,9 +73,14 @@ const backOff = (attempt: number): Promise<void> =>
  * next command on a stream is decided on the state the previous one leads to as soon as that one is
  * appended, before it is written, so a busy stream's commands go to disk together (group commit). If
  * an append fails, the states decided on it are dropped and the commands after it, which then
- * conflict, are decided again. With a shared store the stream is caught up before each decision and
- * the next command waits until the previous one is written; a version conflict (another node
- * appended in between) makes the command be decided again on the newer state.
+ * conflict, are decided again. With a shared store the next command on a stream waits until the
+ * previous one is written, and a cached state is trusted until another node's event on its stream
+ * comes through the subscription (which marks it stale): a command on a trusted state is decided
+ * without reading the store, and the append's expected version proves the state was current. If it
+ * was not (another node appended in between), the append conflicts and the command is decided again
+ * on the stream caught up from the store. A refusal or a decision to change nothing, which no append
+ * would check, is never given on a trusted state: the stream is caught up and the command decided
+ * again first.
  */
 @Injectable()
 export class CommandExecutor {
@@ -94,7 +99,15 @@ export class CommandExecutor {
     private readonly projections: ProjectionRunner,
   ) {
     this.cache = new LruCache(config.aggregateCacheSize);
+    if (!store.exclusiveWriter) projections.observe(this.markStale);
   }
+
+  /** Another node's event on a cached stream: its cached state is behind, and is caught up before it is used. */
+  private readonly markStale = (event: RecordedEvent): void => {
+    if (event.metadata.node === this.config.nodeId) return;
+    const cached = this.cache.peek(event.streamId);
+    if (cached !== undefined && cached.version < event.version) cached.stale = true;
+  };
 
   /** Decides and appends; resolves with the events stored (none when the command changed nothing). */
   execute<S, C extends { type: string }, E extends DomainEvent>(
@@ -176,18 +189,30 @@ export class CommandExecutor {
       this.store.exclusiveWriter
         ? this.enqueue(streamId, decider, source, context, causationId, attempt + 1)
         : this.decide(streamId, decider, source, context, causationId, attempt + 1).then((outcome) => outcome.done);
+    // With a shared store, a cached state no other node's event has overtaken is decided on as it is
+    // (the append's expected version checks it); decided again (attempt > 1), the stream is caught up.
+    const cached = this.cache.get(streamId);
+    const trusted = !this.store.exclusiveWriter && attempt === 1 && cached !== undefined && cached.stale !== true;
     // Decided again (attempt > 1), a stream named new is read like any other.
     let loaded =
       newStream && attempt === 1
-        ? (this.cache.get(streamId) ?? { state: decider.initialState(), version: 0, position: 0, savedAt: 0 })
-        : await this.load(streamId, decider, attempt > 1 || !this.store.exclusiveWriter);
+        ? (cached ?? { state: decider.initialState(), version: 0, position: 0, savedAt: 0 })
+        : await this.load(streamId, decider, attempt > 1 || (!this.store.exclusiveWriter && !trusted));
     if (typeof source === 'function' && loaded.stored !== undefined) {
       // A command about a message reads its facts from the store: what it rests on must be written first.
       if (!(await loaded.stored)) return { done: again() };
       loaded = this.cache.get(streamId) ?? loaded;
     }
-    const command = typeof source === 'function' ? await (source as (stream: { version: number }) => Promise<C>)(loaded) : source;
-    const decided = decider.decide(command, loaded.state as S);
+    let decided: readonly E[];
+    try {
+      const command = typeof source === 'function' ? await (source as (stream: { version: number }) => Promise<C>)(loaded) : source;
+      decided = decider.decide(command, loaded.state as S);
+    } catch (error) {
+      // A refusal on a state no append will check: told only once the stream is caught up.
+      if (trusted && !(error instanceof StoreUnavailableError)) return { done: again() };
+      throw error;
+    }
+    if (decided.length === 0 && trusted) return { done: again() };
     if (decided.length === 0) {
       // Nothing new, but what the decision rests on must be written, and visible to the queries that follow.
       const rests = loaded.stored;
@@ -249,7 +274,11 @@ export class CommandExecutor {
   private load<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>, catchUp: boolean, read = false): Promise<Loaded> {
     const cached = this.cache.get(streamId);
     if (cached !== undefined && !catchUp) return Promise.resolve(cached);
-    if (cached !== undefined) return this.foldNewer(streamId, decider, cached, false);
+    if (cached !== undefined) {
+      // Caught up from here on: an event that overtakes it meanwhile marks it stale again.
+      cached.stale = false;
+      return this.foldNewer(streamId, decider, cached, false);
+    }
     const fromStore = async (): Promise<Loaded> => {
       const base = (await this.restore(streamId, decider)) ?? { state: decider.initialState(), version: 0, position: 0, savedAt: 0 };
       return this.foldNewer(streamId, decider, base, true);

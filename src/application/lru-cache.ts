@@ -21,6 +21,11 @@ export class LruCache<K, V> {
     return value;
   }
 
+  /** The entry, without counting as use. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);

@@ -34,6 +34,8 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private savedAt = 0;
   private saving: Promise<void> | undefined;
   private following = false;
+  /** Told of every event after the read models (the command executor, with a shared store). */
+  private readonly observers: ((event: RecordedEvent) => void)[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -127,6 +129,11 @@ export class ProjectionRunner implements OnApplicationShutdown {
   }
 
   /** Resolves once the read models have seen every event up to `position`. */
+  /** `observer` is told of every event this node follows from the log, once the read models applied it. */
+  observe(observer: (event: RecordedEvent) => void): void {
+    this.observers.push(observer);
+  }
+
   waitFor(position: number): Promise<void> {
     if (position <= this.position) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ position, resolve }));
@@ -144,6 +151,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
         this.logger.error({ err: error, position: event.position, type: event.type }, 'projection failed');
       }
     }
+    for (const observer of this.observers) observer(event);
     this.position = event.position;
     if (
       this.following &&

@@ -85,6 +85,14 @@ export class SpyStore extends InMemoryEventStore {
     return super.append(streamId, events, expectedVersion);
   }
 
+  /** The streams read, one entry per read. */
+  readonly streamReads: string[] = [];
+
+  override readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
+    this.streamReads.push(streamId);
+    return super.readStream(streamId, fromVersion, limit);
+  }
+
   expectedVersions(streamId: string): ExpectedVersion[] {
     return this.attempts.filter((a) => a.streamId === streamId).map((a) => a.expectedVersion);
   }
@@ -94,6 +102,22 @@ export class SpyStore extends InMemoryEventStore {
 export class SharedSpyStore extends SpyStore {
   override get exclusiveWriter(): boolean {
     return false;
+  }
+}
+
+/** A shared store whose subscribers hear of events only when `deliver()` is called: another node's append not heard of yet. */
+export class SharedQuietStore extends SharedSpyStore {
+  private readonly undelivered: (() => void)[] = [];
+
+  override subscribe(fromPosition: number, handler: (event: RecordedEvent) => void): Subscription {
+    return super.subscribe(fromPosition, (event) => {
+      if (event.metadata.node === NODE) handler(event);
+      else this.undelivered.push(() => handler(event));
+    });
+  }
+
+  deliver(): void {
+    for (const handler of this.undelivered.splice(0)) handler();
   }
 }
 
