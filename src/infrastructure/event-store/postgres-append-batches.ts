@@ -32,8 +32,8 @@ export interface AppendBatchesOptions {
   readonly maxInFlight: number;
   /** See `PostgresEventStoreOptions.beforeCommit`. */
   readonly beforeCommit?: () => Promise<void>;
-  /** Called once per committed batch that stored something. */
-  readonly onCommitted: () => void;
+  /** Called once per committed batch that stored something, with its last position. */
+  readonly onCommitted: (lastPosition: number) => void;
 }
 
 interface PendingAppend {
@@ -210,7 +210,7 @@ export class PostgresAppendBatches {
         });
       }
     }
-    if (positions.size > 0) this.options.onCommitted();
+    if (positions.size > 0) this.options.onCommitted(Math.max(...[...positions.values()].flatMap((byVersion) => [...byVersion.values()])));
   }
 
   /** The error of a single append the database refused. */
@@ -248,7 +248,9 @@ export class PostgresAppendBatches {
       ),
       `SELECT pg_advisory_lock(${APPEND_LOCK}, ${this.schemaKey})`,
       `EXECUTE ${APPEND_BATCH_STATEMENT}(${batchArguments(batch)})`,
-      `SELECT pg_advisory_unlock(${APPEND_LOCK}, ${this.schemaKey}), pg_notify(${escapeLiteral(this.options.channel)}, '')`,
+      // The notification carries the batch's last position (0 when it stored nothing): a node whose subscribers have it already reads nothing for it.
+      `SELECT pg_advisory_unlock(${APPEND_LOCK}, ${this.schemaKey}), pg_notify(${escapeLiteral(this.options.channel)},
+        (SELECT coalesce(max(position), 0)::text FROM ${this.options.table} WHERE transaction_id = pg_current_xact_id()))`,
       ...(beforeCommit === undefined ? ['COMMIT'] : []),
     ];
     const client = await pool.connect();

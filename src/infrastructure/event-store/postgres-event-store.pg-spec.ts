@@ -152,6 +152,30 @@ describe('PostgreSQL event store shared by several nodes', () => {
     expect(errors).toEqual([]);
   });
 
+  it('does not read the log again for the notification of a commit its subscriber already has', async () => {
+    const schema = freshSchema();
+    const store = await open(schema, { pollIntervalMs: 60_000 });
+    const { seen } = collect(store);
+    const internals = store as unknown as { pumpAll: (upTo?: number) => void };
+    const pumps = jest.spyOn(internals, 'pumpAll');
+    const reads = jest.spyOn(store, 'readAll');
+    const readsBefore = reads.mock.calls.length;
+    const pumpsBefore = pumps.mock.calls.length;
+
+    const APPENDS = 20;
+    for (let i = 0; i < APPENDS; i++) {
+      await store.append('room-own', [joined(`u${i}`)], i);
+      await until(() => seen.length === i + 1);
+      // Each commit is pumped twice: once right after it, once for its notification.
+      await until(() => pumps.mock.calls.length >= pumpsBefore + 2 * (i + 1));
+    }
+
+    expect(seen.map((event) => event.version)).toEqual(Array.from({ length: APPENDS }, (_, i) => i + 1));
+    // One read per commit (and perhaps one of the start: the LISTEN connection's first pump): the
+    // notification of a commit already delivered, or being read, reads nothing. Two per commit before.
+    expect(reads.mock.calls.length - readsBefore).toBeLessThanOrEqual(APPENDS + 1);
+  });
+
   it('lets exactly one of two nodes racing on one stream at the same expected version win', async () => {
     const schema = freshSchema();
     const one = await open(schema, { beforeCommit: () => sleep(Math.random() * 3) });

@@ -53,6 +53,8 @@ interface LiveSubscription {
   running: boolean;
   again: boolean;
   readonly handler: (event: RecordedEvent) => void;
+  /** While a read is running: this node's last commit known when it was sent, which it therefore sees. */
+  reading: number;
 }
 
 /**
@@ -88,6 +90,8 @@ export class PostgresEventStore extends EventStore {
   private readonly reads: PostgresMessageReads;
   private readonly channel: string;
   private readonly subscriptions = new Set<LiveSubscription>();
+  /** The highest position known committed: by this node's batches, or named by a notification. A read sent later sees it. */
+  private committed = 0;
   private readonly pumping = new Set<Promise<void>>();
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly notifications: PostgresNotifications;
@@ -108,7 +112,7 @@ export class PostgresEventStore extends EventStore {
       url,
       this.channel,
       options.applicationName ?? 'nest-chat-event-store',
-      () => this.pumpAll(),
+      (upTo) => this.committedUpTo(upTo),
       (error, context) => this.report(error, context),
     );
     this.batches = new PostgresAppendBatches({
@@ -118,7 +122,7 @@ export class PostgresEventStore extends EventStore {
       channel: this.channel,
       maxInFlight: options.appendBatchesInFlight ?? 1,
       beforeCommit: options.beforeCommit,
-      onCommitted: () => this.pumpAll(),
+      onCommitted: (lastPosition) => this.committedUpTo(lastPosition),
     });
   }
 
@@ -262,7 +266,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   subscribe(fromPosition: number, handler: (event: RecordedEvent) => void): Subscription {
-    const subscription: LiveSubscription = { position: fromPosition, closed: false, running: false, again: false, handler };
+    const subscription: LiveSubscription = { position: fromPosition, closed: false, running: false, again: false, handler, reading: 0 };
     if (this.closing !== undefined) return { close: () => undefined };
     this.subscriptions.add(subscription);
     this.startPolling();
@@ -339,8 +343,23 @@ export class PostgresEventStore extends EventStore {
     this.pollTimer = undefined;
   }
 
-  private pumpAll(): void {
-    for (const subscription of this.subscriptions) this.pump(subscription);
+  /** A commit ended at `upTo` (this node's, or one a notification named; undefined: maybe anything). */
+  private committedUpTo(upTo: number | undefined): void {
+    if (upTo !== undefined) this.committed = Math.max(this.committed, upTo);
+    this.pumpAll(upTo);
+  }
+
+  /**
+   * Every subscription reads what is new. With `upTo` (a commit that ended at that position: this
+   * node's own, or named by a notification), only those that have not delivered it yet and are not
+   * reading it already: a read sent once the commit was known sees it. So each commit is read once,
+   * whichever of its two calls (the commit's answer, its notification) comes first.
+   */
+  private pumpAll(upTo?: number): void {
+    for (const subscription of this.subscriptions) {
+      if (upTo !== undefined && (subscription.position >= upTo || (subscription.running && upTo <= subscription.reading))) continue;
+      this.pump(subscription);
+    }
   }
 
   /** Delivers what is safe to deliver. One loop per subscription at a time; a call meanwhile asks it to go round again. */
@@ -362,6 +381,7 @@ export class PostgresEventStore extends EventStore {
     try {
       do {
         subscription.again = false;
+        subscription.reading = this.committed;
         const batch = await this.readAll(subscription.position, CATCH_UP_BATCH);
         for (const event of batch) {
           if (subscription.closed) return;

@@ -11,10 +11,17 @@ export const channelFor = (schema: string): string => {
   return `event_store:${(hash >>> 0).toString(16)}`;
 };
 
+/** A notification's payload as the position it says was committed, if it says one. */
+export const notifiedPosition = (payload: string | undefined): number | undefined => {
+  const position = Number(payload);
+  return Number.isSafeInteger(position) && position > 0 ? position : undefined;
+};
+
 /**
  * A dedicated LISTEN connection for other nodes' appends. It reconnects on its own with back-off;
- * `onNotify` is also called after each (re)connect, so whatever was committed while it was not
- * listening is caught up.
+ * `onNotify` is also called after each (re)connect (with no position), so whatever was committed
+ * while it was not listening is caught up. A notification passes the position its payload names:
+ * the last of the batch committed.
  */
 export class PostgresNotifications {
   private listener: Client | undefined;
@@ -27,7 +34,7 @@ export class PostgresNotifications {
     private readonly url: string,
     private readonly channel: string,
     private readonly applicationName: string,
-    private readonly onNotify: () => void,
+    private readonly onNotify: (upTo?: number) => void,
     private readonly onError: (error: unknown, context: string) => void,
   ) {}
 
@@ -50,7 +57,7 @@ export class PostgresNotifications {
     };
     client.on('error', onLost);
     client.on('end', () => onLost());
-    client.on('notification', () => this.onNotify());
+    client.on('notification', (message) => this.onNotify(notifiedPosition(message.payload)));
     try {
       await client.connect();
       await client.query(`LISTEN ${escapeIdentifier(this.channel)}`);
