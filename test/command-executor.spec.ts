@@ -170,7 +170,7 @@ describe('CommandExecutor', () => {
       const { store, execute } = await setup(new SharedQuietStore());
       await execute(join(alice));
       // alice left on another node; this node has not heard of it.
-      await store.append(GENERAL, [foreign({ type: 'MemberLeft', data: { room: 'General', ...alice } }, 1)], 1);
+      await store.append(GENERAL, [foreign({ type: 'MemberLeft', data: { room: 'General', ...alice, reason: 'left' } }, 1)], 1);
 
       await expect(execute(join(alice))).resolves.toMatchObject([{ type: 'MemberJoined', version: 3 }]);
       store.deliver();
