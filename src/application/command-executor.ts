@@ -191,7 +191,7 @@ export class CommandExecutor {
         : this.decide(streamId, decider, source, context, causationId, attempt + 1).then((outcome) => outcome.done);
     // With a shared store, a cached state no other node's event has overtaken is decided on as it is
     // (the append's expected version checks it); decided again (attempt > 1), the stream is caught up.
-    const cached = this.cache.get(streamId);
+    const cached = this.cache.peek(streamId);
     const trusted = !this.store.exclusiveWriter && attempt === 1 && cached !== undefined && cached.stale !== true;
     // Decided again (attempt > 1), a stream named new is read like any other.
     let loaded =
