@@ -125,6 +125,8 @@ describe('the server process', () => {
     }
   });
 
+  // Some 300 sockets opened in waves, then a wait for two quiet seconds: 7 s alone, over 30 s once
+  // beside the browser specs on two cores.
   it('turns connections away at its open-file limit without dying, trims its heap meanwhile, and serves once they close', async () => {
     const dataDir = tempDataDir();
     const held = new Set<NetSocket>();
@@ -194,5 +196,5 @@ describe('the server process', () => {
       for (const socket of held) socket.destroy();
       removeDataDir(dataDir);
     }
-  });
+  }, 90_000);
 });
