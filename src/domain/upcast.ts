@@ -24,6 +24,9 @@ const UPCASTERS: Readonly<Partial<Record<string, Upcaster>>> = {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Whether events of a stored type may need bringing up to date (most never do, and skip `upcast`). */
+export const hasUpcaster = (type: string): boolean => UPCASTERS[type] !== undefined;
+
 /** The current shape of a stored event. */
 export const upcast = (stored: StoredShape): DomainEvent => {
   const upcaster = UPCASTERS[stored.type];

@@ -15,15 +15,14 @@ import {
 } from '../../application/ports/event-store.port';
 import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
 import { IntegrityFailure, SqliteWriter, WriteFailure, type WriterOutcome } from './sqlite-writer';
-import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
+import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_EVENT_QUERIES, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
 import { clientIdOf, conversationKey, indexColumns, snapshotChecksum } from './stored-event';
-import { toRecorded } from './stored-event';
+import { recordedEvent } from './stored-event';
 
 type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
 
 /** SQLite keeps `data` and `metadata` as JSON text. */
-const fromRow = (row: Row): RecordedEvent =>
-  toRecorded({ ...row, data: JSON.parse(row.data) as unknown, metadata: JSON.parse(row.metadata) as unknown });
+const fromRow = (row: Row): RecordedEvent => recordedEvent(row, JSON.parse(row.data), JSON.parse(row.metadata));
 
 /**
  * An error of SQLite, told by its name and code rather than by `instanceof`: the native addon keeps
@@ -137,13 +136,9 @@ export class SqliteEventStore extends LocalEventStore {
       throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
     }
     this.statements = {
-      readStream: this.db.prepare<[string, number, number], Row>(
-        'SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?',
-      ),
-      readStreamBackward: this.db.prepare<[string, number, number], Row>(
-        'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?',
-      ),
-      readAll: this.db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: this.db.prepare<[string, number, number], Row>(SQLITE_EVENT_QUERIES.streamForward),
+      readStreamBackward: this.db.prepare<[string, number, number], Row>(SQLITE_EVENT_QUERIES.streamBackward),
+      readAll: this.db.prepare<[number, number], Row>(SQLITE_EVENT_QUERIES.logAfter),
       messagesAfter: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesAfter),
       messagesBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesBefore),
       messageEvents: this.db.prepare<[string, string], Row>(SQLITE_MESSAGE_QUERIES.messageEvents),

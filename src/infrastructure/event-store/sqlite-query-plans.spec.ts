@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
+import { SQLITE_EVENT_QUERIES, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
 
 /** The reads that serve history pages must come from an index, whatever the log's length. */
 describe('the SQLite event log', () => {
@@ -20,9 +20,9 @@ describe('the SQLite event log', () => {
       .join('; ');
 
   it.each([
-    ['a stream forwards', 'SELECT * FROM events WHERE stream_id = ? AND version >= ? ORDER BY version'],
-    ['a stream backwards', 'SELECT * FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?'],
-    ['the log after a position', 'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'],
+    ['a stream forwards', SQLITE_EVENT_QUERIES.streamForward],
+    ['a stream backwards', SQLITE_EVENT_QUERIES.streamBackward],
+    ['the log after a position', SQLITE_EVENT_QUERIES.logAfter],
     ["a room's messages after a seq", SQLITE_MESSAGE_QUERIES.messagesAfter],
     ["a room's messages before a seq", SQLITE_MESSAGE_QUERIES.messagesBefore],
     ['a message sent with a client id', SQLITE_MESSAGE_QUERIES.byClientId],
@@ -62,5 +62,16 @@ describe('the SQLite event log', () => {
     const detail = plan(SQLITE_MESSAGE_QUERIES.messageEvents);
     expect(detail).toMatch(/^SEARCH events USING INDEX events_by_message \(stream_id=\? AND message_id=\?\)/);
     expect(detail).not.toMatch(/SCAN events/);
+  });
+
+  // A first start reads the whole log through these: the index columns, made strings and dropped,
+  // were half of what folding a log of 1,000,000 events cost.
+  const reads = Object.entries({ ...SQLITE_EVENT_QUERIES, ...SQLITE_MESSAGE_QUERIES }).filter(([name]) => !name.startsWith('count'));
+  it.each(reads)('reads %s as the event alone, none of its index columns', (_name, sql) => {
+    const columns = db
+      .prepare(sql)
+      .columns()
+      .map((column) => column.name);
+    expect(columns).toEqual(['position', 'stream_id', 'version', 'type', 'data', 'metadata']);
   });
 });

@@ -84,34 +84,47 @@ export const INDEXED_TYPES = [
  * The reads those indexes answer, shared by the store and the query-plan spec. `INDEXED BY` because
  * without statistics the planner would rather walk `(stream_id, version)` to save a sort.
  */
+/**
+ * The columns an event is read from: the index columns are filled from `data` and only ever searched,
+ * so a read leaves them in the file rather than making a string of each.
+ */
+export const EVENT_COLUMNS = 'position, stream_id, version, type, data, metadata';
+
+/** The reads of a stream and of the log. */
+export const SQLITE_EVENT_QUERIES = {
+  streamForward: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
+  streamBackward: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version < ? ORDER BY version DESC LIMIT ?`,
+  logAfter: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+} as const;
+
 export const SQLITE_MESSAGE_QUERIES = {
-  messagesAfter: `SELECT * FROM events INDEXED BY events_by_seq WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-  messagesBefore: `SELECT * FROM events INDEXED BY events_by_seq WHERE stream_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+  messagesAfter: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_seq WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  messagesBefore: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_seq WHERE stream_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
   /** The second parameter is a JSON array of message ids. */
-  messageEvents: `SELECT * FROM events INDEXED BY events_by_message
+  messageEvents: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_message
     WHERE stream_id = ? AND message_id IN (SELECT value FROM json_each(?)) ORDER BY version`,
-  byClientId: `SELECT * FROM events INDEXED BY events_by_client WHERE stream_id = ? AND sender_id = ? AND client_id = ?`,
+  byClientId: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_client WHERE stream_id = ? AND sender_id = ? AND client_id = ?`,
   /** Parameters: the pair (`conversationKey`), a position, a limit. */
-  conversationBefore: `SELECT * FROM events INDEXED BY events_by_pair
+  conversationBefore: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_pair
     WHERE pair = ? AND position < ? AND type = 'PrivateMessageSent' ORDER BY position DESC LIMIT ?`,
   /** Every event of the conversation: its messages and the changes to them. */
-  conversationAfter: `SELECT * FROM events INDEXED BY events_by_pair WHERE pair = ? AND position > ? ORDER BY position LIMIT ?`,
+  conversationAfter: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_pair WHERE pair = ? AND position > ? ORDER BY position LIMIT ?`,
   /** Parameters: the pair, position after, position before, the sender counted. A message's deletion is in its sender's stream. */
   countConversation: `SELECT COUNT(*) AS n FROM events AS m INDEXED BY events_by_pair
     WHERE m.pair = ? AND m.position > ? AND m.position < ? AND m.type = 'PrivateMessageSent' AND json_extract(m.data, '$.fromUserId') = ?
       AND NOT EXISTS (SELECT 1 FROM events AS d INDEXED BY events_by_message
         WHERE d.stream_id = m.stream_id AND d.message_id = m.message_id AND d.type = 'PrivateMessageDeleted')`,
-  fileShares: `SELECT * FROM events INDEXED BY events_by_file WHERE file_id = ? ORDER BY position`,
+  fileShares: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_file WHERE file_id = ? ORDER BY position`,
   /** Parameters: the author, an event type, a position, a limit. */
-  authored: `SELECT * FROM events INDEXED BY events_by_author WHERE author_id = ? AND type = ? AND position > ? ORDER BY position LIMIT ?`,
+  authored: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_author WHERE author_id = ? AND type = ? AND position > ? ORDER BY position LIMIT ?`,
   /** Parameters: the stream, seq after, seq before, the sender whose messages do not count. */
   countMessages: `SELECT COUNT(*) AS n FROM events AS m INDEXED BY events_by_seq
     WHERE m.stream_id = ? AND m.seq > ? AND m.seq < ? AND json_extract(m.data, '$.userId') IS NOT ?
       AND NOT EXISTS (SELECT 1 FROM events AS d INDEXED BY events_by_message
         WHERE d.stream_id = m.stream_id AND d.message_id = m.message_id AND d.type IN ('MessageDeleted', 'MessageRemoved'))`,
   /** Parameters: the stream, version after, version before, a limit. */
-  moderation: `SELECT * FROM events INDEXED BY events_moderation
+  moderation: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_moderation
     WHERE stream_id = ? AND version > ? AND version < ? AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.moderation)}) ORDER BY version LIMIT ?`,
-  roomState: `SELECT * FROM events INDEXED BY events_room_state
+  roomState: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_room_state
     WHERE stream_id = ? AND version > ? AND version < ? AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.state)}) ORDER BY version LIMIT ?`,
 } as const;

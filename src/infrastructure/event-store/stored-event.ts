@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AUTHORED_TYPES, type RecordedEvent } from '../../application/ports/event-store.port';
 import type { RoomEventKind } from '../../application/ports/event-store.port';
 import { MODERATION_EVENT_TYPES, ROOM_STATE_EVENT_TYPES } from '../../domain/room/room.events';
-import { upcast } from '../../domain/upcast';
+import { hasUpcaster, upcast } from '../../domain/upcast';
 
 /** The event types of each kind `readRoomEvents` reads; each kind has a partial index over exactly these. */
 export const ROOM_EVENT_TYPES: Readonly<Record<RoomEventKind, readonly string[]>> = {
@@ -24,14 +24,18 @@ export interface EventRow {
 }
 
 /** The one read path of the stored adapters: a row becomes a recorded event of the current shape. */
-export const toRecorded = (row: EventRow): RecordedEvent =>
-  ({
-    ...upcast({ type: row.type, data: row.data }),
-    metadata: row.metadata,
-    streamId: row.stream_id,
-    version: row.version,
-    position: Number(row.position),
-  }) as RecordedEvent;
+export const toRecorded = (row: EventRow): RecordedEvent => recordedEvent(row, row.data, row.metadata);
+
+/**
+ * A row with its `data` and `metadata` given apart (SQLite's, parsed from their JSON text) as a
+ * recorded event of the current shape. Every event read passes here, a whole log on a first start:
+ * one object of one shape per event, nothing copied.
+ */
+export const recordedEvent = (row: Omit<EventRow, 'data' | 'metadata'>, data: unknown, metadata: unknown): RecordedEvent => {
+  let type = row.type;
+  if (hasUpcaster(type)) ({ type, data } = upcast({ type, data }));
+  return { type, data, metadata, streamId: row.stream_id, version: row.version, position: Number(row.position) } as RecordedEvent;
+};
 
 /**
  * The fields the message indexes read: a message's id, and its sender's client id (the in-memory
