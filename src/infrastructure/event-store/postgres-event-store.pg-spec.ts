@@ -1,7 +1,7 @@
 import { Client, escapeIdentifier } from 'pg';
 import { ConcurrencyError, StoreUnavailableError } from '../../application/ports/event-store.port';
 import { eventStoreContract, joined, privateMessage, sent } from './event-store.contract';
-import { postgresMessageQueries } from './postgres-schema';
+import { postgresLogQueries, postgresMessageQueries } from './postgres-schema';
 import { PostgresEventStore } from './postgres-event-store';
 import { postgresDatabase, postgresNodes, sleep, until, URL } from '../../../test/support/postgres-stores';
 
@@ -10,6 +10,13 @@ import { postgresDatabase, postgresNodes, sleep, until, URL } from '../../../tes
 const { db, freshSchema } = postgresDatabase();
 
 jest.setTimeout(30_000);
+
+interface PlanNode {
+  readonly 'Actual Rows': number;
+  readonly 'Actual Loops': number;
+  readonly 'Rows Removed by Filter'?: number;
+  readonly Plans?: readonly PlanNode[];
+}
 
 eventStoreContract('PostgreSQL', {
   create: () => PostgresEventStore.connect(URL, { schema: freshSchema() }),
@@ -271,6 +278,38 @@ describe('PostgreSQL event store shared by several nodes', () => {
     expect(closed).toMatchObject({ type: 'ConnectionClosed', data: { userId: 'u1', connectionId: 'c1', remaining: -1 }, version: 1 });
     await until(async () => (await store.readAll(0, 10)).length === 1);
     expect(await store.readAll(0, 10)).toEqual([closed]);
+  });
+
+  it.each([
+    ['the events after a position', 'logAfter'],
+    ['the head of the safe prefix', 'logHead'],
+  ] as const)('reads %s without walking the log, however long it is', async (_what, query) => {
+    const schema = freshSchema();
+    const store = await open(schema);
+    const table = `${escapeIdentifier(schema)}.events`;
+    const client = await rawClient();
+    // A long log, all of it committed, then a few events at its end.
+    await client.query(
+      `INSERT INTO ${table} (stream_id, version, type, data, metadata)
+       SELECT 'room-old', g, 'MemberJoined', '{}'::jsonb, '{}'::jsonb FROM generate_series(1, 5000) g`,
+    );
+    await client.query(`ANALYZE ${table}`);
+    await store.append('room-a', [joined('u1'), joined('u2'), joined('u3')], 0);
+    const sql = postgresLogQueries(table)[query];
+    const {
+      rows: [explained],
+    } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+      query === 'logAfter' ? [5000, 100] : [],
+    );
+    // Every row any step of the plan produced or filtered out.
+    const touched = (node: PlanNode): number =>
+      (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'] +
+      (node.Plans ?? []).reduce((sum, child) => sum + touched(child), 0);
+    expect(touched(explained!['QUERY PLAN'][0].Plan)).toBeLessThan(50);
+    // And it still answers what it should.
+    if (query === 'logAfter') expect((await store.readAll(5000, 100)).map((event) => event.version)).toEqual([1, 2, 3]);
+    else expect(await store.headPosition()).toBe(5003);
   });
 
   it('reads a stream backwards from the (stream, version) index', async () => {

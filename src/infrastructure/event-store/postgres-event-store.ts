@@ -16,7 +16,7 @@ import { DDL_LOCK, PostgresAppendBatches } from './postgres-append-batches';
 import { isUnavailable, redact, unavailable } from './postgres-errors';
 import { channelFor, PostgresNotifications } from './postgres-notifications';
 import { PostgresMessageReads } from './postgres-message-reads';
-import { postgresEventStoreSchema } from './postgres-schema';
+import { postgresEventStoreSchema, postgresLogQueries } from './postgres-schema';
 import type { PostgresEventStoreOptions } from './postgres-event-store-options';
 import { toRecorded, type EventRow } from './stored-event';
 
@@ -66,6 +66,7 @@ interface LiveSubscription {
  */
 export class PostgresEventStore extends EventStore {
   private readonly table: string;
+  private readonly logQueries: ReturnType<typeof postgresLogQueries>;
   private readonly reads: PostgresMessageReads;
   private readonly channel: string;
   private readonly subscriptions = new Set<LiveSubscription>();
@@ -85,6 +86,7 @@ export class PostgresEventStore extends EventStore {
   ) {
     super();
     this.table = `${escapeIdentifier(schema)}.events`;
+    this.logQueries = postgresLogQueries(this.table);
     this.reads = new PostgresMessageReads((what, sql, params) => this.query(what, sql, params), schema);
     this.channel = channelFor(schema);
     this.notifications = new PostgresNotifications(
@@ -215,32 +217,13 @@ export class PostgresEventStore extends EventStore {
    */
   async readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {
     if (limit <= 0) return [];
-    const rows = await this.query<Row>(
-      'readAll',
-      `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-            cut AS MATERIALIZED (
-              SELECT coalesce(min(position), 9223372036854775807) AS position
-                FROM ${this.table} WHERE transaction_id >= (SELECT xmin FROM horizon))
-       SELECT position, stream_id, version, type, data, metadata FROM ${this.table}
-        WHERE position > $1 AND position < (SELECT position FROM cut)
-          AND transaction_id < (SELECT xmin FROM horizon)
-        ORDER BY position LIMIT $2`,
-      [fromPosition, limit],
-    );
+    const rows = await this.query<Row>('readAll', this.logQueries.logAfter, [fromPosition, limit]);
     return rows.map(toRecorded);
   }
 
   /** The highest safe position (see `readAll`): a reader that reached it has seen everything below it. */
   async headPosition(): Promise<number> {
-    const rows = await this.query<{ head: string }>(
-      'headPosition',
-      `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-            cut AS MATERIALIZED (
-              SELECT coalesce(min(position), 9223372036854775807) AS position
-                FROM ${this.table} WHERE transaction_id >= (SELECT xmin FROM horizon))
-       SELECT coalesce(max(position), 0) AS head FROM ${this.table}
-        WHERE position < (SELECT position FROM cut) AND transaction_id < (SELECT xmin FROM horizon)`,
-    );
+    const rows = await this.query<{ head: string }>('headPosition', this.logQueries.logHead);
     return Number(rows[0]?.head ?? 0);
   }
 

@@ -61,6 +61,36 @@ CREATE INDEX IF NOT EXISTS events_conversation_changes
 
 const COLUMNS = 'position, stream_id, version, type, data, metadata';
 
+/**
+ * The safe prefix of the log (`PostgresEventStore.readAll` says why): `horizon` is the snapshot's
+ * xmin, `cut` the first visible position written by a transaction at or above it. The minimum is
+ * taken with `FILTER (WHERE true)` so that the planner does not answer it by walking the position
+ * index until a row matches: when none does (every read while no append is in flight) that walk
+ * reads the whole log, so each read would cost more the longer the log. It reads the few rows at or
+ * above the horizon from the transaction index instead.
+ */
+const safePrefix = (table: string): string => `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+  cut AS MATERIALIZED (
+    SELECT coalesce(min(position) FILTER (WHERE true), 9223372036854775807) AS position
+      FROM ${table} WHERE transaction_id >= (SELECT xmin FROM horizon))`;
+
+/**
+ * The reads of the log in position order (`table` already quoted), shared by the store and its
+ * spec. Every visible row below `cut` was written below the horizon (`cut` is the first that was
+ * not), so they need no other test of it, and read the position index from where they start.
+ */
+export const postgresLogQueries = (table: string) =>
+  ({
+    /** $1 a position, $2 a limit. */
+    logAfter: `${safePrefix(table)}
+      SELECT ${COLUMNS} FROM ${table}
+       WHERE position > $1 AND position < (SELECT position FROM cut)
+       ORDER BY position LIMIT $2`,
+    /** The last position below the cut, read backwards from it (a query with CTEs gets no index for a plain `max`). */
+    logHead: `${safePrefix(table)}
+      SELECT coalesce((SELECT position FROM ${table} WHERE position < (SELECT position FROM cut) ORDER BY position DESC LIMIT 1), 0) AS head`,
+  }) as const;
+
 /** The reads the message indexes answer (`table` already quoted), shared by the store and its query-plan spec. */
 export const postgresMessageQueries = (table: string) =>
   ({
