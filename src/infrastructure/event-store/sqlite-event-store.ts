@@ -19,10 +19,11 @@ import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_EVENT_QUERIES, SQLIT
 import { clientIdOf, conversationKey, indexColumns, snapshotChecksum } from './stored-event';
 import { recordedEvent } from './stored-event';
 
-type Row = { position: number; stream_id: string; version: number; type: string; data: string; metadata: string };
+/** An event as its reads return it: `EVENT_COLUMNS` in order, as an array (no object made for the row). */
+type Row = [position: number, streamId: string, version: number, type: string, data: string, metadata: string];
 
 /** SQLite keeps `data` and `metadata` as JSON text. */
-const fromRow = (row: Row): RecordedEvent => recordedEvent(row, JSON.parse(row.data), JSON.parse(row.metadata));
+const fromRow = (row: Row): RecordedEvent => recordedEvent(row[1], row[2], row[0], row[3], JSON.parse(row[4]), JSON.parse(row[5]));
 
 /**
  * An error of SQLite, told by its name and code rather than by `instanceof`: the native addon keeps
@@ -136,28 +137,33 @@ export class SqliteEventStore extends LocalEventStore {
       throw new StoreUnavailableError(`Cannot open the event store at ${file}: ${(error as Error).message}`, { cause: error });
     }
     this.statements = {
-      readStream: this.db.prepare<[string, number, number], Row>(SQLITE_EVENT_QUERIES.streamForward),
-      readStreamBackward: this.db.prepare<[string, number, number], Row>(SQLITE_EVENT_QUERIES.streamBackward),
-      readAll: this.db.prepare<[number, number], Row>(SQLITE_EVENT_QUERIES.logAfter),
-      messagesAfter: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesAfter),
-      messagesBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.messagesBefore),
-      messageEvents: this.db.prepare<[string, string], Row>(SQLITE_MESSAGE_QUERIES.messageEvents),
-      byClientId: this.db.prepare<[string, string, string], Row>(SQLITE_MESSAGE_QUERIES.byClientId),
+      readStream: this.events<[string, number, number]>(SQLITE_EVENT_QUERIES.streamForward),
+      readStreamBackward: this.events<[string, number, number]>(SQLITE_EVENT_QUERIES.streamBackward),
+      readAll: this.events<[number, number]>(SQLITE_EVENT_QUERIES.logAfter),
+      messagesAfter: this.events<[string, number, number]>(SQLITE_MESSAGE_QUERIES.messagesAfter),
+      messagesBefore: this.events<[string, number, number]>(SQLITE_MESSAGE_QUERIES.messagesBefore),
+      messageEvents: this.events<[string, string]>(SQLITE_MESSAGE_QUERIES.messageEvents),
+      byClientId: this.events<[string, string, string]>(SQLITE_MESSAGE_QUERIES.byClientId),
       readSnapshot: this.db.prepare<[string], Snapshot & { checksum: string }>(
         'SELECT schema, position, data, checksum FROM snapshots WHERE name = ?',
       ),
-      fileShares: this.db.prepare<[string], Row>(SQLITE_MESSAGE_QUERIES.fileShares),
-      authored: this.db.prepare<[string, string, number, number], Row>(SQLITE_MESSAGE_QUERIES.authored),
+      fileShares: this.events<[string]>(SQLITE_MESSAGE_QUERIES.fileShares),
+      authored: this.events<[string, string, number, number]>(SQLITE_MESSAGE_QUERIES.authored),
       countMessages: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countMessages),
-      moderation: this.db.prepare<[string, number, number, number], Row>(SQLITE_MESSAGE_QUERIES.moderation),
-      roomState: this.db.prepare<[string, number, number, number], Row>(SQLITE_MESSAGE_QUERIES.roomState),
+      moderation: this.events<[string, number, number, number]>(SQLITE_MESSAGE_QUERIES.moderation),
+      roomState: this.events<[string, number, number, number]>(SQLITE_MESSAGE_QUERIES.roomState),
       countConversation: this.db.prepare<[string, number, number, string], { n: number }>(SQLITE_MESSAGE_QUERIES.countConversation),
-      conversationBefore: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationBefore),
-      conversationAfter: this.db.prepare<[string, number, number], Row>(SQLITE_MESSAGE_QUERIES.conversationAfter),
+      conversationBefore: this.events<[string, number, number]>(SQLITE_MESSAGE_QUERIES.conversationBefore),
+      conversationAfter: this.events<[string, number, number]>(SQLITE_MESSAGE_QUERIES.conversationAfter),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.writer = new SqliteWriter(file, INSERT_EVENT);
     this.checkedAtStart = checkedAtStart;
+  }
+
+  /** A read of events: its rows come as arrays (`Row`), so no object is made for each only to be dropped. */
+  private events<P extends unknown[]>(sql: string): Database.Statement<P, Row> {
+    return this.db.prepare<P, Row>(sql).raw(true);
   }
 
   /**

@@ -24,17 +24,26 @@ export interface EventRow {
 }
 
 /** The one read path of the stored adapters: a row becomes a recorded event of the current shape. */
-export const toRecorded = (row: EventRow): RecordedEvent => recordedEvent(row, row.data, row.metadata);
+export const toRecorded = (row: EventRow): RecordedEvent =>
+  recordedEvent(row.stream_id, row.version, row.position, row.type, row.data, row.metadata);
 
 /**
- * A row with its `data` and `metadata` given apart (SQLite's, parsed from their JSON text) as a
- * recorded event of the current shape. Every event read passes here, a whole log on a first start:
- * one object of one shape per event, nothing copied.
+ * A stored event's fields (SQLite's `data` and `metadata` parsed from their JSON text) as a recorded
+ * event of the current shape. Every event read passes here, a whole log on a first start: one object
+ * of one shape per event, nothing copied.
  */
-export const recordedEvent = (row: Omit<EventRow, 'data' | 'metadata'>, data: unknown, metadata: unknown): RecordedEvent => {
-  let type = row.type;
+export const recordedEvent = (
+  streamId: string,
+  version: number,
+  position: number | string,
+  storedType: string,
+  storedData: unknown,
+  metadata: unknown,
+): RecordedEvent => {
+  let type = storedType;
+  let data = storedData;
   if (hasUpcaster(type)) ({ type, data } = upcast({ type, data }));
-  return { type, data, metadata, streamId: row.stream_id, version: row.version, position: Number(row.position) } as RecordedEvent;
+  return { type, data, metadata, streamId, version, position: Number(position) } as RecordedEvent;
 };
 
 /**
