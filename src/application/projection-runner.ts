@@ -128,12 +128,12 @@ export class ProjectionRunner implements OnApplicationShutdown {
     return this.position;
   }
 
-  /** Resolves once the read models have seen every event up to `position`. */
   /** `observer` is told of every event this node follows from the log, once the read models applied it. */
   observe(observer: (event: RecordedEvent) => void): void {
     this.observers.push(observer);
   }
 
+  /** Resolves once the read models have seen every event up to `position`. */
   waitFor(position: number): Promise<void> {
     if (position <= this.position) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ position, resolve }));

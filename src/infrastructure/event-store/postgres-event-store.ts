@@ -18,7 +18,7 @@ import { channelFor, PostgresNotifications } from './postgres-notifications';
 import { PostgresMessageReads } from './postgres-message-reads';
 import { postgresEventStoreSchema, postgresLogQueries } from './postgres-schema';
 import type { PostgresEventStoreOptions } from './postgres-event-store-options';
-import { toRecorded, type EventRow } from './stored-event';
+import { EVENT_COLUMNS, toRecorded, type EventRow } from './stored-event';
 
 export type { PostgresEventStoreOptions } from './postgres-event-store-options';
 
@@ -139,7 +139,7 @@ export class PostgresEventStore extends EventStore {
     const rows = await this.query<Row>(
       'readStream',
       // LIMIT NULL: no limit.
-      `SELECT position, stream_id, version, type, data, metadata FROM ${this.table}
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table}
         WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`,
       [streamId, fromVersion, limit !== undefined && Number.isFinite(limit) ? limit : null],
     );
@@ -150,7 +150,7 @@ export class PostgresEventStore extends EventStore {
     if (limit <= 0) return [];
     const rows = await this.query<Row>(
       'readStreamBackward',
-      `SELECT position, stream_id, version, type, data, metadata FROM ${this.table}
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table}
         WHERE stream_id = $1 AND version < $2 ORDER BY version DESC LIMIT $3`,
       [streamId, beforeVersion, limit],
     );

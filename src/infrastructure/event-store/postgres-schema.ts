@@ -1,6 +1,6 @@
 import { escapeIdentifier } from 'pg';
 import { AUTHORED_TYPES } from '../../application/ports/event-store.port';
-import { PRIVATE_TYPES, ROOM_EVENT_TYPES, sqlTypeList } from './stored-event';
+import { EVENT_COLUMNS, PRIVATE_TYPES, ROOM_EVENT_TYPES, sqlTypeList } from './stored-event';
 
 /** Who made an event of `AUTHORED_TYPES` (as `authorOf` reads it), for the author index. */
 const AUTHOR = `coalesce(data->>'userId', data->>'uploaderId')`;
@@ -59,8 +59,6 @@ CREATE INDEX IF NOT EXISTS events_conversation_changes
 `;
 };
 
-const COLUMNS = 'position, stream_id, version, type, data, metadata';
-
 /**
  * The safe prefix of the log (`PostgresEventStore.readAll` says why): `horizon` is the snapshot's
  * xmin, `cut` the first visible position written by a transaction at or above it. The minimum is
@@ -83,7 +81,7 @@ export const postgresLogQueries = (table: string) =>
   ({
     /** $1 a position, $2 a limit. */
     logAfter: `${safePrefix(table)}
-      SELECT ${COLUMNS} FROM ${table}
+      SELECT ${EVENT_COLUMNS} FROM ${table}
        WHERE position > $1 AND position < (SELECT position FROM cut)
        ORDER BY position LIMIT $2`,
     /** The last position below the cut, read backwards from it (a query with CTEs gets no index for a plain `max`). */
@@ -94,25 +92,25 @@ export const postgresLogQueries = (table: string) =>
 /** The reads the message indexes answer (`table` already quoted), shared by the store and its query-plan spec. */
 export const postgresMessageQueries = (table: string) =>
   ({
-    messagesAfter: `SELECT ${COLUMNS} FROM ${table}
+    messagesAfter: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND type = 'MessageSent' AND (data->>'seq')::integer > $2
       ORDER BY (data->>'seq')::integer ASC LIMIT $3`,
-    messagesBefore: `SELECT ${COLUMNS} FROM ${table}
+    messagesBefore: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND type = 'MessageSent' AND (data->>'seq')::integer < $2
       ORDER BY (data->>'seq')::integer DESC LIMIT $3`,
-    messageEvents: `SELECT ${COLUMNS} FROM ${table}
+    messageEvents: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND (data->>'messageId') = ANY($2::text[]) ORDER BY version`,
-    byClientId: `SELECT ${COLUMNS} FROM ${table}
+    byClientId: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND type IN ('MessageSent', 'PrivateMessageSent')
         AND coalesce(data->>'userId', data->>'fromUserId') = $2 AND (data->>'clientId') = $3`,
     /** $1, $2: the two user ids in any order (ordered here as the index orders them); $3 a position; $4 a limit. */
-    conversationBefore: `SELECT ${COLUMNS} FROM ${table}
+    conversationBefore: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE type = 'PrivateMessageSent'
         AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
         AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
         AND position < $3 ORDER BY position DESC LIMIT $4`,
     /** Every event of the conversation (its messages and the changes to them) after the position, oldest first. */
-    conversationAfter: `SELECT ${COLUMNS} FROM ${table}
+    conversationAfter: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE type IN (${PRIVATE_TYPE_LIST})
         AND LEAST(data->>'fromUserId', data->>'toUserId') = LEAST($1::text, $2::text)
         AND GREATEST(data->>'fromUserId', data->>'toUserId') = GREATEST($1::text, $2::text)
@@ -125,10 +123,10 @@ export const postgresMessageQueries = (table: string) =>
         AND m.position > $3 AND m.position < $4 AND (m.data->>'fromUserId') = $5
         AND NOT EXISTS (SELECT 1 FROM ${table} AS d
           WHERE d.stream_id = m.stream_id AND (d.data->>'messageId') = (m.data->>'messageId') AND d.type = 'PrivateMessageDeleted')`,
-    fileShares: `SELECT ${COLUMNS} FROM ${table}
+    fileShares: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE (data->'attachment'->>'fileId') = $1 ORDER BY position`,
     /** $1 the author, $2 an event type (one of `AUTHORED_TYPES`), $3 a position, $4 a limit. */
-    authored: `SELECT ${COLUMNS} FROM ${table}
+    authored: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE type IN (${AUTHORED_TYPE_LIST}) AND ${AUTHOR} = $1 AND type = $2 AND position > $3
       ORDER BY position LIMIT $4`,
     /** $1 the stream, $2 seq after, $3 seq before, $4 the sender whose messages do not count. */
@@ -138,10 +136,10 @@ export const postgresMessageQueries = (table: string) =>
         AND NOT EXISTS (SELECT 1 FROM ${table} AS d
           WHERE d.stream_id = m.stream_id AND (d.data->>'messageId') = (m.data->>'messageId') AND d.type IN ('MessageDeleted', 'MessageRemoved'))`,
     /** $1 the stream, $2 version after, $3 version before, $4 a limit. */
-    moderation: `SELECT ${COLUMNS} FROM ${table}
+    moderation: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND version > $2 AND version < $3 AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.moderation)})
       ORDER BY version LIMIT $4`,
-    roomState: `SELECT ${COLUMNS} FROM ${table}
+    roomState: `SELECT ${EVENT_COLUMNS} FROM ${table}
       WHERE stream_id = $1 AND version > $2 AND version < $3 AND type IN (${sqlTypeList(ROOM_EVENT_TYPES.state)})
       ORDER BY version LIMIT $4`,
   }) as const;

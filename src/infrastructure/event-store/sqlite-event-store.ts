@@ -16,8 +16,7 @@ import {
 import { LocalEventStore, type BatchOutcomes, type PendingAppend } from './local-event-store';
 import { IntegrityFailure, SqliteWriter, WriteFailure, type WriterOutcome } from './sqlite-writer';
 import { INDEX_COLUMNS, INDEXED_TYPES, INSERT_EVENT, SQLITE_EVENT_QUERIES, SQLITE_MESSAGE_QUERIES, SQLITE_SCHEMA } from './sqlite-schema';
-import { clientIdOf, conversationKey, indexColumns, snapshotChecksum } from './stored-event';
-import { recordedEvent } from './stored-event';
+import { clientIdOf, conversationKey, indexColumns, recordedEvent, snapshotChecksum } from './stored-event';
 
 /** An event as its reads return it: `EVENT_COLUMNS` in order, as an array (no object made for the row). */
 type Row = [position: number, streamId: string, version: number, type: string, data: string, metadata: string];

@@ -1,4 +1,4 @@
-import { ROOM_EVENT_TYPES, sqlTypeList } from './stored-event';
+import { EVENT_COLUMNS, ROOM_EVENT_TYPES, sqlTypeList } from './stored-event';
 
 /**
  * The SQLite event log's schema, in one place: the store creates it, and the benchmarks
@@ -80,16 +80,6 @@ export const INDEXED_TYPES = [
   'FileUploaded',
 ];
 
-/**
- * The reads those indexes answer, shared by the store and the query-plan spec. `INDEXED BY` because
- * without statistics the planner would rather walk `(stream_id, version)` to save a sort.
- */
-/**
- * The columns an event is read from: the index columns are filled from `data` and only ever searched,
- * so a read leaves them in the file rather than making a string of each.
- */
-export const EVENT_COLUMNS = 'position, stream_id, version, type, data, metadata';
-
 /** The reads of a stream and of the log. */
 export const SQLITE_EVENT_QUERIES = {
   streamForward: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
@@ -97,6 +87,10 @@ export const SQLITE_EVENT_QUERIES = {
   logAfter: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
 } as const;
 
+/**
+ * The reads those indexes answer, shared by the store and the query-plan spec. `INDEXED BY` because
+ * without statistics the planner would rather walk `(stream_id, version)` to save a sort.
+ */
 export const SQLITE_MESSAGE_QUERIES = {
   messagesAfter: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_seq WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   messagesBefore: `SELECT ${EVENT_COLUMNS} FROM events INDEXED BY events_by_seq WHERE stream_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,

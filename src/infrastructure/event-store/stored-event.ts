@@ -23,6 +23,13 @@ export interface EventRow {
   readonly metadata: unknown;
 }
 
+/**
+ * The columns an event is read from, in this order, by both stored adapters. SQLite's index columns
+ * are filled from `data` and only ever searched, so a read leaves them in the file rather than making
+ * a string of each.
+ */
+export const EVENT_COLUMNS = 'position, stream_id, version, type, data, metadata';
+
 /** The one read path of the stored adapters: a row becomes a recorded event of the current shape. */
 export const toRecorded = (row: EventRow): RecordedEvent =>
   recordedEvent(row.stream_id, row.version, row.position, row.type, row.data, row.metadata);
