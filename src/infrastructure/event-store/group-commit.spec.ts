@@ -11,6 +11,8 @@ import { joined, sent } from './event-store.contract';
 import { InMemoryEventStore } from './in-memory-event-store';
 import type { BatchOutcomes, PendingAppend } from './local-event-store';
 import { SqliteEventStore } from './sqlite-event-store';
+import { INSERT_EVENT } from './sqlite-schema';
+import Database from 'better-sqlite3';
 
 const fresh = (): SqliteEventStore => new SqliteEventStore(join(mkdtempSync(join(tmpdir(), 'group-commit-')), 'events.sqlite'));
 
@@ -73,6 +75,66 @@ describe('group commit', () => {
     ]);
     expect((await store.readAll(0, 10)).map((e) => e.position)).toEqual([1, 2, 3, 4, 5]);
     expect(seen.map((e) => e.position)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('writes an append of several events all or nothing: a repeated client id in its last event leaves none of them', async () => {
+    const store = fresh();
+    opened.push(store);
+    await store.append('room-a', [sent(1, 'u1', 'c-1')], 0);
+
+    const outcomes = await Promise.allSettled([
+      store.append('room-a', [sent(2, 'u1', 'c-2'), sent(3, 'u1', 'c-1')], 1),
+      store.append('room-b', [joined('u2')], 0),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateClientIdError);
+
+    expect((await store.readStream('room-a')).map((e) => e.version)).toEqual([1]);
+    await store.append('room-a', [sent(2, 'u1', 'c-2')], 1);
+    expect((await store.readAll(0, 10)).map((e) => [e.streamId, e.version])).toEqual([
+      ['room-a', 1],
+      ['room-b', 1],
+      ['room-a', 2],
+    ]);
+  });
+
+  it('never writes over a version another writer took: the append conflicts, and the next one at the right version is written', async () => {
+    const store = fresh();
+    opened.push(store);
+    await store.append('room-a', [sent(1, 'u1')], 0);
+    // A second writer (a restored copy, a process that should not be there) moves the stream behind the store's back.
+    const other = new Database(store.file);
+    other.pragma('busy_timeout = 5000');
+    other.prepare(INSERT_EVENT).run('room-a', 2, 'MessageSent', JSON.stringify({ seq: 2 }), '{}', null, 2, null, null, null, null, null);
+    other.close();
+
+    const stale = await store.append('room-a', [sent(3, 'u1')], 1).catch((error: unknown) => error);
+    expect(stale).toBeInstanceOf(ConcurrencyError);
+    expect((stale as ConcurrencyError).actual).toBe(2);
+    await store.append('room-a', [sent(3, 'u1')], 2);
+
+    expect((await store.readStream('room-a')).map((e) => [e.version, (e.data as { seq: number }).seq])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+  });
+
+  it('keeps nothing of a batch that failed: the stream goes on from its stored version', async () => {
+    const store = fresh();
+    opened.push(store);
+    await store.append('room-a', [sent(1, 'u1')], 0);
+    // Something SQLite refuses that is neither a conflict nor a repeated client id fails the whole batch.
+    const admin = new Database(store.file);
+    admin.pragma('busy_timeout = 5000');
+    admin.exec(`CREATE TRIGGER refuse_b BEFORE INSERT ON events WHEN NEW.stream_id = 'room-b' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    const outcomes = await Promise.allSettled([store.append('room-a', [sent(2, 'u1')], 1), store.append('room-b', [joined('u2')], 0)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    admin.exec('DROP TRIGGER refuse_b');
+    admin.close();
+
+    await store.append('room-a', [sent(2, 'u1')], 1);
+    expect((await store.readStream('room-a')).map((e) => e.version)).toEqual([1, 2]);
   });
 
   it('answers every append of a batch that could not be written with the failure, and tells no subscriber', async () => {
