@@ -16,6 +16,13 @@ import Database from 'better-sqlite3';
 
 const fresh = (): SqliteEventStore => new SqliteEventStore(join(mkdtempSync(join(tmpdir(), 'group-commit-')), 'events.sqlite'));
 
+/** A connection of its own to the store's file, as another process would open it. */
+const anotherConnection = (store: SqliteEventStore): Database.Database => {
+  const db = new Database(store.file);
+  db.pragma('busy_timeout = 5000');
+  return db;
+};
+
 /** The write-ahead log's size: what the appends cost the disk (each transaction writes every page it changed). */
 const walBytes = (file: string): number => statSync(`${file}-wal`).size;
 
@@ -103,8 +110,7 @@ describe('group commit', () => {
     opened.push(store);
     await store.append('room-a', [sent(1, 'u1')], 0);
     // A second writer (a restored copy, a process that should not be there) moves the stream behind the store's back.
-    const other = new Database(store.file);
-    other.pragma('busy_timeout = 5000');
+    const other = anotherConnection(store);
     other.prepare(INSERT_EVENT).run('room-a', 2, 'MessageSent', JSON.stringify({ seq: 2 }), '{}', null, 2, null, null, null, null, null);
     other.close();
 
@@ -125,8 +131,7 @@ describe('group commit', () => {
     opened.push(store);
     await store.append('room-a', [sent(1, 'u1')], 0);
     // Something SQLite refuses that is neither a conflict nor a repeated client id fails the whole batch.
-    const admin = new Database(store.file);
-    admin.pragma('busy_timeout = 5000');
+    const admin = anotherConnection(store);
     admin.exec(`CREATE TRIGGER refuse_b BEFORE INSERT ON events WHEN NEW.stream_id = 'room-b' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
     const outcomes = await Promise.allSettled([store.append('room-a', [sent(2, 'u1')], 1), store.append('room-b', [joined('u2')], 0)]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
