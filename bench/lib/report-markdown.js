@@ -287,16 +287,19 @@ const markdown = (r) => {
       );
     }
     add('');
-    add('Time to open and join (cumulative per run, sockets/s of the last batch):', '');
     add(
-      '| server | run | checkpoint | opened | seconds for the batch | sockets/s | RSS MB | failed |',
-      '|---|---|---|---|---|---|---|---|',
+      'Time to open and join (cumulative per run, sockets/s of the last batch). CPU: what the server and the load generators (the clients, on the same cores) spent while the batch connected; the clients parse what each socket receives, which for guests with presence is every name that comes online:',
+      '',
+    );
+    add(
+      '| server | run | checkpoint | opened | seconds for the batch | sockets/s | RSS MB | CPU s, server · clients | failed |',
+      '|---|---|---|---|---|---|---|---|---|',
     );
     const rows = (label, runs) =>
       runs.forEach((points, k) =>
         points.forEach((p) =>
           add(
-            `| ${label} | ${k + 1} | ${f(p.target)}${p.fileLimit ? ` (${f(p.fileLimit.asked)} asked; the process may open ${f(p.fileLimit.limit)} files)` : ''} | ${f(p.opened)} | ${f(p.connectMs / 1000, 1)} | ${f(p.rateps)} | ${f(p.rssKb / 1024)} | ${p.failed || ''}${p.errors && p.errors.length ? ` ${p.errors.map(([e, n]) => `${e} ×${n}`).join(', ')}` : ''} |`,
+            `| ${label} | ${k + 1} | ${f(p.target)}${p.fileLimit ? ` (${f(p.fileLimit.asked)} asked; the process may open ${f(p.fileLimit.limit)} files)` : ''} | ${f(p.opened)} | ${f(p.connectMs / 1000, 1)} | ${f(p.rateps)} | ${f(p.rssKb / 1024)} | ${p.serverCpuMs === undefined ? '—' : `${f(p.serverCpuMs / 1000, 1)} · ${f(p.loadCpuMs / 1000, 1)}`} | ${p.failed || ''}${p.errors && p.errors.length ? ` ${p.errors.map(([e, n]) => `${e} ×${n}`).join(', ')}` : ''} |`,
           ),
         ),
       );

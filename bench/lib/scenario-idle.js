@@ -37,6 +37,15 @@ const socketRoom = (pid) => {
 };
 
 /**
+ * CPU ms so far of the server (its process tree) and of the load generators together: the machine's
+ * two cores are shared by both, and what the clients do with what they receive (parse it) counts.
+ */
+const cpuOf = (server, workers) => ({
+  server: c.processTree(server.pid).reduce((sum, pid) => sum + (c.cpuMs(pid) || 0), 0),
+  load: workers.reduce((sum, worker) => sum + (c.cpuMs(worker.proc.pid) || 0), 0),
+});
+
+/**
  * Opens sockets up to each checkpoint (all joined to one of the rooms), and reads the server's RSS
  * at each once it is at rest. mode: 'distinct' (one guest user per socket), 'distinct-diff' (the
  * same, each socket asking for presence diffs) or 'tabs' (one user per room, every socket of the room
@@ -74,9 +83,11 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
         const perWorker = spreadSockets(k, target, nWorkers, names, tokens, mode === 'distinct-diff' ? 'diff' : undefined);
         k = Math.max(k, target);
         const left = budgetMs - connecting;
+        const cpu0 = cpuOf(server, workers);
         const t0 = c.now();
         const { total: opened, failed, errors } = await connectSockets(workers, server.url, perWorker, { deadlineMs: Math.max(0, left) });
         const connectMs = c.now() - t0;
+        const cpu1 = cpuOf(server, workers);
         connecting += connectMs;
         await settle(server, 30_000, atRestMs);
         const rss = server.rssKb();
@@ -87,6 +98,8 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
           errors,
           connectMs,
           rateps: (perWorker.flat().length / connectMs) * 1000,
+          serverCpuMs: cpu1.server - cpu0.server,
+          loadCpuMs: cpu1.load - cpu0.load,
           rssKb: rss,
           rss0Kb: rss0,
           perConnKb: (rss - rss0) / opened,
@@ -95,7 +108,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
         };
         points.push(point);
         c.log(
-          `  idle ${kind} ${mode}: ${opened}/${target} sockets in ${(connectMs / 1000).toFixed(1)} s, RSS ${(rss / 1024).toFixed(0)} MB (+${((rss - rss0) / 1024).toFixed(0)}), ${point.perConnKb.toFixed(1)} kB/socket${failed ? `, ${failed} failed ${JSON.stringify(errors)}` : ''}`,
+          `  idle ${kind} ${mode}: ${opened}/${target} sockets in ${(connectMs / 1000).toFixed(1)} s, RSS ${(rss / 1024).toFixed(0)} MB (+${((rss - rss0) / 1024).toFixed(0)}), ${point.perConnKb.toFixed(1)} kB/socket, CPU ${(point.serverCpuMs / 1000).toFixed(1)} s server + ${(point.loadCpuMs / 1000).toFixed(1)} s clients${failed ? `, ${failed} failed ${JSON.stringify(errors)}` : ''}`,
         );
         if (!point.reached) break;
       }
