@@ -10,7 +10,7 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import { JoinRoomCommand } from '../../application/commands/join-room.command';
 import { LeaveRoomCommand } from '../../application/commands/leave-room.command';
 import { CloseConnectionCommand } from '../../application/commands/close-connection.command';
@@ -21,7 +21,7 @@ import type { Actor, CommandContext } from '../../application/context';
 import { GetRoomChangesQuery, GetRoomHistoryQuery, GetUserRoomsQuery } from '../../application/queries/rooms.queries';
 import { GetActiveUsersQuery } from '../../application/queries/users.queries';
 import { clientAddress } from '../client-address';
-import { IdentityService, TooManyGuestsError } from '../identity.service';
+import { IdentityService, TooManyGuestsError, type Identity } from '../identity.service';
 import { tokenFromCookieHeader } from '../session-token';
 import {
   authorIdOf,
@@ -38,7 +38,7 @@ import { AppConfig } from '../../application/ports/app-config';
 import { Metrics } from '../metrics';
 import { ClientLimits } from './client-limits';
 import { SocketIoNotifier } from './socket-io.notifier';
-import { ClientEventPipeline, elapsed, type AckFn, type ChatSocket, type Reply } from './client-event-pipeline';
+import { ClientEventPipeline, elapsed, type AckFn, type ChatSocket, type Reply, type SocketIdentity } from './client-event-pipeline';
 import { TurnWrites } from './turn-writes';
 import { validatePayload } from './validate-payload';
 
@@ -58,6 +58,12 @@ const releaseOnClose =
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger(ChatGateway.name);
   private stopping = false;
+  /**
+   * The whole identity of a socket between its handshake and its connection (the token, whether it
+   * was resumed, why a token was refused: what `session` tells the client once). The socket keeps
+   * only `SocketIdentity` for the rest of its life.
+   */
+  private readonly arriving = new WeakMap<Socket, Identity>();
 
   constructor(
     private readonly commandBus: CommandBus,
@@ -90,7 +96,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       // A token of a session to come (the page's cookie) starts its guest under that id; none, a fresh guest.
       this.identities.identify(token, address).then(
         (identity) => {
-          Object.assign(socket.data, { identity, address });
+          const kept: SocketIdentity = { actor: identity.actor, tokenId: identity.tokenId };
+          Object.assign(socket.data, { identity: kept, address });
+          this.arriving.set(socket, identity);
           next();
         },
         (error: unknown) => {
@@ -111,7 +119,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleConnection(socket: ChatSocket): Promise<void> {
     const started = performance.now();
     this.metrics.connectedSockets.inc();
-    const { actor, token, resumed, account, refused, newUser } = socket.data.identity;
+    const identity = this.arriving.get(socket);
+    this.arriving.delete(socket);
+    if (identity === undefined) {
+      // Only the handshake's middleware admits a socket, and it sets the identity first.
+      this.logger.error({ event: 'connect', socketId: socket.id, outcome: 'rejected' }, 'connected without an identity');
+      socket.disconnect(true);
+      return;
+    }
+    const { actor, token, resumed, account, refused, newUser } = identity;
     const diffs = wantsPresenceDiffs(socket.handshake.auth);
     const rooms = await this.queryBus.execute(new GetUserRoomsQuery(actor.userId));
     await socket.join([userRoom(actor.userId), ...(diffs ? [] : [PRESENCE_LIST_ROOM]), ...rooms.map(socketRoom)]);

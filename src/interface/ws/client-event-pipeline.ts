@@ -10,7 +10,9 @@ import { ClientLimits, UNKNOWN_EVENT } from './client-limits';
 
 export type AckFn = ((response: unknown) => void) | undefined;
 export type Reply = { result: Record<string, unknown>; log?: Record<string, unknown> };
-export type ChatSocket = Socket & { data: { identity: Identity; address: string } };
+/** What a connected socket keeps of its identity: who it is, and which token it came with (for a sign-out). */
+export type SocketIdentity = Pick<Identity, 'actor' | 'tokenId'>;
+export type ChatSocket = Socket & { data: { identity: SocketIdentity; address: string } };
 
 /**
  * Runs one client event for every gateway: rate limits, the current identity, the answer (ack, or
