@@ -41,6 +41,15 @@ const routesOf = (gateways: readonly object[]): Map<string, Route> => {
   return routes;
 };
 
+/**
+ * The listener every socket gets for all its events: Socket.IO calls it with the socket as `this`,
+ * so one function serves them all instead of a closure (and its context) kept per socket.
+ */
+const dispatcher = (route: (socket: ChatSocket, event: unknown, args: unknown[]) => void) =>
+  function dispatch(this: Socket, event: unknown, ...args: unknown[]): void {
+    route(this as ChatSocket, event, args);
+  };
+
 /** Socket.IO with the configured CORS origins, a bounded message size and, in a cluster, the Redis adapter. */
 class ChatIoAdapter extends IoAdapter {
   /** Sockets already given their dispatcher (each gateway binds its handlers separately). */
@@ -48,6 +57,8 @@ class ChatIoAdapter extends IoAdapter {
   /** Sockets already given their disconnect callback (see `bindClientDisconnect`). */
   private readonly disconnectBound = new WeakSet<Socket>();
   private readonly routes: Map<string, Route>;
+  /** The one listener of every socket's events (`dispatcher`). */
+  private readonly dispatch: (this: Socket, event: unknown, ...args: unknown[]) => void;
 
   constructor(
     app: INestApplication,
@@ -58,6 +69,7 @@ class ChatIoAdapter extends IoAdapter {
   ) {
     super(app);
     this.routes = routesOf(gateways);
+    this.dispatch = dispatcher((socket, event, args) => this.route(socket, event, args));
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -85,16 +97,19 @@ class ChatIoAdapter extends IoAdapter {
       if (!this.routes.has(String(message))) throw new Error(`No route for the client event ${String(message)}`);
     if (this.watched.has(socket)) return;
     this.watched.add(socket);
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]) as { data: unknown; ack?: unknown };
-      const answer = typeof ack === 'function' ? (ack as (response: unknown) => void) : undefined;
-      const route = typeof event === 'string' ? this.routes.get(event) : undefined;
-      if (route === undefined) {
-        void this.pipeline.unknownEvent(socket as ChatSocket, String(event), answer);
-        return;
-      }
-      route(socket as ChatSocket, data, answer).catch((error: unknown) => this.logger.error(error));
-    });
+    socket.onAny(this.dispatch);
+  }
+
+  /** One event of `socket` through the table. */
+  private route(socket: ChatSocket, event: unknown, args: unknown[]): void {
+    const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]) as { data: unknown; ack?: unknown };
+    const answer = typeof ack === 'function' ? (ack as (response: unknown) => void) : undefined;
+    const route = typeof event === 'string' ? this.routes.get(event) : undefined;
+    if (route === undefined) {
+      void this.pipeline.unknownEvent(socket, String(event), answer);
+      return;
+    }
+    route(socket, data, answer).catch((error: unknown) => this.logger.error(error));
   }
 
   /**
