@@ -23,9 +23,9 @@ export interface Identity {
 }
 
 /**
- * An identity, every field present and in one order: each socket keeps its identity while it is
- * connected, and objects of one shape share V8's description of it, where spreading optional fields
- * in gave each identity a shape of its own (about 240 bytes a socket).
+ * An identity, every field present and in one order: objects of one shape share V8's description of
+ * it, where spreading optional fields in gave each identity a shape of its own (about 240 bytes each,
+ * for every socket being identified and every request that resumes a session).
  */
 const identityOf = (
   actor: Actor,
