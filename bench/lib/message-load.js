@@ -53,8 +53,25 @@ const workersCpuMs = (workers) => workers.reduce((a, w) => a + c.cpuMs(w.proc.pi
 
 const passes = (config, step) => step.deliveredRatio >= config.pass.deliveredRatio && step.latency.p99 < config.pass.p99Ms;
 
+/**
+ * Waits (at most `maxMs`) until the server has used under a tenth of a core for two windows of
+ * 100 ms in a row: a step that overloaded it leaves messages queued in its sockets, and the next
+ * step must measure its own load, not that backlog. Returns the ms waited.
+ */
+const drained = async (server, maxMs = 20_000) => {
+  const started = c.now();
+  let quiet = 0;
+  while (quiet < 2 && c.now() - started < maxMs) {
+    const cpu0 = server.cpuMs();
+    await c.sleep(100);
+    quiet = server.cpuMs() - cpu0 <= 10 ? quiet + 1 : 0;
+  }
+  return Math.round(c.now() - started);
+};
+
 /** One step of `ratePerSender` for `durationMs`, with server and load-generator cores and the pass verdict. */
 const measuredStep = async (server, workers, config, ratePerSender, durationMs) => {
+  const settledMs = await drained(server);
   const cpu0 = server.cpuMs();
   const wcpu0 = workersCpuMs(workers);
   const step = await runStep(workers, config.topology, { ratePerSender, durationMs, drainMs: config.drainMs });
@@ -63,6 +80,7 @@ const measuredStep = async (server, workers, config, ratePerSender, durationMs) 
   step.clientCores = (workersCpuMs(workers) - wcpu0) / (durationMs + config.drainMs);
   step.loadavg1 = Math.round(os.loadavg()[0] * 100) / 100;
   step.pass = passes(config, step);
+  step.settledMs = settledMs;
   return step;
 };
 

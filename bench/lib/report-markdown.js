@@ -57,10 +57,15 @@ const markdown = (r) => {
       `| ${what} | run | offered/s | delivered/s | delivered | p50 ms | p99 ms | max ms | server cores | load-generator cores | load avg | |`,
       '|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
+  // Runs from before the bisection (no refineSteps in their config) tried one step between.
+  const refineText = (n = 1) =>
+    n === 1
+      ? 'then tries one step between (a failed step is tried once more).'
+      : `tries a failed step once more, then bisects the gap between the last pass and the failure with ${n} more rates (each also tried once more when it fails), to within about ${Math.round((Math.pow(1.4, 1 / Math.pow(2, n)) - 1) * 100)} %.`;
   const sweepText =
     `${topo.rooms} rooms × ${topo.usersPerRoom} users (one socket each), ${topo.sendersPerRoom} senders per room; every message is delivered to the ${topo.usersPerRoom} members of its room (the sender included), ` +
     `so a load is counted in deliveries/s = senders × rate × ${topo.usersPerRoom}. ${r.config.workers} load-generator processes. Each step sends for ${r.config.stepMs / 1000} s and waits ${r.config.drainMs / 1000} s for stragglers; ` +
-    `the sweep walks up a fixed ladder until a step fails (< ${r.config.pass.deliveredRatio * 100} % delivered or p99 ≥ ${r.config.pass.p99Ms} ms), then tries one step between. ` +
+    `the sweep walks up a fixed ladder until a step fails (< ${r.config.pass.deliveredRatio * 100} % delivered or p99 ≥ ${r.config.pass.p99Ms} ms), ${refineText(r.config.refineSteps)} ` +
     'Saturation = the highest delivered load of a passing step.';
   // CPU per delivery: the slope of server cores against delivered load over every step of every
   // run (least squares), which ignores the fixed idle cost and does not depend on where a noisy

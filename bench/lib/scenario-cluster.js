@@ -138,10 +138,14 @@ const clusterSweep = async (config, run) => {
       st.nodeCores = nodes.map((n, i) => (n.cpuMs() - before[i]) / (config.stepMs + config.drainMs));
       return st;
     };
-    const swept = await walkLadder(config.cluster.ladder, step, (st, note) =>
-      c.log(
-        `  cluster run ${run}: ${fmtStep(st)} (${st.nodeCores.map((x, i) => `${String.fromCharCode(65 + i)} ${x.toFixed(2)}`).join(', ')} cores)${note}`,
-      ),
+    const swept = await walkLadder(
+      config.cluster.ladder,
+      step,
+      (st, note) =>
+        c.log(
+          `  cluster run ${run}: ${fmtStep(st)} (${st.nodeCores.map((x, i) => `${String.fromCharCode(65 + i)} ${x.toFixed(2)}`).join(', ')} cores)${note}`,
+        ),
+      config.refineSteps,
     );
     return { run, socketsPerNode, ...swept };
   } finally {

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Scenario 1: the saturation sweep. Walks up the ladder of rates until a step fails twice, then
- * tries one step in between; saturation = the highest delivered load of a passing step. The
+ * bisects between the last pass and that failure; saturation = the highest delivered load of a passing step. The
  * baseline, the project at its default LOG_LEVEL=info and the project at LOG_LEVEL=warn, in turn.
  */
 const c = require('./common');
@@ -9,38 +9,45 @@ const { subject, projectLogLevels, withLoad, measuredStep, fmtStep } = require('
 
 /**
  * Walks `ladder` with step(rate) (a measured step): up until a step fails, and fails again when
- * tried once more, then one step between the last pass and that failure. `say` logs a step.
- * Returns {saturation, best, steps, ceilingHit}.
+ * tried once more; then narrows the gap between the last pass and that failure by bisection
+ * (geometric: `refineSteps` rates, each tried once more when it fails, as on the ladder), so that
+ * saturation is known to within a few per cent rather than to the ladder's step of about 1.4×.
+ * `say` logs a step. Returns {saturation, best, steps, ceilingHit}.
  */
-const walkLadder = async (ladder, step, say) => {
+const walkLadder = async (ladder, step, say, refineSteps = 1) => {
   const steps = [];
+  // A failure may be a hiccup of the shared machine: a failed step is tried once more.
+  const probe = async (rate, note, mark = {}) => {
+    let st = Object.assign(await step(rate), mark);
+    steps.push(st);
+    say(st, note);
+    if (st.pass) return st;
+    st.retried = true;
+    st = Object.assign(await step(rate), mark, { retry: true });
+    steps.push(st);
+    say(st, `${note} (retry)`);
+    return st;
+  };
   let lastPass = null;
   let firstFail = null;
   for (const rate of ladder) {
-    let st = await step(rate);
-    steps.push(st);
-    say(st, '');
-    if (!st.pass) {
-      // A failure may be a hiccup of the shared machine: the step is tried once more.
-      st.retried = true;
-      st = await step(rate);
-      st.retry = true;
-      steps.push(st);
-      say(st, ' (retry)');
-    }
+    const st = await probe(rate, '');
     if (st.pass) lastPass = st;
     else {
       firstFail = st;
       break;
     }
   }
-  // One refining step between the last pass and the first failure.
   if (firstFail) {
-    const low = lastPass ? lastPass.ratePerSender : firstFail.ratePerSender / 2;
-    const st = await step(Math.round(Math.sqrt(low * firstFail.ratePerSender) * 10) / 10);
-    st.refine = true;
-    steps.push(st);
-    say(st, ' (refine)');
+    let low = lastPass ? lastPass.ratePerSender : firstFail.ratePerSender / 2;
+    let high = firstFail.ratePerSender;
+    for (let i = 0; i < refineSteps; i++) {
+      const rate = Math.round(Math.sqrt(low * high) * 10) / 10;
+      if (rate <= low || rate >= high) break;
+      const st = await probe(rate, ' (refine)', { refine: true });
+      if (st.pass) low = rate;
+      else high = rate;
+    }
   }
   const best = steps.filter((s) => s.pass).reduce((a, s) => (a === null || s.delivered > a.delivered ? s : a), null);
   return { saturation: best ? best.delivered : 0, best, steps, ceilingHit: firstFail === null };
@@ -57,6 +64,7 @@ const sweep = (config, s, run) =>
         s.ladder,
         (rate) => measuredStep(server, workers, config, rate, config.stepMs),
         (st, note) => c.log(`  ${s.label} run ${run}: ${fmtStep(st)}${note}`),
+        config.refineSteps,
       )),
     }),
     { logName: `${s.name}-saturation-${run}` },
