@@ -1,7 +1,8 @@
 'use strict';
 /**
  * One load-generator process, forked by bench/run.js so that clients never share an event loop with
- * the server under test. Real socket.io-client sockets, WebSocket transport only.
+ * the server under test. Real socket.io-client sockets, WebSocket transport only; of the events
+ * they do not measure they decode the name only (`LoadDecoder`).
  *
  * Commands (IPC, from the parent):
  *   {cmd:'connect', url, sockets:[{room, sender, token?, url?}], concurrency, timeoutMs, deadlineMs?, acks?}
@@ -30,7 +31,34 @@
  * in another worker can subtract the sender's timestamp.
  */
 const { io } = require('socket.io-client');
+const parser = require('socket.io-parser');
 const { Histogram } = require('./lib/histogram');
+
+/**
+ * The one event whose body the load generators read: room messages, whose latency they measure
+ * (acks are read too: they are not events). Of every other event a client receives they need the
+ * name at most (`status` proves a join to a server without acks), and most of what a crowd of
+ * guests receives is about each other: everyone online, everyone who comes and goes (N² names for
+ * N guests), and each arrival's join notice to its room. On a machine where the clients share the
+ * server's cores, parsing all that would measure the clients; such a frame is decoded to its event
+ * name only.
+ */
+const READ = 'message';
+
+class LoadDecoder extends parser.Decoder {
+  add(frame) {
+    // An event of the main namespace without an ack id: 2["name",…]
+    if (typeof frame === 'string' && frame.startsWith('2["')) {
+      const name = frame.slice(3, frame.indexOf('"', 3));
+      if (name !== READ) {
+        this.emitReserved('decoded', { type: parser.PacketType.EVENT, nsp: '/', data: [name] });
+        return;
+      }
+    }
+    super.add(frame);
+  }
+}
+const loadParser = { ...parser, Decoder: LoadDecoder };
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const workerId = process.env.BENCH_WORKER_ID || String(process.pid);
@@ -59,6 +87,7 @@ const openSocket = (url, spec, timeoutMs, auth) =>
       reconnection: false,
       forceNew: true,
       timeout: timeoutMs,
+      parser: loadParser,
       ...(auth ? { auth } : {}),
     });
     const client = { socket, room: spec.room, sender: spec.sender };
