@@ -33,6 +33,7 @@
 const { io } = require('socket.io-client');
 const parser = require('socket.io-parser');
 const { Histogram } = require('./lib/histogram');
+const { config } = require('./lib/options');
 
 /**
  * The one event whose body the load generators read: room messages, whose latency they measure
@@ -43,7 +44,7 @@ const { Histogram } = require('./lib/histogram');
  * server's cores, parsing all that would measure the clients; such a frame is decoded to its event
  * name only.
  */
-const READ = 'message';
+const READ = config(false).clientsParse;
 
 class LoadDecoder extends parser.Decoder {
   add(frame) {

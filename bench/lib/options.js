@@ -10,6 +10,9 @@ const config = (quick) => ({
   // Scenario 1 and 2: R rooms × U users, S senders per room, load in fan-out deliveries/s.
   topology: { rooms: 4, usersPerRoom: 25, sendersPerRoom: 2 },
   workers: 2,
+  // The one event whose body the load generators parse (they measure its latency), acks aside; of
+  // every other event they decode the name only (load-worker.js).
+  clientsParse: 'message',
   // Messages/s per sender, walked up until a step fails; ×200 = offered deliveries/s.
   ladder: [20, 40, 60, 90, 130, 180, 250, 350, 480, 650, 850, 1100, 1400],
   // Scenarios 1 and 2 measure the project at each of these LOG_LEVELs (the key names its results):

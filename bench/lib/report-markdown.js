@@ -273,6 +273,9 @@ const markdown = (r) => {
     add('## 3. Idle connections', '');
     add(
       `Sockets opened by ${r.config.idle.workers} load-generator processes, each joined to one of ${r.config.idle.rooms} rooms, then left idle. Memory per connection = (server RSS at rest, its CPU quiet for ${f((r.config.idle.atRestMs ?? 1000) / 1000)} s, − RSS before the first socket) ÷ sockets, RSS from /proc/<pid>/status VmRSS. The time to connect counts the connecting only, not the pauses at the checkpoints. ` +
+        (r.config.clientsParse
+          ? `The load generators parse the bodies of \`${r.config.clientsParse}\` events and of acks, what they measure; of every other event (join notices, who is online) they decode the name only: their CPU shares the machine with the server's. `
+          : '') +
         'Project, two ways: **one guest per socket** (the realistic case: every socket is a new user, as a browser without a cookie) and **tabs** (one user per room and load process, every other socket a further tab of that user, resumed with its token): the latter isolates the cost of a socket from the cost of a user.',
       '',
     );
