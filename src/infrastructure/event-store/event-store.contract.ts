@@ -251,6 +251,24 @@ export const eventStoreContract = (name: string, harness: StoreHarness): void =>
       expect(seen.map((e) => e.position)).toEqual([2, 3, 4]);
     });
 
+    it('catches up over more stored events than one read of the log returns, each once and in order', async () => {
+      // 2,100 events: several pages of a subscription's catch-up on every adapter.
+      for (let i = 0; i < 21; i++)
+        await store.append(
+          `room-${i}`,
+          Array.from({ length: 100 }, (_, j) => joined(`u${j}`)),
+          0,
+        );
+      const fromStart = collect(store, 0);
+      const fromMiddle = collect(store, 777);
+      await until(() => fromStart.seen.length >= 2100 && fromMiddle.seen.length >= 1323);
+      fromStart.subscription.close();
+      fromMiddle.subscription.close();
+      expect(fromStart.seen.map((e) => e.position)).toEqual(Array.from({ length: 2100 }, (_, i) => i + 1));
+      expect(fromMiddle.seen.map((e) => e.position)).toEqual(Array.from({ length: 1323 }, (_, i) => i + 778));
+      expect(fromMiddle.seen[0]).toMatchObject({ streamId: 'room-7', version: 78 });
+    });
+
     it('stops delivering after the subscription is closed', async () => {
       const { seen, subscription } = collect(store, 0);
       await store.append('room-a', [joined('u1')], 0);

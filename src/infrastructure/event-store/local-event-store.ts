@@ -12,7 +12,13 @@ import {
   type VersionRange,
 } from '../../application/ports/event-store.port';
 
-const CATCH_UP_BATCH = 5000;
+/**
+ * Events read at a time when a subscription catches up (a first start folds the whole log so). A
+ * page's events are all alive until it is folded: pages that fit V8's young generation die there,
+ * cheaply, where pages of 5,000 outlived it and went to the old generation for the full collector
+ * (1,000,000 events: fold 8.0 s → 3.4 s, RSS when ready 230 → 167 MB).
+ */
+const CATCH_UP_BATCH = 500;
 /** A batch holding this many appends is written at once rather than at the end of the turn. */
 export const MAX_BATCH = 1000;
 
