@@ -174,6 +174,23 @@ const idleShare = (before, after) => {
 const quietWaits = [];
 
 /**
+ * The server's memoryUsage() after a full collection, in MB, or null when it does not answer: the
+ * server runs with `--expose-gc -r bench/lib/heap-probe.js` and BENCH_HEAP_FILE=`file`.
+ */
+const heapAfterGc = async (server, file) => {
+  fs.rmSync(file, { force: true });
+  process.kill(server.pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await sleep(50);
+    if (fs.existsSync(file)) {
+      const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return { heapUsedMb: m.heapUsed / 1048576, heapTotalMb: m.heapTotal / 1048576, externalMb: m.external / 1048576 };
+    }
+  }
+  return null;
+};
+
+/**
  * Waits until the machine has been at least `idle` idle (all cores) for `forMs`, at most `maxMs`,
  * so that a measurement does not start while the previous one's processes (or anything else) still
  * use the CPU. Records the wait in `quietWaits`.
@@ -377,6 +394,7 @@ module.exports = {
   waitReady,
   rssKb,
   cpuMs,
+  heapAfterGc,
   tmpDir,
   tmpRootDir,
   uniqueSuffix,

@@ -92,6 +92,8 @@ const config = (quick) => ({
     restartRss: 1.2,
     pagingP99Ms: 20,
     historyRss: 1.2,
+    // RSS and store size after all the reconnect cycles ÷ after the first `checkpoint`
+    reconnects: 1.2,
     diffSockets: 20_000,
     diffSocketsMs: 60_000,
   },

@@ -215,6 +215,20 @@ const diffVerdict = (r, t) => {
   };
 };
 
+/** Reconnects: RSS (at rest, where measured so) and the store after all the cycles ÷ after the first. */
+const reconnectsVerdict = (r, t) => {
+  const x = r.reconnects;
+  if (!x) return null;
+  const heap =
+    x.all.heapUsedMb !== undefined && x.first.heapUsedMb !== undefined
+      ? `, heap after a full collection ${rx(x.all.heapUsedMb / x.first.heapUsedMb)}`
+      : '';
+  return {
+    met: x.rssRatio <= t.reconnects && x.storeRatio <= t.reconnects,
+    detail: `RSS ${rx(x.rssRatio)}, store ${rx(x.storeRatio)} (after ${f(x.all.cycles)} cycles of ${f(x.users)} users ÷ after ${f(x.first.cycles)}${x.first.atRest ? ', RSS at rest' : ''})${heap}`,
+  };
+};
+
 /** The verdict on each target: [{key, label, met, detail}]; met is null when not measured. */
 const targets = (r) => {
   // Results written before a target existed are judged on today's figure for it.
@@ -247,6 +261,7 @@ const targets = (r) => {
     verdict('restartRss', `RSS after a restart ≤ ${t.restartRss}× RSS on an empty log`, restartRssVerdict),
     verdict('paging', `p99 of a page deep in a big room ≤ ${t.pagingP99Ms} ms`, pagingVerdict),
     verdict('historyRss', `RSS while messages flow ≤ ${t.historyRss}× RSS after the first ${f(checkpoint)}`, historyRssVerdict),
+    verdict('reconnects', `RSS and store after many reconnects ≤ ${t.reconnects}× after the first`, reconnectsVerdict),
   ];
 };
 

@@ -35,20 +35,6 @@ const settledRssMb = async (server) => {
   return c.median(xs);
 };
 
-/** The server's memoryUsage() after a full collection, in MB (heap-probe.js), or null when it does not answer. */
-const heapAfterGc = async (server, file) => {
-  fs.rmSync(file, { force: true });
-  process.kill(server.pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
-    await c.sleep(50);
-    if (fs.existsSync(file)) {
-      const m = JSON.parse(fs.readFileSync(file, 'utf8'));
-      return { heapUsedMb: m.heapUsed / 1048576, heapTotalMb: m.heapTotal / 1048576, externalMb: m.external / 1048576 };
-    }
-  }
-  return null;
-};
-
 /** The senders of the workers send `count` messages in all; resolves {sent, acksOk, acksFailed, errors, ms}. */
 const flood = async (workers, count, window) => {
   const replies = await Promise.all(
@@ -109,7 +95,7 @@ const oneLayout = async ({ config }, { rooms, sendersPerRoom, window }, run) => 
           rssMb: await settledRssMb(server),
           storeMb: storeMb(server.dataDir),
         };
-        Object.assign(p, await heapAfterGc(server, heapFile));
+        Object.assign(p, await c.heapAfterGc(server, heapFile));
         points.push(p);
         c.log(
           `history-rss: ${rooms} room${rooms > 1 ? 's' : ''} run ${run}: after ${p.messages} messages RSS ${p.rssMb.toFixed(0)} MB, heap after GC ${p.heapUsedMb === undefined ? '?' : p.heapUsedMb.toFixed(0)} MB, store ${p.storeMb.toFixed(0)} MB (${p.msgsPerS.toFixed(0)} msgs/s)`,

@@ -52,10 +52,26 @@ const quiet = async (server) => {
   }
 };
 
+/** Waits until the server's CPU has been quiet (under 5 % of a core) for `quietMs`, at most 30 s. */
+const atRest = async (server, quietMs) => {
+  const started = c.now();
+  let quietFor = 0;
+  while (c.now() - started < 30_000 && quietFor < quietMs) {
+    const cpu0 = server.cpuMs();
+    await c.sleep(250);
+    quietFor = (server.cpuMs() - cpu0) / 250 < 0.05 ? quietFor + 250 : 0;
+  }
+};
+
 const scenarioReconnects = async (opts) => {
   const { io } = require('socket.io-client');
   const { users, checkpoint, cycles } = opts.config.reconnects;
-  const server = await c.startServer('project', { logName: 'reconnects' });
+  const heapFile = path.join(c.tmpDir('heap'), 'reconnects.json');
+  const server = await c.startServer('project', {
+    logName: 'reconnects',
+    nodeArgs: ['--expose-gc', '-r', path.join(__dirname, 'heap-probe.js')],
+    env: { BENCH_HEAP_FILE: heapFile },
+  });
   try {
     const tokens = [];
     for (let i = 0; i < users; i++) {
@@ -84,16 +100,23 @@ const scenarioReconnects = async (opts) => {
       );
     const measure = async (label) => {
       await quiet(server);
+      // RSS at rest, as the idle scenario reads it (the server's CPU quiet for `atRestMs`), and the
+      // heap after a full collection: what the server keeps, apart from what a burst left behind.
+      await atRest(server, opts.config.idle.atRestMs);
       server.assertAlive();
       const point = {
         label,
         cycles: done,
+        atRest: true,
         rssMb: Math.round(server.rssKb() / 102.4) / 10,
+        ...(await c.heapAfterGc(server, heapFile)),
         storeMb: Math.round(storeBytes(server.dataDir) / 104_857.6) / 10,
         events: eventCount(server.dataDir),
         elapsedS: Math.round((c.now() - t0) / 100) / 10,
       };
-      c.log(`  reconnects: after ${point.cycles} cycles: RSS ${point.rssMb} MB, store ${point.storeMb} MB, ${point.events} events`);
+      c.log(
+        `  reconnects: after ${point.cycles} cycles: RSS ${point.rssMb} MB at rest, heap after GC ${point.heapUsedMb?.toFixed(1) ?? '?'} MB, store ${point.storeMb} MB, ${point.events} events`,
+      );
       return point;
     };
     await runTo(checkpoint);
