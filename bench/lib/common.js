@@ -173,6 +173,17 @@ const idleShare = (before, after) => {
 /** Every wait for a quiet machine so far: {label, waitedMs, idle, quiet}, for the report. */
 const quietWaits = [];
 
+/** Waits until the server has been (nearly) idle for `quietMs`, at most `maxMs`. */
+const settle = async (server, maxMs = 20_000, quietMs = 1000) => {
+  const started = now();
+  let quietFor = 0;
+  while (now() - started < maxMs && quietFor < quietMs) {
+    const cpu0 = server.cpuMs();
+    await sleep(250);
+    quietFor = (server.cpuMs() - cpu0) / 250 < 0.05 ? quietFor + 250 : 0;
+  }
+};
+
 /**
  * The server's memoryUsage() after a full collection, in MB, or null when it does not answer: the
  * server runs with `--expose-gc -r bench/lib/heap-probe.js` and BENCH_HEAP_FILE=`file`.
@@ -395,6 +406,7 @@ module.exports = {
   rssKb,
   cpuMs,
   heapAfterGc,
+  settle,
   tmpDir,
   tmpRootDir,
   uniqueSuffix,

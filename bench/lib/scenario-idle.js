@@ -6,17 +6,6 @@
 const c = require('./common');
 const { roomNames, connectSockets, spreadSockets, sessionTokens } = require('./load');
 
-/** Waits until the server has been (nearly) idle for `quietMs`, at most `maxMs`. */
-const settle = async (server, maxMs = 20_000, quietMs = 1000) => {
-  const started = c.now();
-  let quietFor = 0;
-  while (c.now() - started < maxMs && quietFor < quietMs) {
-    const cpu0 = server.cpuMs();
-    await c.sleep(250);
-    quietFor = (server.cpuMs() - cpu0) / 250 < 0.05 ? quietFor + 250 : 0;
-  }
-};
-
 /** Open files the harness leaves the server beside its sockets: its own requests while it measures. */
 const FILE_MARGIN = 16;
 
@@ -67,7 +56,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
       // Tabs: one user per room, their sessions started (and closed) before the measurement.
       const tokens = mode === 'tabs' ? await sessionTokens(server.url, names) : null;
       await c.sleep(mode === 'tabs' ? 4000 : 1500); // past the presence grace period (3 s)
-      await settle(server, 5000);
+      await c.settle(server, 5000);
       const rss0 = server.rssKb();
       // A checkpoint beyond what the process may open is measured where the machine stops it, and says so.
       const room = socketRoom(server.pid);
@@ -89,7 +78,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
         const connectMs = c.now() - t0;
         const cpu1 = cpuOf(server, workers);
         connecting += connectMs;
-        await settle(server, 30_000, atRestMs);
+        await c.settle(server, 30_000, atRestMs);
         const rss = server.rssKb();
         const point = {
           target,

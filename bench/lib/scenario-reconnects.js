@@ -52,17 +52,6 @@ const quiet = async (server) => {
   }
 };
 
-/** Waits until the server's CPU has been quiet (under 5 % of a core) for `quietMs`, at most 30 s. */
-const atRest = async (server, quietMs) => {
-  const started = c.now();
-  let quietFor = 0;
-  while (c.now() - started < 30_000 && quietFor < quietMs) {
-    const cpu0 = server.cpuMs();
-    await c.sleep(250);
-    quietFor = (server.cpuMs() - cpu0) / 250 < 0.05 ? quietFor + 250 : 0;
-  }
-};
-
 const scenarioReconnects = async (opts) => {
   const { io } = require('socket.io-client');
   const { users, checkpoint, cycles } = opts.config.reconnects;
@@ -102,7 +91,7 @@ const scenarioReconnects = async (opts) => {
       await quiet(server);
       // RSS at rest, as the idle scenario reads it (the server's CPU quiet for `atRestMs`), and the
       // heap after a full collection: what the server keeps, apart from what a burst left behind.
-      await atRest(server, opts.config.idle.atRestMs);
+      await c.settle(server, 30_000, opts.config.idle.atRestMs);
       server.assertAlive();
       const point = {
         label,
