@@ -173,34 +173,6 @@ const idleShare = (before, after) => {
 /** Every wait for a quiet machine so far: {label, waitedMs, idle, quiet}, for the report. */
 const quietWaits = [];
 
-/** Waits until the server has been (nearly) idle for `quietMs`, at most `maxMs`. */
-const settle = async (server, maxMs = 20_000, quietMs = 1000) => {
-  const started = now();
-  let quietFor = 0;
-  while (now() - started < maxMs && quietFor < quietMs) {
-    const cpu0 = server.cpuMs();
-    await sleep(250);
-    quietFor = (server.cpuMs() - cpu0) / 250 < 0.05 ? quietFor + 250 : 0;
-  }
-};
-
-/**
- * The server's memoryUsage() after a full collection, in MB, or null when it does not answer: the
- * server runs with `--expose-gc -r bench/lib/heap-probe.js` and BENCH_HEAP_FILE=`file`.
- */
-const heapAfterGc = async (server, file) => {
-  fs.rmSync(file, { force: true });
-  process.kill(server.pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
-    await sleep(50);
-    if (fs.existsSync(file)) {
-      const m = JSON.parse(fs.readFileSync(file, 'utf8'));
-      return { heapUsedMb: m.heapUsed / 1048576, heapTotalMb: m.heapTotal / 1048576, externalMb: m.external / 1048576 };
-    }
-  }
-  return null;
-};
-
 /**
  * Waits until the machine has been at least `idle` idle (all cores) for `forMs`, at most `maxMs`,
  * so that a measurement does not start while the previous one's processes (or anything else) still
@@ -405,8 +377,6 @@ module.exports = {
   waitReady,
   rssKb,
   cpuMs,
-  heapAfterGc,
-  settle,
   tmpDir,
   tmpRootDir,
   uniqueSuffix,

@@ -12,6 +12,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const c = require('./common');
+const { heapAfterGc } = require('./at-rest');
 const { roomNames, connectSockets } = require('./load');
 
 /** The server's history window (HISTORY_WINDOW, 200 unless set). */
@@ -95,7 +96,7 @@ const oneLayout = async ({ config }, { rooms, sendersPerRoom, window }, run) => 
           rssMb: await settledRssMb(server),
           storeMb: storeMb(server.dataDir),
         };
-        Object.assign(p, await c.heapAfterGc(server, heapFile));
+        Object.assign(p, await heapAfterGc(server, heapFile));
         points.push(p);
         c.log(
           `history-rss: ${rooms} room${rooms > 1 ? 's' : ''} run ${run}: after ${p.messages} messages RSS ${p.rssMb.toFixed(0)} MB, heap after GC ${p.heapUsedMb === undefined ? '?' : p.heapUsedMb.toFixed(0)} MB, store ${p.storeMb.toFixed(0)} MB (${p.msgsPerS.toFixed(0)} msgs/s)`,

@@ -4,6 +4,7 @@
  * is quiet: memory per connection. The project two ways: one guest per socket, and tabs.
  */
 const c = require('./common');
+const { settle } = require('./at-rest');
 const { roomNames, connectSockets, spreadSockets, sessionTokens } = require('./load');
 
 /** Open files the harness leaves the server beside its sockets: its own requests while it measures. */
@@ -56,7 +57,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
       // Tabs: one user per room, their sessions started (and closed) before the measurement.
       const tokens = mode === 'tabs' ? await sessionTokens(server.url, names) : null;
       await c.sleep(mode === 'tabs' ? 4000 : 1500); // past the presence grace period (3 s)
-      await c.settle(server, 5000);
+      await settle(server, 5000);
       const rss0 = server.rssKb();
       // A checkpoint beyond what the process may open is measured where the machine stops it, and says so.
       const room = socketRoom(server.pid);
@@ -78,7 +79,7 @@ const idleRun = (config, kind, mode, checkpoints, budgetMs) => {
         const connectMs = c.now() - t0;
         const cpu1 = cpuOf(server, workers);
         connecting += connectMs;
-        await c.settle(server, 30_000, atRestMs);
+        await settle(server, 30_000, atRestMs);
         const rss = server.rssKb();
         const point = {
           target,

@@ -11,6 +11,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const c = require('./common');
+const { settle, heapAfterGc } = require('./at-rest');
 
 const storeBytes = (dataDir) =>
   ['events.sqlite', 'events.sqlite-wal', 'events.sqlite-shm']
@@ -91,14 +92,14 @@ const scenarioReconnects = async (opts) => {
       await quiet(server);
       // RSS at rest, as the idle scenario reads it (the server's CPU quiet for `atRestMs`), and the
       // heap after a full collection: what the server keeps, apart from what a burst left behind.
-      await c.settle(server, 30_000, opts.config.idle.atRestMs);
+      await settle(server, 30_000, opts.config.idle.atRestMs);
       server.assertAlive();
       const point = {
         label,
         cycles: done,
         atRest: true,
         rssMb: Math.round(server.rssKb() / 102.4) / 10,
-        ...(await c.heapAfterGc(server, heapFile)),
+        ...(await heapAfterGc(server, heapFile)),
         storeMb: Math.round(storeBytes(server.dataDir) / 104_857.6) / 10,
         events: eventCount(server.dataDir),
         elapsedS: Math.round((c.now() - t0) / 100) / 10,
