@@ -10,18 +10,31 @@ const { roomNames, connectTopology, runStep } = require('./load');
 /** The project's LOG_LEVEL for each of its subjects (results written before had only `project`, at warn). */
 const projectLogLevels = (config) => config.projectLogLevels ?? { project: 'warn' };
 
+/** The names of the diagnostic subjects measured beside the project (see options.js). */
+const diagnosticNames = (config) => Object.keys(config.diagnostics ?? {});
+
+/** How a diagnostic subject differs from the project as shipped, e.g. `project (info, EVENT_STORE=memory)`. */
+const diagnosticLabel = (env) =>
+  `project (${env.LOG_LEVEL ?? 'info'}, ${Object.entries(env)
+    .filter(([key]) => key !== 'LOG_LEVEL')
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ')})`;
+
 /**
  * A server measured under the message load: `name` (its key in the results), the server `kind`,
  * its environment, its ladder of rates, its rooms and whether it acknowledges anything.
  *   baseline     the bare Socket.IO relay
  *   project      the project at its default LOG_LEVEL=info (every accepted message logged, to the log file)
  *   projectWarn  the project at LOG_LEVEL=warn
+ *   projectMemory (and any other key of `config.diagnostics`) the project with that environment
  *   seed         the original Flask-SocketIO app under gunicorn (`python`: see scenario-seed.js)
  */
 const subject = (name, config, { python } = {}) => {
   const base = { name, kind: name, env: {}, ladder: config.ladder, rooms: null, acks: true, label: name };
   if (name === 'baseline') return base;
   if (name === 'seed') return { ...base, ladder: config.seed.ladder, rooms: c.SEED_ROOMS, acks: false, python, label: 'original' };
+  const diagnostic = (config.diagnostics ?? {})[name];
+  if (diagnostic) return { ...base, kind: 'project', env: diagnostic, label: diagnosticLabel(diagnostic) };
   const level = projectLogLevels(config)[name];
   if (!level) throw new Error(`unknown server under load: ${name}`);
   return { ...base, kind: 'project', env: { LOG_LEVEL: level }, label: `project (${level})` };
@@ -93,4 +106,4 @@ const fmtStep = (s) =>
   `(${(s.deliveredRatio * 100).toFixed(2)} %) p50 ${s.latency.p50.toFixed(2)} p99 ${s.latency.p99.toFixed(2)} max ${s.latency.max.toFixed(1)} ms ` +
   `server ${s.serverCores.toFixed(2)} clients ${s.clientCores.toFixed(2)} cores${s.acksFailed ? ` rejected ${s.acksFailed} ${JSON.stringify(s.errors)}` : ''} ${s.pass ? 'PASS' : 'FAIL'}`;
 
-module.exports = { subject, projectLogLevels, withLoad, measuredStep, ratePerSenderFor, fmtStep };
+module.exports = { subject, projectLogLevels, diagnosticNames, diagnosticLabel, withLoad, measuredStep, ratePerSenderFor, fmtStep };

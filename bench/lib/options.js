@@ -18,6 +18,10 @@ const config = (quick) => ({
   // Scenarios 1 and 2 measure the project at each of these LOG_LEVELs (the key names its results):
   // info is its default (every accepted message logged as a JSON line, to the server's log file).
   projectLogLevels: { project: 'info', projectWarn: 'warn' },
+  // Scenarios 1 and 2 also measure these, to show what a target's miss is made of; never judged
+  // against a target. projectMemory: the project at its default level on the in-memory store (no
+  // disk, no writer thread, nothing durable), everything else as shipped.
+  diagnostics: { projectMemory: { LOG_LEVEL: 'info', EVENT_STORE: 'memory' } },
   // Scenario 1b: the original Flask-SocketIO app (bench/flask-seed) under gunicorn + eventlet, far
   // slower: its ladder starts at 0.5 msgs/s per sender (100 deliveries/s). BENCH_PYTHON: the Python
   // with flask_socketio, eventlet and gunicorn (else python3, then /usr/bin/python3).
@@ -128,6 +132,7 @@ const parseOptions = (argv) => {
       throw new Error(`--replay-sizes: expected event counts of at least 1000, comma-separated (got "${sizes}")`);
   }
   cfg.historyRss.runs = historyRssRuns;
+  if (flag('no-diagnostics')) cfg.diagnostics = {};
   return { flag, option, only, quick, runs, outDir, config: cfg };
 };
 

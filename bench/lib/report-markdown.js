@@ -5,6 +5,7 @@ const { f, ms, ratio, rx, mm } = require('./report-format');
 const { targets, connectGrowth, satOf, levelsOf, projectSat, latencyKey, memAt } = require('./report-targets');
 const { config, SCENARIOS } = require('./options');
 const { laterSections } = require('./report-markdown-later');
+const { diagnosticLabel } = require('./message-load');
 
 const markdown = (r) => {
   const m = r.machine;
@@ -84,6 +85,18 @@ const markdown = (r) => {
     Object.entries(levelsOf(x))
       .filter(([key]) => (x[key] ?? []).length)
       .map(([key, level]) => ({ key, level, label: `project, LOG_LEVEL=${level}${level === 'info' ? ' (default)' : ''}` }));
+  /** The diagnostic subjects of a scenario's results (see options.js): [{key, label, what}], those with runs. */
+  const diagnosticColumns = (x) =>
+    Object.entries(x.diagnostics ?? {})
+      .filter(([key]) => (x[key] ?? []).length)
+      .map(([key, env]) => ({
+        key,
+        label: diagnosticLabel(env),
+        what:
+          env.EVENT_STORE === 'memory'
+            ? 'the in-memory store: no disk and no writer thread, nothing survives a restart, so no message is durable before its ack; validation, logging, the buses and the fan-out as shipped.'
+            : '',
+      }));
 
   if (r.saturation) {
     const s = r.saturation;
@@ -96,37 +109,54 @@ const markdown = (r) => {
         : `${sweepText} Only the baseline was swept here (for the half load of scenario 2).`,
       '',
     );
-    add(`| | baseline |${cols.map((col) => ` ${col.label} | ratio |`).join('')}`, `|---|---|${cols.map(() => '---|---|').join('')}`);
     const b = satOf(s.baseline);
-    const row = (label, base, of, ratioOf) =>
-      add(`| ${label} | ${base} |${cols.map((col) => ` ${of(s[col.key])} | ${ratioOf ? ratioOf(s[col.key]) : ''} |`).join('')}`);
-    row(
-      'saturation, deliveries/s',
-      mm(b),
-      (runs) => mm(satOf(runs)),
-      (runs) => rx(ratio(median(satOf(runs)), median(b))),
-    );
-    row(
-      'best run, deliveries/s',
-      f(max(b)),
-      (runs) => f(max(satOf(runs))),
-      (runs) => rx(ratio(max(satOf(runs)), max(b))),
-    );
-    row('= messages in/s (median)', f(median(b) / topo.usersPerRoom), (runs) => f(median(satOf(runs)) / topo.usersPerRoom));
-    row(
-      'server CPU at that load, cores',
-      mm(cores(s.baseline), (x) => f(x, 2)),
-      (runs) => mm(cores(runs), (x) => f(x, 2)),
-    );
     const sb = slope(s.baseline, 'serverCores');
-    row(
-      'server CPU per 1,000 deliveries, ms (slope over all steps)',
-      f(sb, 2),
-      (runs) => f(slope(runs, 'serverCores'), 2),
-      (runs) => rx(ratio(slope(runs, 'serverCores'), sb)),
-    );
-    row('load-generator CPU per 1,000 deliveries, ms', f(slope(s.baseline, 'clientCores'), 2), (runs) => f(slope(runs, 'clientCores'), 2));
-    add('');
+    /** The table of saturations: the baseline and each of `columns`. */
+    const saturationTable = (columns) => {
+      add(
+        `| | baseline |${columns.map((col) => ` ${col.label} | ratio |`).join('')}`,
+        `|---|---|${columns.map(() => '---|---|').join('')}`,
+      );
+      const row = (label, base, of, ratioOf) =>
+        add(`| ${label} | ${base} |${columns.map((col) => ` ${of(s[col.key])} | ${ratioOf ? ratioOf(s[col.key]) : ''} |`).join('')}`);
+      row(
+        'saturation, deliveries/s',
+        mm(b),
+        (runs) => mm(satOf(runs)),
+        (runs) => rx(ratio(median(satOf(runs)), median(b))),
+      );
+      row(
+        'best run, deliveries/s',
+        f(max(b)),
+        (runs) => f(max(satOf(runs))),
+        (runs) => rx(ratio(max(satOf(runs)), max(b))),
+      );
+      row('= messages in/s (median)', f(median(b) / topo.usersPerRoom), (runs) => f(median(satOf(runs)) / topo.usersPerRoom));
+      row(
+        'server CPU at that load, cores',
+        mm(cores(s.baseline), (x) => f(x, 2)),
+        (runs) => mm(cores(runs), (x) => f(x, 2)),
+      );
+      row(
+        'server CPU per 1,000 deliveries, ms (slope over all steps)',
+        f(sb, 2),
+        (runs) => f(slope(runs, 'serverCores'), 2),
+        (runs) => rx(ratio(slope(runs, 'serverCores'), sb)),
+      );
+      row('load-generator CPU per 1,000 deliveries, ms', f(slope(s.baseline, 'clientCores'), 2), (runs) =>
+        f(slope(runs, 'clientCores'), 2),
+      );
+      add('');
+    };
+    saturationTable(cols);
+    const diagnostics = diagnosticColumns(s);
+    if (diagnostics.length) {
+      add(
+        `**What a miss is made of** (a diagnostic, judged against no target): the project at its default log level with one setting changed, swept in the same runs as the others (alternating with them, a fresh server each). ${diagnostics.map((col) => `${col.label}: ${col.what}`).join(' ')}`,
+        '',
+      );
+      saturationTable(diagnostics);
+    }
     add(
       'Interference from other work on the machine can only make a run worse, so the best run is the steadier estimate of capacity when the load average is high; the targets are judged on the medians.',
       '',
@@ -134,7 +164,7 @@ const markdown = (r) => {
     add('Every step of every run (offered → delivered, p50 / p99 / max latency, CPU of the server and of the load processes):', '');
     stepHeader();
     stepRows('baseline', s.baseline);
-    for (const col of cols) stepRows(col.label, s[col.key]);
+    for (const col of [...cols, ...diagnostics]) stepRows(col.label, s[col.key]);
     add('');
     if (s.baseline.some((x) => x.ceilingHit))
       add('Note: the baseline passed every step of the ladder; its saturation is at least the figure above.', '');
@@ -228,7 +258,8 @@ const markdown = (r) => {
   if (r.latency) {
     const l = r.latency;
     const t = { ...config(false).targets, ...r.config.targets };
-    const cols = projectColumns(l);
+    const diagnostics = diagnosticColumns(l);
+    const cols = [...projectColumns(l), ...diagnostics];
     add("## 2. Latency at half the baseline's saturation", '');
     add(
       `${f(l.offered)} deliveries/s offered to every server (${l.ratePerSender} msgs/s per sender${l.baselineSaturation ? ` = half the baseline's median saturation of ${f(l.baselineSaturation)}` : ''}), ${l.durationMs / 1000} s per run, ${l.runs || l.baseline.length} runs alternating the servers (a fresh server each), same topology as above; end-to-end from the sender's emit to each receiver's handler, over every delivery. ` +
@@ -266,6 +297,7 @@ const markdown = (r) => {
       `| server CPU, cores | ${mm(sc(l.baseline), (v) => f(v, 2))} |${cols.map((col) => ` ${mm(sc(l[col.key]), (v) => f(v, 2))} | ${rx(ratio(median(sc(l[col.key])), median(sc(l.baseline))))} |`).join('')}`,
     );
     add('');
+    for (const col of diagnostics) add(`${col.label} is a diagnostic, judged against no target: ${col.what}`, '');
   }
 
   if (r.idle) {

@@ -8,11 +8,19 @@ const svg = (r) => {
   const H = 460;
   const pad = { l: 70, r: 170, t: 40, b: 55 };
   const series = [];
-  const colours = { baseline: '#1f77b4', project: '#d62728', projectWarn: '#ff7f0e' };
+  const colours = { baseline: '#1f77b4', project: '#d62728', projectWarn: '#ff7f0e', projectMemory: '#7f7f7f' };
   // The project at each log level it was swept at (results before the levels: `project`, at warn).
   const levels = r.saturation.logLevels ?? { project: 'warn' };
-  const labels = { baseline: 'baseline', ...Object.fromEntries(Object.entries(levels).map(([key, level]) => [key, `project ${level}`])) };
-  for (const kind of ['baseline', ...Object.keys(levels)]) {
+  const diagnostics = r.saturation.diagnostics ?? {};
+  const labels = {
+    baseline: 'baseline',
+    ...Object.fromEntries(Object.entries(levels).map(([key, level]) => [key, `project ${level}`])),
+    // A diagnostic subject, by what it changes: `project memory` for EVENT_STORE=memory.
+    ...Object.fromEntries(
+      Object.entries(diagnostics).map(([key, env]) => [key, `project ${env.EVENT_STORE ?? Object.values(env).join(' ')}`]),
+    ),
+  };
+  for (const kind of ['baseline', ...Object.keys(levels), ...Object.keys(diagnostics)]) {
     if (!(r.saturation[kind] ?? []).length) continue;
     const byOffered = new Map();
     for (const run of r.saturation[kind]) {

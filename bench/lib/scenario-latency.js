@@ -1,11 +1,11 @@
 'use strict';
 /**
  * Scenario 2: latency at half the baseline's median saturation, runs alternating the servers (the
- * baseline, the project at each of its log levels; a fresh server each), every one at the same
+ * baseline, the project at each of its log levels, the diagnostic subjects; a fresh server each), every one at the same
  * rate per sender, so at the same offered load: the steps' latency distributions, delivery and CPU.
  */
 const c = require('./common');
-const { subject, projectLogLevels, withLoad, measuredStep, ratePerSenderFor, fmtStep } = require('./message-load');
+const { subject, projectLogLevels, diagnosticNames, withLoad, measuredStep, ratePerSenderFor, fmtStep } = require('./message-load');
 
 const scenarioLatency = async ({ config, runs }, baselineSaturation) => {
   const { rooms, sendersPerRoom, usersPerRoom } = config.topology;
@@ -13,7 +13,7 @@ const scenarioLatency = async ({ config, runs }, baselineSaturation) => {
   // What is offered, exactly (the rate per sender is rounded to 0.1 msgs/s), the same for every server.
   const offered = ratePerSender * (rooms * sendersPerRoom) * usersPerRoom;
   const latencyRuns = Math.max(runs, config.latencyRuns);
-  const names = ['baseline', ...Object.keys(projectLogLevels(config))];
+  const names = ['baseline', ...Object.keys(projectLogLevels(config)), ...diagnosticNames(config)];
   const out = {
     baselineSaturation,
     offered,
@@ -21,6 +21,7 @@ const scenarioLatency = async ({ config, runs }, baselineSaturation) => {
     durationMs: config.latencyMs,
     runs: latencyRuns,
     logLevels: projectLogLevels(config),
+    diagnostics: config.diagnostics ?? {},
   };
   for (const name of names) out[name] = [];
   c.log(

@@ -5,7 +5,7 @@
  * baseline, the project at its default LOG_LEVEL=info and the project at LOG_LEVEL=warn, in turn.
  */
 const c = require('./common');
-const { subject, projectLogLevels, withLoad, measuredStep, fmtStep } = require('./message-load');
+const { subject, projectLogLevels, diagnosticNames, withLoad, measuredStep, fmtStep } = require('./message-load');
 
 /**
  * Walks `ladder` with step(rate) (a measured step): up until a step fails, and fails again when
@@ -71,12 +71,16 @@ const sweep = (config, s, run) =>
   );
 
 /**
- * Sweeps each of `names` (default: the baseline and the project at each of its log levels),
- * alternating, `runs` times: {baseline: [run], project: [run], projectWarn: [run], logLevels}.
+ * Sweeps each of `names` (default: the baseline, the project at each of its log levels and the
+ * diagnostic subjects),
+ * alternating, `runs` times: {baseline: [run], project: [run], projectWarn: [run], projectMemory: [run], logLevels, diagnostics}.
  */
-const scenarioSaturation = async ({ config, runs }, names = ['baseline', ...Object.keys(projectLogLevels(config))]) => {
-  const out = { logLevels: projectLogLevels(config) };
-  for (const name of ['baseline', ...Object.keys(out.logLevels)]) out[name] = [];
+const scenarioSaturation = async (
+  { config, runs },
+  names = ['baseline', ...Object.keys(projectLogLevels(config)), ...diagnosticNames(config)],
+) => {
+  const out = { logLevels: projectLogLevels(config), diagnostics: config.diagnostics ?? {} };
+  for (const name of ['baseline', ...Object.keys(out.logLevels), ...diagnosticNames(config)]) out[name] = [];
   for (let run = 1; run <= runs; run++) {
     for (const name of names) {
       const s = subject(name, config);
