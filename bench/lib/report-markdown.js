@@ -149,6 +149,10 @@ const markdown = (r) => {
       add('');
     };
     saturationTable(cols);
+    add(
+      'Interference from other work on the machine can only make a run worse, so the best run is the steadier estimate of capacity when the load average is high; the targets are judged on the medians.',
+      '',
+    );
     const diagnostics = diagnosticColumns(s);
     if (diagnostics.length) {
       add(
@@ -157,10 +161,6 @@ const markdown = (r) => {
       );
       saturationTable(diagnostics);
     }
-    add(
-      'Interference from other work on the machine can only make a run worse, so the best run is the steadier estimate of capacity when the load average is high; the targets are judged on the medians.',
-      '',
-    );
     add('Every step of every run (offered → delivered, p50 / p99 / max latency, CPU of the server and of the load processes):', '');
     stepHeader();
     stepRows('baseline', s.baseline);
