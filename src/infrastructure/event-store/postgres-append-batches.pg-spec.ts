@@ -245,7 +245,7 @@ describe('PostgreSQL event store: batches', () => {
       const appends = [{ a: 1, stream_id: 'room-a', expected: 3 }];
       const rows = [{ a: 1, ord: 1, ...sent(3, 'u1', 'c2') }];
       const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN EXECUTE ${APPEND_BATCH_STATEMENT}(${escapeLiteral(JSON.stringify(appends))}, ${escapeLiteral(JSON.stringify(rows))})`,
+        `EXPLAIN EXECUTE ${APPEND_BATCH_STATEMENT}(${escapeLiteral(JSON.stringify(appends))}, ${escapeLiteral(JSON.stringify(rows))}, 'a_channel')`,
       );
       const text = plan.map((row) => row['QUERY PLAN']).join('\n');
       expect(text).toMatch(/Index Only Scan Backward using events_stream_version/);

@@ -91,9 +91,11 @@ export class PostgresAppendBatches {
   /** Connections the batch statement is prepared on. */
   private readonly prepared = new WeakSet<PoolClient>();
   private readonly schemaKey: string;
+  private readonly channelLiteral: string;
 
   constructor(private readonly options: AppendBatchesOptions) {
     this.schemaKey = `hashtext(${escapeLiteral(options.schema)})`;
+    this.channelLiteral = escapeLiteral(options.channel);
   }
 
   append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
@@ -247,10 +249,8 @@ export class PostgresAppendBatches {
         (streamId) => `SELECT pg_advisory_xact_lock(${STREAM_LOCK}, hashtext(${escapeLiteral(`${this.options.schema}.${streamId}`)}))`,
       ),
       `SELECT pg_advisory_lock(${APPEND_LOCK}, ${this.schemaKey})`,
-      `EXECUTE ${APPEND_BATCH_STATEMENT}(${batchArguments(batch)})`,
-      // The notification carries the batch's last position (0 when it stored nothing): a node whose subscribers have it already reads nothing for it.
-      `SELECT pg_advisory_unlock(${APPEND_LOCK}, ${this.schemaKey}), pg_notify(${escapeLiteral(this.options.channel)},
-        (SELECT coalesce(max(position), 0)::text FROM ${this.options.table} WHERE transaction_id = pg_current_xact_id()))`,
+      `EXECUTE ${APPEND_BATCH_STATEMENT}(${batchArguments(batch)}, ${this.channelLiteral})`,
+      `SELECT pg_advisory_unlock(${APPEND_LOCK}, ${this.schemaKey})`,
       ...(beforeCommit === undefined ? ['COMMIT'] : []),
     ];
     const client = await pool.connect();
@@ -296,14 +296,18 @@ export const APPEND_BATCH_STATEMENT = 'event_store_append_batch';
 /**
  * The statement of a batch, run under APPEND_LOCK, prepared once per connection (a plan made for
  * every batch cost more than the rest of its work). $1: the appends, `a` numbering them from 1 in
- * call order; $2: their events, `ord` numbering each append's from 1. For each append: the stream's
- * current version; whether one of its messages repeats a client id of its stream (stored, or
- * earlier in the same append: the `events_client_id` index's expressions); the rows of those whose
- * version matches and that repeat nothing are inserted, in call order. Answers one row per append.
+ * call order; $2: their events, `ord` numbering each append's from 1; $3: the NOTIFY channel. For
+ * each append: the stream's current version; whether one of its messages repeats a client id of
+ * its stream (stored, or earlier in the same append: the `events_client_id` index's expressions);
+ * the rows of those whose version matches and that repeat nothing are inserted, in call order.
+ * Answers one row per append and one per inserted event. The notification (sent at COMMIT) carries
+ * the batch's last position, 0 when it stored nothing: a node whose subscribers have it already
+ * reads nothing for it. It is taken from the inserted rows here rather than looked up by
+ * transaction id in a statement of its own, which had to be planned for every batch.
  */
 export const prepareAppendBatch = (table: string): string => {
   const messages = `('MessageSent', 'PrivateMessageSent')`;
-  return `PREPARE ${APPEND_BATCH_STATEMENT}(jsonb, jsonb) AS
+  return `PREPARE ${APPEND_BATCH_STATEMENT}(jsonb, jsonb, text) AS
 WITH appends AS MATERIALIZED (
   SELECT p.a, p.stream_id, p.expected,
          (SELECT coalesce(max(t.version), 0) FROM ${table} t WHERE t.stream_id = p.stream_id) AS current
@@ -328,9 +332,11 @@ WITH appends AS MATERIALIZED (
    WHERE (p.expected IS NULL OR p.expected = p.current) AND NOT EXISTS (SELECT 1 FROM duplicate d WHERE d.a = p.a)
    ORDER BY r.a, r.ord
   RETURNING stream_id, version, position
+), notified AS MATERIALIZED (
+  SELECT pg_notify($3, coalesce(max(position), 0)::text) FROM inserted
 )
 SELECT p.a, p.current, d.sender, d.client_id, NULL AS stream_id, NULL::int AS version, NULL::bigint AS position
-  FROM appends p LEFT JOIN duplicate d USING (a)
+  FROM appends p LEFT JOIN duplicate d USING (a) CROSS JOIN notified
 UNION ALL
 SELECT NULL, NULL, NULL, NULL, stream_id, version, position FROM inserted`;
 };
