@@ -13,7 +13,8 @@
  *                  saturation when saturation runs too)
  *   --replay-sizes a,b  the replay scenario's log sizes in events (default 100000,1000000)
  *   --quick        short steps, smaller sizes, 1 run (a smoke test, not a measurement)
- *   --runs N       runs per figure (default 3)
+ *   --runs N       runs per figure (default 3; saturation sweeps 5)
+ *   --saturation-runs N  saturation sweeps per subject (default 5, or --runs when given)
  *   --no-build     do not run `npm run build` first (measure dist/ as it is)
  *   --no-profile   do not profile the project server where a target is missed
  *   --profile      profile even when every target is met

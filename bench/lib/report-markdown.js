@@ -13,7 +13,7 @@ const markdown = (r) => {
   const add = (...lines) => L.push(...lines);
   add('# Benchmark results', '');
   add(
-    `Produced by \`npm run bench\` (bench/run.js) on ${r.startedAt.slice(0, 10)}, ${r.runs} run${r.runs > 1 ? 's' : ''} per figure${r.quick ? ', **--quick (smoke test, not a measurement)**' : ''}` +
+    `Produced by \`npm run bench\` (bench/run.js) on ${r.startedAt.slice(0, 10)}, ${r.runs} run${r.runs > 1 ? 's' : ''} per figure${r.saturation?.runs && r.saturation.runs !== r.runs ? ` (${r.saturation.runs} saturation sweeps per server)` : ''}${r.quick ? ', **--quick (smoke test, not a measurement)**' : ''}` +
       `${r.only.length < SCENARIOS.length ? `, scenarios: ${r.only.join(', ')}` : ''}; took ${f(r.elapsedS)} s. How to run and read it: [README.md](README.md). Raw figures: \`results.json\`.`,
     '',
   );

@@ -57,7 +57,7 @@ const svg = (r) => {
   );
   o.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   o.push(
-    `<text x="${pad.l}" y="22" font-size="14" font-weight="bold">End-to-end latency against offered load (median of ${r.runs} run${r.runs > 1 ? 's' : ''})</text>`,
+    `<text x="${pad.l}" y="22" font-size="14" font-weight="bold">End-to-end latency against offered load (median of ${r.saturation?.runs ?? r.runs} run${(r.saturation?.runs ?? r.runs) > 1 ? 's' : ''})</text>`,
   );
   o.push(
     `<text x="${pad.l}" y="${H - 4}" font-size="10" fill="#666">Saturation sweeps, nest-chat bench. A point is the median of the runs that reached that load; a sweep stops after its first failing step.</text>`,

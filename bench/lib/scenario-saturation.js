@@ -73,18 +73,20 @@ const sweep = (config, s, run) =>
 /**
  * Sweeps each of `names` (default: the baseline, the project at each of its log levels and the
  * diagnostic subjects),
- * alternating, `runs` times: {baseline: [run], project: [run], projectWarn: [run], projectMemory: [run], logLevels, diagnostics}.
+ * alternating, `config.saturationRuns` times (`runs` when unset): {baseline: [run], project: [run],
+ * projectWarn: [run], projectMemory: [run], logLevels, diagnostics, runs}.
  */
 const scenarioSaturation = async (
   { config, runs },
   names = ['baseline', ...Object.keys(projectLogLevels(config)), ...diagnosticNames(config)],
 ) => {
-  const out = { logLevels: projectLogLevels(config), diagnostics: config.diagnostics ?? {} };
+  const sweeps = config.saturationRuns ?? runs;
+  const out = { logLevels: projectLogLevels(config), diagnostics: config.diagnostics ?? {}, runs: sweeps };
   for (const name of ['baseline', ...Object.keys(out.logLevels), ...diagnosticNames(config)]) out[name] = [];
-  for (let run = 1; run <= runs; run++) {
+  for (let run = 1; run <= sweeps; run++) {
     for (const name of names) {
       const s = subject(name, config);
-      c.log(`saturation: ${s.label}, run ${run}/${runs}`);
+      c.log(`saturation: ${s.label}, run ${run}/${sweeps}`);
       out[name].push(await sweep(config, s, run));
     }
   }
