@@ -37,6 +37,15 @@ interface LiveSubscription {
 }
 
 /**
+ * The reads every commit causes on every node (a subscription catching up, the head a reader
+ * waits for) are prepared once per connection: planning them against the `events` table and its
+ * indexes took five times as long as running them (0.12–0.15 ms against 0.02–0.04 ms), and after
+ * five runs PostgreSQL keeps the plan it made without the parameters, the same index scans.
+ */
+const LOG_AFTER_STATEMENT = 'event_store_log_after';
+const LOG_HEAD_STATEMENT = 'event_store_log_head';
+
+/**
  * The EventStore on PostgreSQL, for several nodes sharing one log.
  *
  * Appends called together (within one turn of the event loop, or while earlier ones are being
@@ -217,13 +226,13 @@ export class PostgresEventStore extends EventStore {
    */
   async readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {
     if (limit <= 0) return [];
-    const rows = await this.query<Row>('readAll', this.logQueries.logAfter, [fromPosition, limit]);
+    const rows = await this.query<Row>('readAll', this.logQueries.logAfter, [fromPosition, limit], LOG_AFTER_STATEMENT);
     return rows.map(toRecorded);
   }
 
   /** The highest safe position (see `readAll`): a reader that reached it has seen everything below it. */
   async headPosition(): Promise<number> {
-    const rows = await this.query<{ head: string }>('headPosition', this.logQueries.logHead);
+    const rows = await this.query<{ head: string }>('headPosition', this.logQueries.logHead, [], LOG_HEAD_STATEMENT);
     return Number(rows[0]?.head ?? 0);
   }
 
@@ -287,9 +296,10 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
-  private async query<R extends object>(what: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  /** `name`: prepare the statement once per connection under that name (see `LOG_AFTER_STATEMENT`). */
+  private async query<R extends object>(what: string, sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(sql, params)).rows;
+      return (await this.pool.query<R>(name === undefined ? { text: sql, values: params } : { name, text: sql, values: params })).rows;
     } catch (error) {
       throw isUnavailable(error) ? unavailable(what, error) : error;
     }
