@@ -63,8 +63,8 @@ interface AnswerRow {
  * or while earlier batches are in flight, go out together as ONE transaction in ONE round trip:
  *
  *   BEGIN; [stream locks of 'any' appends]; take APPEND_LOCK; one statement that checks every
- *   append's expected version and client ids and inserts the rows of those that pass, in call
- *   order; release APPEND_LOCK; NOTIFY; COMMIT
+ *   append's expected version and client ids, inserts the rows of those that pass, in call order,
+ *   and queues the NOTIFY of the batch's last position; release APPEND_LOCK; COMMIT
  *
  * Each append keeps its own outcome: one whose stream moved fails with ConcurrencyError, one that
  * repeats a client id with DuplicateClientIdError, and the others of the batch are stored. An
