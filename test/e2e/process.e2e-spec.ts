@@ -130,6 +130,7 @@ describe('the server process', () => {
   it('turns connections away at its open-file limit without dying, trims its heap meanwhile, and serves once they close', async () => {
     const dataDir = tempDataDir();
     const held = new Set<NetSocket>();
+    const guests: Socket[] = [];
     let attacking = true;
     try {
       const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', HEAP_TRIM_MB: '2' }, { openFiles: 1024 });
@@ -142,7 +143,6 @@ describe('the server process', () => {
       const { port } = new URL(server.url);
       // Guests in waves until the process can take no more: each socket is one open file, and they
       // grow the heap by several times HEAP_TRIM_MB (300 of them by about 1.5 MB, too close to tell).
-      const guests: Socket[] = [];
       const guest = (): Promise<Socket | undefined> => {
         const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 5000 });
         return new Promise((resolve) => {
@@ -192,11 +192,11 @@ describe('the server process', () => {
       guests.push(late);
       await new Promise((resolve) => late.once('session', resolve));
       await expect(late.timeout(5000).emitWithAck('join', { room: 'General' })).resolves.toMatchObject({ ok: true });
-      for (const socket of guests) socket.close();
       expect(server.alive()).toBe(true);
     } finally {
       attacking = false;
       for (const socket of held) socket.destroy();
+      for (const socket of guests) socket.close();
       removeDataDir(dataDir);
     }
   }, 90_000);
