@@ -125,8 +125,8 @@ describe('the server process', () => {
     }
   });
 
-  // Some 1,000 sockets opened in waves, then a wait for two quiet seconds: 10 s alone, over 30 s once
-  // beside the browser specs on two cores.
+  // Some 1,000 sockets opened in waves, then a wait for two quiet seconds: 10 s alone, 15–20 s with
+  // both cores busy (beside the browser specs, or two busy loops).
   it('turns connections away at its open-file limit without dying, trims its heap meanwhile, and serves once they close', async () => {
     const dataDir = tempDataDir();
     const held = new Set<NetSocket>();
